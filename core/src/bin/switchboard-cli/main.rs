@@ -1,0 +1,280 @@
+//! `switchboard-cli`: the headless face of the engine.
+//!
+//! Exit codes: 0 all good; 1 runtime error; 2 usage error; 3 a backend is down or starting
+//! (`status`), or the ping failed (`ping`); 78 configuration error.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use switchboard_core::config::{self, Config, ConfigError};
+use switchboard_core::events::Event;
+use switchboard_core::status::table;
+use switchboard_core::{Registry, State};
+
+const EXIT_ERROR: u8 = 1;
+const EXIT_DOWN: u8 = 3;
+const EXIT_CONFIG: u8 = 78;
+
+#[derive(Parser)]
+#[command(name = "switchboard-cli", version, about = "Switchboard without the desktop: backend health and load")]
+struct Cli {
+    /// Config file (default: $SWITCHBOARD_CONFIG, else ~/.config/switchboard/config.toml).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// More log output on stderr (-v: flips, -vv: info, -vvv: debug). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Print every backend's state and load (exit 3 if any is not up).
+    Status {
+        /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Measure now (a 1-token ping per backend, unless one ran in the last 10 s).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print health flips and level changes as they happen, until Ctrl-C.
+    Watch {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time a 1-token chat completion on one backend.
+    Ping { name: String },
+    /// Check or create the configuration.
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    /// Validate the config file (exit 78 with file:line:column on error).
+    Check,
+    /// Write a commented example config (to the config path, or stdout with --print).
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+        /// Print the example instead of writing it.
+        #[arg(long)]
+        print: bool,
+    },
+    /// Print the config file's path.
+    Path,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    runtime.block_on(run(cli))
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "error",
+        1 => "warn",
+        2 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+}
+
+fn load_config(explicit: Option<&Path>) -> Result<(PathBuf, Config), ExitCode> {
+    let path = config::resolve_path(explicit).map_err(config_error)?;
+    let cfg = Config::load(&path).map_err(config_error)?;
+    Ok((path, cfg))
+}
+
+fn config_error(e: ConfigError) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(EXIT_CONFIG)
+}
+
+async fn run(cli: Cli) -> ExitCode {
+    match cli.cmd {
+        Cmd::Config { cmd } => config_cmd(cmd, cli.config.as_deref()),
+        Cmd::Status { json, force } => with_registry(cli.config.as_deref(), |r| status(r, json, force)).await,
+        Cmd::Watch { json } => with_registry(cli.config.as_deref(), |r| watch(r, json)).await,
+        Cmd::Ping { name } => with_registry(cli.config.as_deref(), |r| ping(r, name)).await,
+    }
+}
+
+async fn with_registry<F, Fut>(explicit: Option<&Path>, f: F) -> ExitCode
+where
+    F: FnOnce(Registry) -> Fut,
+    Fut: std::future::Future<Output = ExitCode>,
+{
+    let cfg = match load_config(explicit) {
+        Ok((_, cfg)) => cfg,
+        Err(code) => return code,
+    };
+    let registry = match Registry::start(cfg) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let code = f(registry.clone()).await;
+    registry.shutdown().await;
+    code
+}
+
+fn first_check_timeout(r: &Registry) -> Duration {
+    // Detection, a probe and a read of load figures, each bounded by the probe timeout.
+    r.config().health.probe_timeout * 4 + Duration::from_secs(1)
+}
+
+async fn status(r: Registry, json: bool, force: bool) -> ExitCode {
+    r.ready(first_check_timeout(&r)).await;
+    let rows = r.status(force).await;
+    if json {
+        match serde_json::to_string_pretty(&rows) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_ERROR);
+            }
+        }
+    } else {
+        print!("{}", table(&rows));
+    }
+    if rows.iter().all(|s| s.state == State::Up) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DOWN)
+    }
+}
+
+async fn ping(r: Registry, name: String) -> ExitCode {
+    if let Err(e) = r.backend(&name) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    match r.ping(&name).await {
+        Ok(ms) => {
+            println!("{name}: {ms:.1} ms");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_DOWN)
+        }
+    }
+}
+
+async fn watch(r: Registry, json: bool) -> ExitCode {
+    let mut events = r.subscribe();
+    r.ready(first_check_timeout(&r)).await;
+    if !json {
+        print!("{}", table(&r.snapshot()));
+    }
+    let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot listen for SIGTERM: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => return ExitCode::SUCCESS,
+            _ = terminate.recv() => return ExitCode::SUCCESS,
+            ev = events.recv() => match ev {
+                Ok(ev) => print_event(&ev, json),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => eprintln!("(missed {n} events)"),
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return ExitCode::SUCCESS,
+            },
+        }
+    }
+}
+
+fn print_event(ev: &Event, json: bool) {
+    if json {
+        if let Ok(s) = serde_json::to_string(ev) {
+            println!("{s}");
+        }
+        return;
+    }
+    match ev {
+        Event::Flip(f) => println!(
+            "{} {} ({}) -> {} ({:.0} ms): {}",
+            f.at.format("%H:%M:%S"),
+            f.backend,
+            f.role,
+            f.to.label(),
+            f.latency_ms.unwrap_or(0.0),
+            f.reason
+        ),
+        Event::Level(l) => {
+            let wait = l.est_wait_ms.map(|w| format!(", wait {:.1} s", w / 1000.0)).unwrap_or_default();
+            println!("{} {} ({}) level {} -> {}{wait}", l.at.format("%H:%M:%S"), l.backend, l.role, l.from, l.to);
+        }
+    }
+}
+
+fn config_cmd(cmd: ConfigCmd, explicit: Option<&Path>) -> ExitCode {
+    let path = match config::resolve_path(explicit) {
+        Ok(p) => p,
+        Err(e) => return config_error(e),
+    };
+    match cmd {
+        ConfigCmd::Path => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        ConfigCmd::Check => match Config::load(&path) {
+            Ok(cfg) => {
+                println!("{}: ok, {} backends", path.display(), cfg.backends.len());
+                for b in &cfg.backends {
+                    println!("  {} ({}) {} model {}", b.name, b.role, switchboard_core::secret::redact_url(&b.url), b.model);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => config_error(e),
+        },
+        ConfigCmd::Init { force, print } => {
+            if print {
+                print!("{}", config::EXAMPLE);
+                return ExitCode::SUCCESS;
+            }
+            if path.exists() && !force {
+                eprintln!("error: {} exists (use --force to overwrite)", path.display());
+                return ExitCode::from(EXIT_ERROR);
+            }
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, config::EXAMPLE));
+            match written {
+                Ok(()) => {
+                    println!("wrote {}: edit the backends' urls and models, then run `switchboard-cli status`", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    ExitCode::from(EXIT_ERROR)
+                }
+            }
+        }
+    }
+}

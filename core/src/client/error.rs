@@ -1,0 +1,101 @@
+//! Typed errors of the backend client. Every message names the backend's URL with credentials
+//! and query removed, and no message carries an API key.
+
+use std::time::Duration;
+
+use crate::hysteresis::Observation;
+
+/// What went wrong talking to a backend.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// Nothing listens on the port.
+    #[error("{url}: connection refused")]
+    Refused { url: String },
+    /// No answer in time.
+    #[error("{url}: no answer within {:.1} s", after.as_secs_f64())]
+    Timeout { url: String, after: Duration },
+    /// The server answered that it is still loading its model (llama.cpp's 503).
+    #[error("{url}: server is loading its model")]
+    Loading { url: String },
+    /// The server answered with an error status.
+    #[error("{url}: HTTP {status}: {body}")]
+    Status { url: String, status: u16, body: String },
+    /// The server answered something we cannot read.
+    #[error("{url}: unexpected answer: {detail}")]
+    Protocol { url: String, detail: String },
+    /// The endpoint does not exist on this server (404 / 501): not a health failure.
+    #[error("{url}: not supported by this server")]
+    Unsupported { url: String },
+    /// Any other transport failure (DNS, reset, TLS, a stream cut mid-answer).
+    #[error("{url}: {source}")]
+    Transport {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+}
+
+impl ClientError {
+    /// Turns a reqwest error into ours; `url` is already redacted.
+    pub(crate) fn from_reqwest(url: String, err: reqwest::Error, timeout: Duration) -> Self {
+        if err.is_timeout() {
+            return ClientError::Timeout { url, after: timeout };
+        }
+        if is_refused(&err) {
+            return ClientError::Refused { url };
+        }
+        // reqwest's Display includes the URL, which may carry credentials: drop it.
+        ClientError::Transport { url, source: err.without_url() }
+    }
+
+    /// What this error says about the backend's health.
+    pub fn observation(&self) -> Observation {
+        match self {
+            ClientError::Refused { .. } => Observation::Refused,
+            ClientError::Timeout { .. } => Observation::Timeout,
+            ClientError::Loading { .. } => Observation::Loading,
+            // A server that answers "not supported" is alive.
+            ClientError::Unsupported { .. } => Observation::Ok,
+            other => Observation::Failed(other.short()),
+        }
+    }
+
+    /// A few words for a status line.
+    pub fn short(&self) -> String {
+        match self {
+            ClientError::Refused { .. } => "connection refused".into(),
+            ClientError::Timeout { after, .. } => format!("timeout after {:.1} s", after.as_secs_f64()),
+            ClientError::Loading { .. } => "loading model".into(),
+            ClientError::Status { status, .. } => format!("HTTP {status}"),
+            ClientError::Protocol { detail, .. } => detail.chars().take(80).collect(),
+            ClientError::Unsupported { .. } => "not supported".into(),
+            ClientError::Transport { source, .. } => {
+                let mut text = source.to_string();
+                let mut cause = std::error::Error::source(source);
+                while let Some(c) = cause {
+                    text = format!("{text}: {c}");
+                    cause = c.source();
+                }
+                text.chars().take(120).collect()
+            }
+        }
+    }
+}
+
+fn is_refused(err: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return true;
+            }
+        }
+        cause = c.source();
+    }
+    err.is_connect() && err.to_string().to_lowercase().contains("refused")
+}
+
+/// True when a 503 body is llama.cpp's "Loading model".
+pub(crate) fn is_loading_body(body: &str) -> bool {
+    body.contains("Loading model") || body.contains("loading model")
+}

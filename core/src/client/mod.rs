@@ -1,0 +1,368 @@
+//! The HTTP client for one backend: health probe, 1-token ping, chat (plain and streamed),
+//! server-kind detection and native load figures.
+//!
+//! One `reqwest::Client` is shared by every backend (connection pools, one TLS setup); a
+//! [`BackendClient`] is a cheap clone holding that client and the backend's settings.
+
+mod error;
+pub mod native;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tokio::time::Instant;
+
+pub use error::ClientError;
+
+use crate::config::{BackendConfig, Kind};
+use crate::secret::{redact_url, scrub};
+
+/// Builds the one HTTP client the whole process shares.
+pub fn shared_http() -> Result<reqwest::Client, ClientError> {
+    reqwest::Client::builder()
+        .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(3))
+        .pool_idle_timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| ClientError::Transport { url: "(client set-up)".into(), source: e.without_url() })
+}
+
+/// A chat message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub role: String,
+    pub content: String,
+}
+
+impl Message {
+    pub fn new(role: &str, content: impl Into<String>) -> Self {
+        Self { role: role.to_string(), content: content.into() }
+    }
+}
+
+/// A chat completion request; unset fields take the backend's settings.
+#[derive(Debug, Clone, Default)]
+pub struct ChatRequest {
+    pub messages: Vec<Message>,
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+    /// An OpenAI `response_format` object (e.g. a JSON schema), passed through.
+    pub response_format: Option<Value>,
+}
+
+/// Token counts a server reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+/// A whole (non-streamed) answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatResponse {
+    pub text: String,
+    pub usage: Option<Usage>,
+    pub finish_reason: Option<String>,
+}
+
+/// One event of a streamed answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEvent {
+    /// Visible text.
+    Delta(String),
+    /// Reasoning text (`reasoning_content`), for models that think aloud.
+    Reasoning(String),
+    Usage(Usage),
+    /// The server said why it stopped (`stop`, `length`).
+    Finish(String),
+}
+
+/// A client bound to one backend.
+#[derive(Clone)]
+pub struct BackendClient {
+    http: reqwest::Client,
+    cfg: Arc<BackendConfig>,
+}
+
+impl std::fmt::Debug for BackendClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackendClient").field("cfg", &self.cfg).finish()
+    }
+}
+
+/// A probe's result: how long the answer took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Probe {
+    pub latency_ms: f64,
+}
+
+impl BackendClient {
+    pub fn new(http: reqwest::Client, cfg: Arc<BackendConfig>) -> Self {
+        Self { http, cfg }
+    }
+
+    pub fn config(&self) -> &BackendConfig {
+        &self.cfg
+    }
+
+    fn url(&self, path: &str) -> reqwest::Url {
+        // `cfg.url` always ends in '/', and `path` is a fixed relative path: join cannot fail,
+        // but fall back to the base rather than panic.
+        self.cfg.url.join(path).unwrap_or_else(|_| self.cfg.url.clone())
+    }
+
+    fn shown(&self, path: &str) -> String {
+        redact_url(&self.url(path))
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str, timeout: Duration) -> reqwest::RequestBuilder {
+        let mut rb = self.http.request(method, self.url(path)).timeout(timeout);
+        if let Some(key) = &self.cfg.api_key {
+            rb = rb.bearer_auth(key.expose());
+        }
+        rb
+    }
+
+    /// Sends `rb` and checks its status; returns the response on 2xx.
+    async fn send(&self, rb: reqwest::RequestBuilder, path: &str, timeout: Duration) -> Result<reqwest::Response, ClientError> {
+        let url = self.shown(path);
+        let resp = rb.send().await.map_err(|e| ClientError::from_reqwest(url.clone(), e, timeout))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let body = resp.text().await.unwrap_or_default();
+        let body = scrub(&body, self.cfg.api_key.as_ref());
+        if status.as_u16() == 503 && error::is_loading_body(&body) {
+            return Err(ClientError::Loading { url });
+        }
+        if matches!(status.as_u16(), 404 | 405 | 501) {
+            return Err(ClientError::Unsupported { url });
+        }
+        Err(ClientError::Status { url, status: status.as_u16(), body: body.chars().take(300).collect() })
+    }
+
+    async fn get_text(&self, path: &str, timeout: Duration) -> Result<String, ClientError> {
+        let resp = self.send(self.request(reqwest::Method::GET, path, timeout), path, timeout).await?;
+        resp.text().await.map_err(|e| ClientError::from_reqwest(self.shown(path), e, timeout))
+    }
+
+    async fn get_json(&self, path: &str, timeout: Duration) -> Result<Value, ClientError> {
+        let text = self.get_text(path, timeout).await?;
+        serde_json::from_str(&text)
+            .map_err(|e| ClientError::Protocol { url: self.shown(path), detail: format!("not JSON: {e}") })
+    }
+
+    /// The cheapest health check for the server kind, timed.
+    pub async fn probe(&self, kind: Kind, timeout: Duration) -> Result<Probe, ClientError> {
+        let path = match kind {
+            Kind::Llamacpp | Kind::Vllm | Kind::Tgi | Kind::Sglang => "health",
+            Kind::Ollama => "api/version",
+            Kind::Openai | Kind::Auto => "v1/models",
+        };
+        let start = Instant::now();
+        self.get_text(path, timeout).await?;
+        Ok(Probe { latency_ms: ms_since(start) })
+    }
+
+    /// Works out which server software answers. A transport failure is an error (the server
+    /// may just be down); an answer that matches no known server is `Openai`.
+    pub async fn detect(&self, timeout: Duration) -> Result<Kind, ClientError> {
+        match self.get_json("props", timeout).await {
+            Ok(v) if v.get("total_slots").is_some() || v.get("default_generation_settings").is_some() => {
+                return Ok(Kind::Llamacpp)
+            }
+            Err(ClientError::Loading { .. }) => return Ok(Kind::Llamacpp),
+            Err(e @ (ClientError::Refused { .. } | ClientError::Timeout { .. } | ClientError::Transport { .. })) => {
+                return Err(e)
+            }
+            _ => {}
+        }
+        if let Ok(v) = self.get_json("api/version", timeout).await {
+            if v.get("version").is_some() {
+                return Ok(Kind::Ollama);
+            }
+        }
+        if let Ok(v) = self.get_json("info", timeout).await {
+            if v.get("model_id").is_some() && v.get("max_concurrent_requests").is_some() {
+                return Ok(Kind::Tgi);
+            }
+        }
+        if let Ok(text) = self.get_text("metrics", timeout).await {
+            if text.contains("vllm:") {
+                return Ok(Kind::Vllm);
+            }
+            if text.contains("sglang:") {
+                return Ok(Kind::Sglang);
+            }
+            if text.contains("tgi_") {
+                return Ok(Kind::Tgi);
+            }
+        }
+        Ok(Kind::Openai)
+    }
+
+    fn body(&self, req: &ChatRequest, stream: bool) -> Value {
+        let mut body = json!({
+            "model": self.cfg.model,
+            "messages": req.messages,
+            "max_tokens": req.max_tokens.unwrap_or(self.cfg.max_tokens),
+            "temperature": req.temperature.unwrap_or(self.cfg.temperature),
+            "stream": stream,
+        });
+        if stream {
+            body["stream_options"] = json!({"include_usage": true});
+        }
+        if let Some(rf) = &req.response_format {
+            body["response_format"] = rf.clone();
+        }
+        body
+    }
+
+    /// A 1-token chat completion timed end to end: how long the model itself takes to start.
+    pub async fn ping(&self, timeout: Duration) -> Result<f64, ClientError> {
+        let req = ChatRequest {
+            messages: vec![Message::new("user", "Hi")],
+            max_tokens: Some(1),
+            temperature: Some(0.0),
+            response_format: None,
+        };
+        let start = Instant::now();
+        self.chat_with_timeout(&req, timeout).await?;
+        Ok(ms_since(start))
+    }
+
+    /// A whole chat completion.
+    pub async fn chat(&self, req: &ChatRequest) -> Result<ChatResponse, ClientError> {
+        self.chat_with_timeout(req, self.cfg.timeout).await
+    }
+
+    async fn chat_with_timeout(&self, req: &ChatRequest, timeout: Duration) -> Result<ChatResponse, ClientError> {
+        let path = "v1/chat/completions";
+        let rb = self.request(reqwest::Method::POST, path, timeout).json(&self.body(req, false));
+        let resp = self.send(rb, path, timeout).await?;
+        let v: Value = resp
+            .json()
+            .await
+            .map_err(|e| ClientError::Protocol { url: self.shown(path), detail: format!("not JSON: {}", e.without_url()) })?;
+        let choice = v.pointer("/choices/0").ok_or_else(|| ClientError::Protocol {
+            url: self.shown(path),
+            detail: "no choices in the answer".into(),
+        })?;
+        Ok(ChatResponse {
+            text: choice.pointer("/message/content").and_then(Value::as_str).unwrap_or_default().to_string(),
+            usage: v.get("usage").and_then(|u| serde_json::from_value(u.clone()).ok()),
+            finish_reason: choice.get("finish_reason").and_then(Value::as_str).map(str::to_string),
+        })
+    }
+
+    /// A streamed chat completion (server-sent events). The stream ends after `[DONE]`, or
+    /// with an error if the connection is cut first.
+    pub async fn chat_stream(
+        &self,
+        req: &ChatRequest,
+    ) -> Result<impl Stream<Item = Result<StreamEvent, ClientError>> + Send + 'static, ClientError> {
+        use eventsource_stream::Eventsource;
+        let path = "v1/chat/completions";
+        let timeout = self.cfg.timeout;
+        let rb = self.request(reqwest::Method::POST, path, timeout).json(&self.body(req, true));
+        let resp = self.send(rb, path, timeout).await?;
+        let url = self.shown(path);
+        let events = resp.bytes_stream().eventsource();
+        let stream = events
+            .map(move |item| -> Vec<Result<StreamEvent, ClientError>> {
+                match item {
+                    Err(eventsource_stream::EventStreamError::Transport(e)) => {
+                        vec![Err(ClientError::from_reqwest(url.clone(), e, timeout))]
+                    }
+                    Err(e) => vec![Err(ClientError::Protocol { url: url.clone(), detail: e.to_string() })],
+                    Ok(ev) => parse_chunk(&ev.data, &url),
+                }
+            })
+            .flat_map(futures_util::stream::iter)
+            // `[DONE]` arrives as Finish("[DONE]") and ends the stream.
+            .take_while(|item| futures_util::future::ready(!matches!(item, Ok(StreamEvent::Finish(r)) if r == DONE)));
+        Ok(stream)
+    }
+
+    /// Reads native load figures (see [`native`]).
+    pub async fn native_raw(&self, kind: Kind, timeout: Duration) -> Result<native::Raw, ClientError> {
+        native::read(self, kind, timeout).await
+    }
+}
+
+const DONE: &str = "[DONE]";
+
+fn parse_chunk(data: &str, url: &str) -> Vec<Result<StreamEvent, ClientError>> {
+    let data = data.trim();
+    if data == DONE {
+        return vec![Ok(StreamEvent::Finish(DONE.into()))];
+    }
+    if data.is_empty() {
+        return Vec::new();
+    }
+    let v: Value = match serde_json::from_str(data) {
+        Ok(v) => v,
+        Err(e) => return vec![Err(ClientError::Protocol { url: url.to_string(), detail: format!("bad stream chunk: {e}") })],
+    };
+    if let Some(err) = v.get("error") {
+        let msg = err.get("message").and_then(Value::as_str).unwrap_or("error in stream");
+        return vec![Err(ClientError::Protocol { url: url.to_string(), detail: msg.chars().take(200).collect() })];
+    }
+    let mut out = Vec::new();
+    if let Some(choice) = v.pointer("/choices/0") {
+        if let Some(t) = choice.pointer("/delta/reasoning_content").and_then(Value::as_str) {
+            if !t.is_empty() {
+                out.push(Ok(StreamEvent::Reasoning(t.to_string())));
+            }
+        }
+        if let Some(t) = choice.pointer("/delta/content").and_then(Value::as_str) {
+            if !t.is_empty() {
+                out.push(Ok(StreamEvent::Delta(t.to_string())));
+            }
+        }
+        if let Some(r) = choice.get("finish_reason").and_then(Value::as_str) {
+            out.push(Ok(StreamEvent::Finish(r.to_string())));
+        }
+    }
+    if let Some(u) = v.get("usage").filter(|u| !u.is_null()) {
+        if let Ok(u) = serde_json::from_value::<Usage>(u.clone()) {
+            out.push(Ok(StreamEvent::Usage(u)));
+        }
+    }
+    out
+}
+
+pub(crate) fn ms_since(start: Instant) -> f64 {
+    (start.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_parsing() {
+        let ev = parse_chunk(r#"{"choices":[{"delta":{"content":"Hel"},"finish_reason":null}]}"#, "u");
+        assert_eq!(ev.into_iter().map(Result::unwrap).collect::<Vec<_>>(), vec![StreamEvent::Delta("Hel".into())]);
+        let ev = parse_chunk(r#"{"choices":[{"delta":{},"finish_reason":"length"}],"usage":null}"#, "u");
+        assert_eq!(ev.into_iter().map(Result::unwrap).collect::<Vec<_>>(), vec![StreamEvent::Finish("length".into())]);
+        let ev = parse_chunk(r#"{"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":7}}"#, "u");
+        assert_eq!(
+            ev.into_iter().map(Result::unwrap).collect::<Vec<_>>(),
+            vec![StreamEvent::Usage(Usage { prompt_tokens: 5, completion_tokens: 7 })]
+        );
+        assert!(parse_chunk("{not json", "u")[0].is_err());
+        assert!(parse_chunk(r#"{"error":{"message":"boom"}}"#, "u")[0].is_err());
+        assert!(parse_chunk("", "u").is_empty());
+    }
+
+    #[test]
+    fn ms_rounds_to_one_decimal() {
+        let v = ms_since(Instant::now());
+        assert_eq!((v * 10.0).fract(), 0.0);
+    }
+}

@@ -1,0 +1,48 @@
+//! Switchboard's GUI-free engine.
+//!
+//! It keeps a registry of self-hosted LLM servers, watches their health, learns each one's
+//! latency baseline and estimates how loaded each is: the level says how long a new request
+//! would wait before it starts. The desktop shell and the headless CLI sit on top of it.
+//!
+//! How the modules fit:
+//!
+//! - [`config`]: the TOML file (backends, health and load settings); errors name file, line
+//!   and key. [`secret`]: API keys that never print, URL redaction.
+//! - [`client`]: one shared `reqwest` client; per backend: health probe, 1-token ping, chat
+//!   (plain and streamed), kind detection; [`client::native`]: the server's own load figures
+//!   (`/metrics`, `/slots`, `/api/ps`) and the wait they imply. [`prometheus`] parses metrics.
+//! - [`baseline`]: the probe latency baseline (max of the first samples, then an EMA).
+//! - [`hysteresis`]: UP / DOWN / STARTING from consecutive observations.
+//! - [`load`]: the level rules (native figures, our own request timing, the original's ping and
+//!   probe rules) and when a ping may be taken.
+//! - [`queue`]: per-backend in-flight guard and request timing; outcomes are health evidence.
+//! - [`backend`]: one backend's shared state and the single-flight ping.
+//! - [`monitor`]: the per-backend task that probes, reads load figures and publishes.
+//! - [`registry`]: owns backends and monitors; snapshot on a `watch`, [`events`] on a
+//!   `broadcast`; clean shutdown. [`status`]: the per-backend report and its table.
+//!
+//! Time comes from `tokio::time::Instant` everywhere (`std::time::Instant` is banned in
+//! `.clippy.toml`), so every cache, cooldown and interval is tested with paused time.
+
+#![forbid(unsafe_code)]
+
+pub mod backend;
+pub mod baseline;
+pub mod client;
+pub mod config;
+pub mod events;
+pub mod hysteresis;
+pub mod load;
+mod monitor;
+pub mod prometheus;
+pub mod queue;
+pub mod registry;
+pub mod secret;
+pub mod status;
+
+pub use config::{Config, Role};
+pub use events::Event;
+pub use hysteresis::State;
+pub use load::Level;
+pub use registry::Registry;
+pub use status::BackendStatus;

@@ -1,0 +1,211 @@
+//! The health monitor: one task per backend, owned by the registry and stopped by its
+//! cancellation token.
+//!
+//! Each tick: detect the server kind (once, when `auto`); probe health when due (every
+//! `interval` while up, every tick otherwise or while a failure is unconfirmed); read the
+//! server's own load figures (every `poll_interval`, also liveness evidence); take a 1-token
+//! ping only where the original's rules call for one; publish the status. Between ticks, the
+//! outcome of real requests arrives as evidence. While down, the probe interval starts short
+//! and backs off during a long outage.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::time::{sleep_until, Instant};
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+use crate::backend::Backend;
+use crate::client::native::Tracker;
+use crate::client::ClientError;
+use crate::config::Kind;
+use crate::events::{Event, Flip};
+use crate::hysteresis::{Hysteresis, Observation, State};
+use crate::registry::Publisher;
+
+/// The monitor's own state (nobody else touches it).
+struct Monitor {
+    backend: Arc<Backend>,
+    publisher: Arc<Publisher>,
+    /// This backend's index in the snapshot.
+    index: usize,
+    hysteresis: Hysteresis,
+    tracker: Tracker,
+    next_probe: Instant,
+    down_since: Option<Instant>,
+    /// Current probe interval while down (grows during a long outage).
+    down_delay: Duration,
+    /// False once the server answered that it has no load figures.
+    native_supported: bool,
+}
+
+/// Runs until `cancel` fires.
+pub(crate) async fn run(
+    backend: Arc<Backend>,
+    index: usize,
+    publisher: Arc<Publisher>,
+    mut evidence: mpsc::UnboundedReceiver<Observation>,
+    cancel: CancellationToken,
+) {
+    let down_delay = backend.settings.health.down_probe_min;
+    let mut m = Monitor {
+        backend,
+        publisher,
+        index,
+        hysteresis: Hysteresis::default(),
+        tracker: Tracker::default(),
+        next_probe: Instant::now(),
+        down_since: None,
+        down_delay,
+        native_supported: true,
+    };
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = m.tick() => {}
+        }
+        m.publish();
+        let deadline = Instant::now() + m.delay();
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = sleep_until(deadline) => break,
+                Some(obs) = evidence.recv() => {
+                    m.apply(obs, None, None);
+                    m.publish();
+                }
+            }
+        }
+    }
+}
+
+impl Monitor {
+    fn publish(&self) {
+        self.publisher.publish(self.index, &self.backend);
+    }
+
+    async fn tick(&mut self) {
+        let b = Arc::clone(&self.backend);
+        let h = &b.settings.health;
+        let now = Instant::now();
+        let mut kind = b.lock().kind;
+        if kind == Kind::Auto {
+            match b.client.detect(h.probe_timeout).await {
+                Ok(k) => {
+                    info!("{} ({}): server kind {k}", b.cfg.name, b.cfg.role);
+                    b.lock().kind = k;
+                    kind = k;
+                }
+                Err(e) => {
+                    let ms = elapsed_ms(now);
+                    self.failed(&e, ms);
+                    b.lock().checks += 1;
+                    return;
+                }
+            }
+        }
+        if self.hysteresis.state() != State::Up || now >= self.next_probe || self.hysteresis.fail_streak() > 0 {
+            self.next_probe = now + h.interval;
+            match b.client.probe(kind, h.probe_timeout).await {
+                Ok(p) => {
+                    {
+                        let mut st = b.lock();
+                        st.probe_ms = Some(p.latency_ms);
+                        st.baseline.add(p.latency_ms, &b.settings.load);
+                    }
+                    self.apply(Observation::Ok, Some(p.latency_ms), None);
+                }
+                Err(e) => self.failed(&e, elapsed_ms(now)),
+            }
+        }
+        if self.hysteresis.state() == State::Up && b.settings.load.use_native && self.native_supported {
+            let started = Instant::now();
+            match b.client.native_raw(kind, h.probe_timeout).await {
+                Ok(raw) => {
+                    let at = Instant::now();
+                    let figures = self.tracker.update(&raw, at);
+                    b.lock().native = Some((figures, at));
+                    self.apply(Observation::Ok, None, None);
+                }
+                Err(ClientError::Unsupported { .. }) => {
+                    info!("{} ({}): publishes no load figures", b.cfg.name, b.cfg.role);
+                    self.native_supported = false;
+                }
+                Err(e) => {
+                    b.lock().native = None;
+                    self.failed(&e, elapsed_ms(started));
+                }
+            }
+        }
+        if self.hysteresis.state() == State::Up {
+            // Pings only where the original's rules call for one (never while idle).
+            b.measure(false).await;
+        }
+        b.lock().checks += 1;
+    }
+
+    fn failed(&mut self, e: &ClientError, latency_ms: f64) {
+        self.apply(e.observation(), Some(latency_ms), Some(e.to_string()));
+    }
+
+    /// Feeds one observation to the hysteresis; announces a flip.
+    fn apply(&mut self, obs: Observation, latency_ms: Option<f64>, error: Option<String>) {
+        let b = Arc::clone(&self.backend);
+        let h = &b.settings.health;
+        if let Some(e) = error {
+            b.lock().last_error = Some(e);
+        } else if obs == Observation::Ok {
+            b.lock().last_error = None;
+        }
+        let Some(change) = self.hysteresis.observe(&obs, h) else { return };
+        let now = Instant::now();
+        warn!("{} ({}) -> {} ({:.0} ms): {}", b.cfg.name, b.cfg.role, change.to.label(), latency_ms.unwrap_or(0.0), change.reason);
+        match change.to {
+            State::Down => {
+                self.down_since = Some(now);
+                self.down_delay = h.down_probe_min;
+                b.lock().native = None;
+            }
+            State::Up => {
+                self.down_since = None;
+                self.next_probe = now + h.interval;
+            }
+            State::Starting => {
+                self.down_since = None;
+                b.lock().native = None;
+            }
+        }
+        let flip = Flip {
+            backend: b.cfg.name.clone(),
+            role: b.cfg.role,
+            from: change.from,
+            to: change.to,
+            latency_ms,
+            reason: change.reason,
+            at: chrono::Utc::now(),
+        };
+        b.record_flip(flip.clone());
+        self.publisher.emit(Event::Flip(flip));
+    }
+
+    /// Time until the next tick.
+    fn delay(&mut self) -> Duration {
+        let h = &self.backend.settings.health;
+        match self.hysteresis.state() {
+            State::Up => h.poll_interval,
+            State::Starting => h.down_probe_min,
+            State::Down => {
+                let outage = self.down_since.map_or(Duration::ZERO, |s| Instant::now().saturating_duration_since(s));
+                if outage >= h.down_backoff_after {
+                    self.down_delay = (self.down_delay * 2).min(h.down_probe_max);
+                }
+                self.down_delay
+            }
+        }
+    }
+}
+
+fn elapsed_ms(since: Instant) -> f64 {
+    (since.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
+}
