@@ -1,0 +1,125 @@
+//! An HTTP-level fake backend (named as such): a tiny HTTP/1.1 server on 127.0.0.1 whose
+//! answers a test scripts per path, counting requests. Used only for what a real llama-server
+//! cannot be made to do on demand.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One scripted answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    /// Wait before answering (paused-time friendly: a tokio sleep).
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn ok(body: &str) -> Self {
+        Reply { status: 200, body: body.to_string(), delay: Duration::ZERO }
+    }
+    pub fn status(status: u16, body: &str) -> Self {
+        Reply { status, body: body.to_string(), delay: Duration::ZERO }
+    }
+    pub fn after(mut self, d: Duration) -> Self {
+        self.delay = d;
+        self
+    }
+}
+
+/// llama.cpp's exact body while it loads a model.
+pub const LOADING_BODY: &str = r#"{"error":{"message":"Loading model","type":"unavailable_error","code":503}}"#;
+
+/// A 1-token chat completion answer.
+pub const CHAT_ONE: &str = r#"{"choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}"#;
+
+#[derive(Default)]
+struct State {
+    routes: HashMap<String, Reply>,
+    hits: HashMap<String, usize>,
+}
+
+/// The fake server; clone to share.
+#[derive(Clone)]
+pub struct Fake {
+    pub port: u16,
+    state: Arc<Mutex<State>>,
+}
+
+impl Fake {
+    pub async fn start() -> Fake {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let fake = Fake { port, state: Arc::default() };
+        let f = fake.clone();
+        tokio::spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                let f = f.clone();
+                tokio::spawn(async move { f.serve(sock).await });
+            }
+        });
+        fake
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Sets the answer for `path` (e.g. "/health"); unknown paths get 404.
+    pub fn route(&self, path: &str, reply: Reply) {
+        self.state.lock().unwrap().routes.insert(path.to_string(), reply);
+    }
+
+    pub fn hits(&self, path: &str) -> usize {
+        self.state.lock().unwrap().hits.get(path).copied().unwrap_or(0)
+    }
+
+    async fn serve(&self, mut sock: TcpStream) {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        // Read headers, then the body by Content-Length.
+        let (head_end, content_length) = loop {
+            let n = match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            buf.extend_from_slice(&chunk[..n]);
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
+                let len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                    .unwrap_or(0);
+                break (i + 4, len);
+            }
+        };
+        while buf.len() < head_end + content_length {
+            match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let reply = {
+            let mut st = self.state.lock().unwrap();
+            *st.hits.entry(path.clone()).or_insert(0) += 1;
+            st.routes.get(&path).cloned().unwrap_or_else(|| Reply::status(404, "not found"))
+        };
+        if !reply.delay.is_zero() {
+            tokio::time::sleep(reply.delay).await;
+        }
+        let text = format!(
+            "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{}",
+            reply.status,
+            reply.body.len(),
+            reply.body
+        );
+        let _ = sock.write_all(text.as_bytes()).await;
+        let _ = sock.shutdown().await;
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests, one binary (links once).
+//!
+//! - `engine`: the registry and monitor over an HTTP-level fake server, with paused tokio time
+//!   (for what a real server cannot do on demand: a 503 "Loading model" for a minute, a 500,
+//!   exact request counts while time is fast-forwarded).
+//! - `real`: against real llama-server processes on 127.0.0.1 (installed by
+//!   `scripts/backends.sh install`): kill -9, SIGSTOP/SIGCONT, real load, an idle minute.
+
+mod engine;
+mod fake;
+mod llama;
+mod real;
