@@ -1,1 +1,284 @@
-fn main() {}
+//! Load-level truth and failure detection on a real llama-server (a benchmark, not a test).
+//!
+//!     cargo bench -p switchboard-core --bench load [-- --quick]
+//!
+//! 1. Sweep: for `-np 1` and `-np 2`, 0..6 concurrent 300-token generations (closed loop),
+//!    each step held for a while. Meanwhile the benchmark itself sends 1-token pings, one at a
+//!    time, at most one a second: a ping's latency is the truth (over 8 s very busy, over 4 s
+//!    busy, else normal while any generation is in flight, else idle). Our level is sampled at
+//!    1 Hz; a ping agrees when one of our samples from its start to 2 s later matches. The
+//!    same is computed for a second registry running the original's rules alone (no native
+//!    figures, no request timing). Inference pings sent by our registry are counted.
+//! 2. Detection: kill -9, SIGSTOP for 30 s, and restart, over several trials.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use switchboard_core::config::LoadSettings;
+use switchboard_core::load::from_wait;
+use switchboard_core::{Config, Level, Registry, State};
+use switchboard_testkit::llama::{Llama, Model};
+use tokio::time::{sleep, Instant};
+
+const TOKENS: u32 = 300;
+const MAX_CONCURRENCY: usize = 6;
+
+fn config(url: &str, ours: bool) -> Config {
+    let mut text = format!(
+        "[[backend]]\nname = \"small\"\nrole = \"classifier\"\nurl = \"{url}\"\nmodel = \"test\"\n\n\
+         [[backend]]\nname = \"big\"\nrole = \"reasoner\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"x\"\nkind = \"openai\"\n"
+    );
+    if !ours {
+        text.push_str("\n[load]\nuse_native = false\nuse_request_timing = false\n");
+    }
+    Config::parse(&text, Path::new("bench.toml")).unwrap()
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+struct Ping {
+    start: f64,
+    ms: f64,
+    working: bool,
+    concurrency: usize,
+}
+
+struct Sample {
+    t: f64,
+    ours: Level,
+    seed: Level,
+}
+
+async fn one_ping(http: &reqwest::Client, url: &str) -> f64 {
+    let body = serde_json::json!({"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1, "temperature": 0});
+    let start = Instant::now();
+    let r = http.post(format!("{url}/v1/chat/completions")).json(&body).send().await;
+    if let Ok(r) = r {
+        let _ = r.bytes().await;
+    }
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+async fn sweep(slots: u32, step: Duration) {
+    let server = Llama::start(Model::SmolLM2, slots).await;
+    let url = server.url();
+    let ours = Registry::start(config(&url, true)).unwrap();
+    let seed = Registry::start(config(&url, false)).unwrap();
+    assert!(ours.ready(Duration::from_secs(10)).await && seed.ready(Duration::from_secs(10)).await);
+    let t0 = Instant::now();
+    let stop = Arc::new(AtomicBool::new(false));
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let concurrency = Arc::new(AtomicUsize::new(0));
+    let samples = Arc::new(Mutex::new(Vec::<Sample>::new()));
+    let pings = Arc::new(Mutex::new(Vec::<Ping>::new()));
+
+    let sampler = {
+        let (stop, samples, ours, seed) = (stop.clone(), samples.clone(), ours.clone(), seed.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            while !stop.load(Ordering::SeqCst) {
+                tick.tick().await;
+                let s =
+                    Sample { t: secs(t0.elapsed()), ours: ours.snapshot()[0].level, seed: seed.snapshot()[0].level };
+                samples.lock().unwrap().push(s);
+            }
+        })
+    };
+    let pinger = {
+        let (stop, pings, in_flight, concurrency, url) =
+            (stop.clone(), pings.clone(), in_flight.clone(), concurrency.clone(), url.clone());
+        tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            while !stop.load(Ordering::SeqCst) {
+                let start = Instant::now();
+                let working = in_flight.load(Ordering::SeqCst) > 0;
+                let c = concurrency.load(Ordering::SeqCst);
+                let ms = one_ping(&http, &url).await;
+                pings.lock().unwrap().push(Ping { start: secs(start - t0), ms, working, concurrency: c });
+                tokio::time::sleep_until(start + Duration::from_secs(1)).await;
+            }
+        })
+    };
+
+    let mut idle_time = Duration::ZERO;
+    let mut idle_pings = 0;
+    for c in 0..=MAX_CONCURRENCY {
+        concurrency.store(c, Ordering::SeqCst);
+        let phase_stop = Arc::new(AtomicBool::new(false));
+        let gens: Vec<_> = (0..c)
+            .map(|_| {
+                let (phase_stop, in_flight, url) = (phase_stop.clone(), in_flight.clone(), url.clone());
+                tokio::spawn(async move {
+                    while !phase_stop.load(Ordering::SeqCst) {
+                        in_flight.fetch_add(1, Ordering::SeqCst);
+                        let _ = Llama::generate(url.clone(), TOKENS).await;
+                        in_flight.fetch_sub(1, Ordering::SeqCst);
+                    }
+                })
+            })
+            .collect();
+        let before = ours.snapshot()[0].pings_sent;
+        sleep(step).await;
+        if c == 0 {
+            idle_time += step;
+            idle_pings += ours.snapshot()[0].pings_sent - before;
+        }
+        phase_stop.store(true, Ordering::SeqCst);
+        for g in gens {
+            g.await.unwrap();
+        }
+    }
+    stop.store(true, Ordering::SeqCst);
+    sampler.await.unwrap();
+    pinger.await.unwrap();
+    let total_pings_ours = ours.snapshot()[0].pings_sent;
+    let total_pings_seed = seed.snapshot()[0].pings_sent;
+    ours.shutdown().await;
+    seed.shutdown().await;
+
+    let s = LoadSettings::default();
+    let samples = samples.lock().unwrap();
+    let pings = pings.lock().unwrap();
+    let agrees = |p: &Ping, pick: fn(&Sample) -> Level| {
+        let truth = from_wait(p.ms, p.working, &s);
+        samples.iter().filter(|x| x.t >= p.start && x.t <= p.start + 2.0).any(|x| pick(x) == truth)
+    };
+    let share = |ps: &[&Ping], pick: fn(&Sample) -> Level| {
+        if ps.is_empty() {
+            return f64::NAN;
+        }
+        100.0 * ps.iter().filter(|p| agrees(p, pick)).count() as f64 / ps.len() as f64
+    };
+    println!(
+        "\n-np {slots}: {} truth pings, {} samples of our level over {:.0} s",
+        pings.len(),
+        samples.len(),
+        secs(t0.elapsed())
+    );
+    println!("  gens  pings  median ping  truth levels (idle/normal/busy/very busy)  ours agree  seed rules agree");
+    for c in 0..=MAX_CONCURRENCY {
+        let ps: Vec<&Ping> = pings.iter().filter(|p| p.concurrency == c).collect();
+        let mut ms: Vec<f64> = ps.iter().map(|p| p.ms).collect();
+        ms.sort_by(f64::total_cmp);
+        let median = ms.get(ms.len() / 2).copied().unwrap_or(f64::NAN);
+        let count = |l: Level| ps.iter().filter(|p| from_wait(p.ms, p.working, &s) == l).count();
+        println!(
+            "  {c:>4}  {:>5}  {:>9.0} ms  {:>3} / {:>3} / {:>3} / {:>3}                       {:>8.1} %  {:>14.1} %",
+            ps.len(),
+            median,
+            count(Level::Idle),
+            count(Level::Normal),
+            count(Level::Busy),
+            count(Level::VeryBusy),
+            share(&ps, |x| x.ours),
+            share(&ps, |x| x.seed)
+        );
+    }
+    let all: Vec<&Ping> = pings.iter().collect();
+    let (o, sd) = (share(&all, |x| x.ours), share(&all, |x| x.seed));
+    println!(
+        "  all   {:>5}                                                          {o:>8.1} %  {sd:>14.1} %",
+        all.len()
+    );
+    println!(
+        "  agreement with the ping truth (2 s lag allowed): ours {o:.1} %, original's rules {sd:.1} % (ratio {:.2}x)",
+        o / sd
+    );
+    println!(
+        "  inference pings sent by us: {total_pings_ours} in the whole sweep; {idle_pings} in {:.0} s idle = {:.0} per hour idle (original's rules: {total_pings_seed})",
+        secs(idle_time),
+        idle_pings as f64 * 3600.0 / secs(idle_time)
+    );
+}
+
+async fn healthy(url: &str) -> bool {
+    matches!(reqwest::get(format!("{url}/health")).await, Ok(r) if r.status().is_success())
+}
+
+/// Polls our snapshot every 20 ms until `state`, up to `within`; the time it took.
+async fn until_state(r: &Registry, state: State, within: Duration) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < within {
+        if r.snapshot()[0].state == state {
+            return Some(start.elapsed());
+        }
+        sleep(Duration::from_millis(20)).await;
+    }
+    None
+}
+
+fn summary(name: &str, target: &str, mut v: Vec<f64>, trials: usize) {
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        println!("  {name:<28} not detected in {trials} trials ({target})");
+        return;
+    }
+    let p95 = v[((v.len() as f64 * 0.95).ceil() as usize).saturating_sub(1)];
+    println!(
+        "  {name:<28} min {:>5.2} s  median {:>5.2} s  p95 {:>5.2} s  max {:>5.2} s  ({} of {trials} detected; {target})",
+        v[0],
+        v[v.len() / 2],
+        p95,
+        v[v.len() - 1],
+        v.len()
+    );
+}
+
+async fn detection(kills: usize, freezes: usize) {
+    let mut server = Llama::start(Model::SmolLM2, 1).await;
+    let url = server.url();
+    let r = Registry::start(config(&url, true)).unwrap();
+    until_state(&r, State::Up, Duration::from_secs(10)).await.expect("up");
+    let (mut killed, mut restarted, mut frozen) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..kills {
+        // Desynchronise from the 1 s poll.
+        sleep(Duration::from_millis(1500 + 337 * i as u64)).await;
+        server.kill9();
+        if let Some(d) = until_state(&r, State::Down, Duration::from_secs(30)).await {
+            killed.push(secs(d));
+        }
+        server.spawn();
+        while !healthy(&url).await {
+            sleep(Duration::from_millis(20)).await;
+        }
+        if let Some(d) = until_state(&r, State::Up, Duration::from_secs(30)).await {
+            restarted.push(secs(d));
+        }
+    }
+    for i in 0..freezes {
+        sleep(Duration::from_millis(1500 + 411 * i as u64)).await;
+        server.freeze();
+        let start = Instant::now();
+        if let Some(d) = until_state(&r, State::Down, Duration::from_secs(30)).await {
+            frozen.push(secs(d));
+        }
+        tokio::time::sleep_until(start + Duration::from_secs(30)).await;
+        server.thaw();
+        until_state(&r, State::Up, Duration::from_secs(30)).await.expect("up after SIGCONT");
+    }
+    r.shutdown().await;
+    println!("\nDetection (default settings: poll 1 s, probe timeout 3 s, fall 3 / refused 2, rise 2):");
+    summary("kill -9 -> DOWN", "target p95 <= 12 s", killed, kills);
+    summary("SIGSTOP 30 s -> DOWN", "target <= 20 s", frozen, freezes);
+    summary("restart healthy -> UP", "target <= 3 s", restarted, kills);
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let step = Duration::from_secs(if quick { 10 } else { 20 });
+    let (kills, freezes) = if quick { (3, 2) } else { (6, 3) };
+    println!(
+        "Switchboard load benchmark: llama-server + SmolLM2-135M on 127.0.0.1, -t 1, {TOKENS}-token generations, {} s per step",
+        step.as_secs()
+    );
+    for slots in [1, 2] {
+        sweep(slots, step).await;
+    }
+    detection(kills, freezes).await;
+}

@@ -109,7 +109,12 @@ impl Backend {
     }
 
     pub fn handle(&self) -> BackendHandle {
-        BackendHandle { name: self.cfg.name.clone(), role: self.cfg.role, client: self.client.clone(), queue: self.queue.clone() }
+        BackendHandle {
+            name: self.cfg.name.clone(),
+            role: self.cfg.role,
+            client: self.client.clone(),
+            queue: self.queue.clone(),
+        }
     }
 
     fn inputs<'a>(&self, st: &'a LoadState, now: Instant) -> Inputs<'a> {

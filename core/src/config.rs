@@ -280,13 +280,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let at = |span: Option<std::ops::Range<usize>>, key: Option<&str>, message: String| {
             let (line, column) = span.map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                column,
-                key: key.map(str::to_string),
-                message,
-            }
+            ConfigError::Invalid { path: path.to_path_buf(), line, column, key: key.map(str::to_string), message }
         };
         let raw: raw::File = toml::from_str(text).map_err(|e| {
             let message = e.message().trim().to_string();
@@ -311,11 +305,7 @@ impl Config {
                 return Err(at(Some(b.name.span()), Some("name"), "backend name must not be empty".into()));
             }
             if backends.iter().any(|o| o.name == name) {
-                return Err(at(
-                    Some(b.name.span()),
-                    Some("name"),
-                    format!("duplicate backend name `{name}`"),
-                ));
+                return Err(at(Some(b.name.span()), Some("name"), format!("duplicate backend name `{name}`")));
             }
             let url = parse_url(b.url.get_ref()).map_err(|m| at(Some(b.url.span()), Some("url"), m))?;
             let role = *b.role.get_ref();
@@ -324,18 +314,30 @@ impl Config {
                 Role::Reasoner => 0.7,
             });
             if !(0.0..=2.0).contains(&temperature) {
-                return Err(at(Some(b.name.span()), Some("temperature"), format!("temperature {temperature} is outside 0..2")));
+                return Err(at(
+                    Some(b.name.span()),
+                    Some("temperature"),
+                    format!("temperature {temperature} is outside 0..2"),
+                ));
             }
             let max_tokens = b.max_tokens.unwrap_or(match role {
                 Role::Classifier => 1024,
                 Role::Reasoner => 16000,
             });
             if max_tokens == 0 || b.timeout_secs.is_some_and(|t| t <= 0.0) {
-                return Err(at(Some(b.name.span()), Some("max_tokens"), "max_tokens and timeout_secs must be positive".into()));
+                return Err(at(
+                    Some(b.name.span()),
+                    Some("max_tokens"),
+                    "max_tokens and timeout_secs must be positive".into(),
+                ));
             }
             let api_key = match (&b.api_key_env, &b.api_key_file) {
                 (Some(_), Some(_)) => {
-                    return Err(at(Some(b.name.span()), Some("api_key_env"), "give api_key_env or api_key_file, not both".into()))
+                    return Err(at(
+                        Some(b.name.span()),
+                        Some("api_key_env"),
+                        "give api_key_env or api_key_file, not both".into(),
+                    ))
                 }
                 (Some(var), None) => match std::env::var(var) {
                     Ok(v) if !v.trim().is_empty() => Some(Secret::new(v.trim())),
@@ -351,7 +353,13 @@ impl Config {
                     let file_path = path.parent().unwrap_or(Path::new(".")).join(file);
                     match std::fs::read_to_string(&file_path) {
                         Ok(v) if !v.trim().is_empty() => Some(Secret::new(v.trim())),
-                        Ok(_) => return Err(at(Some(b.name.span()), Some("api_key_file"), format!("key file {} is empty", file_path.display()))),
+                        Ok(_) => {
+                            return Err(at(
+                                Some(b.name.span()),
+                                Some("api_key_file"),
+                                format!("key file {} is empty", file_path.display()),
+                            ))
+                        }
                         Err(e) => {
                             return Err(at(
                                 Some(b.name.span()),

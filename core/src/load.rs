@@ -149,7 +149,13 @@ pub fn from_wait(wait_ms: f64, working: bool, s: &LoadSettings) -> Level {
 }
 
 /// The original's `get_load_status` level, in its order, with the queue nudge.
-pub fn seed_level(probe_ms: f64, baseline_ms: f64, inference_ms: Option<f64>, active: usize, s: &LoadSettings) -> Level {
+pub fn seed_level(
+    probe_ms: f64,
+    baseline_ms: f64,
+    inference_ms: Option<f64>,
+    active: usize,
+    s: &LoadSettings,
+) -> Level {
     let level = match inference_ms {
         Some(i) if i > s.very_busy_ms => Level::VeryBusy,
         Some(i) if i > s.busy_ms => Level::Busy,
@@ -185,25 +191,24 @@ pub fn assess(inputs: &Inputs<'_>, now: Instant, s: &LoadSettings) -> Assessment
         Some(State::Starting) | None => return health(Level::Starting),
         Some(State::Up) => {}
     }
-    let own_wait_ms = if s.use_request_timing {
-        inputs.oldest_waiting.map(|d| d.as_secs_f64() * 1000.0)
-    } else {
-        None
-    };
+    let own_wait_ms = if s.use_request_timing { inputs.oldest_waiting.map(|d| d.as_secs_f64() * 1000.0) } else { None };
     if native_fresh(inputs, now, s) {
         if let Some((native, _)) = inputs.native {
             let est = native.est_wait_ms.unwrap_or(0.0).max(own_wait_ms.unwrap_or(0.0));
             let working = native.working() || inputs.active > 0;
-            return Assessment { level: from_wait(est, working, s), source: Source::Native, est_wait_ms: Some(est), inference_ms };
+            return Assessment {
+                level: from_wait(est, working, s),
+                source: Source::Native,
+                est_wait_ms: Some(est),
+                inference_ms,
+            };
         }
     }
     let probe = inputs.probe_ms.unwrap_or(0.0);
     let seed = seed_level(probe, inputs.baseline_ms, inference_ms, inputs.active, s);
     if s.use_request_timing && inputs.active > 0 {
-        let recent = inputs
-            .recent_ttft
-            .filter(|(_, at)| now.saturating_duration_since(*at) < s.cache)
-            .map(|(ms, _)| ms);
+        let recent =
+            inputs.recent_ttft.filter(|(_, at)| now.saturating_duration_since(*at) < s.cache).map(|(ms, _)| ms);
         let wait = own_wait_ms.unwrap_or(0.0).max(recent.unwrap_or(0.0));
         let timed = from_wait(wait, true, s);
         if timed.severity() > seed.severity() {
@@ -220,7 +225,13 @@ pub fn assess(inputs: &Inputs<'_>, now: Instant, s: &LoadSettings) -> Assessment
 /// - when the user asked (`force`);
 /// - otherwise only when the cache is stale, the server publishes no usable figures of its
 ///   own, and the last probe is over `ping_trigger_ratio` × baseline.
-pub fn should_ping(force: bool, inputs: &Inputs<'_>, last_attempt: Option<Instant>, now: Instant, s: &LoadSettings) -> bool {
+pub fn should_ping(
+    force: bool,
+    inputs: &Inputs<'_>,
+    last_attempt: Option<Instant>,
+    now: Instant,
+    s: &LoadSettings,
+) -> bool {
     let since = |t: Option<Instant>| t.map(|t| now.saturating_duration_since(t));
     if since(last_attempt).is_some_and(|d| d < s.cooldown) {
         return false;
@@ -286,7 +297,13 @@ mod tests {
     }
 
     fn native(running: u32, waiting: u32, wait_ms: f64) -> NativeLoad {
-        NativeLoad { running: Some(running), waiting: Some(waiting), slots: Some(1), est_wait_ms: Some(wait_ms), ..NativeLoad::default() }
+        NativeLoad {
+            running: Some(running),
+            waiting: Some(waiting),
+            slots: Some(1),
+            est_wait_ms: Some(wait_ms),
+            ..NativeLoad::default()
+        }
     }
 
     #[tokio::test(start_paused = true)]
@@ -301,7 +318,8 @@ mod tests {
         // The seed's rules alone read this as idle.
         assert_eq!(seed_level(1.0, 10.0, None, 0, &s), Level::Idle);
 
-        let cases = [(native(0, 0, 0.0), Level::Idle), (native(1, 0, 0.0), Level::Normal), (native(1, 1, 4500.0), Level::Busy)];
+        let cases =
+            [(native(0, 0, 0.0), Level::Idle), (native(1, 0, 0.0), Level::Normal), (native(1, 1, 4500.0), Level::Busy)];
         for (n, want) in cases {
             let i = Inputs { native: Some((&n, now)), ..up() };
             assert_eq!(assess(&i, now, &s).level, want, "{n:?}");
@@ -324,7 +342,10 @@ mod tests {
         let now = Instant::now();
         let i = Inputs { native: Some((&n, read_at)), ..up() };
         assert!(!native_fresh(&i, now, &s));
-        assert_eq!(assess(&i, now, &s), Assessment { level: Level::Idle, source: Source::Seed, est_wait_ms: None, inference_ms: None });
+        assert_eq!(
+            assess(&i, now, &s),
+            Assessment { level: Level::Idle, source: Source::Seed, est_wait_ms: None, inference_ms: None }
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -160,7 +160,14 @@ impl Monitor {
         }
         let Some(change) = self.hysteresis.observe(&obs, h) else { return };
         let now = Instant::now();
-        warn!("{} ({}) -> {} ({:.0} ms): {}", b.cfg.name, b.cfg.role, change.to.label(), latency_ms.unwrap_or(0.0), change.reason);
+        warn!(
+            "{} ({}) -> {} ({:.0} ms): {}",
+            b.cfg.name,
+            b.cfg.role,
+            change.to.label(),
+            latency_ms.unwrap_or(0.0),
+            change.reason
+        );
         match change.to {
             State::Down => {
                 self.down_since = Some(now);

@@ -92,7 +92,8 @@ impl JobQueue {
         let started = Instant::now();
         self.timings().pending.insert(id, started);
         // Built before the await, so that a cancelled acquire still decrements `active`.
-        let mut guard = JobGuard { queue: self.clone(), id, started, first_token: None, tokens: 0, done: false, _permit: None };
+        let mut guard =
+            JobGuard { queue: self.clone(), id, started, first_token: None, tokens: 0, done: false, _permit: None };
         if let Some((_, sem)) = &self.inner.limit {
             // The semaphore is never closed, so acquire only fails if it were; then run unlimited.
             guard._permit = sem.clone().acquire_owned().await.ok();

@@ -122,7 +122,9 @@ impl Registry {
             .iter()
             .zip(evidence)
             .enumerate()
-            .map(|(i, (b, rx))| tokio::spawn(monitor::run(Arc::clone(b), i, Arc::clone(&publisher), rx, cancel.child_token())))
+            .map(|(i, (b, rx))| {
+                tokio::spawn(monitor::run(Arc::clone(b), i, Arc::clone(&publisher), rx, cancel.child_token()))
+            })
             .collect();
         Ok(Registry { inner: Arc::new(Inner { config, backends, publisher, cancel, tasks: Mutex::new(tasks) }) })
     }
@@ -149,9 +151,8 @@ impl Registry {
     /// Waits until every backend has been checked once; false on timeout.
     pub async fn ready(&self, timeout: Duration) -> bool {
         let mut rx = self.watch();
-        let checked = tokio::time::timeout(timeout, async {
-            rx.wait_for(|v| v.iter().all(|s| s.checks > 0)).await.is_ok()
-        });
+        let checked =
+            tokio::time::timeout(timeout, async { rx.wait_for(|v| v.iter().all(|s| s.checks > 0)).await.is_ok() });
         matches!(checked.await, Ok(true))
     }
 
@@ -201,7 +202,8 @@ impl Registry {
     /// Stops every monitor and waits for them to finish.
     pub async fn shutdown(&self) {
         self.inner.cancel.cancel();
-        let tasks: Vec<JoinHandle<()>> = std::mem::take(&mut *self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner()));
+        let tasks: Vec<JoinHandle<()>> =
+            std::mem::take(&mut *self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner()));
         for t in tasks {
             // A monitor that panicked has nothing more to clean up.
             let _finished_or_panicked = t.await;

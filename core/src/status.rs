@@ -59,7 +59,8 @@ fn ms(v: Option<f64>) -> String {
 
 /// A plain-text table, one line per backend.
 pub fn table(rows: &[BackendStatus]) -> String {
-    let header = ["NAME", "ROLE", "KIND", "STATE", "LEVEL", "WAIT", "PROBE", "BASELINE", "PING", "RUN/WAIT/SLOTS", "QUEUE"];
+    let header =
+        ["NAME", "ROLE", "KIND", "STATE", "LEVEL", "WAIT", "PROBE", "BASELINE", "PING", "RUN/WAIT/SLOTS", "QUEUE"];
     let mut lines: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
     for r in rows {
         let native = r

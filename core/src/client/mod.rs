@@ -127,7 +127,12 @@ impl BackendClient {
     }
 
     /// Sends `rb` and checks its status; returns the response on 2xx.
-    async fn send(&self, rb: reqwest::RequestBuilder, path: &str, timeout: Duration) -> Result<reqwest::Response, ClientError> {
+    async fn send(
+        &self,
+        rb: reqwest::RequestBuilder,
+        path: &str,
+        timeout: Duration,
+    ) -> Result<reqwest::Response, ClientError> {
         let url = self.shown(path);
         let resp = rb.send().await.map_err(|e| ClientError::from_reqwest(url.clone(), e, timeout))?;
         let status = resp.status();
@@ -244,10 +249,10 @@ impl BackendClient {
         let path = "v1/chat/completions";
         let rb = self.request(reqwest::Method::POST, path, timeout).json(&self.body(req, false));
         let resp = self.send(rb, path, timeout).await?;
-        let v: Value = resp
-            .json()
-            .await
-            .map_err(|e| ClientError::Protocol { url: self.shown(path), detail: format!("not JSON: {}", e.without_url()) })?;
+        let v: Value = resp.json().await.map_err(|e| ClientError::Protocol {
+            url: self.shown(path),
+            detail: format!("not JSON: {}", e.without_url()),
+        })?;
         let choice = v.pointer("/choices/0").ok_or_else(|| ClientError::Protocol {
             url: self.shown(path),
             detail: "no choices in the answer".into(),
@@ -306,7 +311,9 @@ fn parse_chunk(data: &str, url: &str) -> Vec<Result<StreamEvent, ClientError>> {
     }
     let v: Value = match serde_json::from_str(data) {
         Ok(v) => v,
-        Err(e) => return vec![Err(ClientError::Protocol { url: url.to_string(), detail: format!("bad stream chunk: {e}") })],
+        Err(e) => {
+            return vec![Err(ClientError::Protocol { url: url.to_string(), detail: format!("bad stream chunk: {e}") })]
+        }
     };
     if let Some(err) = v.get("error") {
         let msg = err.get("message").and_then(Value::as_str).unwrap_or("error in stream");

@@ -48,8 +48,15 @@ pub enum Raw {
         total_slots: Option<u32>,
     },
     /// vLLM, SGLang, TGI.
-    Batch { running: f64, waiting: f64, kv_usage: Option<f64>, mean_request_ms: Option<f64> },
-    Ollama { loaded: Vec<String> },
+    Batch {
+        running: f64,
+        waiting: f64,
+        kv_usage: Option<f64>,
+        mean_request_ms: Option<f64>,
+    },
+    Ollama {
+        loaded: Vec<String>,
+    },
 }
 
 /// Native load figures, interpreted, as the status shows them.
@@ -214,7 +221,9 @@ impl Tracker {
     /// Interprets one read taken at `now`.
     pub fn update(&mut self, raw: &Raw, now: Instant) -> NativeLoad {
         match raw {
-            Raw::Llama { metrics, slots, total_slots } => self.llama(metrics.as_ref(), slots.as_deref(), *total_slots, now),
+            Raw::Llama { metrics, slots, total_slots } => {
+                self.llama(metrics.as_ref(), slots.as_deref(), *total_slots, now)
+            }
             Raw::Batch { running, waiting, kv_usage, mean_request_ms } => {
                 let running_n = running.max(0.0).round() as u32;
                 let waiting_n = waiting.max(0.0).round() as u32;
@@ -236,7 +245,13 @@ impl Tracker {
         }
     }
 
-    fn llama(&mut self, metrics: Option<&HashMap<String, f64>>, slots: Option<&[Slot]>, total: Option<u32>, now: Instant) -> NativeLoad {
+    fn llama(
+        &mut self,
+        metrics: Option<&HashMap<String, f64>>,
+        slots: Option<&[Slot]>,
+        total: Option<u32>,
+        now: Instant,
+    ) -> NativeLoad {
         let metric = |name: &str| metrics.and_then(|m| m.get(name).copied());
         let deferred = metric("llamacpp:requests_deferred").unwrap_or(0.0).max(0.0).round() as u32;
         if let Some(slots) = slots {

@@ -8,7 +8,7 @@ use switchboard_core::events::Event;
 use switchboard_core::{Config, Level, Registry, State};
 use tokio::time::sleep;
 
-use crate::fake::{Fake, Reply, CHAT_ONE, LOADING_BODY};
+use switchboard_testkit::fake::{Fake, Reply, CHAT_ONE, LOADING_BODY};
 
 fn config(kind: &str, url: &str) -> Config {
     let text = format!(

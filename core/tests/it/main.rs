@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on the unexpected
 //! Integration tests, one binary (links once).
 //!
 //! - `engine`: the registry and monitor over an HTTP-level fake server, with paused tokio time
@@ -7,6 +8,4 @@
 //!   `scripts/backends.sh install`): kill -9, SIGSTOP/SIGCONT, real load, an idle minute.
 
 mod engine;
-mod fake;
-mod llama;
 mod real;

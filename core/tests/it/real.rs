@@ -10,7 +10,7 @@ use switchboard_core::events::Event;
 use switchboard_core::{BackendStatus, Config, Level, Registry, State};
 use tokio::time::{timeout, Instant};
 
-use crate::llama::{Llama, Model};
+use switchboard_testkit::llama::{Llama, Model};
 
 /// Default settings (the ones users get), classifier and reasoner on the same server.
 fn config(url: &str) -> Config {
@@ -136,7 +136,8 @@ async fn streamed_chat_and_request_timing_on_a_real_server() {
     let r = Registry::start(config(&server.url())).unwrap();
     wait_for(&r, Duration::from_secs(5), "UP", |s| s.state == State::Up).await;
     let big = r.backend("big").unwrap();
-    let req = ChatRequest { messages: vec![Message::new("user", "Say hello.")], max_tokens: Some(16), ..Default::default() };
+    let req =
+        ChatRequest { messages: vec![Message::new("user", "Say hello.")], max_tokens: Some(16), ..Default::default() };
     let mut guard = big.queue.acquire().await;
     let mut stream = Box::pin(big.client.chat_stream(&req).await.unwrap());
     let (mut text, mut finish, mut usage) = (String::new(), None, None);

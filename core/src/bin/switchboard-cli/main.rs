@@ -246,7 +246,13 @@ fn config_cmd(cmd: ConfigCmd, explicit: Option<&Path>) -> ExitCode {
             Ok(cfg) => {
                 println!("{}: ok, {} backends", path.display(), cfg.backends.len());
                 for b in &cfg.backends {
-                    println!("  {} ({}) {} model {}", b.name, b.role, switchboard_core::secret::redact_url(&b.url), b.model);
+                    println!(
+                        "  {} ({}) {} model {}",
+                        b.name,
+                        b.role,
+                        switchboard_core::secret::redact_url(&b.url),
+                        b.model
+                    );
                 }
                 ExitCode::SUCCESS
             }
@@ -267,7 +273,10 @@ fn config_cmd(cmd: ConfigCmd, explicit: Option<&Path>) -> ExitCode {
                 .and_then(|()| std::fs::write(&path, config::EXAMPLE));
             match written {
                 Ok(()) => {
-                    println!("wrote {}: edit the backends' urls and models, then run `switchboard-cli status`", path.display());
+                    println!(
+                        "wrote {}: edit the backends' urls and models, then run `switchboard-cli status`",
+                        path.display()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

