@@ -1,6 +1,6 @@
 //! Load-level truth and failure detection on a real llama-server (a benchmark, not a test).
 //!
-//!     cargo bench -p switchboard-core --bench load [-- --quick]
+//!     cargo bench -p switchboard-core --bench load [-- --quick] [--slots N] [--verbose]
 //!
 //! 1. Sweep: for `-np 1` and `-np 2`, 0..6 concurrent 300-token generations (closed loop),
 //!    each step held for a while. Meanwhile the benchmark itself sends 1-token pings, one at a
@@ -52,6 +52,8 @@ struct Sample {
     t: f64,
     ours: Level,
     seed: Level,
+    /// Our estimated wait and the server's running / waiting figures, for `--verbose`.
+    detail: String,
 }
 
 async fn one_ping(http: &reqwest::Client, url: &str) -> f64 {
@@ -64,7 +66,7 @@ async fn one_ping(http: &reqwest::Client, url: &str) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
 }
 
-async fn sweep(slots: u32, step: Duration) {
+async fn sweep(slots: u32, step: Duration, verbose: bool) {
     let server = Llama::start(Model::SmolLM2, slots).await;
     let url = server.url();
     let ours = Registry::start(config(&url, true)).unwrap();
@@ -83,8 +85,17 @@ async fn sweep(slots: u32, step: Duration) {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             while !stop.load(Ordering::SeqCst) {
                 tick.tick().await;
-                let s =
-                    Sample { t: secs(t0.elapsed()), ours: ours.snapshot()[0].level, seed: seed.snapshot()[0].level };
+                let o = ours.snapshot()[0].clone();
+                let n = o.native.clone().unwrap_or_default();
+                let detail = format!(
+                    "{}({:.0}ms r{} w{} tps{:.0})",
+                    o.level,
+                    o.est_wait_ms.unwrap_or(-1.0),
+                    n.running.unwrap_or(0),
+                    n.waiting.unwrap_or(0),
+                    n.slot_tokens_per_s.unwrap_or(0.0)
+                );
+                let s = Sample { t: secs(t0.elapsed()), ours: o.level, seed: seed.snapshot()[0].level, detail };
                 samples.lock().unwrap().push(s);
             }
         })
@@ -94,13 +105,17 @@ async fn sweep(slots: u32, step: Duration) {
             (stop.clone(), pings.clone(), in_flight.clone(), concurrency.clone(), url.clone());
         tokio::spawn(async move {
             let http = reqwest::Client::new();
+            // Jitter (a small LCG) keeps the pings out of phase with our 1 s reads.
+            let mut rng: u64 = 0x5eed;
             while !stop.load(Ordering::SeqCst) {
+                rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let jitter = Duration::from_millis((rng >> 33) % 500);
                 let start = Instant::now();
                 let working = in_flight.load(Ordering::SeqCst) > 0;
                 let c = concurrency.load(Ordering::SeqCst);
                 let ms = one_ping(&http, &url).await;
                 pings.lock().unwrap().push(Ping { start: secs(start - t0), ms, working, concurrency: c });
-                tokio::time::sleep_until(start + Duration::from_secs(1)).await;
+                tokio::time::sleep_until(start + Duration::from_secs(1) + jitter).await;
             }
         })
     };
@@ -178,6 +193,20 @@ async fn sweep(slots: u32, step: Duration) {
             share(&ps, |x| x.ours),
             share(&ps, |x| x.seed)
         );
+    }
+    if verbose {
+        for p in pings.iter().filter(|p| !agrees(p, |x| x.ours)) {
+            let ours: Vec<&str> =
+                samples.iter().filter(|x| x.t >= p.start && x.t <= p.start + 2.0).map(|x| x.detail.as_str()).collect();
+            println!(
+                "    miss t={:.1} gens={} ping {:.0} ms -> {}; ours {}",
+                p.start,
+                p.concurrency,
+                p.ms,
+                from_wait(p.ms, p.working, &s),
+                ours.join(" ")
+            );
+        }
     }
     let all: Vec<&Ping> = pings.iter().collect();
     let (o, sd) = (share(&all, |x| x.ours), share(&all, |x| x.seed));
@@ -270,15 +299,20 @@ async fn detection(kills: usize, freezes: usize) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let verbose = args.iter().any(|a| a == "--verbose");
+    let only: Option<u32> = args.iter().position(|a| a == "--slots").and_then(|i| args.get(i + 1)?.parse().ok());
     let step = Duration::from_secs(if quick { 10 } else { 20 });
     let (kills, freezes) = if quick { (3, 2) } else { (6, 3) };
     println!(
         "Switchboard load benchmark: llama-server + SmolLM2-135M on 127.0.0.1, -t 1, {TOKENS}-token generations, {} s per step",
         step.as_secs()
     );
-    for slots in [1, 2] {
-        sweep(slots, step).await;
+    for slots in [1, 2].into_iter().filter(|n| only.is_none_or(|o| o == *n)) {
+        sweep(slots, step, verbose).await;
     }
-    detection(kills, freezes).await;
+    if only.is_none() {
+        detection(kills, freezes).await;
+    }
 }

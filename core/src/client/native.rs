@@ -204,7 +204,7 @@ fn parse_batch(kind: Kind, text: &str) -> Raw {
 /// Per-backend memory between reads: slot speeds, learnt from how fast `n_decoded` grows.
 #[derive(Debug, Default, Clone)]
 pub struct Tracker {
-    /// Last sight of each slot: (task, tokens decoded, when).
+    /// Start of each busy slot's speed window: (task, tokens decoded, when).
     prev: HashMap<i64, (i64, i64, Instant)>,
     /// Tokens per second of one slot, smoothed.
     slot_tps: Option<f64>,
@@ -214,6 +214,9 @@ pub struct Tracker {
 
 /// Assumed speed before anything was measured (tokens/s of one slot).
 const DEFAULT_SLOT_TPS: f64 = 30.0;
+/// Shortest and longest window over which a slot's speed is measured, seconds.
+const SPEED_WINDOW_MIN: f64 = 1.0;
+const SPEED_WINDOW_MAX: f64 = 3.0;
 /// Assumed length of a request whose length is unknown.
 const DEFAULT_REQUEST_TOKENS: f64 = 256.0;
 
@@ -309,16 +312,21 @@ impl Tracker {
     /// reads, and the typical request length from what running tasks are allowed to produce.
     fn learn(&mut self, slots: &[Slot], now: Instant) {
         let mut seen = HashMap::new();
+        let mut speeds = Vec::new();
         for s in slots.iter().filter(|s| s.processing) {
+            // Measure over a window of 1..3 s of the same task: single reads of a busy server
+            // arrive with jittered delays, so short windows give noisy speeds.
+            let mut mark = (s.id_task, s.n_decoded, now);
             if let Some(&(task, decoded, at)) = self.prev.get(&s.id) {
-                let dt = now.saturating_duration_since(at).as_secs_f64();
-                let grown = s.n_decoded - decoded;
-                if task == s.id_task && dt >= 0.2 && grown > 0 {
-                    let tps = grown as f64 / dt;
-                    self.slot_tps = Some(match self.slot_tps {
-                        Some(old) => old * 0.7 + tps * 0.3,
-                        None => tps,
-                    });
+                if task == s.id_task {
+                    let dt = now.saturating_duration_since(at).as_secs_f64();
+                    let grown = s.n_decoded - decoded;
+                    if dt >= SPEED_WINDOW_MIN && grown > 0 {
+                        speeds.push(grown as f64 / dt);
+                    }
+                    if dt < SPEED_WINDOW_MAX {
+                        mark = (task, decoded, at);
+                    }
                 }
             }
             if s.n_remain >= 0 {
@@ -328,7 +336,14 @@ impl Tracker {
                     None => len,
                 });
             }
-            seen.insert(s.id, (s.id_task, s.n_decoded, now));
+            seen.insert(s.id, mark);
+        }
+        if !speeds.is_empty() {
+            let tps = speeds.iter().sum::<f64>() / speeds.len() as f64;
+            self.slot_tps = Some(match self.slot_tps {
+                Some(old) => old * 0.5 + tps * 0.5,
+                None => tps,
+            });
         }
         self.prev = seen;
     }
@@ -416,6 +431,28 @@ mod tests {
         );
         assert_eq!(idle.est_wait_ms, Some(0.0));
         assert!(!idle.working());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn speed_is_measured_over_a_window_not_between_jittery_reads() {
+        let mut t = Tracker::default();
+        let raw = |decoded: i64| Raw::Llama {
+            metrics: None,
+            slots: Some(vec![slot(0, 3, decoded, 1000)]),
+            total_slots: None,
+        };
+        t.update(&raw(0), Instant::now());
+        // A read that arrived late, then one right after it: 45 tokens "in 0.3 s" is noise.
+        tokio::time::advance(Duration::from_millis(300)).await;
+        assert_eq!(t.update(&raw(45), Instant::now()).slot_tokens_per_s, None);
+        tokio::time::advance(Duration::from_millis(700)).await;
+        assert_eq!(t.update(&raw(50), Instant::now()).slot_tokens_per_s, Some(50.0));
+        // 250 tokens over the 4 s window: 62.5, averaged with 50.
+        tokio::time::advance(Duration::from_secs(3)).await;
+        assert_eq!(t.update(&raw(250), Instant::now()).slot_tokens_per_s, Some(56.25));
+        // The window was over 3 s old, so it restarted there: 100 tokens in the last second.
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(t.update(&raw(350), Instant::now()).slot_tokens_per_s, Some(78.125));
     }
 
     #[test]
