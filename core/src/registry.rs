@@ -18,6 +18,7 @@ use crate::backend::{Backend, BackendHandle};
 use crate::client::{shared_http, BackendClient, ClientError};
 use crate::config::{Config, Role};
 use crate::events::{Event, LevelChange};
+use crate::hysteresis::State;
 use crate::monitor;
 use crate::queue::JobQueue;
 use crate::status::BackendStatus;
@@ -148,11 +149,13 @@ impl Registry {
         self.inner.publisher.events.subscribe()
     }
 
-    /// Waits until every backend has been checked once; false on timeout.
+    /// Waits until every backend has been checked and its state has settled: up, down, or
+    /// starting because it is loading (not merely failing once, which takes a few more
+    /// checks to confirm). False on timeout.
     pub async fn ready(&self, timeout: Duration) -> bool {
         let mut rx = self.watch();
-        let checked =
-            tokio::time::timeout(timeout, async { rx.wait_for(|v| v.iter().all(|s| s.checks > 0)).await.is_ok() });
+        let settled = |s: &BackendStatus| s.checks > 0 && (s.state != State::Starting || s.last_error.is_none());
+        let checked = tokio::time::timeout(timeout, async { rx.wait_for(|v| v.iter().all(settled)).await.is_ok() });
         matches!(checked.await, Ok(true))
     }
 

@@ -7,5 +7,6 @@
 //! - `real`: against real llama-server processes on 127.0.0.1 (installed by
 //!   `scripts/backends.sh install`): kill -9, SIGSTOP/SIGCONT, real load, an idle minute.
 
+mod cli;
 mod engine;
 mod real;

@@ -1,0 +1,83 @@
+//! The headless CLI as a script sees it: exit codes, messages, JSON; against an HTTP-level
+//! fake (an OpenAI-compatible server with no load figures) and a dead port.
+
+use std::process::{Command, Output};
+
+use switchboard_testkit::fake::{Fake, Reply};
+
+fn cli(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_switchboard-cli"));
+    c.args(args).env_remove("SWITCHBOARD_CONFIG").env_remove("RUST_LOG");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+fn text(o: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+}
+
+fn write_config(dir: &std::path::Path, classifier_url: &str) -> String {
+    let path = dir.join("config.toml");
+    let body = format!(
+        "[[backend]]\nname = \"small\"\nrole = \"classifier\"\nurl = \"{classifier_url}\"\nmodel = \"m\"\nkind = \"openai\"\n\
+         api_key_env = \"SB_TEST_KEY\"\n\n\
+         [[backend]]\nname = \"big\"\nrole = \"reasoner\"\nurl = \"{classifier_url}\"\nmodel = \"m\"\nkind = \"openai\"\n"
+    );
+    std::fs::write(&path, body).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn config_errors_name_file_line_and_exit_78() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, "[[backend]]\nname = \"a\"\nrol = \"classifier\"\n").unwrap();
+    let o = cli(&["--config", path.to_str().unwrap(), "config", "check"], &[]);
+    assert_eq!(o.status.code(), Some(78));
+    let (_, err) = text(&o);
+    assert!(err.contains(&format!("{}:3:1", path.display())), "{err}");
+    assert!(err.contains("rol"), "{err}");
+}
+
+#[test]
+fn missing_config_explains_and_init_writes_a_valid_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/config.toml");
+    let p = path.to_str().unwrap();
+    let o = cli(&["status"], &[("SWITCHBOARD_CONFIG", p)]);
+    assert_eq!(o.status.code(), Some(78));
+    assert!(text(&o).1.contains("config init"), "{}", text(&o).1);
+    assert_eq!(cli(&["--config", p, "config", "init"], &[]).status.code(), Some(0));
+    assert_eq!(cli(&["--config", p, "config", "init"], &[]).status.code(), Some(1), "never overwrites silently");
+    let o = cli(&["--config", p, "config", "check"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_exit_codes_json_and_no_key_anywhere() {
+    let fake = Fake::start().await;
+    fake.route("/v1/models", Reply::ok(r#"{"data":[{"id":"m"}]}"#));
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &fake.url());
+    let key = ("SB_TEST_KEY", "sk-should-never-print-1234");
+    let config2 = config.clone();
+    let o = tokio::task::spawn_blocking(move || cli(&["--config", &config2, "-vvv", "status", "--json"], &[key]))
+        .await
+        .unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["state"], "up");
+    assert_eq!(v[0]["level"], "idle");
+    assert!(!out.contains(key.1) && !err.contains(key.1), "the API key leaked");
+
+    // A backend that refuses connections: exit 3, and the table says DOWN with the reason.
+    let dead = format!("http://127.0.0.1:{}", switchboard_testkit::llama::free_port());
+    let config = write_config(dir.path(), &dead);
+    let o = tokio::task::spawn_blocking(move || cli(&["--config", &config, "status"], &[key])).await.unwrap();
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert!(out.contains("DOWN") && out.contains("refused"), "{out}");
+}
