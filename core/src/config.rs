@@ -76,6 +76,61 @@ impl fmt::Display for Kind {
     }
 }
 
+/// Whether a backend is asked for JSON-schema-constrained output (the classifier's decision).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Structured {
+    /// Yes for llama.cpp, vLLM, SGLang and Ollama (detected), no otherwise.
+    #[default]
+    Auto,
+    JsonSchema,
+    None,
+}
+
+/// The language of prompts and notices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LangSetting {
+    /// From the system locale (ko → Korean, else English).
+    #[default]
+    Auto,
+    En,
+    Ko,
+}
+
+/// The assistant and its conversations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatSettings {
+    /// The assistant's name (the original's: 이드, "Ide").
+    pub name: String,
+    /// A sentence added to both prompts about the assistant's manner.
+    pub persona: String,
+    pub language: LangSetting,
+    /// Earlier exchanges (user + assistant) given as context.
+    pub history_turns: usize,
+    /// Replaces the built-in classifier instructions (`{name}` is substituted); the date,
+    /// pending draft and recent turns are still appended.
+    pub classifier_prompt: Option<String>,
+    /// Replaces the built-in reasoner persona prompt.
+    pub reasoner_prompt: Option<String>,
+    /// The conversation database (default: `$XDG_DATA_HOME/switchboard/conversations.sqlite3`).
+    pub store: Option<PathBuf>,
+}
+
+impl Default for ChatSettings {
+    fn default() -> Self {
+        Self {
+            name: "Ide".into(),
+            persona: String::new(),
+            language: LangSetting::Auto,
+            history_turns: 6,
+            classifier_prompt: None,
+            reasoner_prompt: None,
+            store: None,
+        }
+    }
+}
+
 /// Health monitor settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HealthSettings {
@@ -192,6 +247,8 @@ pub struct BackendConfig {
     pub timeout: Duration,
     /// At most this many of our requests in flight at once (none: no limit).
     pub max_concurrent: Option<usize>,
+    /// Ask for JSON-schema output (classifier decisions).
+    pub structured: Structured,
 }
 
 impl fmt::Debug for BackendConfig {
@@ -207,6 +264,7 @@ impl fmt::Debug for BackendConfig {
             .field("max_tokens", &self.max_tokens)
             .field("timeout", &self.timeout)
             .field("max_concurrent", &self.max_concurrent)
+            .field("structured", &self.structured)
             .finish()
     }
 }
@@ -216,6 +274,7 @@ impl fmt::Debug for BackendConfig {
 pub struct Config {
     pub health: HealthSettings,
     pub load: LoadSettings,
+    pub chat: ChatSettings,
     /// Backends in priority order (within a role, earlier is preferred).
     pub backends: Vec<BackendConfig>,
 }
@@ -293,6 +352,7 @@ impl Config {
         })?;
 
         let health = raw.health.into_settings();
+        let chat = raw.assistant.into_settings(path);
         let load = raw.load.into_settings();
         if load.very_busy_ms < load.busy_ms {
             return Err(at(None, Some("load.very_busy_ms"), "very_busy_ms must not be below busy_ms".into()));
@@ -382,6 +442,7 @@ impl Config {
                 max_tokens,
                 timeout: Duration::from_secs_f64(b.timeout_secs.unwrap_or(120.0)),
                 max_concurrent: b.max_concurrent.filter(|n| *n > 0),
+                structured: b.structured_output,
             });
         }
         for role in [Role::Classifier, Role::Reasoner] {
@@ -394,7 +455,7 @@ impl Config {
                 ));
             }
         }
-        Ok(Config { health, load, backends })
+        Ok(Config { health, load, chat, backends })
     }
 }
 
@@ -432,6 +493,7 @@ kind = "auto"                   # auto | llamacpp | vllm | ollama | tgi | sglang
 # max_tokens = 1024             # default 1024 for a classifier, 16000 for a reasoner
 # timeout_secs = 120            # longest a whole request may take
 # max_concurrent = 2            # at most this many of our requests at once (default: no limit)
+# structured_output = "auto"    # auto | json_schema | none: JSON-schema output for decisions
 # api_key_env = "SMALL_API_KEY" # read the API key from this environment variable,
 # api_key_file = "small.key"    # or from this file (relative to this config file)
 
@@ -440,6 +502,16 @@ name = "big"
 role = "reasoner"
 url = "http://127.0.0.1:8081"
 model = "gemma"
+
+# The assistant. Defaults shown.
+[assistant]
+# name = "Ide"
+# persona = ""                  # a sentence about its manner, added to both prompts
+# language = "auto"             # auto (system locale: ko -> Korean, else English) | en | ko
+# history_turns = 6             # earlier exchanges given as context
+# classifier_prompt = "..."     # replaces the built-in classifier instructions ({name} is substituted)
+# reasoner_prompt = "..."       # replaces the built-in reasoner persona
+# store = "conversations.sqlite3"  # default: ~/.local/share/switchboard/conversations.sqlite3
 
 # Health monitor. Defaults shown.
 [health]
@@ -484,7 +556,38 @@ mod raw {
         #[serde(default)]
         pub load: Load,
         #[serde(default)]
+        pub assistant: Assistant,
+        #[serde(default)]
         pub backend: Vec<Backend>,
+    }
+
+    #[derive(Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct Assistant {
+        name: Option<String>,
+        persona: Option<String>,
+        #[serde(default)]
+        language: LangSetting,
+        history_turns: Option<usize>,
+        classifier_prompt: Option<String>,
+        reasoner_prompt: Option<String>,
+        store: Option<String>,
+    }
+
+    impl Assistant {
+        pub fn into_settings(self, config_path: &Path) -> ChatSettings {
+            let d = ChatSettings::default();
+            let nonempty = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
+            ChatSettings {
+                name: nonempty(self.name).unwrap_or(d.name),
+                persona: self.persona.unwrap_or_default(),
+                language: self.language,
+                history_turns: self.history_turns.unwrap_or(d.history_turns),
+                classifier_prompt: nonempty(self.classifier_prompt),
+                reasoner_prompt: nonempty(self.reasoner_prompt),
+                store: nonempty(self.store).map(|s| config_path.parent().unwrap_or(Path::new(".")).join(s)),
+            }
+        }
     }
 
     #[derive(Deserialize)]
@@ -502,6 +605,8 @@ mod raw {
         pub max_tokens: Option<u32>,
         pub timeout_secs: Option<f64>,
         pub max_concurrent: Option<usize>,
+        #[serde(default)]
+        pub structured_output: Structured,
     }
 
     fn secs(v: Option<f64>, default: Duration) -> Duration {

@@ -20,6 +20,11 @@
 //! - [`monitor`]: the per-backend task that probes, reads load figures and publishes.
 //! - [`registry`]: owns backends and monitors; snapshot on a `watch`, [`events`] on a
 //!   `broadcast`; clean shutdown. [`status`]: the per-backend report and its table.
+//! - [`router`]: classifier → direct / route / clarify / tools / status, streamed from the
+//!   first word; fallbacks; stop. [`router::decision`] reads what small models write,
+//!   [`router::stream_parse`] reads it while it streams, [`router::prompt`] holds our prompts
+//!   (English and Korean), [`router::tools`] checks tool calls.
+//! - [`store`]: conversations in SQLite (WAL), written as replies stream.
 //!
 //! Time comes from `tokio::time::Instant` everywhere (`std::time::Instant` is banned in
 //! `.clippy.toml`), so every cache, cooldown and interval is tested with paused time.
@@ -37,8 +42,10 @@ mod monitor;
 pub mod prometheus;
 pub mod queue;
 pub mod registry;
+pub mod router;
 pub mod secret;
 pub mod status;
+pub mod store;
 
 pub use config::{Config, Role};
 pub use events::Event;

@@ -1,0 +1,406 @@
+//! Conversations, persisted in SQLite (WAL) in the XDG data dir.
+//!
+//! The user's message is written before anything is sent; a reply is written as it streams
+//! (the router batches), so a crash or a dead backend loses at most the last moment of a reply
+//! and never what the user typed. Schema versions live in `PRAGMA user_version`; each
+//! migration runs once, in order, inside a transaction.
+//!
+//! The connection sits behind a std `Mutex`: every call is a short statement, never held
+//! across an `.await`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::Utc;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+/// Store errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("conversation store {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("conversation store: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("no conversation {0}")]
+    NoConversation(i64),
+    #[error("cannot find a data directory (is $HOME set?)")]
+    NoDataDir,
+}
+
+/// Where a message stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageState {
+    Streaming,
+    Done,
+    Stopped,
+    Failed,
+}
+
+impl MessageState {
+    fn as_str(self) -> &'static str {
+        match self {
+            MessageState::Streaming => "streaming",
+            MessageState::Done => "done",
+            MessageState::Stopped => "stopped",
+            MessageState::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> MessageState {
+        match s {
+            "streaming" => MessageState::Streaming,
+            "done" => MessageState::Done,
+            "stopped" => MessageState::Stopped,
+            _ => MessageState::Failed,
+        }
+    }
+}
+
+/// A conversation in the list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conversation {
+    pub id: i64,
+    pub title: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub messages: i64,
+}
+
+/// One stored message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredMessage {
+    pub id: i64,
+    pub conversation_id: i64,
+    /// `user` or `assistant`.
+    pub role: String,
+    pub text: String,
+    /// The router's action (`direct`, `route`, ...), for replies.
+    pub action: Option<String>,
+    pub backend: Option<String>,
+    pub model: Option<String>,
+    pub state: MessageState,
+    pub error: Option<String>,
+    pub ttft_ms: Option<f64>,
+    pub total_ms: Option<f64>,
+    pub tokens: Option<i64>,
+    pub created_at: String,
+}
+
+/// What a reply update carries besides its text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplyMeta {
+    pub action: Option<String>,
+    pub backend: Option<String>,
+    pub model: Option<String>,
+    pub error: Option<String>,
+    pub ttft_ms: Option<f64>,
+    pub total_ms: Option<f64>,
+    pub tokens: Option<i64>,
+}
+
+const MIGRATIONS: &[&str] = &[
+    // 1: conversations and messages.
+    "CREATE TABLE conversations (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        pending_draft TEXT
+    );
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        text TEXT NOT NULL,
+        action TEXT,
+        backend TEXT,
+        model TEXT,
+        state TEXT NOT NULL,
+        error TEXT,
+        ttft_ms REAL,
+        total_ms REAL,
+        tokens INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX messages_by_conversation ON messages(conversation_id, id);",
+];
+
+/// The conversation store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+/// `$XDG_DATA_HOME/switchboard/conversations.sqlite3`.
+pub fn default_path() -> Result<PathBuf, StoreError> {
+    directories::ProjectDirs::from("", "", "switchboard")
+        .map(|d| d.data_dir().join("conversations.sqlite3"))
+        .ok_or(StoreError::NoDataDir)
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Store {
+    /// Opens (creating and migrating) the store at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let wrap = |source| StoreError::Open { path: path.to_path_buf(), source };
+        if let Some(dir) = path.parent() {
+            let _exists_or_reported_by_open = std::fs::create_dir_all(dir);
+        }
+        let conn = Connection::open(path).map_err(wrap)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(wrap)?;
+        Self::init(conn).map_err(wrap)
+    }
+
+    /// An in-memory store (tests, benchmarks).
+    pub fn in_memory() -> Result<Store, StoreError> {
+        Ok(Self::init(Connection::open_in_memory()?)?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Store, rusqlite::Error> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(Store { conn: Mutex::new(conn) })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn().pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    pub fn create_conversation(&self, title: &str) -> Result<i64, StoreError> {
+        let c = self.conn();
+        let t = now();
+        c.execute("INSERT INTO conversations (title, created_at, updated_at) VALUES (?1, ?2, ?2)", params![title, t])?;
+        Ok(c.last_insert_rowid())
+    }
+
+    pub fn conversations(&self) -> Result<Vec<Conversation>, StoreError> {
+        let c = self.conn();
+        let mut st = c.prepare(
+            "SELECT c.id, c.title, c.created_at, c.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)
+             FROM conversations c ORDER BY c.updated_at DESC, c.id DESC",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(Conversation {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                created_at: r.get(2)?,
+                updated_at: r.get(3)?,
+                messages: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn touch(c: &Connection, id: i64) -> Result<(), StoreError> {
+        let n = c.execute("UPDATE conversations SET updated_at = ?1 WHERE id = ?2", params![now(), id])?;
+        if n == 0 {
+            return Err(StoreError::NoConversation(id));
+        }
+        Ok(())
+    }
+
+    pub fn rename(&self, id: i64, title: &str) -> Result<(), StoreError> {
+        let c = self.conn();
+        let n =
+            c.execute("UPDATE conversations SET title = ?1, updated_at = ?2 WHERE id = ?3", params![title, now(), id])?;
+        if n == 0 {
+            return Err(StoreError::NoConversation(id));
+        }
+        Ok(())
+    }
+
+    pub fn delete(&self, id: i64) -> Result<(), StoreError> {
+        let n = self.conn().execute("DELETE FROM conversations WHERE id = ?1", params![id])?;
+        if n == 0 {
+            return Err(StoreError::NoConversation(id));
+        }
+        Ok(())
+    }
+
+    /// Adds a message; returns its id.
+    pub fn add_message(
+        &self,
+        conversation: i64,
+        role: &str,
+        text: &str,
+        state: MessageState,
+    ) -> Result<i64, StoreError> {
+        let c = self.conn();
+        Self::touch(&c, conversation)?;
+        let t = now();
+        c.execute(
+            "INSERT INTO messages (conversation_id, role, text, state, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![conversation, role, text, state.as_str(), t],
+        )?;
+        Ok(c.last_insert_rowid())
+    }
+
+    /// Writes a reply's text, state and metadata (fields left `None` keep their value).
+    pub fn update_reply(&self, id: i64, text: &str, state: MessageState, meta: &ReplyMeta) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE messages SET text = ?1, state = ?2, updated_at = ?3,
+                action = COALESCE(?4, action), backend = COALESCE(?5, backend), model = COALESCE(?6, model),
+                error = COALESCE(?7, error), ttft_ms = COALESCE(?8, ttft_ms), total_ms = COALESCE(?9, total_ms),
+                tokens = COALESCE(?10, tokens)
+             WHERE id = ?11",
+            params![
+                text,
+                state.as_str(),
+                now(),
+                meta.action,
+                meta.backend,
+                meta.model,
+                meta.error,
+                meta.ttft_ms,
+                meta.total_ms,
+                meta.tokens,
+                id
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn messages(&self, conversation: i64) -> Result<Vec<StoredMessage>, StoreError> {
+        let c = self.conn();
+        let mut st = c.prepare(
+            "SELECT id, conversation_id, role, text, action, backend, model, state, error, ttft_ms, total_ms, tokens, created_at
+             FROM messages WHERE conversation_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map(params![conversation], |r| {
+            Ok(StoredMessage {
+                id: r.get(0)?,
+                conversation_id: r.get(1)?,
+                role: r.get(2)?,
+                text: r.get(3)?,
+                action: r.get(4)?,
+                backend: r.get(5)?,
+                model: r.get(6)?,
+                state: MessageState::parse(&r.get::<_, String>(7)?),
+                error: r.get(8)?,
+                ttft_ms: r.get(9)?,
+                total_ms: r.get(10)?,
+                tokens: r.get(11)?,
+                created_at: r.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn message(&self, id: i64) -> Result<Option<StoredMessage>, StoreError> {
+        let conv: Option<i64> = self
+            .conn()
+            .query_row("SELECT conversation_id FROM messages WHERE id = ?1", params![id], |r| r.get(0))
+            .optional()?;
+        match conv {
+            Some(c) => Ok(self.messages(c)?.into_iter().find(|m| m.id == id)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn pending_draft(&self, conversation: i64) -> Result<Option<String>, StoreError> {
+        let v: Option<Option<String>> = self
+            .conn()
+            .query_row("SELECT pending_draft FROM conversations WHERE id = ?1", params![conversation], |r| r.get(0))
+            .optional()?;
+        v.ok_or(StoreError::NoConversation(conversation))
+    }
+
+    pub fn set_pending_draft(&self, conversation: i64, draft: Option<&str>) -> Result<(), StoreError> {
+        let n = self
+            .conn()
+            .execute("UPDATE conversations SET pending_draft = ?1 WHERE id = ?2", params![draft, conversation])?;
+        if n == 0 {
+            return Err(StoreError::NoConversation(conversation));
+        }
+        Ok(())
+    }
+
+    /// Replies left `streaming` by a crash are marked failed (called at start-up).
+    pub fn recover_interrupted(&self) -> Result<usize, StoreError> {
+        Ok(self.conn().execute(
+            "UPDATE messages SET state = 'failed', error = COALESCE(error, 'interrupted') WHERE state = 'streaming'",
+            [],
+        )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversations_and_messages_round_trip() {
+        let s = Store::in_memory().unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let c = s.create_conversation("first").unwrap();
+        let u = s.add_message(c, "user", "hello", MessageState::Done).unwrap();
+        let r = s.add_message(c, "assistant", "", MessageState::Streaming).unwrap();
+        s.update_reply(
+            r,
+            "Hi",
+            MessageState::Streaming,
+            &ReplyMeta { action: Some("direct".into()), ..Default::default() },
+        )
+        .unwrap();
+        s.update_reply(r, "Hi there", MessageState::Done, &ReplyMeta { ttft_ms: Some(12.5), ..Default::default() })
+            .unwrap();
+        let m = s.messages(c).unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!((m[0].id, m[0].text.as_str()), (u, "hello"));
+        assert_eq!(m[1].text, "Hi there");
+        assert_eq!(m[1].action.as_deref(), Some("direct"), "metadata kept across updates");
+        assert_eq!(m[1].ttft_ms, Some(12.5));
+        assert_eq!(m[1].state, MessageState::Done);
+        s.rename(c, "renamed").unwrap();
+        assert_eq!(s.conversations().unwrap()[0].title, "renamed");
+        assert_eq!(s.conversations().unwrap()[0].messages, 2);
+        s.delete(c).unwrap();
+        assert!(s.conversations().unwrap().is_empty());
+        assert!(s.messages(c).unwrap().is_empty(), "messages go with their conversation");
+        assert!(matches!(s.rename(c, "x"), Err(StoreError::NoConversation(_))));
+    }
+
+    #[test]
+    fn file_store_survives_reopen_and_recovers_interrupted_replies() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/c.sqlite3");
+        {
+            let s = Store::open(&path).unwrap();
+            let c = s.create_conversation("x").unwrap();
+            s.add_message(c, "user", "keep me", MessageState::Done).unwrap();
+            s.add_message(c, "assistant", "half", MessageState::Streaming).unwrap();
+            s.set_pending_draft(c, Some("{\"title\":\"t\"}")).unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.recover_interrupted().unwrap(), 1);
+        let c = s.conversations().unwrap()[0].id;
+        let m = s.messages(c).unwrap();
+        assert_eq!(m[0].text, "keep me");
+        assert_eq!((m[1].text.as_str(), m[1].state), ("half", MessageState::Failed));
+        assert_eq!(s.pending_draft(c).unwrap().as_deref(), Some("{\"title\":\"t\"}"));
+        let mode: String = s.conn().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+    }
+}
