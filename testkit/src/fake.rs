@@ -16,14 +16,52 @@ pub struct Reply {
     pub body: String,
     /// Wait before answering (paused-time friendly: a tokio sleep).
     pub delay: Duration,
+    /// Server-sent events written one by one with a gap, instead of `body`.
+    pub events: Vec<String>,
+    pub gap: Duration,
+    /// Close the connection after the events without `[DONE]` (a stream cut mid-answer).
+    pub cut: bool,
 }
 
 impl Reply {
     pub fn ok(body: &str) -> Self {
-        Reply { status: 200, body: body.to_string(), delay: Duration::ZERO }
+        Reply::status(200, body)
     }
     pub fn status(status: u16, body: &str) -> Self {
-        Reply { status, body: body.to_string(), delay: Duration::ZERO }
+        Reply {
+            status,
+            body: body.to_string(),
+            delay: Duration::ZERO,
+            events: Vec::new(),
+            gap: Duration::ZERO,
+            cut: false,
+        }
+    }
+    /// A streamed chat completion whose content is `text`, sent `chunk_chars` characters per
+    /// event, `gap` apart, then a finish chunk, a usage chunk and `[DONE]`.
+    pub fn sse(text: &str, chunk_chars: usize, gap: Duration) -> Self {
+        let chars: Vec<char> = text.chars().collect();
+        let mut events: Vec<String> = chars
+            .chunks(chunk_chars.max(1))
+            .map(|c| {
+                let piece: String = c.iter().collect();
+                serde_json::json!({"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": null}]}).to_string()
+            })
+            .collect();
+        events.push(serde_json::json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}).to_string());
+        events.push(
+            serde_json::json!({"choices": [], "usage": {"prompt_tokens": 10, "completion_tokens": events.len() - 1}})
+                .to_string(),
+        );
+        events.push("[DONE]".to_string());
+        Reply { status: 200, body: String::new(), delay: Duration::ZERO, events, gap, cut: false }
+    }
+    /// Like [`Reply::sse`], but the connection closes after `keep` content events.
+    pub fn sse_cut(text: &str, chunk_chars: usize, gap: Duration, keep: usize) -> Self {
+        let mut r = Reply::sse(text, chunk_chars, gap);
+        r.events.truncate(keep);
+        r.cut = true;
+        r
     }
     pub fn after(mut self, d: Duration) -> Self {
         self.delay = d;
@@ -39,8 +77,10 @@ pub const CHAT_ONE: &str = r#"{"choices":[{"index":0,"message":{"role":"assistan
 
 #[derive(Default)]
 struct State {
-    routes: HashMap<String, Reply>,
+    /// Answers per path, used in order; the last one repeats.
+    routes: HashMap<String, Vec<Reply>>,
     hits: HashMap<String, usize>,
+    bodies: HashMap<String, String>,
 }
 
 /// The fake server; clone to share.
@@ -71,7 +111,17 @@ impl Fake {
 
     /// Sets the answer for `path` (e.g. "/health"); unknown paths get 404.
     pub fn route(&self, path: &str, reply: Reply) {
-        self.state.lock().unwrap().routes.insert(path.to_string(), reply);
+        self.state.lock().unwrap().routes.insert(path.to_string(), vec![reply]);
+    }
+
+    /// Answers `path` with `replies` in order; the last one repeats.
+    pub fn route_seq(&self, path: &str, replies: Vec<Reply>) {
+        self.state.lock().unwrap().routes.insert(path.to_string(), replies);
+    }
+
+    /// The body of the last request to `path`.
+    pub fn last_body(&self, path: &str) -> Option<String> {
+        self.state.lock().unwrap().bodies.get(path).cloned()
     }
 
     pub fn hits(&self, path: &str) -> usize {
@@ -108,10 +158,31 @@ impl Fake {
         let reply = {
             let mut st = self.state.lock().unwrap();
             *st.hits.entry(path.clone()).or_insert(0) += 1;
-            st.routes.get(&path).cloned().unwrap_or_else(|| Reply::status(404, "not found"))
+            st.bodies.insert(path.clone(), String::from_utf8_lossy(&buf[head_end..]).to_string());
+            match st.routes.get_mut(&path) {
+                Some(seq) if seq.len() > 1 => seq.remove(0),
+                Some(seq) => seq[0].clone(),
+                None => Reply::status(404, "not found"),
+            }
         };
         if !reply.delay.is_zero() {
             tokio::time::sleep(reply.delay).await;
+        }
+        if !reply.events.is_empty() {
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+            if sock.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            for ev in &reply.events {
+                if !reply.gap.is_zero() {
+                    tokio::time::sleep(reply.gap).await;
+                }
+                if sock.write_all(format!("data: {ev}\n\n").as_bytes()).await.is_err() {
+                    return; // the client went away (stopped)
+                }
+            }
+            let _ = sock.shutdown().await;
+            return;
         }
         let text = format!(
             "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{}",

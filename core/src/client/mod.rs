@@ -276,8 +276,9 @@ impl BackendClient {
         let rb = self.request(reqwest::Method::POST, path, timeout).json(&self.body(req, true));
         let resp = self.send(rb, path, timeout).await?;
         let url = self.shown(path);
+        let cut_url = url.clone();
         let events = resp.bytes_stream().eventsource();
-        let stream = events
+        let items = events
             .map(move |item| -> Vec<Result<StreamEvent, ClientError>> {
                 match item {
                     Err(eventsource_stream::EventStreamError::Transport(e)) => {
@@ -287,9 +288,34 @@ impl BackendClient {
                     Ok(ev) => parse_chunk(&ev.data, &url),
                 }
             })
-            .flat_map(futures_util::stream::iter)
-            // `[DONE]` arrives as Finish("[DONE]") and ends the stream.
-            .take_while(|item| futures_util::future::ready(!matches!(item, Ok(StreamEvent::Finish(r)) if r == DONE)));
+            .flat_map(futures_util::stream::iter);
+        // Ends after `[DONE]` (not passed on); an end of stream before `[DONE]` or a finish
+        // reason is an error: the answer was cut off.
+        let stream =
+            futures_util::stream::unfold((Box::pin(items), false, false), move |(mut items, finished, over)| {
+                let cut_url = cut_url.clone();
+                async move {
+                    if over {
+                        return None;
+                    }
+                    match items.next().await {
+                        Some(Ok(StreamEvent::Finish(r))) if r == DONE => None,
+                        Some(Ok(ev)) => {
+                            let finished = finished || matches!(ev, StreamEvent::Finish(_));
+                            Some((Ok(ev), (items, finished, false)))
+                        }
+                        Some(Err(e)) => Some((Err(e), (items, finished, true))),
+                        None if finished => None,
+                        None => Some((
+                            Err(ClientError::Protocol {
+                                url: cut_url,
+                                detail: "the answer stopped before it was complete".into(),
+                            }),
+                            (items, finished, true),
+                        )),
+                    }
+                }
+            });
         Ok(stream)
     }
 

@@ -4,9 +4,13 @@
 //! - `engine`: the registry and monitor over an HTTP-level fake server, with paused tokio time
 //!   (for what a real server cannot do on demand: a 503 "Loading model" for a minute, a 500,
 //!   exact request counts while time is fast-forwarded).
+//! - `router`: the router over an HTTP-level fake classifier and reasoner (garbage, chunked
+//!   streams, cut streams, dead ports), paused time: every action, fallback and stop.
+//! - `cli`: the CLI's exit codes, messages and JSON.
 //! - `real`: against real llama-server processes on 127.0.0.1 (installed by
 //!   `scripts/backends.sh install`): kill -9, SIGSTOP/SIGCONT, real load, an idle minute.
 
 mod cli;
 mod engine;
 mod real;
+mod router;

@@ -1,0 +1,359 @@
+//! The router over an HTTP-level fake classifier and reasoner (named as such: they answer
+//! any JSON or garbage, streamed in chunks of any size, cut off, or not at all), with paused
+//! tokio time. Every action, every fallback, stop, and what reaches the store.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchboard_core::router::decision::Action;
+use switchboard_core::router::{ChatEvent, NoticeKind, Reply as ChatReply, Router};
+use switchboard_core::store::{MessageState, Store};
+use switchboard_core::{Config, Registry};
+use switchboard_testkit::fake::{Fake, Reply};
+use switchboard_testkit::llama::free_port;
+
+const GAP: Duration = Duration::from_millis(20);
+
+async fn fake() -> Fake {
+    let f = Fake::start().await;
+    f.route("/v1/models", Reply::ok(r#"{"data":[{"id":"m"}]}"#));
+    f
+}
+
+fn dead() -> String {
+    format!("http://127.0.0.1:{}", free_port())
+}
+
+async fn router_with(c_url: &str, r_url: &str, extra: &str) -> Router {
+    let text = format!(
+        "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{c_url}\"\nmodel = \"small\"\nkind = \"openai\"\n{extra}\n\
+         [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{r_url}\"\nmodel = \"big\"\nkind = \"openai\"\n\
+         [assistant]\nlanguage = \"en\"\n"
+    );
+    let config = Config::parse(&text, Path::new("t.toml")).unwrap();
+    let chat = config.chat.clone();
+    let registry = Registry::start(config).unwrap();
+    assert!(registry.ready(Duration::from_secs(10)).await);
+    Router::new(registry, Arc::new(Store::in_memory().unwrap()), &chat)
+}
+
+async fn router(c: &Fake, r: &Fake) -> Router {
+    router_with(&c.url(), &r.url(), "").await
+}
+
+/// All events until `Done`, and the text the tokens spell.
+async fn collect(reply: &mut ChatReply) -> (Vec<ChatEvent>, String) {
+    let mut events = Vec::new();
+    let mut text = String::new();
+    while let Some(ev) = reply.events.recv().await {
+        if let ChatEvent::Token { text: t } = &ev {
+            text.push_str(t);
+        }
+        let done = matches!(ev, ChatEvent::Done { .. });
+        events.push(ev);
+        if done {
+            break;
+        }
+    }
+    (events, text)
+}
+
+fn done_state(events: &[ChatEvent]) -> MessageState {
+    match events.last() {
+        Some(ChatEvent::Done { state, .. }) => *state,
+        other => panic!("no Done: {other:?}"),
+    }
+}
+
+fn decisions(events: &[ChatEvent]) -> Vec<(Action, String)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ChatEvent::Decision { action, backend } => Some((*action, backend.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn notices(events: &[ChatEvent]) -> Vec<NoticeKind> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ChatEvent::Notice { kind, .. } => Some(*kind),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn direct_answer_streams_from_its_first_words_and_is_stored() {
+    let (c, r) = (fake().await, fake().await);
+    let json = r#"{"action":"direct","response":"Hello there, my friend! Nice to see you again."}"#;
+    c.route("/v1/chat/completions", Reply::sse(json, 3, GAP));
+    let router = router(&c, &r).await;
+    let mut reply = router.send(None, "hi!").unwrap();
+    let (events, text) = collect(&mut reply).await;
+    assert_eq!(text, "Hello there, my friend! Nice to see you again.");
+    assert_eq!(decisions(&events), vec![(Action::Direct, "c".to_string())]);
+    // The answer came as many tokens, the first long before the JSON was complete.
+    let tokens = events.iter().filter(|e| matches!(e, ChatEvent::Token { .. })).count();
+    assert!(tokens >= 10, "{tokens} tokens");
+    match events.last().unwrap() {
+        ChatEvent::Done { state, ttft_ms, total_ms, .. } => {
+            assert_eq!(*state, MessageState::Done);
+            let chunks = json.chars().count().div_ceil(3) as f64;
+            assert!(ttft_ms.unwrap() < total_ms / 2.0, "first token at {ttft_ms:?} of {total_ms} ms ({chunks} chunks)");
+        }
+        other => panic!("{other:?}"),
+    }
+    let stored = router.store().messages(reply.conversation_id).unwrap();
+    assert_eq!((stored[0].role.as_str(), stored[0].text.as_str()), ("user", "hi!"));
+    assert_eq!(stored[1].text, text);
+    assert_eq!((stored[1].action.as_deref(), stored[1].backend.as_deref()), (Some("direct"), Some("c")));
+    assert_eq!(r.hits("/v1/chat/completions"), 0, "a direct answer never reaches the reasoner");
+}
+
+#[tokio::test(start_paused = true)]
+async fn clarify_is_shown_as_a_question() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"clarify","response":"Which city do you mean?"}"#, 5, GAP));
+    let router = router(&c, &r).await;
+    let (events, text) = collect(&mut router.send(None, "weather?").unwrap()).await;
+    assert_eq!(text, "Which city do you mean?");
+    assert_eq!(decisions(&events)[0].0, Action::Clarify);
+}
+
+#[tokio::test(start_paused = true)]
+async fn route_sends_the_classifiers_prompt_to_the_reasoner_and_streams_it() {
+    let (c, r) = (fake().await, fake().await);
+    c.route(
+        "/v1/chat/completions",
+        Reply::sse(r#"{"action":"route","prompt":"Explain monads to a Python dev."}"#, 7, GAP),
+    );
+    r.route("/v1/chat/completions", Reply::sse("A monad is a way to chain steps.", 4, GAP));
+    let router = router(&c, &r).await;
+    let mut reply = router.send(None, "what's a monad").unwrap();
+    let (events, text) = collect(&mut reply).await;
+    assert_eq!(text, "A monad is a way to chain steps.");
+    assert_eq!(decisions(&events).last().unwrap(), &(Action::Route, "r".to_string()));
+    let body = r.last_body("/v1/chat/completions").unwrap();
+    assert!(body.contains("Explain monads to a Python dev."), "{body}");
+    assert!(body.contains("\"stream\":true"), "{body}");
+    let stored = router.store().messages(reply.conversation_id).unwrap();
+    assert_eq!((stored[1].backend.as_deref(), stored[1].model.as_deref()), (Some("r"), Some("big")));
+    assert_eq!(stored[1].action.as_deref(), Some("route"));
+    // The next message carries this exchange as history.
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"direct","response":"ok"}"#, 50, GAP));
+    collect(&mut router.send(Some(reply.conversation_id), "thanks").unwrap()).await;
+    let body = c.last_body("/v1/chat/completions").unwrap();
+    assert!(body.contains("what's a monad") && body.contains("A monad is a way"), "{body}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn busy_reasoner_gets_a_notice_with_the_wait_first() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"route","prompt":"p"}"#, 50, GAP));
+    r.route("/v1/chat/completions", Reply::sse("late answer", 50, GAP));
+    let router = router(&c, &r).await;
+    // Someone else's request has waited 5 s for a first token on the reasoner: busy.
+    let _held = router.registry().backend("r").unwrap().queue.acquire().await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let (events, text) = collect(&mut router.send(None, "hard question").unwrap()).await;
+    assert_eq!(text, "late answer");
+    let notice = events.iter().position(|e| matches!(e, ChatEvent::Notice { kind: NoticeKind::Busy, .. })).unwrap();
+    let first_token = events.iter().position(|e| matches!(e, ChatEvent::Token { .. })).unwrap();
+    assert!(notice < first_token);
+    match &events[notice] {
+        ChatEvent::Notice { wait_ms, text, .. } => {
+            assert!(wait_ms.unwrap() >= 4000.0, "{wait_ms:?}");
+            assert!(text.contains("busy"), "{text}");
+        }
+        _ => unreachable!(),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn status_answers_with_every_backends_figures() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"status"}"#, 4, GAP));
+    let router = router(&c, &r).await;
+    let (events, text) = collect(&mut router.send(None, "how are the servers?").unwrap()).await;
+    assert_eq!(decisions(&events)[0].0, Action::Status);
+    assert!(text.contains("c (classifier): up, idle"), "{text}");
+    assert!(text.contains("r (reasoner): up"), "{text}");
+    assert!(text.contains("baseline") && text.contains("ping"), "{text}");
+    assert!(c.hits("/v1/chat/completions") >= 2, "status forces a ping");
+}
+
+#[tokio::test(start_paused = true)]
+async fn tools_are_checked_and_not_run() {
+    let (c, r) = (fake().await, fake().await);
+    let cases = [
+        (r#"{"action":"tools","tool":"calendar","operation":"today","params":{}}"#, "not connected"),
+        (r#"{"action":"tools","tool":"email","operation":"send","params":{"to":"a@b"}}"#, "can't send"),
+        (r#"{"action":"tools","tool":"calendar","operation":"create_confirmed","params":{}}"#, "no draft"),
+        (r#"{"action":"tools","tool":"calendar","operation":"search","params":{"date_from":"tomorrow"}}"#, "date_to"),
+    ];
+    let router = router(&c, &r).await;
+    for (json, want) in cases {
+        c.route("/v1/chat/completions", Reply::sse(json, 9, GAP));
+        let (events, text) = collect(&mut router.send(None, "do it").unwrap()).await;
+        assert_eq!(decisions(&events)[0].0, Action::Tools);
+        assert!(text.contains(want), "{json} -> {text}");
+        assert_eq!(done_state(&events), MessageState::Done);
+    }
+    assert_eq!(r.hits("/v1/chat/completions"), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn garbage_from_the_classifier_falls_back_to_routing() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse("}}}{{{ \"action\": ", 2, GAP));
+    r.route("/v1/chat/completions", Reply::sse("Here is a real answer.", 5, GAP));
+    let router = router(&c, &r).await;
+    let (_, text) = collect(&mut router.send(None, "what is 2+2?").unwrap()).await;
+    assert_eq!(text, "Here is a real answer.");
+    assert!(r.last_body("/v1/chat/completions").unwrap().contains("what is 2+2?"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn classifier_down_goes_straight_to_the_reasoner() {
+    let r = fake().await;
+    r.route("/v1/chat/completions", Reply::sse("Answer without triage.", 6, GAP));
+    let router = router_with(&dead(), &r.url(), "").await;
+    let (events, text) = collect(&mut router.send(None, "explain TCP").unwrap()).await;
+    assert_eq!(notices(&events), vec![NoticeKind::ClassifierDown]);
+    assert_eq!(text, "Answer without triage.");
+    assert!(r.last_body("/v1/chat/completions").unwrap().contains("explain TCP"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn classifier_failing_mid_request_also_falls_back() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::status(500, r#"{"error":{"message":"oops"}}"#));
+    r.route("/v1/chat/completions", Reply::sse("Still answered.", 6, GAP));
+    let router = router(&c, &r).await;
+    let (events, text) = collect(&mut router.send(None, "hello?").unwrap()).await;
+    assert_eq!(notices(&events), vec![NoticeKind::ClassifierDown]);
+    assert_eq!(text, "Still answered.");
+}
+
+#[tokio::test(start_paused = true)]
+async fn reasoner_down_the_classifier_answers_plainly() {
+    let c = fake().await;
+    c.route_seq(
+        "/v1/chat/completions",
+        vec![
+            Reply::sse(r#"{"action":"route","prompt":"Explain DNS"}"#, 8, GAP),
+            Reply::sse("DNS maps names to addresses.", 5, GAP),
+        ],
+    );
+    let router = router_with(&c.url(), &dead(), "").await;
+    let (events, text) = collect(&mut router.send(None, "explain DNS").unwrap()).await;
+    assert_eq!(notices(&events), vec![NoticeKind::ReasonerDown]);
+    assert_eq!(text, "DNS maps names to addresses.");
+    let body = c.last_body("/v1/chat/completions").unwrap();
+    assert!(
+        !body.contains("json_schema") && !body.contains("\"action\""),
+        "the plain answer has no JSON contract: {body}"
+    );
+    assert_eq!(done_state(&events), MessageState::Done);
+}
+
+#[tokio::test(start_paused = true)]
+async fn both_down_keeps_the_message_and_retry_resends_it() {
+    let router = router_with(&dead(), &dead(), "").await;
+    let mut reply = router.send(None, "anyone there?").unwrap();
+    let (events, _) = collect(&mut reply).await;
+    assert_eq!(done_state(&events), MessageState::Failed);
+    let error = events.iter().find_map(|e| match e {
+        ChatEvent::Error { message } => Some(message.clone()),
+        _ => None,
+    });
+    assert!(error.unwrap().contains("No model server is reachable"));
+    let stored = router.store().messages(reply.conversation_id).unwrap();
+    assert_eq!(stored[0].text, "anyone there?");
+    assert_eq!(stored[1].state, MessageState::Failed);
+    // One action: retry, without writing the user's message again.
+    let mut again = router.retry(reply.conversation_id).unwrap();
+    assert_eq!(again.user_message_id, reply.user_message_id);
+    collect(&mut again).await;
+    let users =
+        router.store().messages(reply.conversation_id).unwrap().into_iter().filter(|m| m.role == "user").count();
+    assert_eq!(users, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn stop_cancels_and_keeps_the_partial_answer() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"route","prompt":"long"}"#, 50, GAP));
+    let long = "word ".repeat(200);
+    r.route("/v1/chat/completions", Reply::sse(&long, 5, Duration::from_millis(100)));
+    let router = router(&c, &r).await;
+    let mut reply = router.send(None, "write a lot").unwrap();
+    let mut shown = String::new();
+    let mut tokens = 0;
+    while let Some(ev) = reply.events.recv().await {
+        if let ChatEvent::Token { text } = &ev {
+            shown.push_str(text);
+            tokens += 1;
+            if tokens == 5 {
+                assert!(router.stop(reply.reply_message_id));
+            }
+        }
+        if let ChatEvent::Done { state, .. } = ev {
+            assert_eq!(state, MessageState::Stopped);
+            break;
+        }
+    }
+    assert!(shown.len() >= 25 && shown.len() < long.len(), "{} chars", shown.len());
+    let stored = router.store().message(reply.reply_message_id).unwrap().unwrap();
+    assert_eq!((stored.state, stored.text.as_str()), (MessageState::Stopped, shown.as_str()));
+    assert!(!router.stop(reply.reply_message_id), "already finished");
+    assert_eq!(router.registry().backend("r").unwrap().queue.active(), 0, "the guard was released");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stream_cut_mid_answer_is_failed_with_the_partial_kept() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"route","prompt":"p"}"#, 50, GAP));
+    r.route("/v1/chat/completions", Reply::sse_cut("The first part and then nothing", 5, GAP, 3));
+    let router = router(&c, &r).await;
+    let mut reply = router.send(None, "tell me").unwrap();
+    let (events, text) = collect(&mut reply).await;
+    assert_eq!(text, "The first part ");
+    assert_eq!(done_state(&events), MessageState::Failed);
+    let stored = router.store().messages(reply.conversation_id).unwrap();
+    assert_eq!(stored[0].text, "tell me");
+    assert_eq!((stored[1].state, stored[1].text.as_str()), (MessageState::Failed, "The first part "));
+    assert!(stored[1].error.as_deref().unwrap().contains("stopped before it was complete"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn structured_output_sends_the_schema() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"direct","response":"hi"}"#, 50, GAP));
+    let strict = router_with(&c.url(), &r.url(), "structured_output = \"json_schema\"").await;
+    collect(&mut strict.send(None, "hi").unwrap()).await;
+    let body = c.last_body("/v1/chat/completions").unwrap();
+    assert!(body.contains("json_schema") && body.contains("\"enum\""), "{body}");
+    // `auto` on a server of unknown kind sends no schema.
+    let router = router(&c, &r).await;
+    collect(&mut router.send(None, "hi").unwrap()).await;
+    assert!(!c.last_body("/v1/chat/completions").unwrap().contains("json_schema"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn korean_message_gets_korean_prompts_and_notices() {
+    let r = fake().await;
+    r.route("/v1/chat/completions", Reply::sse("안녕하세요!", 2, GAP));
+    let router = router_with(&dead(), &r.url(), "").await;
+    let (events, _) = collect(&mut router.send(None, "안녕, 뭐 해?").unwrap()).await;
+    let notice = events.iter().find_map(|e| match e {
+        ChatEvent::Notice { text, .. } => Some(text.clone()),
+        _ => None,
+    });
+    assert!(notice.unwrap().contains("추론 모델"));
+    assert!(r.last_body("/v1/chat/completions").unwrap().contains("상냥"), "Korean persona prompt");
+}
