@@ -76,20 +76,43 @@ impl Decision {
     }
 }
 
-/// The JSON schema of a decision, for servers that constrain output to it. `action` comes
-/// first so that it is known before the answer streams.
+/// Longest `response` or `prompt` the schema allows (about 300 tokens).
+pub const MAX_FIELD_CHARS: usize = 1200;
+
+/// The JSON schema of a decision, for servers that constrain output to it: one shape per
+/// action, each with the fields that action needs, `action` first so that it is known before
+/// the answer streams.
 pub fn schema() -> Value {
-    serde_json::json!({
+    let text = serde_json::json!({"type": "string", "minLength": 1, "maxLength": MAX_FIELD_CHARS});
+    let shape = |action: &str, field: Option<&str>| {
+        let mut properties = Map::new();
+        properties.insert("action".into(), serde_json::json!({"const": action}));
+        let mut required = vec![Value::from("action")];
+        if let Some(f) = field {
+            properties.insert(f.into(), text.clone());
+            required.push(Value::from(f));
+        }
+        serde_json::json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
+    };
+    let tools = serde_json::json!({
         "type": "object",
         "properties": {
-            "action": {"type": "string", "enum": ["direct", "route", "clarify", "tools", "status"]},
-            "response": {"type": "string"},
-            "prompt": {"type": "string"},
+            "action": {"const": "tools"},
             "tool": {"type": "string", "enum": ["calendar", "email", "document"]},
-            "operation": {"type": "string"},
+            "operation": {"type": "string", "minLength": 1, "maxLength": 40},
             "params": {"type": "object"}
         },
-        "required": ["action"]
+        "required": ["action", "tool", "operation", "params"],
+        "additionalProperties": false
+    });
+    serde_json::json!({
+        "oneOf": [
+            shape("direct", Some("response")),
+            shape("route", Some("prompt")),
+            shape("clarify", Some("response")),
+            tools,
+            shape("status", None),
+        ]
     })
 }
 

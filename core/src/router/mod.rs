@@ -444,13 +444,7 @@ impl<'a> Run<'a> {
 
     async fn classify(&mut self, c: &BackendHandle) -> ClassifyResult {
         let pending = self.inner.store.pending_draft(self.conversation).ok().flatten();
-        let system = prompt::classifier_system(
-            &self.inner.persona,
-            self.lang,
-            &chrono::Local::now(),
-            &self.history(),
-            pending.as_deref(),
-        );
+        let history = self.history();
         let cfg = c.client.config();
         let structured = match cfg.structured {
             Structured::JsonSchema => true,
@@ -460,14 +454,15 @@ impl<'a> Run<'a> {
                 matches!(kind, Some(Kind::Llamacpp | Kind::Vllm | Kind::Sglang | Kind::Ollama))
             }
         };
-        let req = ChatRequest {
-            messages: vec![Message::new("system", system), Message::new("user", self.text.clone())],
-            max_tokens: Some(cfg.max_tokens.min(CLASSIFIER_MAX_TOKENS)),
-            temperature: None,
-            response_format: structured.then(|| {
-                serde_json::json!({"type": "json_schema", "json_schema": {"name": "decision", "schema": decision::schema()}})
-            }),
-        };
+        let req = classifier_request(
+            &self.inner.persona,
+            self.lang,
+            &history,
+            pending.as_deref(),
+            &self.text,
+            structured,
+            cfg.max_tokens,
+        );
         let mut parser = StreamParser::new();
         let mut announced = false;
         let outcome = {
@@ -641,6 +636,28 @@ impl<'a> Run<'a> {
             }
             Outcome::FailedLate(e) => self.finish(MessageState::Failed, Some(e.to_string()), None),
         }
+    }
+}
+
+/// The classifier's request: our system prompt for this moment, the user's message, and the
+/// decision schema when the server constrains output.
+pub fn classifier_request(
+    persona: &Persona,
+    lang: Lang,
+    history: &[Turn],
+    pending_draft: Option<&str>,
+    text: &str,
+    structured: bool,
+    max_tokens: u32,
+) -> ChatRequest {
+    let system = prompt::classifier_system(persona, lang, &chrono::Local::now(), history, pending_draft);
+    ChatRequest {
+        messages: vec![Message::new("system", system), Message::new("user", text)],
+        max_tokens: Some(max_tokens.min(CLASSIFIER_MAX_TOKENS)),
+        temperature: None,
+        response_format: structured.then(|| {
+            serde_json::json!({"type": "json_schema", "json_schema": {"name": "decision", "schema": decision::schema()}})
+        }),
     }
 }
 

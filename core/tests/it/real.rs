@@ -160,3 +160,123 @@ async fn streamed_chat_and_request_timing_on_a_real_server() {
     assert_eq!(big.queue.active(), 0);
     r.shutdown().await;
 }
+
+/// The classifier's real request (our prompt and the decision schema) on a real llama-server:
+/// every reply must be valid JSON with a known action, before any leniency.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn structured_classifier_replies_are_valid_decisions_20_of_20() {
+    use switchboard_core::router::decision::{self, Action};
+    use switchboard_core::router::prompt::{Lang, Persona};
+    let server = Llama::start(Model::SmolLM2, 1).await;
+    let cfg = config(&server.url());
+    let client = switchboard_core::client::BackendClient::new(
+        switchboard_core::client::shared_http().unwrap(),
+        std::sync::Arc::new(cfg.backends[0].clone()),
+    );
+    let messages = [
+        "hi!",
+        "who are you?",
+        "explain how TCP congestion control works",
+        "write a Python function that reverses a linked list",
+        "set up a meeting with Bob tomorrow at 3pm",
+        "what's on my calendar this week?",
+        "show me my recent emails",
+        "send an email to my boss saying I'm sick",
+        "find the document about the Q3 budget",
+        "are the model servers busy right now?",
+        "thanks, that's all",
+        "what is 17 times 23?",
+        "summarise the causes of the French revolution",
+        "book it",
+        "안녕!",
+        "오늘 일정 알려줘",
+        "양자역학을 쉽게 설명해줘",
+        "서버 상태 어때?",
+        "weather?",
+        "delete all my files",
+    ];
+    let mut valid = 0;
+    for m in messages {
+        let lang = Lang::En.for_message(m);
+        let req = switchboard_core::router::classifier_request(&Persona::default(), lang, &[], None, m, true, 1024);
+        let reply = client.chat(&req).await.unwrap();
+        let strict: Result<serde_json::Value, _> = serde_json::from_str(&reply.text);
+        let action = strict.as_ref().ok().and_then(|v| v["action"].as_str()).and_then(Action::parse);
+        match action {
+            Some(a) => {
+                assert_eq!(decision::parse(&reply.text, m).action(), a, "{m}: {}", reply.text);
+                valid += 1;
+            }
+            None => eprintln!("invalid reply to {m:?}: {}", reply.text),
+        }
+    }
+    assert_eq!(valid, messages.len(), "valid structured decisions");
+}
+
+/// A routed answer from a real reasoner (Gemma-270M), the classifier being an HTTP-level fake
+/// that always routes (a 135M classifier cannot be made to route on demand); then the
+/// reasoner (SmolLM2 here, which writes long answers) is killed with -9 mid-answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routed_answer_streams_from_a_real_reasoner_and_kill9_mid_answer_keeps_everything() {
+    use std::sync::Arc;
+    use switchboard_core::router::decision::Action;
+    use switchboard_core::router::{ChatEvent, Router};
+    use switchboard_core::store::{MessageState, Store};
+    use switchboard_testkit::fake::{Fake, Reply};
+
+    let classifier = Fake::start().await;
+    classifier.route("/v1/models", Reply::ok("{}"));
+    let route =
+        r#"{"action":"route","prompt":"Write a very long story about a lighthouse keeper, at least 1000 words."}"#;
+    classifier.route("/v1/chat/completions", Reply::sse(route, 8, Duration::from_millis(5)));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("conversations.sqlite3");
+
+    for (model, kill) in [(Model::Gemma, false), (Model::SmolLM2, true)] {
+        let mut reasoner = Llama::start(model, 1).await;
+        let text = format!(
+            "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"m\"\nkind = \"openai\"\n\n\
+             [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"test\"\nmax_tokens = 1500\n",
+            classifier.url(),
+            reasoner.url()
+        );
+        let cfg = Config::parse(&text, Path::new("t.toml")).unwrap();
+        let chat = cfg.chat.clone();
+        let registry = Registry::start(cfg).unwrap();
+        assert!(registry.ready(Duration::from_secs(10)).await);
+        let router = Router::new(registry.clone(), Arc::new(Store::open(&db).unwrap()), &chat);
+        let mut reply = router.send(None, "tell me a story").unwrap();
+        let (mut shown, mut tokens, mut last) = (String::new(), 0, None);
+        while let Some(ev) = timeout(Duration::from_secs(120), reply.events.recv()).await.unwrap() {
+            match &ev {
+                ChatEvent::Token { text } => {
+                    shown.push_str(text);
+                    tokens += 1;
+                    if kill && tokens == 5 {
+                        reasoner.kill9();
+                    }
+                }
+                ChatEvent::Decision { action, backend } => last = Some((*action, backend.clone())),
+                ChatEvent::Done { state, .. } => {
+                    let want = if kill { MessageState::Failed } else { MessageState::Done };
+                    assert_eq!(*state, want, "{model:?}: {shown}");
+                    break;
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(last, Some((Action::Route, "r".to_string())));
+        assert!(tokens >= 5, "{model:?} streamed {tokens} tokens: {shown}");
+        router.shutdown().await;
+        registry.shutdown().await;
+        // What the user typed and what was shown are on disk, as a fresh open reads them.
+        let store = Store::open(&db).unwrap();
+        let stored = store.messages(reply.conversation_id).unwrap();
+        assert_eq!((stored[0].role.as_str(), stored[0].text.as_str()), ("user", "tell me a story"));
+        assert_eq!(stored[1].text, shown);
+        if kill {
+            assert_eq!(stored[1].state, MessageState::Failed);
+            assert!(stored[1].error.is_some());
+        }
+    }
+}

@@ -13,6 +13,8 @@ use switchboard_core::events::Event;
 use switchboard_core::status::table;
 use switchboard_core::{Registry, State};
 
+mod chat;
+
 const EXIT_ERROR: u8 = 1;
 const EXIT_DOWN: u8 = 3;
 const EXIT_CONFIG: u8 = 78;
@@ -49,10 +51,43 @@ enum Cmd {
     },
     /// Time a 1-token chat completion on one backend.
     Ping { name: String },
+    /// Chat: one message (streams the answer), or an interactive session without MESSAGE.
+    Chat {
+        /// The message; without it, read messages from the terminal (/help for commands).
+        message: Option<String>,
+        /// Continue this conversation (default: a new one).
+        #[arg(long, short)]
+        conversation: Option<i64>,
+        /// One JSON event per line instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List, show, rename or delete stored conversations.
+    Conversations {
+        #[command(subcommand)]
+        cmd: ConvCmd,
+    },
     /// Check or create the configuration.
     Config {
         #[command(subcommand)]
         cmd: ConfigCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConvCmd {
+    /// Every conversation, newest first.
+    List,
+    /// One conversation's messages.
+    Show {
+        id: i64,
+    },
+    Rename {
+        id: i64,
+        title: String,
+    },
+    Delete {
+        id: i64,
     },
 }
 
@@ -115,6 +150,10 @@ async fn run(cli: Cli) -> ExitCode {
         Cmd::Status { json, force } => with_registry(cli.config.as_deref(), |r| status(r, json, force)).await,
         Cmd::Watch { json } => with_registry(cli.config.as_deref(), |r| watch(r, json)).await,
         Cmd::Ping { name } => with_registry(cli.config.as_deref(), |r| ping(r, name)).await,
+        Cmd::Chat { message, conversation, json } => {
+            with_registry(cli.config.as_deref(), |r| chat::run(r, message, conversation, json)).await
+        }
+        Cmd::Conversations { cmd } => conversations(cli.config.as_deref(), cmd),
     }
 }
 
@@ -228,6 +267,48 @@ fn print_event(ev: &Event, json: bool) {
         Event::Level(l) => {
             let wait = l.est_wait_ms.map(|w| format!(", wait {:.1} s", w / 1000.0)).unwrap_or_default();
             println!("{} {} ({}) level {} -> {}{wait}", l.at.format("%H:%M:%S"), l.backend, l.role, l.from, l.to);
+        }
+    }
+}
+
+fn conversations(explicit: Option<&Path>, cmd: ConvCmd) -> ExitCode {
+    let cfg = match load_config(explicit) {
+        Ok((_, cfg)) => cfg,
+        Err(code) => return code,
+    };
+    let store = match chat::open_store(&cfg) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        ConvCmd::List => store.conversations().map(|list| {
+            for c in list {
+                println!(
+                    "{:>5}  {}  {:>3} messages  {}",
+                    c.id,
+                    &c.updated_at[..16.min(c.updated_at.len())],
+                    c.messages,
+                    c.title
+                );
+            }
+        }),
+        ConvCmd::Show { id } => store.messages(id).map(|msgs| {
+            for m in msgs {
+                let tag = match (&m.action, &m.backend) {
+                    (Some(a), Some(b)) => format!(" [{a} · {b}]"),
+                    _ => String::new(),
+                };
+                println!("{}{tag} ({:?}):\n{}\n", m.role, m.state, m.text);
+            }
+        }),
+        ConvCmd::Rename { id, title } => store.rename(id, &title),
+        ConvCmd::Delete { id } => store.delete(id),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
         }
     }
 }
