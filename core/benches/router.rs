@@ -1,0 +1,166 @@
+//! The router's speed (a benchmark, not a test).
+//!
+//!     cargo bench -p switchboard-core --bench router [-- --quick]
+//!
+//! 1. Time to the first visible word of a direct answer, on a real llama-server (SmolLM2):
+//!    the classifier's reply is streamed and read as it arrives (ours) versus waiting for the
+//!    whole JSON (the original). The schema is narrowed to a direct answer of 240+ characters
+//!    so that every reply is a direct answer of 60+ tokens; both figures come from the same
+//!    stream, so the ratio is exact.
+//! 2. The router's own overhead: 200 messages through the router (store writes, prompt,
+//!    parsing, events) against an HTTP-level fake that answers at once, minus the same reply
+//!    fetched by a bare streaming client, interleaved in the same run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use switchboard_core::client::{shared_http, BackendClient, StreamEvent};
+use switchboard_core::router::prompt::{Lang, Persona};
+use switchboard_core::router::stream_parse::{Emit, StreamParser};
+use switchboard_core::router::{classifier_request, ChatEvent, Router};
+use switchboard_core::store::Store;
+use switchboard_core::{Config, Registry};
+use switchboard_testkit::fake::{Fake, Reply};
+use switchboard_testkit::llama::{Llama, Model};
+use tokio::time::Instant;
+
+fn pct(v: &[f64], p: f64) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
+}
+
+fn config(c: &str, r: &str) -> Config {
+    let text = format!(
+        "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{c}\"\nmodel = \"test\"\n\n\
+         [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{r}\"\nmodel = \"test\"\nkind = \"openai\"\n\
+         [assistant]\nlanguage = \"en\"\n"
+    );
+    Config::parse(&text, Path::new("bench.toml")).unwrap()
+}
+
+async fn first_word(runs: usize) {
+    let server = Llama::start(Model::SmolLM2, 1).await;
+    let cfg = config(&server.url(), &server.url());
+    let client = BackendClient::new(shared_http().unwrap(), Arc::new(cfg.backends[0].clone()));
+    let prompts = [
+        "Tell me something nice about autumn.",
+        "hi! how has your day been?",
+        "What do you like about music?",
+        "Say hello to my team, warmly.",
+        "Give me a friendly good-morning message.",
+        "What's a fun fact about cats?",
+    ];
+    let (mut streamed, mut whole, mut ratios, mut tokens_seen) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..runs {
+        let text = prompts[i % prompts.len()];
+        let mut req = classifier_request(&Persona::default(), Lang::En, &[], None, text, true, 1024);
+        req.response_format = Some(serde_json::json!({"type": "json_schema", "json_schema": {"name": "d", "schema": {
+            "type": "object",
+            "properties": {"action": {"const": "direct"}, "response": {"type": "string", "minLength": 240, "maxLength": 600}},
+            "required": ["action", "response"], "additionalProperties": false
+        }}}));
+        let start = Instant::now();
+        let mut stream = Box::pin(client.chat_stream(&req).await.unwrap());
+        let mut parser = StreamParser::new();
+        let mut first = None;
+        let mut tokens = 0u64;
+        while let Some(ev) = stream.next().await {
+            match ev.unwrap() {
+                StreamEvent::Delta(t) => {
+                    tokens += 1;
+                    for e in parser.push(&t) {
+                        if matches!(e, Emit::Text(_)) && first.is_none() {
+                            first = Some(start.elapsed().as_secs_f64() * 1000.0);
+                        }
+                    }
+                }
+                StreamEvent::Usage(u) => tokens = u.completion_tokens,
+                _ => {}
+            }
+        }
+        let all = start.elapsed().as_secs_f64() * 1000.0;
+        let Some(first) = first else { continue };
+        if tokens < 60 {
+            continue;
+        }
+        streamed.push(first);
+        whole.push(all);
+        ratios.push(first / all);
+        tokens_seen.push(tokens as f64);
+    }
+    println!("\nTime to the first visible word of a direct answer (SmolLM2-135M classifier, -t 1, {} replies of 60+ tokens):", streamed.len());
+    println!(
+        "  streamed parsing (ours)         median {:>6.0} ms  p90 {:>6.0} ms",
+        pct(&streamed, 0.5),
+        pct(&streamed, 0.9)
+    );
+    println!("  whole JSON first (the original) median {:>6.0} ms  p90 {:>6.0} ms", pct(&whole, 0.5), pct(&whole, 0.9));
+    println!(
+        "  ratio ours / original           median {:.2}  worst {:.2}  (target <= 0.33); reply length median {:.0} tokens",
+        pct(&ratios, 0.5),
+        pct(&ratios, 1.0),
+        pct(&tokens_seen, 0.5)
+    );
+}
+
+async fn overhead(n: usize) {
+    let fake = Fake::start().await;
+    fake.route("/v1/models", Reply::ok("{}"));
+    let json = r#"{"action":"direct","response":"Hello! Nice to meet you. How can I help today?"}"#;
+    fake.route("/v1/chat/completions", Reply::sse(json, 8, Duration::ZERO));
+    let cfg = config(&fake.url(), &fake.url());
+    let chat = cfg.chat.clone();
+    let bare = BackendClient::new(shared_http().unwrap(), Arc::new(cfg.backends[0].clone()));
+    let registry = Registry::start(cfg).unwrap();
+    assert!(registry.ready(Duration::from_secs(5)).await);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("bench.sqlite3")).unwrap());
+    let router = Router::new(registry.clone(), store, &chat);
+    let req = classifier_request(&Persona::default(), Lang::En, &[], None, "hi", false, 1024);
+    let (mut routed, mut raw, mut diff) = (Vec::new(), Vec::new(), Vec::new());
+    let mut conversation = None;
+    for i in 0..n + 20 {
+        let start = Instant::now();
+        let mut s = Box::pin(bare.chat_stream(&req).await.unwrap());
+        while s.next().await.is_some() {}
+        let b = start.elapsed().as_secs_f64() * 1000.0;
+
+        let start = Instant::now();
+        let mut reply = router.send(conversation, "hi").unwrap();
+        conversation = Some(reply.conversation_id);
+        while let Some(ev) = reply.events.recv().await {
+            if matches!(ev, ChatEvent::Done { .. }) {
+                break;
+            }
+        }
+        let r = start.elapsed().as_secs_f64() * 1000.0;
+        if i >= 20 {
+            // The first 20 warm up connections and caches.
+            routed.push(r);
+            raw.push(b);
+            diff.push((r - b).max(0.0));
+        }
+    }
+    router.shutdown().await;
+    registry.shutdown().await;
+    println!("\nRouter overhead ({n} messages, HTTP-level fake answering at once, SQLite store on disk):");
+    println!("  router end to end     p50 {:>6.2} ms  p99 {:>6.2} ms", pct(&routed, 0.5), pct(&routed, 0.99));
+    println!("  bare client, same reply p50 {:>4.2} ms  p99 {:>6.2} ms", pct(&raw, 0.5), pct(&raw, 0.99));
+    println!(
+        "  overhead (difference) p50 {:>6.2} ms  p99 {:>6.2} ms  (targets p50 <= 1 ms, p99 <= 5 ms)",
+        pct(&diff, 0.5),
+        pct(&diff, 0.99)
+    );
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    println!("Switchboard router benchmark");
+    overhead(200).await;
+    first_word(if quick { 6 } else { 12 }).await;
+}
