@@ -25,6 +25,8 @@
 //!   [`router::stream_parse`] reads it while it streams, [`router::prompt`] holds our prompts
 //!   (English and Korean), [`router::tools`] checks tool calls.
 //! - [`store`]: conversations in SQLite (WAL), written as replies stream.
+//! - [`notify`]: which flips deserve a desktop notification (coalescing, flapping, pause),
+//!   and [`tray`]: the tray's overall level and its icon, for the desktop shell.
 //!
 //! Time comes from `tokio::time::Instant` everywhere (`std::time::Instant` is banned in
 //! `.clippy.toml`), so every cache, cooldown and interval is tested with paused time.
@@ -39,6 +41,7 @@ pub mod events;
 pub mod hysteresis;
 pub mod load;
 mod monitor;
+pub mod notify;
 pub mod prometheus;
 pub mod queue;
 pub mod registry;
@@ -46,6 +49,7 @@ pub mod router;
 pub mod secret;
 pub mod status;
 pub mod store;
+pub mod tray;
 
 pub use config::{Config, Role};
 pub use events::Event;

@@ -502,8 +502,12 @@ impl<'a> Run<'a> {
         req: &ChatRequest,
         on_text: &mut (dyn FnMut(&mut Self, &str) + Send),
     ) -> Outcome {
-        let mut guard = b.queue.acquire().await;
         let cancel = self.cancel.clone();
+        // Waiting for a concurrency permit can be stopped too.
+        let mut guard = tokio::select! {
+            _ = cancel.cancelled() => return Outcome::Stopped,
+            g = b.queue.acquire() => g,
+        };
         let opened = tokio::select! {
             _ = cancel.cancelled() => return Outcome::Stopped,
             s = b.client.chat_stream(req) => s,
