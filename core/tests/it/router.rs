@@ -357,3 +357,35 @@ async fn korean_message_gets_korean_prompts_and_notices() {
     assert!(notice.unwrap().contains("추론 모델"));
     assert!(r.last_body("/v1/chat/completions").unwrap().contains("상냥"), "Korean persona prompt");
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_least_loaded_reasoner_that_is_up_is_chosen() {
+    let (c, r1, r2) = (fake().await, fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"route","prompt":"p"}"#, 50, GAP));
+    r1.route("/v1/chat/completions", Reply::sse("from r1", 50, GAP));
+    r2.route("/v1/chat/completions", Reply::sse("from r2", 50, GAP));
+    let text = format!(
+        "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"s\"\nkind = \"openai\"\n\
+         [[backend]]\nname = \"r1\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"b\"\nkind = \"openai\"\n\
+         [[backend]]\nname = \"r2\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"b\"\nkind = \"openai\"\n\
+         [[backend]]\nname = \"r0\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"b\"\nkind = \"openai\"\n",
+        c.url(),
+        r1.url(),
+        r2.url(),
+        dead()
+    );
+    let config = Config::parse(&text, Path::new("t.toml")).unwrap();
+    let chat = config.chat.clone();
+    let registry = Registry::start(config).unwrap();
+    assert!(registry.ready(Duration::from_secs(10)).await);
+    let router = Router::new(registry.clone(), Arc::new(Store::in_memory().unwrap()), &chat);
+    // Both idle: the first in priority order that is up (r0 is down).
+    let (_, text) = collect(&mut router.send(None, "q").unwrap()).await;
+    assert_eq!(text, "from r1");
+    // r1 busy (a request waiting 5 s for its first token): r2.
+    let _held = registry.backend("r1").unwrap().queue.acquire().await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let (events, text) = collect(&mut router.send(None, "q").unwrap()).await;
+    assert_eq!(text, "from r2");
+    assert!(notices(&events).is_empty(), "the chosen reasoner is not busy");
+}
