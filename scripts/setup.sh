@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(build-essential pkg-config curl ca-certificates python3 python3-venv python3-pip git)
+APT_PACKAGES=(build-essential pkg-config curl ca-certificates python3 python3-venv python3-pip git
+  # the desktop shell (Tauri 2 on WebKitGTK)
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev)
 
 need=()
 for p in "${APT_PACKAGES[@]}"; do

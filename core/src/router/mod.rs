@@ -115,6 +115,8 @@ struct Inner {
     running: Mutex<HashMap<i64, CancellationToken>>,
     tasks: TaskTracker,
     cancel: CancellationToken,
+    /// The runtime replies run on.
+    runtime: tokio::runtime::Handle,
 }
 
 /// The router; a cheap-clone handle.
@@ -124,6 +126,7 @@ pub struct Router {
 }
 
 impl Router {
+    /// Must be called inside a tokio runtime (replies run on it).
     pub fn new(registry: Registry, store: Arc<Store>, chat: &ChatSettings) -> Router {
         let lang = match chat.language {
             LangSetting::Auto => Lang::system(),
@@ -146,6 +149,7 @@ impl Router {
                 running: Mutex::new(HashMap::new()),
                 tasks: TaskTracker::new(),
                 cancel: CancellationToken::new(),
+                runtime: tokio::runtime::Handle::current(),
             }),
         }
     }
@@ -194,11 +198,14 @@ impl Router {
         let cancel = self.inner.cancel.child_token();
         self.lock_running().insert(reply, cancel.clone());
         let inner = Arc::clone(&self.inner);
-        self.inner.tasks.spawn(async move {
+        let work = self.inner.tasks.track_future(async move {
             let mut run = Run::new(&inner, conversation, user, reply, text, tx, cancel);
             run.go().await;
             inner.running.lock().unwrap_or_else(|p| p.into_inner()).remove(&reply);
         });
+        // On the runtime the router was made on, so `send` works from any thread (a desktop
+        // shell's command runs on its UI thread).
+        self.inner.runtime.spawn(work);
         Ok(Reply { conversation_id: conversation, user_message_id: user, reply_message_id: reply, events: rx })
     }
 

@@ -389,3 +389,18 @@ async fn the_least_loaded_reasoner_that_is_up_is_chosen() {
     assert_eq!(text, "from r2");
     assert!(notices(&events).is_empty(), "the chosen reasoner is not busy");
 }
+
+/// A desktop shell calls `send` from its UI thread, outside the runtime.
+#[test]
+fn send_works_from_a_thread_outside_the_runtime() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (router, c) = rt.block_on(async {
+        let (c, r) = (fake().await, fake().await);
+        c.route("/v1/chat/completions", Reply::sse(r#"{"action":"direct","response":"hi from afar"}"#, 4, GAP));
+        (router(&c, &r).await, c)
+    });
+    let mut reply = std::thread::spawn(move || router.send(None, "hello").unwrap()).join().unwrap();
+    let (_, text) = rt.block_on(collect(&mut reply));
+    assert_eq!(text, "hi from afar");
+    drop(c);
+}

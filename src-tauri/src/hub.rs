@@ -1,0 +1,84 @@
+//! The event hub: one task that selects over the core's channels and updates the tray, sends
+//! notifications and emits to the web UI. Stopped by the shell's cancellation token.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchboard_core::router::prompt::Lang;
+use switchboard_core::{BackendStatus, Event, Level};
+use tauri::{AppHandle, Emitter, Runtime};
+use tauri_plugin_notification::NotificationExt;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
+
+use crate::ids::UiEvent;
+use crate::{tray, Shell};
+
+/// Starts the hub on Tauri's runtime, tracked by the shell.
+pub fn spawn<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
+    let tracked = shell.tasks.track_future(run(app, Arc::clone(&shell)));
+    tauri::async_runtime::spawn(tracked);
+}
+
+/// What the tray shows, to redraw only on change.
+fn fingerprint(rows: &[BackendStatus], paused: bool) -> Vec<String> {
+    let mut v: Vec<String> = rows.iter().map(tray::backend_line).collect();
+    v.push(paused.to_string());
+    v
+}
+
+async fn run<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
+    let mut events = shell.registry.subscribe();
+    let mut snapshot = shell.registry.watch();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut shown: Option<(Level, Vec<String>)> = None;
+    loop {
+        tokio::select! {
+            _ = shell.cancel.cancelled() => return,
+            ev = events.recv() => match ev {
+                Ok(Event::Flip(flip)) => {
+                    shell.notifier.lock().unwrap_or_else(|p| p.into_inner()).flip(&flip, Instant::now());
+                    if let Err(e) = app.emit(UiEvent::Flip.as_str(), &flip) {
+                        tracing::warn!("emit flip: {e}");
+                    }
+                }
+                Ok(Event::Level(_)) => {}
+                Err(RecvError::Lagged(n)) => tracing::warn!("hub missed {n} events"),
+                Err(RecvError::Closed) => return,
+            },
+            changed = snapshot.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                let rows = snapshot.borrow_and_update().clone();
+                let level = switchboard_core::tray::overall(&rows, shell.scope);
+                let print = fingerprint(&rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst));
+                if shown.as_ref() != Some(&(level, print.clone())) {
+                    if let Err(e) = tray::refresh(&app, &shell, &rows) {
+                        tracing::warn!("tray update: {e}");
+                    }
+                    shown = Some((level, print));
+                }
+                if let Err(e) = app.emit(UiEvent::Status.as_str(), &rows) {
+                    tracing::warn!("emit status: {e}");
+                }
+            }
+            _ = tick.tick() => {
+                let due = shell.notifier.lock().unwrap_or_else(|p| p.into_inner()).poll(Instant::now());
+                for n in due {
+                    let (title, body) = match shell.lang {
+                        Lang::En => n.text_en(),
+                        Lang::Ko => n.text_ko(),
+                    };
+                    let mut b = app.notification().builder().title(&title);
+                    if !body.is_empty() {
+                        b = b.body(&body);
+                    }
+                    if let Err(e) = b.show() {
+                        tracing::warn!("notification {title:?}: {e}");
+                    }
+                }
+            }
+        }
+    }
+}

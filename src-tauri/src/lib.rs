@@ -1,0 +1,145 @@
+//! Switchboard's desktop shell: a thin layer over `switchboard-core`.
+//!
+//! - [`Shell`] (managed state) owns the registry, the router and the notification policy.
+//! - [`tray`]: the tray icon (its colour and shape are the overall load) and its menu.
+//! - [`hub`]: one task that listens to the core and updates the tray, sends notifications and
+//!   emits to the web UI.
+//! - [`commands`]: one call into the core each, errors turned into strings at this edge.
+//! - [`markdown`]: model output rendered to sanitised HTML.
+//! - [`window`]: the chat/status window, torn down when closed (the WebView is most of the
+//!   memory) and rebuilt when opened; the app lives on in the tray.
+
+pub mod commands;
+pub mod hub;
+pub mod ids;
+pub mod markdown;
+pub mod tray;
+pub mod window;
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use switchboard_core::notify::{Notifier, NotifyPolicy};
+use switchboard_core::router::prompt::Lang;
+use switchboard_core::router::Router;
+use switchboard_core::store::{self, Store};
+use switchboard_core::tray::TrayScope;
+use switchboard_core::{config, Config, Registry};
+use tauri::{Manager, RunEvent};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// Everything the shell holds; one instance in Tauri's managed state.
+pub struct Shell {
+    pub registry: Registry,
+    pub router: Router,
+    /// Which flips become notifications (std mutex: never held across an await).
+    pub notifier: Mutex<Notifier>,
+    pub paused: AtomicBool,
+    /// Which backends the tray colour counts.
+    pub scope: TrayScope,
+    pub lang: Lang,
+    /// Stops the hub and the reply forwarders.
+    pub cancel: CancellationToken,
+    pub tasks: TaskTracker,
+}
+
+/// Why the shell could not start.
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl Shell {
+    /// Starts the core on the current tokio runtime.
+    pub fn start(config: Config) -> Result<Shell, StartError> {
+        let store_path = match &config.chat.store {
+            Some(p) => p.clone(),
+            None => store::default_path().map_err(|e| StartError(e.to_string()))?,
+        };
+        let store = Store::open(&store_path).map_err(|e| StartError(e.to_string()))?;
+        if let Err(e) = store.recover_interrupted() {
+            tracing::warn!("{e}");
+        }
+        let chat = config.chat.clone();
+        let registry = Registry::start(config).map_err(|e| StartError(e.to_string()))?;
+        let router = Router::new(registry.clone(), Arc::new(store), &chat);
+        Ok(Shell {
+            registry,
+            router,
+            notifier: Mutex::new(Notifier::new(NotifyPolicy::default())),
+            paused: AtomicBool::new(false),
+            scope: TrayScope::default(),
+            lang: Lang::system(),
+            cancel: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+        })
+    }
+
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::SeqCst);
+        self.notifier.lock().unwrap_or_else(|p| p.into_inner()).set_paused(paused);
+    }
+
+    /// Stops every task of the core and of the shell, and waits for them.
+    pub async fn shutdown(&self) {
+        self.cancel.cancel();
+        self.tasks.close();
+        self.router.shutdown().await;
+        self.tasks.wait().await;
+        self.registry.shutdown().await;
+    }
+}
+
+/// Runs the desktop app until Quit.
+pub fn run() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = match config::resolve_path(None).and_then(|p| Config::load(&p)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(78);
+        }
+    };
+    let shell = match tauri::async_runtime::block_on(async { Shell::start(config) }) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("error: {}", e.0);
+            return ExitCode::from(1);
+        }
+    };
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
+        .manage(Arc::clone(&shell))
+        .invoke_handler(commands::handler())
+        .setup(move |app| {
+            tray::build(app.handle(), &shell)?;
+            hub::spawn(app.handle().clone(), Arc::clone(&shell));
+            window::open(app.handle(), window::View::Chat)?;
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: cannot start the desktop app: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    app.run(|handle, event| match event {
+        // Closing the last window keeps the app in the tray; only Quit exits.
+        RunEvent::ExitRequested { code: None, api, .. } => api.prevent_exit(),
+        RunEvent::Exit => {
+            if let Some(shell) = handle.try_state::<Arc<Shell>>() {
+                tauri::async_runtime::block_on(shell.shutdown());
+            }
+        }
+        _ => {}
+    });
+    ExitCode::SUCCESS
+}

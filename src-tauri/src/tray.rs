@@ -1,0 +1,122 @@
+//! The tray icon and its menu. The icon's colour and shape are the overall load (see
+//! `switchboard_core::tray`); the menu has a line per backend, then the actions. The menu is
+//! also what makes the StatusNotifierItem appear at all on Linux.
+
+use std::sync::Arc;
+
+use switchboard_core::tray::icon_rgba;
+use switchboard_core::{BackendStatus, Level, State};
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Runtime};
+
+use crate::ids::MenuId;
+use crate::window::{self, View};
+use crate::Shell;
+
+pub const TRAY_ID: &str = "main";
+/// Icon size handed to the tray (desktops scale it; 32 px is crisp at 16-24 px panels too).
+pub const ICON_SIZE: u32 = 32;
+
+pub fn icon(level: Level) -> Image<'static> {
+    Image::new_owned(icon_rgba(level, ICON_SIZE), ICON_SIZE, ICON_SIZE)
+}
+
+/// One menu line for a backend: "big (reasoner): up, busy (wait 5 s)".
+pub fn backend_line(s: &BackendStatus) -> String {
+    let state = match s.state {
+        State::Up => "up",
+        State::Down => "DOWN",
+        State::Starting => "starting",
+    };
+    let wait = match s.est_wait_ms {
+        Some(w) if s.state == State::Up && w >= 1000.0 => format!(" (wait {:.0} s)", w / 1000.0),
+        _ => String::new(),
+    };
+    if s.state == State::Up {
+        format!("{} ({}): {state}, {}{wait}", s.name, s.role, s.level)
+    } else {
+        format!("{} ({}): {state}", s.name, s.role)
+    }
+}
+
+fn menu<R: Runtime>(app: &AppHandle<R>, rows: &[BackendStatus], paused: bool) -> tauri::Result<Menu<R>> {
+    let menu = Menu::new(app)?;
+    for (i, s) in rows.iter().enumerate() {
+        menu.append(&MenuItem::with_id(app, format!("backend-{i}"), backend_line(s), false, None::<&str>)?)?;
+    }
+    menu.append(&PredefinedMenuItem::separator(app)?)?;
+    menu.append(&MenuItem::with_id(app, MenuId::OpenChat.as_str(), "Open chat", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(app, MenuId::Status.as_str(), "Status", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(app, MenuId::CheckNow.as_str(), "Check now", true, None::<&str>)?)?;
+    menu.append(&CheckMenuItem::with_id(
+        app,
+        MenuId::PauseNotifications.as_str(),
+        "Pause notifications",
+        true,
+        paused,
+        None::<&str>,
+    )?)?;
+    menu.append(&PredefinedMenuItem::separator(app)?)?;
+    menu.append(&MenuItem::with_id(app, MenuId::Quit.as_str(), "Quit", true, None::<&str>)?)?;
+    Ok(menu)
+}
+
+/// Builds the tray.
+pub fn build<R: Runtime>(app: &AppHandle<R>, shell: &Arc<Shell>) -> tauri::Result<()> {
+    let rows = shell.registry.snapshot();
+    let level = switchboard_core::tray::overall(&rows, shell.scope);
+    let shell_for_menu = Arc::clone(shell);
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(icon(level))
+        .tooltip("Switchboard")
+        .menu(&menu(app, &rows, false)?)
+        .show_menu_on_left_click(false)
+        .on_menu_event(move |app, event| on_menu(app, &shell_for_menu, event.id().as_ref()))
+        .on_tray_icon_event(|tray, event| {
+            if let TrayIconEvent::Click { button: MouseButton::Left, button_state: MouseButtonState::Up, .. } = event {
+                if let Err(e) = window::open(tray.app_handle(), View::Chat) {
+                    tracing::error!("cannot open the chat window: {e}");
+                }
+            }
+        })
+        .build(app)?;
+    Ok(())
+}
+
+fn on_menu<R: Runtime>(app: &AppHandle<R>, shell: &Arc<Shell>, id: &str) {
+    let result = match MenuId::parse(id) {
+        Some(MenuId::OpenChat) => window::open(app, View::Chat),
+        Some(MenuId::Status) => window::open(app, View::Status),
+        Some(MenuId::CheckNow) => {
+            let s = Arc::clone(shell);
+            tauri::async_runtime::spawn(shell.tasks.track_future(async move {
+                s.registry.status(true).await;
+            }));
+            Ok(())
+        }
+        Some(MenuId::PauseNotifications) => {
+            let paused = !shell.paused.load(std::sync::atomic::Ordering::SeqCst);
+            shell.set_paused(paused);
+            refresh(app, shell, &shell.registry.snapshot())
+        }
+        Some(MenuId::Quit) => {
+            app.exit(0);
+            Ok(())
+        }
+        None => Ok(()), // the per-backend lines are informational
+    };
+    if let Err(e) = result {
+        tracing::error!("tray menu {id}: {e}");
+    }
+}
+
+/// Redraws the icon and the menu for `rows`.
+pub fn refresh<R: Runtime>(app: &AppHandle<R>, shell: &Shell, rows: &[BackendStatus]) -> tauri::Result<()> {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else { return Ok(()) };
+    let level = switchboard_core::tray::overall(rows, shell.scope);
+    tray.set_icon(Some(icon(level)))?;
+    tray.set_menu(Some(menu(app, rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst))?))?;
+    Ok(())
+}

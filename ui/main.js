@@ -1,0 +1,251 @@
+// Switchboard's web UI: plain JavaScript, no remote content. Model output is rendered to
+// sanitised HTML by the Rust side (render_markdown) and only ever inserted as that.
+"use strict";
+
+const { invoke, Channel } = window.__TAURI__.core;
+const { listen } = window.__TAURI__.event;
+
+// One typed function per command.
+const api = {
+  status: () => invoke("status"),
+  checkNow: () => invoke("check_now"),
+  send: (conversation, text, onEvent) => invoke("send_message", { conversation, text, onEvent }),
+  stop: (reply) => invoke("stop_reply", { reply }),
+  conversations: () => invoke("conversations"),
+  messages: (conversation) => invoke("messages", { conversation }),
+  render: (text) => invoke("render_markdown", { text }),
+  locale: () => invoke("locale"),
+};
+
+const L10N = {
+  en: { chat: "Chat", status: "Status", newChat: "New chat", send: "Send", stop: "Stop", checkNow: "Check now",
+        placeholder: "Message", direct: "answered directly", route: "by the reasoner", clarify: "clarifying",
+        tools: "tool", statusAction: "status", stopped: "stopped", failed: "failed", state: "State", level: "Level",
+        wait: "Wait", probe: "Probe", baseline: "Baseline", ping: "Ping", native: "Running / waiting / slots",
+        queue: "Our queue", history: "Probe latency, last hour" },
+  ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
+        placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
+        statusAction: "상태", stopped: "중지됨", failed: "실패", state: "상태", level: "부하", wait: "대기",
+        probe: "프로브", baseline: "기준", ping: "핑", native: "처리 / 대기 / 슬롯", queue: "대기열",
+        history: "프로브 지연, 최근 1시간" },
+};
+const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
+                 ko: { idle: "여유", normal: "보통", busy: "바쁨", very_busy: "매우 바쁨", starting: "시작 중", down: "중단" } };
+let lang = "en";
+const t = (k) => (L10N[lang] && L10N[lang][k]) || L10N.en[k] || k;
+
+const $ = (id) => document.getElementById(id);
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// ---- views ----
+function show(view) {
+  $("view-chat").hidden = view !== "chat";
+  $("view-status").hidden = view !== "status";
+  $("tab-chat").classList.toggle("active", view === "chat");
+  $("tab-status").classList.toggle("active", view === "status");
+  if (view === "status") refreshStatus();
+}
+
+// ---- chat ----
+let conversation = null;
+let replying = null; // reply message id under way
+
+function badgeText(action, backend) {
+  const name = action === "status" ? t("statusAction") : t(action);
+  return backend ? `${name} · ${backend}` : name;
+}
+
+// Renders markdown through Rust, at most once per animation frame per message.
+function renderInto(body, text) {
+  if (body._pending) { body._text = text; return; }
+  body._text = text;
+  body._pending = true;
+  requestAnimationFrame(async () => {
+    const html = await api.render(body._text);
+    body.innerHTML = html; // sanitised by ammonia in the Rust command
+    addCopyButtons(body);
+    body._pending = false;
+    if (body._text !== text) renderInto(body, body._text);
+  });
+}
+
+function addCopyButtons(body) {
+  for (const pre of body.querySelectorAll("pre")) {
+    const b = el("button", "copy", "copy");
+    b.addEventListener("click", () => navigator.clipboard.writeText(pre.querySelector("code")?.textContent ?? pre.textContent));
+    pre.appendChild(b);
+  }
+}
+
+function addUser(text) {
+  const m = el("div", "msg user", text);
+  $("messages").appendChild(m);
+  m.scrollIntoView({ block: "end" });
+}
+
+function addAssistant() {
+  const m = el("div", "msg assistant");
+  const badge = el("span", "badge");
+  badge.hidden = true;
+  const notices = el("div", "notices");
+  const body = el("div", "body");
+  const state = el("span", "state");
+  m.append(badge, notices, body, state);
+  $("messages").appendChild(m);
+  return { m, badge, notices, body, state };
+}
+
+function finishState(view, state) {
+  if (state === "stopped" || state === "failed") {
+    view.state.textContent = t(state);
+    view.state.classList.add(state);
+  }
+}
+
+async function loadConversations() {
+  const list = await api.conversations();
+  const ul = $("conversations");
+  ul.replaceChildren();
+  for (const c of list) {
+    const li = el("li", c.id === conversation ? "active" : "", c.title);
+    li.dataset.id = c.id;
+    li.addEventListener("click", () => openConversation(c.id));
+    ul.appendChild(li);
+  }
+}
+
+async function openConversation(id) {
+  conversation = id;
+  $("messages").replaceChildren();
+  for (const m of await api.messages(id)) {
+    if (m.role === "user") { addUser(m.text); continue; }
+    const v = addAssistant();
+    if (m.action) { v.badge.textContent = badgeText(m.action, m.backend); v.badge.hidden = false; }
+    renderInto(v.body, m.text);
+    finishState(v, m.state);
+  }
+  loadConversations();
+}
+
+async function send(text) {
+  addUser(text);
+  const view = addAssistant();
+  let answer = "";
+  const onEvent = new Channel();
+  onEvent.onmessage = (ev) => {
+    switch (ev.type) {
+      case "decision": view.badge.textContent = badgeText(ev.action, ev.backend); view.badge.hidden = false; break;
+      case "notice": view.notices.appendChild(el("div", "notice", ev.text)); break;
+      case "token": answer += ev.text; renderInto(view.body, answer); view.m.scrollIntoView({ block: "end" }); break;
+      case "error": view.notices.appendChild(el("div", "notice", ev.message)); break;
+      case "done":
+        finishState(view, ev.state);
+        replying = null;
+        $("stop").hidden = true;
+        $("send").hidden = false;
+        loadConversations();
+        break;
+    }
+  };
+  try {
+    const sent = await api.send(conversation, text, onEvent);
+    conversation = sent.conversation_id;
+    replying = sent.reply_message_id;
+    $("stop").hidden = false;
+    $("send").hidden = true;
+  } catch (e) {
+    view.notices.appendChild(el("div", "notice", String(e)));
+  }
+}
+
+// ---- status ----
+const history = new Map(); // backend -> [[time, probe ms]]
+const HOUR = 3600 * 1000;
+
+function fmt(ms) {
+  if (ms === null || ms === undefined) return "-";
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(1)} ms`;
+}
+
+function sparkline(points) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 300 48");
+  svg.setAttribute("preserveAspectRatio", "none");
+  if (points.length > 1) {
+    const now = Date.now();
+    const max = Math.max(...points.map((p) => p[1]), 1);
+    const line = document.createElementNS(ns, "polyline");
+    line.setAttribute("points", points.map(([x, y]) => `${(300 * (1 - (now - x) / HOUR)).toFixed(1)},${(46 - 44 * y / max).toFixed(1)}`).join(" "));
+    svg.appendChild(line);
+  }
+  return svg;
+}
+
+function renderCards(rows) {
+  const now = Date.now();
+  const cards = $("cards");
+  cards.replaceChildren();
+  for (const s of rows) {
+    if (s.probe_ms !== null) {
+      const h = history.get(s.name) ?? [];
+      h.push([now, s.probe_ms]);
+      while (h.length && now - h[0][0] > HOUR) h.shift();
+      history.set(s.name, h);
+    }
+    const card = el("div", "card");
+    card.dataset.backend = s.name;
+    const h3 = el("h3");
+    h3.append(el("span", `dot lvl-${s.level}`), el("span", "", `${s.name} (${s.role})`));
+    const dl = el("dl");
+    const n = s.native;
+    const pairs = [
+      ["state", s.state.toUpperCase()], ["level", LEVELS[lang][s.level] ?? s.level], ["wait", fmt(s.est_wait_ms)],
+      ["probe", fmt(s.probe_ms)], ["baseline", fmt(s.baseline_ms)], ["ping", fmt(s.ping_ms)],
+      ["native", n && n.running !== null ? `${n.running} / ${n.waiting} / ${n.slots ?? "-"}` : "-"],
+      ["queue", String(s.queue.active)],
+    ];
+    for (const [k, v] of pairs) {
+      const dd = el("dd", "", v);
+      dd.dataset.field = k;
+      dl.append(el("dt", "", t(k)), dd);
+    }
+    card.append(h3, dl, el("div", "notice", t("history")), sparkline(history.get(s.name) ?? []));
+    cards.appendChild(card);
+  }
+}
+
+async function refreshStatus() {
+  renderCards(await api.status());
+}
+
+// ---- start ----
+window.addEventListener("DOMContentLoaded", async () => {
+  lang = await api.locale().catch(() => "en");
+  document.documentElement.lang = lang;
+  for (const e of document.querySelectorAll("[data-l10n]")) e.textContent = t(e.dataset.l10n);
+  for (const e of document.querySelectorAll("[data-l10n-placeholder]")) e.placeholder = t(e.dataset.l10nPlaceholder);
+  for (const b of document.querySelectorAll("#tabs button")) b.addEventListener("click", () => show(b.dataset.view));
+  $("new-chat").addEventListener("click", () => { conversation = null; $("messages").replaceChildren(); loadConversations(); });
+  $("composer").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = $("input").value.trim();
+    if (!text || replying !== null) return;
+    $("input").value = "";
+    send(text);
+  });
+  $("input").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("composer").requestSubmit(); }
+  });
+  $("stop").addEventListener("click", () => { if (replying !== null) api.stop(replying); });
+  $("check-now").addEventListener("click", async () => renderCards(await api.checkNow()));
+  await listen("status", (e) => { if (!$("view-status").hidden) renderCards(e.payload); });
+  await listen("show", (e) => show(e.payload));
+  show(location.hash === "#status" ? "status" : "chat");
+  loadConversations();
+});
