@@ -76,8 +76,14 @@ impl Decision {
     }
 }
 
-/// Longest `response` or `prompt` the schema allows (about 300 tokens).
-pub const MAX_FIELD_CHARS: usize = 1200;
+/// Longest `response` or `prompt` the schema allows (about 80 words). Small enough that even
+/// a model spending a token per byte (escapes, Hangul in a small vocabulary) closes the object
+/// within [`STRUCTURED_MAX_TOKENS`].
+pub const MAX_FIELD_CHARS: usize = 400;
+
+/// Token budget of a schema-constrained decision: every field at its longest, at up to four
+/// tokens a character, plus the JSON around it.
+pub const STRUCTURED_MAX_TOKENS: u32 = MAX_FIELD_CHARS as u32 * 4 + 64;
 
 /// The JSON schema of a decision, for servers that constrain output to it: one shape per
 /// action, each with the fields that action needs, `action` first so that it is known before

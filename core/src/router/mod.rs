@@ -664,7 +664,13 @@ pub fn classifier_request(
     let system = prompt::classifier_system(persona, lang, &chrono::Local::now(), history, pending_draft);
     ChatRequest {
         messages: vec![Message::new("system", system), Message::new("user", text)],
-        max_tokens: Some(max_tokens.min(CLASSIFIER_MAX_TOKENS)),
+        // Under the schema, enough for the longest object the schema allows, so the reply is
+        // always complete JSON; otherwise the configured limit, capped.
+        max_tokens: Some(if structured {
+            decision::STRUCTURED_MAX_TOKENS
+        } else {
+            max_tokens.min(CLASSIFIER_MAX_TOKENS)
+        }),
         temperature: None,
         response_format: structured.then(|| {
             serde_json::json!({"type": "json_schema", "json_schema": {"name": "decision", "schema": decision::schema()}})

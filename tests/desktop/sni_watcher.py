@@ -1,0 +1,100 @@
+"""A StatusNotifierWatcher owned by the test: it records every tray icon the app shows.
+
+Run on the test's private session bus. It owns org.kde.StatusNotifierWatcher, accepts the
+app's item, and on every NewIcon reads the item's IconName (the PNG that tray-icon writes),
+decodes it with GdkPixbuf and appends the centre-ish pixel colour and the path to a JSON-lines
+log. IconPixmap is empty on Linux (tray-icon), so the PNG file is the only source.
+"""
+import json
+import sys
+import threading
+
+import dbus
+import dbus.service
+from dbus.mainloop.glib import DBusGMainLoop
+import gi
+
+gi.require_version("GdkPixbuf", "2.0")
+from gi.repository import GdkPixbuf, GLib  # noqa: E402
+
+WATCHER = "org.kde.StatusNotifierWatcher"
+ITEM_IFACE = "org.kde.StatusNotifierItem"
+
+
+def sample(path):
+    """Colour at 60% height of the icon's centre column (inside every shape, off the cross)."""
+    pb = GdkPixbuf.Pixbuf.new_from_file(path)
+    w, h, n, rs = pb.get_width(), pb.get_height(), pb.get_n_channels(), pb.get_rowstride()
+    px = pb.get_pixels()
+    x, y = w // 2, (h * 3) // 5
+    # For the down icon the centre is the white cross: take the top of the circle instead.
+    r, g, b = px[y * rs + x * n: y * rs + x * n + 3]
+    if (r, g, b) == (255, 255, 255):
+        y = h // 6
+        r, g, b = px[y * rs + x * n: y * rs + x * n + 3]
+    return "#%02X%02X%02X" % (r, g, b)
+
+
+class Watcher(dbus.service.Object):
+    def __init__(self, bus, log):
+        super().__init__(bus, "/StatusNotifierWatcher")
+        self.bus = bus
+        self.log = log
+        self.items = []
+
+    def record(self, service, path):
+        try:
+            obj = self.bus.get_object(service, path)
+            props = dbus.Interface(obj, "org.freedesktop.DBus.Properties")
+            icon = str(props.Get(ITEM_IFACE, "IconName"))
+            entry = {"icon": icon, "colour": sample(icon) if icon.startswith("/") else None}
+        except Exception as e:  # the app may be gone at shutdown
+            entry = {"error": str(e)}
+        with open(self.log, "a") as f:
+            f.write(json.dumps(entry) + "\n")
+
+    @dbus.service.method(WATCHER, in_signature="s", out_signature="", sender_keyword="sender")
+    def RegisterStatusNotifierItem(self, service, sender=None):
+        path = service if service.startswith("/") else "/StatusNotifierItem"
+        name = sender if service.startswith("/") else service
+        self.items.append((name, path))
+        self.bus.add_signal_receiver(
+            lambda *a: self.record(name, path), signal_name="NewIcon", dbus_interface=ITEM_IFACE, bus_name=name
+        )
+        self.record(name, path)
+        self.StatusNotifierItemRegistered(service)
+
+    @dbus.service.method(WATCHER, in_signature="s", out_signature="")
+    def RegisterStatusNotifierHost(self, service):
+        pass
+
+    @dbus.service.signal(WATCHER, signature="s")
+    def StatusNotifierItemRegistered(self, service):
+        pass
+
+    @dbus.service.method("org.freedesktop.DBus.Properties", in_signature="ss", out_signature="v")
+    def Get(self, iface, prop):
+        return self.GetAll(iface)[prop]
+
+    @dbus.service.method("org.freedesktop.DBus.Properties", in_signature="s", out_signature="a{sv}")
+    def GetAll(self, iface):
+        return {
+            "RegisteredStatusNotifierItems": dbus.Array([n for n, _ in self.items], signature="s"),
+            "IsStatusNotifierHostRegistered": dbus.Boolean(True),
+            "ProtocolVersion": dbus.Int32(0),
+        }
+
+
+def main():
+    log = sys.argv[1]
+    DBusGMainLoop(set_as_default=True)
+    bus = dbus.SessionBus()
+    name = dbus.service.BusName(WATCHER, bus)
+    Watcher(bus, log)
+    open(log + ".ready", "w").close()
+    GLib.MainLoop().run()
+    del name
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""End-to-end: the real desktop app under Xvfb on a private D-Bus session, against real
+llama-servers. The tray is read over D-Bus by a StatusNotifierWatcher the test owns
+(sni_watcher.py), notifications by python3-dbusmock's notification daemon.
+
+Run by scripts/test-desktop.sh (which builds the app and sets SWITCHBOARD_DESKTOP_BIN).
+Waits poll for a condition with a deadline.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+import dbus
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BACKENDS = os.path.join(ROOT, "scripts", "backends.sh")
+IDLE, NORMAL, BUSY, VERY_BUSY, DOWN = "#009E73", "#F0E442", "#E69F00", "#D55E00", "#8C8C8C"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(what, cond, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = cond()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"{what}: not within {timeout} s")
+
+
+def free_display():
+    for n in range(90, 140):
+        if not os.path.exists(f"/tmp/.X{n}-lock") and not os.path.exists(f"/tmp/.X11-unix/X{n}"):
+            return n
+    raise RuntimeError("no free X display")
+
+
+class Desktop:
+    """Xvfb, a private session bus, the notification mock, the tray watcher, two servers, the app."""
+
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix="sb-e2e-")
+        self.procs = []
+        self.env = dict(os.environ)
+        runtime = os.path.join(self.tmp, "runtime")
+        os.makedirs(runtime, mode=0o700)
+        for k, sub in [("XDG_RUNTIME_DIR", "runtime"), ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data")]:
+            self.env[k] = os.path.join(self.tmp, sub)
+            os.makedirs(self.env[k], exist_ok=True)
+        display = free_display()
+        self.spawn(["Xvfb", f":{display}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        self.env["DISPLAY"] = f":{display}"
+        wait_for("Xvfb", lambda: os.path.exists(f"/tmp/.X11-unix/X{display}"), 10)
+        bus = subprocess.Popen(["dbus-daemon", "--session", "--print-address=1", "--nofork"], stdout=subprocess.PIPE, text=True)
+        self.procs.append(bus)
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = self.env["DBUS_SESSION_BUS_ADDRESS"]
+        self.bus = dbus.SessionBus()
+        self.notify_log = os.path.join(self.tmp, "notify.log")
+        self.spawn([sys.executable, "-m", "dbusmock", "--session", "--template", "notification_daemon", "-l", self.notify_log])
+        wait_for("notification daemon", lambda: self.bus.name_has_owner("org.freedesktop.Notifications"), 15)
+        self.tray_log = os.path.join(self.tmp, "tray.log")
+        self.spawn([sys.executable, os.path.join(HERE, "sni_watcher.py"), self.tray_log])
+        wait_for("tray watcher", lambda: os.path.exists(self.tray_log + ".ready"), 15)
+        self.ports = {"e2e-small": free_port(), "e2e-big": free_port()}
+        for name, port in self.ports.items():
+            self.start_backend(name)
+        config = os.path.join(self.tmp, "config.toml")
+        with open(config, "w") as f:
+            for name, role in [("e2e-small", "classifier"), ("e2e-big", "reasoner")]:
+                f.write(f'[[backend]]\nname = "{name}"\nrole = "{role}"\nurl = "http://127.0.0.1:{self.ports[name]}"\nmodel = "m"\n\n')
+            f.write('[assistant]\nlanguage = "en"\n')
+        self.env["SWITCHBOARD_CONFIG"] = config
+        self.env["LANG"] = "C.UTF-8"
+        self.app = self.spawn([os.environ["SWITCHBOARD_DESKTOP_BIN"]], log=os.path.join(self.tmp, "app.log"))
+
+    def spawn(self, cmd, log=None):
+        out = open(log, "w") if log else subprocess.DEVNULL
+        p = subprocess.Popen(cmd, env=self.env, stdout=out, stderr=out if log else subprocess.DEVNULL)
+        self.procs.append(p)
+        return p
+
+    def start_backend(self, name):
+        subprocess.run([BACKENDS, "start", name, str(self.ports[name])], check=True, env=self.env)
+
+    def kill9(self, name):
+        run = os.path.join(os.environ.get("SWITCHBOARD_CACHE", os.path.expanduser("~/.cache/switchboard")), "run")
+        with open(os.path.join(run, f"{name}.pid")) as f:
+            os.kill(int(f.read().strip()), signal.SIGKILL)
+
+    def colours(self):
+        if not os.path.exists(self.tray_log):
+            return []
+        with open(self.tray_log) as f:
+            return [json.loads(l).get("colour") for l in f if l.strip()]
+
+    def notifications(self):
+        if not os.path.exists(self.notify_log):
+            return []
+        with open(self.notify_log) as f:
+            return [l.strip() for l in f if " Notify " in l or l.startswith("Notify")]
+
+    def close(self):
+        for name in self.ports:
+            subprocess.run([BACKENDS, "stop", name], env=self.env)
+        for p in reversed(self.procs):
+            p.terminate()
+        for p in reversed(self.procs):
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+@pytest.fixture(scope="module")
+def desktop():
+    d = Desktop()
+    yield d
+    d.close()
+
+
+def generate(port, tokens):
+    body = json.dumps({"messages": [{"role": "user", "content": "Tell me a long story."}], "max_tokens": tokens, "ignore_eos": True}).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/chat/completions", body, {"content-type": "application/json"})
+    try:
+        urllib.request.urlopen(req, timeout=120).read()
+    except Exception:
+        pass  # the server may be killed mid-answer by the test
+
+
+def test_tray_colour_follows_load_and_failure_and_notifications_say_so(desktop):
+    wait_for("the tray registers, idle green", lambda: IDLE in desktop.colours(), 30)
+
+    # Load on the reasoner (-np 1): four 400-token generations queue up.
+    load = [threading.Thread(target=generate, args=(desktop.ports["e2e-big"], 400)) for _ in range(4)]
+    for t in load:
+        t.start()
+    wait_for("busy or very busy", lambda: {BUSY, VERY_BUSY} & set(desktop.colours()), 30)
+    for t in load:
+        t.join()
+    wait_for("idle again after the load", lambda: desktop.colours()[-1] == IDLE, 30)
+
+    # The reasoner dies: grey, and one notification naming it.
+    desktop.kill9("e2e-big")
+    wait_for("grey after kill -9", lambda: desktop.colours()[-1] == DOWN, 15)
+    wait_for("a DOWN notification", lambda: any("e2e-big is down" in n for n in desktop.notifications()), 10)
+
+    # It comes back: green, and (after the 10 s hold) one "back up".
+    desktop.start_backend("e2e-big")
+    wait_for("green after restart", lambda: desktop.colours()[-1] == IDLE, 15)
+    wait_for("a back-up notification", lambda: any("e2e-big is back up" in n for n in desktop.notifications()), 20)
+
+    colours = desktop.colours()
+    first = {c: colours.index(c) for c in [IDLE, DOWN] if c in colours}
+    loaded = min(colours.index(c) for c in [BUSY, VERY_BUSY] if c in colours)
+    assert first[IDLE] < loaded < colours.index(DOWN), colours
+    notes = desktop.notifications()
+    assert len(notes) == 2, notes
+    assert not any("e2e-small" in n for n in notes), notes
