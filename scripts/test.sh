@@ -18,3 +18,6 @@ cargo test -p switchboard-core --locked --test it -- cli:: engine:: router::
 
 echo "[test] real llama-server tests (one at a time: each starts its own server, -t 1)" >&2
 cargo test -p switchboard-core --locked --test it real:: -- --test-threads 1
+
+echo "[test] desktop end-to-end (Xvfb, private D-Bus, tray watcher, notification daemon, real servers)" >&2
+scripts/test-desktop.sh

@@ -20,8 +20,8 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
     tauri::async_runtime::spawn(tracked);
 }
 
-/// What the tray shows, to redraw only on change.
-fn fingerprint(rows: &[BackendStatus], paused: bool) -> Vec<String> {
+/// What the tray menu shows, to rebuild it only on change.
+fn menu_lines(rows: &[BackendStatus], paused: bool) -> Vec<String> {
     let mut v: Vec<String> = rows.iter().map(tray::backend_line).collect();
     v.push(paused.to_string());
     v
@@ -31,7 +31,8 @@ async fn run<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
     let mut events = shell.registry.subscribe();
     let mut snapshot = shell.registry.watch();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    let mut shown: Option<(Level, Vec<String>)> = None;
+    let mut shown_level: Option<Level> = None;
+    let mut shown_menu: Option<Vec<String>> = None;
     loop {
         tokio::select! {
             _ = shell.cancel.cancelled() => return,
@@ -51,13 +52,20 @@ async fn run<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
                     return;
                 }
                 let rows = snapshot.borrow_and_update().clone();
+                // The icon changes only with the level; the menu only with its text.
                 let level = switchboard_core::tray::overall(&rows, shell.scope);
-                let print = fingerprint(&rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst));
-                if shown.as_ref() != Some(&(level, print.clone())) {
-                    if let Err(e) = tray::refresh(&app, &shell, &rows) {
-                        tracing::warn!("tray update: {e}");
+                if shown_level != Some(level) {
+                    match tray::set_level(&app, level) {
+                        Ok(()) => shown_level = Some(level),
+                        Err(e) => tracing::warn!("tray icon: {e}"),
                     }
-                    shown = Some((level, print));
+                }
+                let lines = menu_lines(&rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst));
+                if shown_menu.as_ref() != Some(&lines) {
+                    match tray::refresh(&app, &shell, &rows) {
+                        Ok(()) => shown_menu = Some(lines),
+                        Err(e) => tracing::warn!("tray menu: {e}"),
+                    }
                 }
                 if let Err(e) = app.emit(UiEvent::Status.as_str(), &rows) {
                     tracing::warn!("emit status: {e}");

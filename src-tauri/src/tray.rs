@@ -23,21 +23,12 @@ pub fn icon(level: Level) -> Image<'static> {
     Image::new_owned(icon_rgba(level, ICON_SIZE), ICON_SIZE, ICON_SIZE)
 }
 
-/// One menu line for a backend: "big (reasoner): up, busy (wait 5 s)".
+/// One menu line for a backend: "big (reasoner): up, busy".
 pub fn backend_line(s: &BackendStatus) -> String {
-    let state = match s.state {
-        State::Up => "up",
-        State::Down => "DOWN",
-        State::Starting => "starting",
-    };
-    let wait = match s.est_wait_ms {
-        Some(w) if s.state == State::Up && w >= 1000.0 => format!(" (wait {:.0} s)", w / 1000.0),
-        _ => String::new(),
-    };
-    if s.state == State::Up {
-        format!("{} ({}): {state}, {}{wait}", s.name, s.role, s.level)
-    } else {
-        format!("{} ({}): {state}", s.name, s.role)
+    match s.state {
+        State::Up => format!("{} ({}): up, {}", s.name, s.role, s.level),
+        State::Down => format!("{} ({}): DOWN", s.name, s.role),
+        State::Starting => format!("{} ({}): starting", s.name, s.role),
     }
 }
 
@@ -112,11 +103,16 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, shell: &Arc<Shell>, id: &str) {
     }
 }
 
-/// Redraws the icon and the menu for `rows`.
+/// Redraws the icon (the overall level).
+pub fn set_level<R: Runtime>(app: &AppHandle<R>, level: Level) -> tauri::Result<()> {
+    match app.tray_by_id(TRAY_ID) {
+        Some(tray) => tray.set_icon(Some(icon(level))),
+        None => Ok(()),
+    }
+}
+
+/// Rebuilds the menu (a line per backend, the pause check mark).
 pub fn refresh<R: Runtime>(app: &AppHandle<R>, shell: &Shell, rows: &[BackendStatus]) -> tauri::Result<()> {
     let Some(tray) = app.tray_by_id(TRAY_ID) else { return Ok(()) };
-    let level = switchboard_core::tray::overall(rows, shell.scope);
-    tray.set_icon(Some(icon(level)))?;
-    tray.set_menu(Some(menu(app, rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst))?))?;
-    Ok(())
+    tray.set_menu(Some(menu(app, rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst))?))
 }
