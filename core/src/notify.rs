@@ -8,7 +8,7 @@
 //! - flips that happen together (within `coalesce`) make one notification ("2 backends down");
 //! - a backend that flips `flap_flips` times within `flap_window` is *flapping*: one
 //!   "flapping" notice, then silence for it until it has held one state for `settle`, when a
-//!   final "back up" (or "down") closes the episode if the user believes otherwise;
+//!   final "back up" (or "down") closes the episode;
 //! - the first UP after launch is not news; the first UP after loading is, once ("ready");
 //! - while paused, nothing is emitted.
 //!
@@ -219,9 +219,10 @@ impl Notifier {
             if t.flapping && t.since.is_some_and(|s| now.saturating_duration_since(s) >= settle) {
                 t.flapping = false;
                 t.flips.clear();
+                // The last word on a flapping episode is always where it settled.
                 match t.state {
-                    Some(State::Up) if t.believed_down => settled.push((NoticeKind::Up, name.clone())),
-                    Some(State::Down) if !t.believed_down => settled.push((NoticeKind::Down, name.clone())),
+                    Some(State::Up) => settled.push((NoticeKind::Up, name.clone())),
+                    Some(State::Down) => settled.push((NoticeKind::Down, name.clone())),
                     _ => {}
                 }
             }

@@ -107,6 +107,10 @@ class Desktop:
         with open(self.tray_log) as f:
             return [json.loads(l).get("colour") for l in f if l.strip()]
 
+    def last_colour(self):
+        c = self.colours()
+        return c[-1] if c else None
+
     def notifications(self):
         if not os.path.exists(self.notify_log):
             return []
@@ -151,16 +155,16 @@ def test_tray_colour_follows_load_and_failure_and_notifications_say_so(desktop):
     wait_for("busy or very busy", lambda: {BUSY, VERY_BUSY} & set(desktop.colours()), 30)
     for t in load:
         t.join()
-    wait_for("idle again after the load", lambda: desktop.colours()[-1] == IDLE, 30)
+    wait_for("idle again after the load", lambda: desktop.last_colour() == IDLE, 30)
 
     # The reasoner dies: grey, and one notification naming it.
     desktop.kill9("e2e-big")
-    wait_for("grey after kill -9", lambda: desktop.colours()[-1] == DOWN, 15)
+    wait_for("grey after kill -9", lambda: desktop.last_colour() == DOWN, 15)
     wait_for("a DOWN notification", lambda: any("e2e-big is down" in n for n in desktop.notifications()), 10)
 
     # It comes back: green, and (after the 10 s hold) one "back up".
     desktop.start_backend("e2e-big")
-    wait_for("green after restart", lambda: desktop.colours()[-1] == IDLE, 15)
+    wait_for("green after restart", lambda: desktop.last_colour() == IDLE, 15)
     wait_for("a back-up notification", lambda: any("e2e-big is back up" in n for n in desktop.notifications()), 20)
 
     colours = desktop.colours()
@@ -170,3 +174,24 @@ def test_tray_colour_follows_load_and_failure_and_notifications_say_so(desktop):
     notes = desktop.notifications()
     assert len(notes) == 2, notes
     assert not any("e2e-small" in n for n in notes), notes
+
+
+def test_a_backend_flapping_for_a_minute_yields_at_most_three_notifications(desktop):
+    before = len(desktop.notifications())
+    wait_for("idle before flapping", lambda: desktop.last_colour() == IDLE, 30)
+    end = time.monotonic() + 60
+    cycles = 0
+    while time.monotonic() < end:
+        desktop.kill9("e2e-big")
+        wait_for("down", lambda: desktop.last_colour() == DOWN, 15)
+        desktop.start_backend("e2e-big")
+        wait_for("up", lambda: desktop.last_colour() == IDLE, 15)
+        cycles += 1
+    assert cycles >= 5, cycles
+    # It stays up now: the flapping episode settles (60 s) and closes with "back up".
+    wait_for("the episode closes", lambda: any("e2e-big is back up" in n for n in desktop.notifications()[before:]), 90)
+    time.sleep(3)  # nothing further may arrive
+    during = desktop.notifications()[before:]
+    assert len(during) <= 3, during
+    assert any("flapping" in n for n in during), during
+    assert "back up" in during[-1], during
