@@ -9,7 +9,7 @@ APT_PACKAGES=(build-essential pkg-config curl ca-certificates python3 python3-ve
   # the desktop shell (Tauri 2 on WebKitGTK)
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
   # its end-to-end tests: a display, a private session bus, a tray watcher, a notification daemon
-  xvfb xauth dbus-daemon dbus-bin python3-dbus python3-gi gir1.2-gdkpixbuf-2.0 python3-dbusmock python3-pytest)
+  xvfb xauth dbus-daemon dbus-bin python3-dbus python3-gi gir1.2-gdkpixbuf-2.0 python3-dbusmock python3-pytest webkit2gtk-driver)
 
 need=()
 for p in "${APT_PACKAGES[@]}"; do

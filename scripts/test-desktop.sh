@@ -6,4 +6,10 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 cargo build --locked -p switchboard-desktop
 export SWITCHBOARD_DESKTOP_BIN="$CARGO_TARGET_DIR/debug/switchboard"
+# tauri-driver (WebDriver for Tauri), cached outside the repository.
+TAURI_DRIVER_ROOT="$SWITCHBOARD_CACHE/tauri-driver"
+if [ ! -x "$TAURI_DRIVER_ROOT/bin/tauri-driver" ]; then
+  cargo install tauri-driver --locked --root "$TAURI_DRIVER_ROOT"
+fi
+export TAURI_DRIVER="$TAURI_DRIVER_ROOT/bin/tauri-driver"
 exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/desktop "$@"

@@ -17,6 +17,7 @@ import time
 import urllib.request
 
 import dbus
+import dbus.bus
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,7 +52,7 @@ def free_display():
 class Desktop:
     """Xvfb, a private session bus, the notification mock, the tray watcher, two servers, the app."""
 
-    def __init__(self):
+    def __init__(self, fake_classifier=False, launch=True):
         self.tmp = tempfile.mkdtemp(prefix="sb-e2e-")
         self.procs = []
         self.env = dict(os.environ)
@@ -67,8 +68,8 @@ class Desktop:
         bus = subprocess.Popen(["dbus-daemon", "--session", "--print-address=1", "--nofork"], stdout=subprocess.PIPE, text=True)
         self.procs.append(bus)
         self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()
-        os.environ["DBUS_SESSION_BUS_ADDRESS"] = self.env["DBUS_SESSION_BUS_ADDRESS"]
-        self.bus = dbus.SessionBus()
+        # A private connection to this run's bus (dbus.SessionBus() is a process-wide singleton).
+        self.bus = dbus.bus.BusConnection(self.env["DBUS_SESSION_BUS_ADDRESS"])
         self.notify_log = os.path.join(self.tmp, "notify.log")
         self.spawn([sys.executable, "-m", "dbusmock", "--session", "--template", "notification_daemon", "-l", self.notify_log])
         wait_for("notification daemon", lambda: self.bus.name_has_owner("org.freedesktop.Notifications"), 15)
@@ -76,7 +77,12 @@ class Desktop:
         self.spawn([sys.executable, os.path.join(HERE, "sni_watcher.py"), self.tray_log])
         wait_for("tray watcher", lambda: os.path.exists(self.tray_log + ".ready"), 15)
         self.ports = {"e2e-small": free_port(), "e2e-big": free_port()}
-        for name, port in self.ports.items():
+        if fake_classifier:
+            self.spawn([sys.executable, os.path.join(HERE, "fake_classifier.py"), str(self.ports["e2e-small"])])
+            self.backends = ["e2e-big"]
+        else:
+            self.backends = list(self.ports)
+        for name in self.backends:
             self.start_backend(name)
         config = os.path.join(self.tmp, "config.toml")
         with open(config, "w") as f:
@@ -85,7 +91,9 @@ class Desktop:
             f.write('[assistant]\nlanguage = "en"\n')
         self.env["SWITCHBOARD_CONFIG"] = config
         self.env["LANG"] = "C.UTF-8"
-        self.app = self.spawn([os.environ["SWITCHBOARD_DESKTOP_BIN"]], log=os.path.join(self.tmp, "app.log"))
+        self.app = None
+        if launch:
+            self.app = self.spawn([os.environ["SWITCHBOARD_DESKTOP_BIN"]], log=os.path.join(self.tmp, "app.log"))
 
     def spawn(self, cmd, log=None):
         out = open(log, "w") if log else subprocess.DEVNULL
@@ -118,7 +126,13 @@ class Desktop:
             return [l.strip() for l in f if " Notify " in l or l.startswith("Notify")]
 
     def close(self):
-        for name in self.ports:
+        if self.app is not None:
+            self.app.terminate()
+            try:
+                self.app.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.app.kill()
+        for name in self.backends:
             subprocess.run([BACKENDS, "stop", name], env=self.env)
         for p in reversed(self.procs):
             p.terminate()

@@ -1,0 +1,91 @@
+"""End-to-end through the real WebKit window: tauri-driver + WebKitWebDriver drive the app.
+The classifier is an HTTP-level fake (fake_classifier.py: routes everything, or answers with
+hostile markup); the reasoner is a real llama-server. Screenshots go to tests/artifacts/."""
+import os
+import subprocess
+import time
+
+import pytest
+
+from test_desktop import Desktop, free_port, wait_for
+from webdriver import Session
+
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
+
+
+@pytest.fixture(scope="module")
+def ui():
+    d = Desktop(fake_classifier=True, launch=False)
+    port = free_port()
+    driver = d.spawn(
+        [os.environ["TAURI_DRIVER"], "--port", str(port), "--native-port", str(free_port()),
+         "--native-driver", "/usr/bin/WebKitWebDriver"],
+        log=os.path.join(d.tmp, "driver.log"),
+    )
+    wait_for("tauri-driver", lambda: subprocess.run(["curl", "-fs", f"http://127.0.0.1:{port}/status"], capture_output=True).returncode == 0, 20)
+    s = Session(port, os.environ["SWITCHBOARD_DESKTOP_BIN"])
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    yield d, s
+    s.close()
+    driver.terminate()
+    d.close()
+
+
+def send(s, text):
+    box = s.find("#input")
+    s.type(box, text)
+    s.click(s.find("#send"))
+
+
+def last_answer(s):
+    return s.js("const b = document.querySelectorAll('.msg.assistant .body'); return b.length ? b[b.length - 1].textContent : ''")
+
+
+def text_of(s, css):
+    return s.js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null", css)
+
+
+def test_a_message_streams_its_answer_and_stop_keeps_the_partial(ui):
+    d, s = ui
+    send(s, "Tell me a very long story about a lighthouse keeper, with many chapters.")
+    wait_for("the routed answer starts streaming", lambda: len(last_answer(s)) > 5, 60)
+    first = last_answer(s)
+    wait_for("more text streams in", lambda: len(last_answer(s)) > len(first), 30)
+    # Stop at once (through the page: the button is hidden again if the answer already ended).
+    stopped = s.js("const b = document.getElementById('stop'); if (b.hidden) return false; b.click(); return true")
+    assert stopped, "the answer ended before it could be stopped"
+    badge = text_of(s, ".msg.assistant .badge")
+    assert "reasoner" in badge and "e2e-big" in badge, badge
+    wait_for("marked stopped", lambda: "stopped" in (s.js("const e = document.querySelectorAll('.msg.assistant .state'); return e[e.length - 1].textContent") or ""), 20)
+    shown = last_answer(s)
+    time.sleep(1.5)
+    assert last_answer(s) == shown, "nothing streams after stop"
+    assert len(shown) > 5
+    s.screenshot(os.path.join(ARTIFACTS, "chat.png"))
+
+
+def test_model_output_renders_inert(ui):
+    d, s = ui
+    send(s, "show me the xss payload")
+    wait_for("the hostile answer arrives", lambda: "Here you go" in last_answer(s), 30)
+    time.sleep(1)
+    html = s.js("return document.querySelectorAll('.msg.assistant .body')[arguments[0]].innerHTML", len(s.find_all(".msg.assistant .body")) - 1)
+    lowered = html.lower()
+    for bad in ["<script", "onerror", "onclick", "javascript:"]:
+        assert bad not in lowered, html
+    assert s.js("return document.title") != "pwned"
+    assert "console.log" in html and "copy" in html, html  # code block with its copy button
+
+
+def test_status_view_shows_figures_and_follows_a_dying_backend(ui):
+    d, s = ui
+    s.click(s.find("#tab-status"))
+    state = '.card[data-backend="e2e-big"] dd[data-field="state"]'
+    wait_for("the reasoner's card is up", lambda: text_of(s, state) == "UP", 20)
+    native = text_of(s, '.card[data-backend="e2e-big"] dd[data-field="native"]')
+    assert native.count("/") == 2, native  # running / waiting / slots from the server's figures
+    s.screenshot(os.path.join(ARTIFACTS, "status.png"))
+    d.kill9("e2e-big")
+    wait_for("its card goes DOWN", lambda: text_of(s, state) == "DOWN", 15)
+    d.start_backend("e2e-big")
+    wait_for("and comes back UP", lambda: text_of(s, state) == "UP", 15)

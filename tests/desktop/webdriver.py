@@ -1,0 +1,58 @@
+"""A minimal W3C WebDriver client (urllib only) for tauri-driver + WebKitWebDriver."""
+import base64
+import json
+import time
+import urllib.request
+
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+
+class Session:
+    def __init__(self, port, application):
+        self.base = f"http://127.0.0.1:{port}"
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": application}}}}
+        self.id = self._call("POST", "/session", caps)["sessionId"]
+
+    def _call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers={"content-type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read() or b"{}").get("value", {})
+
+    def cmd(self, method, path, body=None):
+        return self._call(method, f"/session/{self.id}{path}", body)
+
+    def find_all(self, css):
+        return [e[ELEMENT] for e in self.cmd("POST", "/elements", {"using": "css selector", "value": css})]
+
+    def find(self, css, timeout=20):
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.find_all(css)
+            if found:
+                return found[0]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no element {css!r} within {timeout} s")
+            time.sleep(0.1)
+
+    def click(self, el):
+        self.cmd("POST", f"/element/{el}/click", {})
+
+    def type(self, el, text):
+        self.cmd("POST", f"/element/{el}/value", {"text": text})
+
+    def text(self, el):
+        return self.cmd("GET", f"/element/{el}/text")
+
+    def js(self, script, *args):
+        return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def screenshot(self, path):
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(self.cmd("GET", "/screenshot")))
+
+    def close(self):
+        try:
+            self.cmd("DELETE", "")
+        except Exception:
+            pass
