@@ -18,7 +18,7 @@ use tracing::{info, warn};
 
 use crate::backend::Backend;
 use crate::client::native::Tracker;
-use crate::client::ClientError;
+use crate::client::{ms_since, ClientError};
 use crate::config::Kind;
 use crate::events::{Event, Flip};
 use crate::hysteresis::{Hysteresis, Observation, State};
@@ -98,7 +98,7 @@ impl Monitor {
                     kind = k;
                 }
                 Err(e) => {
-                    let ms = elapsed_ms(now);
+                    let ms = ms_since(now);
                     self.failed(&e, ms);
                     b.lock().checks += 1;
                     return;
@@ -116,7 +116,7 @@ impl Monitor {
                     }
                     self.apply(Observation::Ok, Some(p.latency_ms), None);
                 }
-                Err(e) => self.failed(&e, elapsed_ms(now)),
+                Err(e) => self.failed(&e, ms_since(now)),
             }
         }
         if self.hysteresis.state() == State::Up && b.settings.load.use_native && self.native_supported {
@@ -134,7 +134,7 @@ impl Monitor {
                 }
                 Err(e) => {
                     b.lock().native = None;
-                    self.failed(&e, elapsed_ms(started));
+                    self.failed(&e, ms_since(started));
                 }
             }
         }
@@ -211,8 +211,4 @@ impl Monitor {
             }
         }
     }
-}
-
-fn elapsed_ms(since: Instant) -> f64 {
-    (since.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
 }
