@@ -68,13 +68,16 @@ pub(crate) async fn run(
         m.publish();
         let deadline = Instant::now() + m.delay();
         loop {
+            // Biased: every piece of evidence already queued is applied before the next tick,
+            // so two failed requests in a row are seen as two in a row.
             tokio::select! {
+                biased;
                 _ = cancel.cancelled() => return,
-                _ = sleep_until(deadline) => break,
                 Some(obs) = evidence.recv() => {
                     m.apply(obs, None, None);
                     m.publish();
                 }
+                _ = sleep_until(deadline) => break,
             }
         }
     }
