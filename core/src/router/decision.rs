@@ -308,13 +308,18 @@ fn salvage(text: &str, user_text: &str) -> Decision {
     }
 }
 
-/// The (possibly unterminated) string value of `"key":` in `text`, unescaped.
-pub(crate) fn extract_string(text: &str, key: &str) -> Option<String> {
+/// The (possibly unterminated) string value of `"key":` in `text`, unescaped, and whether
+/// its closing quote was seen.
+pub(crate) fn scan_string(text: &str, key: &str) -> Option<(String, bool)> {
     let pat = format!("\"{key}\"");
     let at = text.find(&pat)? + pat.len();
     let rest = text[at..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
-    let (value, _) = unescape_prefix(rest);
-    Some(value)
+    Some(unescape_prefix(rest))
+}
+
+/// The (possibly unterminated) string value of `"key":` in `text`, unescaped.
+pub(crate) fn extract_string(text: &str, key: &str) -> Option<String> {
+    scan_string(text, key).map(|(value, _)| value)
 }
 
 /// Unescapes a JSON string body up to its closing quote (or the end of input); returns the

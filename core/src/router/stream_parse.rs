@@ -6,7 +6,7 @@
 //! direct answer as it arrives. Whatever was streamed, [`StreamParser::finish`] gives the
 //! final decision from the whole text, using the lenient reader in [`super::decision`].
 
-use super::decision::{self, extract_string, unescape_prefix, Action, Decision};
+use super::decision::{self, extract_string, scan_string, Action, Decision};
 
 /// Visible characters without a `{` after which a reply is taken as plain text.
 const PLAIN_AFTER: usize = 60;
@@ -137,13 +137,7 @@ impl StreamParser {
 
 /// A string field's value, only once its closing quote has arrived.
 fn complete_string(text: &str, key: &str) -> Option<String> {
-    let pat = format!("\"{key}\"");
-    let at = text.find(&pat)? + pat.len();
-    let rest = text[at..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
-    match unescape_prefix(rest) {
-        (value, true) => Some(value),
-        _ => None,
-    }
+    scan_string(text, key).filter(|(_, closed)| *closed).map(|(value, _)| value)
 }
 
 #[cfg(test)]
