@@ -100,26 +100,14 @@ pub fn schema() -> Value {
         }
         serde_json::json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
     };
-    let tools = serde_json::json!({
-        "type": "object",
-        "properties": {
-            "action": {"const": "tools"},
-            "tool": {"type": "string", "enum": ["calendar", "email", "document"]},
-            "operation": {"type": "string", "minLength": 1, "maxLength": 40},
-            "params": {"type": "object"}
-        },
-        "required": ["action", "tool", "operation", "params"],
-        "additionalProperties": false
-    });
-    serde_json::json!({
-        "oneOf": [
-            shape("direct", Some("response")),
-            shape("route", Some("prompt")),
-            shape("clarify", Some("response")),
-            tools,
-            shape("status", None),
-        ]
-    })
+    let mut branches = vec![
+        shape("direct", Some("response")),
+        shape("route", Some("prompt")),
+        shape("clarify", Some("response")),
+        shape("status", None),
+    ];
+    branches.extend(super::tools::call_schemas());
+    serde_json::json!({ "oneOf": branches })
 }
 
 /// Reads a whole classifier reply. `user_text` is what the user wrote (the prompt for a
@@ -366,6 +354,34 @@ mod tests {
 
     fn direct(s: &str) -> Decision {
         Decision::Direct { response: s.into() }
+    }
+
+    /// Every object in the schema is closed and every string bounded, so a constrained reply
+    /// always ends within the token budget; a tool call's parameters fit the field budget.
+    #[test]
+    fn schema_is_closed_and_bounded() {
+        fn walk(v: &Value, path: &str) {
+            match v {
+                Value::Object(o) => {
+                    if o.get("type") == Some(&Value::from("object")) {
+                        assert_eq!(o.get("additionalProperties"), Some(&Value::Bool(false)), "open object at {path}");
+                        assert!(o.contains_key("properties"), "object without properties at {path}");
+                    }
+                    if o.get("type") == Some(&Value::from("string")) {
+                        assert!(o.contains_key("maxLength") || o.contains_key("pattern"), "unbounded string at {path}");
+                    }
+                    for (k, v) in o {
+                        walk(v, &format!("{path}/{k}"));
+                    }
+                }
+                Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| walk(v, &format!("{path}/{i}"))),
+                _ => {}
+            }
+        }
+        let s = schema();
+        walk(&s, "");
+        assert_eq!(s["oneOf"].as_array().map(Vec::len), Some(4 + 8), "four plain actions and eight tool operations");
+        assert!(super::super::tools::max_params_chars() <= MAX_FIELD_CHARS);
     }
 
     #[test]

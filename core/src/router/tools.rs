@@ -30,6 +30,65 @@ const OPS: &[Op] = &[
     Op { tool: "document", name: "read", required: &["doc_id"], optional: &[] },
 ];
 
+/// The longest value a parameter may have under a schema-constrained decision.
+fn param_max_chars(name: &str) -> usize {
+    match name {
+        "date" | "date_from" | "date_to" => 10,
+        "time" | "end_time" => 5,
+        "title" | "query" => 120,
+        "description" => 180,
+        _ => 64,
+    }
+}
+
+/// The JSON-schema shapes of every valid tool call, one per operation: `tool` and `operation`
+/// are constants and `params` lists exactly that operation's parameters, each bounded. A server
+/// that constrains its output to these can only produce calls that name a real operation and
+/// finish within a known number of tokens (an unconstrained `params` object let a small model
+/// nest `{"time_range":{"time_range":...` until it ran out of tokens).
+pub fn call_schemas() -> Vec<Value> {
+    OPS.iter()
+        .map(|op| {
+            let mut props = Map::new();
+            for name in op.required.iter().chain(op.optional) {
+                let shape = match *name {
+                    "days" => serde_json::json!({"type": "integer", "minimum": 1, "maximum": 365}),
+                    "date" | "date_from" | "date_to" => {
+                        serde_json::json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+                    }
+                    "time" | "end_time" => serde_json::json!({"type": "string", "pattern": "^[0-9]{2}:[0-9]{2}$"}),
+                    _ => serde_json::json!({"type": "string", "minLength": 1, "maxLength": param_max_chars(name)}),
+                };
+                props.insert((*name).to_string(), shape);
+            }
+            serde_json::json!({
+                "type": "object",
+                "properties": {
+                    "action": {"const": "tools"},
+                    "tool": {"const": op.tool},
+                    "operation": {"const": op.name},
+                    "params": {
+                        "type": "object",
+                        "properties": props,
+                        "required": op.required,
+                        "additionalProperties": false
+                    }
+                },
+                "required": ["action", "tool", "operation", "params"],
+                "additionalProperties": false
+            })
+        })
+        .collect()
+}
+
+/// The most characters a schema-constrained tool call's parameters can hold.
+pub fn max_params_chars() -> usize {
+    OPS.iter()
+        .map(|op| op.required.iter().chain(op.optional).map(|n| n.len() + 6 + param_max_chars(n)).sum::<usize>())
+        .max()
+        .unwrap_or(0)
+}
+
 /// Why a tool call cannot run.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ToolRefusal {

@@ -200,6 +200,7 @@ async fn structured_classifier_replies_are_valid_decisions_20_of_20() {
         let lang = Lang::En.for_message(m);
         let req = switchboard_core::router::classifier_request(&Persona::default(), lang, &[], None, m, true, 1024);
         let reply = client.chat(&req).await.unwrap();
+        eprintln!("{m:?} -> {}", reply.text.split_whitespace().collect::<Vec<_>>().join(" "));
         let strict: Result<serde_json::Value, _> = serde_json::from_str(&reply.text);
         let action = strict.as_ref().ok().and_then(|v| v["action"].as_str()).and_then(Action::parse);
         match action {
