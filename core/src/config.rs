@@ -249,6 +249,9 @@ pub struct BackendConfig {
     pub max_concurrent: Option<usize>,
     /// Ask for JSON-schema output (classifier decisions).
     pub structured: Structured,
+    /// A command (program and arguments) that starts this server on this machine; Switchboard
+    /// runs it when nothing answers at `url` and stops it when it quits (a managed server).
+    pub launch: Option<Vec<String>>,
 }
 
 impl fmt::Debug for BackendConfig {
@@ -265,6 +268,7 @@ impl fmt::Debug for BackendConfig {
             .field("timeout", &self.timeout)
             .field("max_concurrent", &self.max_concurrent)
             .field("structured", &self.structured)
+            .field("launch", &self.launch)
             .finish()
     }
 }
@@ -275,6 +279,8 @@ pub struct Config {
     pub health: HealthSettings,
     pub load: LoadSettings,
     pub chat: ChatSettings,
+    /// Which backends the tray colour counts.
+    pub tray_scope: crate::tray::TrayScope,
     /// Backends in priority order (within a role, earlier is preferred).
     pub backends: Vec<BackendConfig>,
 }
@@ -288,7 +294,7 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    #[error("no configuration file at {}\n  create one with `switchboard-cli config init` (writes a commented example there),\n  or point to one with --config PATH or ${CONFIG_ENV}", path.display())]
+    #[error("no configuration file at {}\n  let Switchboard find your local servers with `switchboard-cli config discover`,\n  or write a commented example there with `switchboard-cli config init`,\n  or point to one with --config PATH or ${CONFIG_ENV}", path.display())]
     Missing { path: PathBuf },
     #[error("{}:{line}:{column}: {message}", path.display())]
     Invalid {
@@ -431,6 +437,30 @@ impl Config {
                 }
                 (None, None) => None,
             };
+            let launch = match b.launch {
+                None => None,
+                Some(argv) => {
+                    let span = Some(argv.span());
+                    let argv: Vec<String> = argv.into_inner();
+                    if argv.first().is_none_or(|p| p.trim().is_empty()) {
+                        return Err(at(
+                            span,
+                            Some("launch"),
+                            "launch needs a program: [\"/path/to/server\", \"args\"...]".into(),
+                        ));
+                    }
+                    if !is_loopback(&url) {
+                        return Err(at(
+                            span,
+                            Some("launch"),
+                            format!(
+                                "launch starts a server on this machine, but url `{url}` is not a loopback address"
+                            ),
+                        ));
+                    }
+                    Some(argv)
+                }
+            };
             backends.push(BackendConfig {
                 name,
                 role,
@@ -443,6 +473,7 @@ impl Config {
                 timeout: Duration::from_secs_f64(b.timeout_secs.unwrap_or(120.0)),
                 max_concurrent: b.max_concurrent.filter(|n| *n > 0),
                 structured: b.structured_output,
+                launch,
             });
         }
         for role in [Role::Classifier, Role::Reasoner] {
@@ -455,7 +486,7 @@ impl Config {
                 ));
             }
         }
-        Ok(Config { health, load, chat, backends })
+        Ok(Config { health, load, chat, tray_scope: raw.tray.scope, backends })
     }
 }
 
@@ -469,6 +500,12 @@ fn parse_url(s: &str) -> Result<reqwest::Url, String> {
     let path = url.path().trim_end_matches('/').trim_end_matches("/v1").to_string();
     url.set_path(&format!("{path}/"));
     Ok(url)
+}
+
+/// Whether `url` names this machine (127.0.0.0/8, ::1 or `localhost`).
+pub fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -496,6 +533,9 @@ kind = "auto"                   # auto | llamacpp | vllm | ollama | tgi | sglang
 # structured_output = "auto"    # auto | json_schema | none: JSON-schema output for decisions
 # api_key_env = "SMALL_API_KEY" # read the API key from this environment variable,
 # api_key_file = "small.key"    # or from this file (relative to this config file)
+# launch = ["/usr/local/bin/llama-server", "-m", "small.gguf", "--port", "8080"]
+#                               # a server Switchboard starts when nothing answers at url
+#                               # (loopback only) and stops when it quits
 
 [[backend]]
 name = "big"
@@ -512,6 +552,10 @@ model = "gemma"
 # classifier_prompt = "..."     # replaces the built-in classifier instructions ({name} is substituted)
 # reasoner_prompt = "..."       # replaces the built-in reasoner persona
 # store = "conversations.sqlite3"  # default: ~/.local/share/switchboard/conversations.sqlite3
+
+# The tray icon's colour. Defaults shown.
+[tray]
+# scope = "reasoners"           # reasoners (the wait users feel) | all (the worst backend)
 
 # Health monitor. Defaults shown.
 [health]
@@ -557,6 +601,8 @@ mod raw {
         pub load: Load,
         #[serde(default)]
         pub assistant: Assistant,
+        #[serde(default)]
+        pub tray: Tray,
         #[serde(default)]
         pub backend: Vec<Backend>,
     }
@@ -607,6 +653,14 @@ mod raw {
         pub max_concurrent: Option<usize>,
         #[serde(default)]
         pub structured_output: Structured,
+        pub launch: Option<Spanned<Vec<String>>>,
+    }
+
+    #[derive(Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct Tray {
+        #[serde(default)]
+        pub scope: crate::tray::TrayScope,
     }
 
     fn secs(v: Option<f64>, default: Duration) -> Duration {
@@ -721,6 +775,23 @@ model = "gemma"
         assert_eq!(c.load.cooldown, Duration::from_secs(10));
         assert_eq!(c.backends[0].temperature, 0.3);
         assert_eq!(c.backends[1].max_tokens, 16000);
+    }
+
+    #[test]
+    fn launch_is_for_loopback_servers_only_and_tray_scope_is_a_setting() {
+        let launch = "model = \"gemma\"\nlaunch = [\"/usr/bin/llama-server\", \"--port\", \"8081\"]";
+        let c = parse(&format!("[tray]\nscope = \"all\"\n{}", TWO.replace("model = \"gemma\"", launch))).unwrap();
+        assert_eq!(c.tray_scope, crate::tray::TrayScope::All);
+        assert_eq!(c.backends[1].launch.as_deref().map(<[String]>::len), Some(3));
+        assert_eq!(parse(TWO).unwrap().tray_scope, crate::tray::TrayScope::Reasoners);
+        let remote = TWO.replace("model = \"gemma\"", launch).replace("127.0.0.1:8081", "gpu-box:8081");
+        let (line, key, message) = invalid(&remote);
+        assert_eq!((line, key.as_deref()), (13, Some("launch")), "{message}");
+        assert!(message.contains("loopback"), "{message}");
+        let (_, key, _) = invalid(&TWO.replace("model = \"gemma\"", "model = \"gemma\"\nlaunch = []"));
+        assert_eq!(key.as_deref(), Some("launch"));
+        let (_, key, _) = invalid(&format!("[tray]\nscope = \"some\"\n{TWO}"));
+        assert_eq!(key, None);
     }
 
     #[test]

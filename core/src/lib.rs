@@ -24,6 +24,9 @@
 //!   first word; fallbacks; stop. [`router::decision`] reads what small models write,
 //!   [`router::stream_parse`] reads it while it streams, [`router::prompt`] holds our prompts
 //!   (English and Korean), [`router::tools`] checks tool calls.
+//! - [`discover`]: first run: finds LLM servers on the usual local ports, or the project's
+//!   own llama-server install, and writes a config. [`launch`]: servers Switchboard starts
+//!   and stops itself (`launch = [...]` in a backend).
 //! - [`store`]: conversations in SQLite (WAL), written as replies stream.
 //! - [`notify`]: which flips deserve a desktop notification (coalescing, flapping, pause),
 //!   and [`tray`]: the tray's overall level and its icon, for the desktop shell.
@@ -37,8 +40,10 @@ pub mod backend;
 pub mod baseline;
 pub mod client;
 pub mod config;
+pub mod discover;
 pub mod events;
 pub mod hysteresis;
+pub mod launch;
 pub mod load;
 mod monitor;
 pub mod notify;

@@ -126,7 +126,12 @@ impl Registry {
             .map(|(i, (b, rx))| {
                 tokio::spawn(monitor::run(Arc::clone(b), i, Arc::clone(&publisher), rx, cancel.child_token()))
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // Managed servers start first in the task list, so shutdown stops them last of all.
+        let mut tasks = tasks;
+        for m in crate::launch::managed(&config.backends) {
+            tasks.insert(0, tokio::spawn(crate::launch::run(m, cancel.child_token())));
+        }
         Ok(Registry { inner: Arc::new(Inner { config, backends, publisher, cancel, tasks: Mutex::new(tasks) }) })
     }
 

@@ -61,15 +61,16 @@ impl Shell {
             tracing::warn!("{e}");
         }
         let chat = config.chat.clone();
+        let scope = config.tray_scope;
         let registry = Registry::start(config).map_err(|e| StartError(e.to_string()))?;
         let router = Router::new(registry.clone(), Arc::new(store), &chat);
         Ok(Shell {
+            lang: router.lang(),
             registry,
             router,
             notifier: Mutex::new(Notifier::new(NotifyPolicy::default())),
             paused: AtomicBool::new(false),
-            scope: TrayScope::default(),
-            lang: Lang::system(),
+            scope,
             cancel: CancellationToken::new(),
             tasks: TaskTracker::new(),
         })
@@ -90,6 +91,24 @@ impl Shell {
     }
 }
 
+/// The config; on first run (no file yet) one is written for the LLM servers found on this
+/// machine, or for the project's own llama-server, which the core then starts and stops.
+async fn load_or_discover() -> Result<Config, String> {
+    use switchboard_core::discover::{first_run, FirstRun, Options};
+    let path = config::resolve_path(None).map_err(|e| e.to_string())?;
+    match first_run(&path, &Options::from_env()).await.map_err(|e| e.to_string())? {
+        FirstRun::Existing => {}
+        FirstRun::Discovered(found) => {
+            let urls: Vec<String> = found.iter().map(|f| format!("{} at {}", f.kind, f.url)).collect();
+            tracing::warn!("first run: wrote {} for {}", path.display(), urls.join(", "));
+        }
+        FirstRun::Local => {
+            tracing::warn!("first run: wrote {} for the project's llama-server, started by Switchboard", path.display())
+        }
+    }
+    Config::load(&path).map_err(|e| e.to_string())
+}
+
 /// Runs the desktop app until Quit.
 pub fn run() -> ExitCode {
     tracing_subscriber::fmt()
@@ -99,7 +118,7 @@ pub fn run() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = match config::resolve_path(None).and_then(|p| Config::load(&p)) {
+    let config = match tauri::async_runtime::block_on(load_or_discover()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

@@ -210,6 +210,28 @@ impl BackendClient {
         Ok(Kind::Openai)
     }
 
+    /// The models the server offers, with their size in bytes where it says (Ollama's
+    /// `/api/tags`; the OpenAI `/v1/models` list elsewhere).
+    pub async fn models(&self, kind: Kind, timeout: Duration) -> Result<Vec<(String, Option<u64>)>, ClientError> {
+        let (path, list, id, size) = match kind {
+            Kind::Ollama => ("api/tags", "models", "name", Some("size")),
+            _ => ("v1/models", "data", "id", None),
+        };
+        let v = self.get_json(path, timeout).await?;
+        let entries = v.get(list).and_then(Value::as_array).ok_or_else(|| ClientError::Protocol {
+            url: self.shown(path),
+            detail: format!("no `{list}` list in the answer"),
+        })?;
+        Ok(entries
+            .iter()
+            .filter_map(|m| {
+                let name = m.get(id).and_then(Value::as_str)?.trim();
+                let bytes = size.and_then(|k| m.get(k)).and_then(Value::as_u64);
+                (!name.is_empty()).then(|| (name.to_string(), bytes))
+            })
+            .collect())
+    }
+
     fn body(&self, req: &ChatRequest, stream: bool) -> Value {
         let mut body = json!({
             "model": self.cfg.model,

@@ -126,6 +126,11 @@ pub struct Router {
 }
 
 impl Router {
+    /// The language of notices and labels (the setting, or the system locale).
+    pub fn lang(&self) -> Lang {
+        self.inner.lang
+    }
+
     /// Must be called inside a tokio runtime (replies run on it).
     pub fn new(registry: Registry, store: Arc<Store>, chat: &ChatSettings) -> Router {
         let lang = match chat.language {

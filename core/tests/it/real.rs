@@ -281,3 +281,71 @@ async fn routed_answer_streams_from_a_real_reasoner_and_kill9_mid_answer_keeps_e
         }
     }
 }
+
+/// First run with a llama-server already answering on one of the looked-at ports: the written
+/// config points both roles at it, with its kind and model id, and it comes up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_points_the_config_at_a_running_server() {
+    use switchboard_core::config::{Kind, Role};
+    use switchboard_core::discover::{first_run, FirstRun, Options};
+    let server = Llama::start(Model::SmolLM2, 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("switchboard/config.toml");
+    let closed = switchboard_testkit::llama::free_port();
+    let opts = Options { host: "127.0.0.1".into(), ports: vec![closed, server.port], local: None };
+    match first_run(&path, &opts).await.unwrap() {
+        FirstRun::Discovered(found) => {
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].kind, Kind::Llamacpp);
+        }
+        other => panic!("expected Discovered, got {other:?}"),
+    }
+    let cfg = Config::load(&path).unwrap();
+    let roles: Vec<Role> = cfg.backends.iter().map(|b| b.role).collect();
+    assert_eq!(roles, [Role::Classifier, Role::Reasoner]);
+    for b in &cfg.backends {
+        assert_eq!(
+            (b.url.port(), b.kind, b.model.as_str(), b.launch.is_none()),
+            (Some(server.port), Kind::Llamacpp, "test", true)
+        );
+    }
+    assert_eq!(first_run(&path, &opts).await.unwrap(), FirstRun::Existing, "a config is never overwritten");
+    let r = Registry::start(cfg).unwrap();
+    wait_for(&r, Duration::from_secs(10), "UP", |s| s.state == State::Up).await;
+    r.shutdown().await;
+}
+
+/// First run on a machine where nothing answers: the config names the project's llama-server
+/// with `launch`; the registry starts both servers (starting -> up), and shutdown stops them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_without_servers_launches_the_local_llama_servers_and_stops_them() {
+    use switchboard_core::discover::{first_run, FirstRun, LocalInstall, Options};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let closed = switchboard_testkit::llama::free_port();
+    let local = LocalInstall::find().expect("scripts/backends.sh install has run");
+    let opts = Options { host: "127.0.0.1".into(), ports: vec![closed], local: Some(local) };
+    assert_eq!(first_run(&path, &opts).await.unwrap(), FirstRun::Local);
+    let cfg = Config::load(&path).unwrap();
+    let addrs: Vec<String> = cfg.backends.iter().map(|b| format!("127.0.0.1:{}", b.url.port().unwrap())).collect();
+    assert!(cfg.backends.iter().all(|b| b.launch.is_some()));
+    assert_eq!(switchboard_core::launch::managed(&cfg.backends).len(), 2);
+
+    let r = Registry::start(cfg).unwrap();
+    assert!(r.snapshot().iter().all(|s| s.state == State::Starting));
+    let mut rx = r.watch();
+    // (The `Ref` that `wait_for` returns holds the watch's read lock: drop it at once.)
+    let up = timeout(Duration::from_secs(90), rx.wait_for(|v| v.iter().all(|s| s.state == State::Up))).await;
+    assert!(matches!(up.map(|r| r.is_ok()), Ok(true)), "managed servers not up: {:#?}", r.snapshot());
+    // A real (1-token) answer from the managed reasoner.
+    assert!(r.ping("big").await.is_ok_and(|ms| ms > 0.0));
+
+    r.shutdown().await;
+    for addr in &addrs {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while tokio::net::TcpStream::connect(addr).await.is_ok() {
+            assert!(Instant::now() < deadline, "managed server at {addr} still answers after shutdown");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

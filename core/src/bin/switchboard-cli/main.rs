@@ -106,6 +106,10 @@ enum ConfigCmd {
     },
     /// Print the config file's path.
     Path,
+    /// First run: unless a config exists, look for LLM servers on this machine's usual ports
+    /// (11434, 8080, 1234, 8000, 30000, or $SWITCHBOARD_DISCOVER_PORTS) and write a config for
+    /// them; with none, use the project's llama-server (started and stopped by Switchboard).
+    Discover,
 }
 
 fn main() -> ExitCode {
@@ -146,7 +150,7 @@ fn config_error(e: ConfigError) -> ExitCode {
 
 async fn run(cli: Cli) -> ExitCode {
     match cli.cmd {
-        Cmd::Config { cmd } => config_cmd(cmd, cli.config.as_deref()),
+        Cmd::Config { cmd } => config_cmd(cmd, cli.config.as_deref()).await,
         Cmd::Status { json, force } => with_registry(cli.config.as_deref(), |r| status(r, json, force)).await,
         Cmd::Watch { json } => with_registry(cli.config.as_deref(), |r| watch(r, json)).await,
         Cmd::Ping { name } => with_registry(cli.config.as_deref(), |r| ping(r, name)).await,
@@ -313,12 +317,36 @@ fn conversations(explicit: Option<&Path>, cmd: ConvCmd) -> ExitCode {
     }
 }
 
-fn config_cmd(cmd: ConfigCmd, explicit: Option<&Path>) -> ExitCode {
+async fn discover(path: &Path) -> ExitCode {
+    use switchboard_core::discover::{first_run, FirstRun, Options};
+    match first_run(path, &Options::from_env()).await {
+        Ok(FirstRun::Existing) => println!("{}: exists, left as it is", path.display()),
+        Ok(FirstRun::Discovered(found)) => {
+            println!("wrote {} for the servers found:", path.display());
+            for f in found {
+                let models: Vec<&str> = f.models.iter().map(|(m, _)| m.as_str()).collect();
+                println!("  {} at {}: {}", f.kind, f.url, models.join(", "));
+            }
+        }
+        Ok(FirstRun::Local) => println!(
+            "wrote {}: no server answered, so Switchboard will start the project's llama-server itself",
+            path.display()
+        ),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+async fn config_cmd(cmd: ConfigCmd, explicit: Option<&Path>) -> ExitCode {
     let path = match config::resolve_path(explicit) {
         Ok(p) => p,
         Err(e) => return config_error(e),
     };
     match cmd {
+        ConfigCmd::Discover => discover(&path).await,
         ConfigCmd::Path => {
             println!("{}", path.display());
             ExitCode::SUCCESS

@@ -1,0 +1,123 @@
+//! Managed servers: a backend whose config has `launch = [program, args...]` is started by
+//! Switchboard when nothing answers at its URL, and stopped when Switchboard stops.
+//!
+//! One task per distinct command (two backends may share a server), owned by the registry
+//! like the monitors. The monitor sees the server as *starting* (and *loading* while llama.cpp
+//! loads the model) and then *up*, so the desktop's "finished loading" notice covers it. A
+//! managed server that exits on its own is logged and shown as down by the monitor; it is not
+//! restarted behind the user's back.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::net::TcpStream;
+use tokio::process::{Child, Command};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::BackendConfig;
+use crate::secret::redact_url;
+
+/// How long a TCP connect to the server's port may take before we decide nothing listens.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+/// How long a stopped server gets to exit after SIGTERM-equivalent before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// One server to manage: the command and where it should answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Managed {
+    /// The first backend's name that uses it (for logs).
+    pub name: String,
+    pub argv: Vec<String>,
+    /// `host:port` it answers on.
+    pub addr: String,
+    pub shown_url: String,
+}
+
+/// The distinct managed servers of `backends`, in order.
+pub fn managed(backends: &[BackendConfig]) -> Vec<Managed> {
+    let mut out: Vec<Managed> = Vec::new();
+    for b in backends {
+        let Some(argv) = &b.launch else { continue };
+        if out.iter().any(|m| &m.argv == argv) {
+            continue;
+        }
+        let host = b.url.host_str().unwrap_or("127.0.0.1");
+        let port = b.url.port_or_known_default().unwrap_or(80);
+        out.push(Managed {
+            name: b.name.clone(),
+            argv: argv.clone(),
+            addr: format!("{host}:{port}"),
+            shown_url: redact_url(&b.url),
+        });
+    }
+    out
+}
+
+/// Where a managed server's output goes: `$XDG_STATE_HOME/switchboard/<name>.log`
+/// (or the cache dir), so a server that fails to start can be diagnosed.
+fn log_path(name: &str) -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "switchboard")?;
+    let dir = dirs.state_dir().unwrap_or_else(|| dirs.cache_dir()).to_path_buf();
+    std::fs::create_dir_all(&dir).ok()?;
+    let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    Some(dir.join(format!("{safe}.log")))
+}
+
+async fn something_listens(addr: &str) -> bool {
+    matches!(tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(addr)).await, Ok(Ok(_)))
+}
+
+fn spawn(m: &Managed) -> std::io::Result<Child> {
+    let (program, args) = m.argv.split_first().ok_or_else(|| std::io::Error::other("empty launch command"))?;
+    let mut cmd = Command::new(program);
+    cmd.args(args).stdin(Stdio::null()).kill_on_drop(true);
+    match log_path(&m.name).and_then(|p| std::fs::File::create(&p).ok().map(|f| (p, f))) {
+        Some((path, file)) => {
+            let err = file.try_clone()?;
+            cmd.stdout(file).stderr(err);
+            tracing::info!("{}: starting managed server (log {})", m.name, path.display());
+        }
+        None => {
+            cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        }
+    }
+    cmd.spawn()
+}
+
+/// Asks the child to stop (SIGTERM through `kill`, so no unsafe code), then kills it after a
+/// grace period; always reaps it.
+async fn stop(name: &str, child: &mut Child) {
+    if let Some(pid) = child.id() {
+        let _sent = Command::new("kill").args(["-TERM", &pid.to_string()]).status().await;
+        if tokio::time::timeout(STOP_GRACE, child.wait()).await.is_ok() {
+            tracing::info!("{name}: managed server stopped");
+            return;
+        }
+    }
+    let _already_gone = child.kill().await;
+    tracing::info!("{name}: managed server killed");
+}
+
+/// Runs one managed server for the life of `cancel`: starts it if its port is free, waits,
+/// and stops it on cancel. If something already answers there, leaves it alone.
+pub async fn run(m: Managed, cancel: CancellationToken) {
+    if something_listens(&m.addr).await {
+        tracing::info!("{}: something already answers at {}; not starting it", m.name, m.shown_url);
+        return;
+    }
+    let mut child = match spawn(&m) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!("{}: cannot start `{}`: {e}", m.name, m.argv[0]);
+            return;
+        }
+    };
+    tokio::select! {
+        () = cancel.cancelled() => stop(&m.name, &mut child).await,
+        status = child.wait() => match status {
+            Ok(s) => tracing::warn!("{}: managed server exited ({s})", m.name),
+            Err(e) => tracing::warn!("{}: managed server: {e}", m.name),
+        },
+    }
+}
