@@ -8,9 +8,13 @@ const { listen } = window.__TAURI__.event;
 // One typed function per command.
 const api = {
   status: () => invoke("status"),
+  history: (name) => invoke("history", { name }),
   checkNow: () => invoke("check_now"),
   send: (conversation, text, onEvent) => invoke("send_message", { conversation, text, onEvent }),
   stop: (reply) => invoke("stop_reply", { reply }),
+  retry: (conversation, onEvent) => invoke("retry", { conversation, onEvent }),
+  rename: (conversation, title) => invoke("rename_conversation", { conversation, title }),
+  remove: (conversation) => invoke("delete_conversation", { conversation }),
   conversations: () => invoke("conversations"),
   messages: (conversation) => invoke("messages", { conversation }),
   render: (text) => invoke("render_markdown", { text }),
@@ -21,13 +25,17 @@ const L10N = {
   en: { chat: "Chat", status: "Status", newChat: "New chat", send: "Send", stop: "Stop", checkNow: "Check now",
         placeholder: "Message", direct: "answered directly", route: "by the reasoner", clarify: "clarifying",
         tools: "tool", statusAction: "status", stopped: "stopped", failed: "failed", state: "State", level: "Level",
+        retry: "Retry", rename: "Rename", delete: "Delete", confirmDelete: "Delete?",
         wait: "Wait", probe: "Probe", baseline: "Baseline", ping: "Ping", native: "Running / waiting / slots",
-        queue: "Our queue", history: "Probe latency, last hour" },
+        queue: "Our queue", history: "Last hour: probe latency (line) and load (strip)",
+        theme: "Theme", system: "system", light: "light", dark: "dark" },
   ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
         placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
         statusAction: "상태", stopped: "중지됨", failed: "실패", state: "상태", level: "부하", wait: "대기",
+        retry: "다시 시도", rename: "이름 바꾸기", delete: "삭제", confirmDelete: "삭제할까요?",
         probe: "프로브", baseline: "기준", ping: "핑", native: "처리 / 대기 / 슬롯", queue: "대기열",
-        history: "프로브 지연, 최근 1시간" },
+        history: "최근 1시간: 프로브 지연(선)과 부하(띠)", theme: "테마", system: "시스템", light: "밝게",
+        dark: "어둡게" },
 };
 const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
                  ko: { idle: "여유", normal: "보통", busy: "바쁨", very_busy: "매우 바쁨", starting: "시작 중", down: "중단" } };
@@ -100,10 +108,16 @@ function addAssistant() {
   return { m, badge, notices, body, state };
 }
 
-function finishState(view, state) {
+function finishState(view, state, last) {
   if (state === "stopped" || state === "failed") {
     view.state.textContent = t(state);
     view.state.classList.add(state);
+  }
+  // A failed last reply can be tried again: the user's message is still in the conversation.
+  if (state === "failed" && last) {
+    const b = el("button", "retry", t("retry"));
+    b.addEventListener("click", () => { b.remove(); retry(); });
+    view.m.appendChild(b);
   }
 }
 
@@ -112,9 +126,35 @@ async function loadConversations() {
   const ul = $("conversations");
   ul.replaceChildren();
   for (const c of list) {
-    const li = el("li", c.id === conversation ? "active" : "", c.title);
+    const li = el("li", c.id === conversation ? "active" : "");
     li.dataset.id = c.id;
-    li.addEventListener("click", () => openConversation(c.id));
+    const title = el("span", "title", c.title);
+    const rename = el("button", "icon", "✎");
+    rename.title = t("rename");
+    const del = el("button", "icon", "×");
+    del.title = t("delete");
+    li.append(title, rename, del);
+    li.addEventListener("click", (e) => { if (e.target === li || e.target === title) openConversation(c.id); });
+    rename.addEventListener("click", () => {
+      const input = el("input", "rename");
+      input.value = c.title;
+      title.replaceWith(input);
+      input.focus();
+      const save = async () => {
+        const v = input.value.trim();
+        if (v && v !== c.title) await api.rename(c.id, v).catch((e) => console.warn(e));
+        loadConversations();
+      };
+      input.addEventListener("keydown", (e) => { if (e.key === "Enter") save(); if (e.key === "Escape") loadConversations(); });
+      input.addEventListener("blur", save);
+    });
+    // Two clicks to delete: the first turns the button into "Delete?".
+    del.addEventListener("click", async () => {
+      if (!del.classList.contains("armed")) { del.classList.add("armed"); del.textContent = t("confirmDelete"); return; }
+      await api.remove(c.id).catch((e) => console.warn(e));
+      if (conversation === c.id) { conversation = null; $("messages").replaceChildren(); }
+      loadConversations();
+    });
     ul.appendChild(li);
   }
 }
@@ -122,18 +162,29 @@ async function loadConversations() {
 async function openConversation(id) {
   conversation = id;
   $("messages").replaceChildren();
-  for (const m of await api.messages(id)) {
-    if (m.role === "user") { addUser(m.text); continue; }
+  const messages = await api.messages(id);
+  messages.forEach((m, i) => {
+    if (m.role === "user") { addUser(m.text); return; }
     const v = addAssistant();
     if (m.action) { v.badge.textContent = badgeText(m.action, m.backend); v.badge.hidden = false; }
     renderInto(v.body, m.text);
-    finishState(v, m.state);
-  }
+    finishState(v, m.state, i === messages.length - 1);
+  });
   loadConversations();
 }
 
-async function send(text) {
+function send(text) {
   addUser(text);
+  stream((onEvent) => api.send(conversation, text, onEvent));
+}
+
+function retry() {
+  if (conversation === null || replying !== null) return;
+  stream((onEvent) => api.retry(conversation, onEvent));
+}
+
+// Streams one reply into a new assistant message; `start` makes the call with the channel.
+async function stream(start) {
   const view = addAssistant();
   let answer = "";
   const onEvent = new Channel();
@@ -144,7 +195,7 @@ async function send(text) {
       case "token": answer += ev.text; renderInto(view.body, answer); view.m.scrollIntoView({ block: "end" }); break;
       case "error": view.notices.appendChild(el("div", "notice", ev.message)); break;
       case "done":
-        finishState(view, ev.state);
+        finishState(view, ev.state, true);
         replying = null;
         $("stop").hidden = true;
         $("send").hidden = false;
@@ -153,7 +204,7 @@ async function send(text) {
     }
   };
   try {
-    const sent = await api.send(conversation, text, onEvent);
+    const sent = await start(onEvent);
     conversation = sent.conversation_id;
     replying = sent.reply_message_id;
     $("stop").hidden = false;
@@ -164,7 +215,6 @@ async function send(text) {
 }
 
 // ---- status ----
-const history = new Map(); // backend -> [[time, probe ms]]
 const HOUR = 3600 * 1000;
 
 function fmt(ms) {
@@ -172,32 +222,46 @@ function fmt(ms) {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(1)} ms`;
 }
 
-function sparkline(points) {
+// The last hour from the core (one point per 10 s, kept while the window is closed too):
+// the probe latency as a line, and under it a strip coloured by level (grey when down).
+function historyPlot(points) {
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 300 48");
+  svg.setAttribute("viewBox", "0 0 360 56");
   svg.setAttribute("preserveAspectRatio", "none");
-  if (points.length > 1) {
-    const now = Date.now();
-    const max = Math.max(...points.map((p) => p[1]), 1);
+  svg.setAttribute("role", "img");
+  const now = Date.now();
+  const x = (at) => Math.max(0, 360 * (1 - (now - Date.parse(at)) / HOUR));
+  for (const p of points) {
+    const r = document.createElementNS(ns, "rect");
+    r.setAttribute("x", x(p.at).toFixed(1));
+    r.setAttribute("y", "48");
+    r.setAttribute("width", "1.2");
+    r.setAttribute("height", "8");
+    r.setAttribute("class", `lvl-${p.state === "down" ? "down" : p.level}`);
+    svg.appendChild(r);
+  }
+  const probes = points.filter((p) => p.probe_ms !== null && p.state !== "down");
+  const max = Math.max(...probes.map((p) => p.probe_ms), 1);
+  if (probes.length > 1) {
     const line = document.createElementNS(ns, "polyline");
-    line.setAttribute("points", points.map(([x, y]) => `${(300 * (1 - (now - x) / HOUR)).toFixed(1)},${(46 - 44 * y / max).toFixed(1)}`).join(" "));
+    line.setAttribute("points", probes.map((p) => `${x(p.at).toFixed(1)},${(44 - 42 * p.probe_ms / max).toFixed(1)}`).join(" "));
     svg.appendChild(line);
   }
+  const title = document.createElementNS(ns, "title");
+  title.textContent = `${t("history")}: ${points.length} points, max ${fmt(max)}`;
+  svg.appendChild(title);
   return svg;
 }
 
-function renderCards(rows) {
-  const now = Date.now();
+let renderSeq = 0;
+async function renderCards(rows) {
+  const seq = ++renderSeq;
+  const histories = await Promise.all(rows.map((s) => api.history(s.name).catch(() => [])));
+  if (seq !== renderSeq) return; // a newer status arrived while the histories loaded
   const cards = $("cards");
   cards.replaceChildren();
-  for (const s of rows) {
-    if (s.probe_ms !== null) {
-      const h = history.get(s.name) ?? [];
-      h.push([now, s.probe_ms]);
-      while (h.length && now - h[0][0] > HOUR) h.shift();
-      history.set(s.name, h);
-    }
+  rows.forEach((s, i) => {
     const card = el("div", "card");
     card.dataset.backend = s.name;
     const h3 = el("h3");
@@ -215,13 +279,24 @@ function renderCards(rows) {
       dd.dataset.field = k;
       dl.append(el("dt", "", t(k)), dd);
     }
-    card.append(h3, dl, el("div", "notice", t("history")), sparkline(history.get(s.name) ?? []));
+    const plot = historyPlot(histories[i]);
+    plot.dataset.points = String(histories[i].length);
+    card.append(h3, dl, el("div", "notice", t("history")), plot);
     cards.appendChild(card);
-  }
+  });
 }
 
 async function refreshStatus() {
-  renderCards(await api.status());
+  await renderCards(await api.status());
+}
+
+// ---- theme: the system's (default), or light or dark, remembered in this WebView ----
+const THEMES = ["system", "light", "dark"];
+function applyTheme(theme) {
+  if (theme === "system") delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+  $("theme").title = `${t("theme")}: ${t(theme)}`;
+  $("theme").dataset.theme = theme;
 }
 
 // ---- start ----
@@ -230,7 +305,13 @@ window.addEventListener("DOMContentLoaded", async () => {
   document.documentElement.lang = lang;
   for (const e of document.querySelectorAll("[data-l10n]")) e.textContent = t(e.dataset.l10n);
   for (const e of document.querySelectorAll("[data-l10n-placeholder]")) e.placeholder = t(e.dataset.l10nPlaceholder);
-  for (const b of document.querySelectorAll("#tabs button")) b.addEventListener("click", () => show(b.dataset.view));
+  for (const b of document.querySelectorAll("#tabs button[data-view]")) b.addEventListener("click", () => show(b.dataset.view));
+  applyTheme(localStorage.getItem("theme") ?? "system");
+  $("theme").addEventListener("click", () => {
+    const next = THEMES[(THEMES.indexOf($("theme").dataset.theme) + 1) % THEMES.length];
+    localStorage.setItem("theme", next);
+    applyTheme(next);
+  });
   $("new-chat").addEventListener("click", () => { conversation = null; $("messages").replaceChildren(); loadConversations(); });
   $("composer").addEventListener("submit", (e) => {
     e.preventDefault();

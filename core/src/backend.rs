@@ -47,6 +47,8 @@ pub(crate) struct LoadState {
     pub flips: VecDeque<Flip>,
     /// The level last published, to announce changes.
     pub published: Option<Level>,
+    /// The last hour, for the status view's plot.
+    pub history: crate::history::History,
 }
 
 /// A backend as the registry holds it.
@@ -98,6 +100,7 @@ impl Backend {
                 last_error: None,
                 flips: VecDeque::new(),
                 published: None,
+                history: crate::history::History::new(Instant::now()),
             }),
             flight: tokio::sync::Mutex::new(()),
         }

@@ -19,7 +19,8 @@
 //! - [`backend`]: one backend's shared state and the single-flight ping.
 //! - [`monitor`]: the per-backend task that probes, reads load figures and publishes.
 //! - [`registry`]: owns backends and monitors; snapshot on a `watch`, [`events`] on a
-//!   `broadcast`; clean shutdown. [`status`]: the per-backend report and its table.
+//!   `broadcast`; clean shutdown. [`status`]: the per-backend report and its table;
+//!   [`history`]: its last hour.
 //! - [`router`]: classifier → direct / route / clarify / tools / status, streamed from the
 //!   first word; fallbacks; stop. [`router::decision`] reads what small models write,
 //!   [`router::stream_parse`] reads it while it streams, [`router::prompt`] holds our prompts
@@ -42,6 +43,7 @@ pub mod client;
 pub mod config;
 pub mod discover;
 pub mod events;
+pub mod history;
 pub mod hysteresis;
 pub mod launch;
 pub mod load;

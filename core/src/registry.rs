@@ -52,6 +52,7 @@ impl Publisher {
         let status = b.status(now);
         let previous = {
             let mut st = b.lock();
+            st.history.record(&status, now);
             st.published.replace(status.level)
         };
         if let Some(from) = previous.filter(|p| *p != status.level) {
@@ -195,6 +196,11 @@ impl Registry {
             .enumerate()
             .find(|(_, b)| b.cfg.name == name)
             .ok_or_else(|| RegistryError::UnknownBackend(name.to_string()))
+    }
+
+    /// The named backend's last hour: one point per 10 s, oldest first.
+    pub fn history(&self, name: &str) -> Result<Vec<crate::history::Point>, RegistryError> {
+        self.find(name).map(|(_, b)| b.lock().history.points())
     }
 
     /// A handle for making requests to the named backend.

@@ -17,6 +17,7 @@ type Shared<'a> = State<'a, Arc<Shell>>;
 pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         status,
+        history,
         check_now,
         send_message,
         stop_reply,
@@ -34,6 +35,12 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
 #[tauri::command]
 pub fn status(shell: Shared<'_>) -> Vec<BackendStatus> {
     shell.registry.snapshot()
+}
+
+/// One backend's last hour (one point per 10 s) for the status view's plot.
+#[tauri::command]
+pub fn history(shell: Shared<'_>, name: String) -> Result<Vec<switchboard_core::history::Point>, String> {
+    shell.registry.history(&name).map_err(|e| e.to_string())
 }
 
 #[tauri::command]
@@ -134,6 +141,7 @@ mod tests {
     use tauri::ipc::{CallbackFn, InvokeBody};
     use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
     use tauri::webview::InvokeRequest;
+    use tauri::Manager;
 
     fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
         InvokeRequest {
@@ -158,5 +166,69 @@ mod tests {
         let html: String = get_ipc_response(&webview, request("render_markdown", body)).unwrap().deserialize().unwrap();
         assert!(html.contains("<strong>hi</strong>"), "{html}");
         assert!(!html.contains("onerror") && !html.contains("javascript:"), "{html}");
+    }
+
+    /// A real shell (registry, router, store in a temp dir) over two backends on closed ports,
+    /// behind the app's real command handler and capability file.
+    fn app_with_shell(dir: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
+        let text = format!(
+            "[assistant]\nstore = \"{}\"\nlanguage = \"ko\"\n\n\
+             [[backend]]\nname = \"small\"\nrole = \"classifier\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n\n\
+             [[backend]]\nname = \"big\"\nrole = \"reasoner\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n",
+            dir.join("chat.sqlite3").display()
+        );
+        let config = switchboard_core::Config::parse(&text, std::path::Path::new("test.toml")).unwrap();
+        let shell = tauri::async_runtime::block_on(async { crate::Shell::start(config) }).unwrap();
+        mock_builder()
+            .manage(std::sync::Arc::new(shell))
+            .invoke_handler(super::handler())
+            .build(tauri::generate_context!())
+            .unwrap()
+    }
+
+    #[test]
+    fn status_history_conversations_and_locale_commands() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app_with_shell(dir.path());
+        let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+        let call = |cmd: &str, body: serde_json::Value| get_ipc_response(&w, request(cmd, body));
+        let rows: Vec<serde_json::Value> = call("status", serde_json::json!({})).unwrap().deserialize().unwrap();
+        let names: Vec<&str> = rows.iter().filter_map(|r| r["name"].as_str()).collect();
+        assert_eq!(names, ["small", "big"]);
+        let history: Vec<serde_json::Value> =
+            call("history", serde_json::json!({"name": "big"})).unwrap().deserialize().unwrap();
+        assert!(history.len() <= 1, "{history:?}");
+        let unknown = call("history", serde_json::json!({"name": "nope"})).unwrap_err();
+        assert!(unknown.to_string().contains("nope"), "{unknown}");
+        let list: Vec<serde_json::Value> = call("conversations", serde_json::json!({})).unwrap().deserialize().unwrap();
+        assert!(list.is_empty());
+        let missing = call("messages", serde_json::json!({"conversation": 42}));
+        assert!(missing.is_ok_and(|m| m.deserialize::<Vec<serde_json::Value>>().unwrap().is_empty()));
+        let lang: String = call("locale", serde_json::json!({})).unwrap().deserialize().unwrap();
+        assert_eq!(lang, "ko", "the [assistant] language setting wins over the system locale");
+        let shell = app.state::<std::sync::Arc<crate::Shell>>();
+        tauri::async_runtime::block_on(shell.shutdown());
+    }
+
+    /// Least privilege: a window gets only the commands its capability names. A second window
+    /// granted `allow-locale` alone can call `locale` but not `status`; a window no capability
+    /// names gets nothing. (Without the app manifest in build.rs, Tauri allows every app
+    /// command to every window with a capability, and `allow-locale` would not exist.)
+    #[test]
+    fn commands_are_allowed_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app_with_shell(dir.path());
+        app.add_capability(r#"{"identifier": "narrow", "windows": ["narrow"], "permissions": ["allow-locale"]}"#)
+            .unwrap();
+        let narrow = tauri::WebviewWindowBuilder::new(&app, "narrow", Default::default()).build().unwrap();
+        assert!(get_ipc_response(&narrow, request("locale", serde_json::json!({}))).is_ok());
+        let denied = get_ipc_response(&narrow, request("status", serde_json::json!({})));
+        assert!(denied.is_err(), "`status` was not granted to this window");
+        let other = tauri::WebviewWindowBuilder::new(&app, "other", Default::default()).build().unwrap();
+        assert!(get_ipc_response(&other, request("locale", serde_json::json!({}))).is_err());
+        let main = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+        assert!(get_ipc_response(&main, request("status", serde_json::json!({}))).is_ok());
+        let shell = app.state::<std::sync::Arc<crate::Shell>>();
+        tauri::async_runtime::block_on(shell.shutdown());
     }
 }

@@ -21,8 +21,8 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
 }
 
 /// What the tray menu shows, to rebuild it only on change.
-fn menu_lines(rows: &[BackendStatus], paused: bool) -> Vec<String> {
-    let mut v: Vec<String> = rows.iter().map(tray::backend_line).collect();
+fn menu_lines(rows: &[BackendStatus], paused: bool, lang: Lang) -> Vec<String> {
+    let mut v: Vec<String> = rows.iter().map(|r| tray::backend_line(r, lang)).collect();
     v.push(paused.to_string());
     v
 }
@@ -55,12 +55,12 @@ async fn run<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
                 // The icon changes only with the level; the menu only with its text.
                 let level = switchboard_core::tray::overall(&rows, shell.scope);
                 if shown_level != Some(level) {
-                    match tray::set_level(&app, level) {
+                    match tray::set_level(&app, level, shell.lang) {
                         Ok(()) => shown_level = Some(level),
                         Err(e) => tracing::warn!("tray icon: {e}"),
                     }
                 }
-                let lines = menu_lines(&rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst));
+                let lines = menu_lines(&rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst), shell.lang);
                 if shown_menu.as_ref() != Some(&lines) {
                     match tray::refresh(&app, &shell, &rows) {
                         Ok(()) => shown_menu = Some(lines),

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use switchboard_core::router::prompt::Lang;
 use switchboard_core::tray::icon_rgba;
 use switchboard_core::{BackendStatus, Level, State};
 use tauri::image::Image;
@@ -23,34 +24,84 @@ pub fn icon(level: Level) -> Image<'static> {
     Image::new_owned(icon_rgba(level, ICON_SIZE), ICON_SIZE, ICON_SIZE)
 }
 
-/// One menu line for a backend: "big (reasoner): up, busy".
-pub fn backend_line(s: &BackendStatus) -> String {
-    match s.state {
-        State::Up => format!("{} ({}): up, {}", s.name, s.role, s.level),
-        State::Down => format!("{} ({}): DOWN", s.name, s.role),
-        State::Starting => format!("{} ({}): starting", s.name, s.role),
+/// The menu's words in the app's language.
+struct Labels {
+    open_chat: &'static str,
+    status: &'static str,
+    check_now: &'static str,
+    pause: &'static str,
+    quit: &'static str,
+}
+
+fn labels(lang: Lang) -> Labels {
+    match lang {
+        Lang::En => Labels {
+            open_chat: "Open chat",
+            status: "Status",
+            check_now: "Check now",
+            pause: "Pause notifications",
+            quit: "Quit",
+        },
+        Lang::Ko => Labels {
+            open_chat: "채팅 열기",
+            status: "상태",
+            check_now: "지금 확인",
+            pause: "알림 일시 중지",
+            quit: "종료",
+        },
     }
 }
 
-fn menu<R: Runtime>(app: &AppHandle<R>, rows: &[BackendStatus], paused: bool) -> tauri::Result<Menu<R>> {
+/// One menu line for a backend: "big (reasoner): up, busy" / "big (추론): 정상, 바쁨".
+pub fn backend_line(s: &BackendStatus, lang: Lang) -> String {
+    match lang {
+        Lang::En => match s.state {
+            State::Up => format!("{} ({}): up, {}", s.name, s.role, s.level),
+            State::Down => format!("{} ({}): DOWN", s.name, s.role),
+            State::Starting => format!("{} ({}): starting", s.name, s.role),
+        },
+        Lang::Ko => {
+            let role = match s.role {
+                switchboard_core::Role::Classifier => "분류",
+                switchboard_core::Role::Reasoner => "추론",
+            };
+            match s.state {
+                State::Up => format!("{} ({role}): 정상, {}", s.name, s.level.label_ko()),
+                State::Down => format!("{} ({role}): 중단", s.name),
+                State::Starting => format!("{} ({role}): 시작 중", s.name),
+            }
+        }
+    }
+}
+
+/// The tray's tooltip: the overall level in words.
+pub fn tooltip(level: Level, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Switchboard: {level}"),
+        Lang::Ko => format!("Switchboard: {}", level.label_ko()),
+    }
+}
+
+fn menu<R: Runtime>(app: &AppHandle<R>, rows: &[BackendStatus], paused: bool, lang: Lang) -> tauri::Result<Menu<R>> {
+    let l = labels(lang);
     let menu = Menu::new(app)?;
     for (i, s) in rows.iter().enumerate() {
-        menu.append(&MenuItem::with_id(app, format!("backend-{i}"), backend_line(s), false, None::<&str>)?)?;
+        menu.append(&MenuItem::with_id(app, format!("backend-{i}"), backend_line(s, lang), false, None::<&str>)?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(app, MenuId::OpenChat.as_str(), "Open chat", true, None::<&str>)?)?;
-    menu.append(&MenuItem::with_id(app, MenuId::Status.as_str(), "Status", true, None::<&str>)?)?;
-    menu.append(&MenuItem::with_id(app, MenuId::CheckNow.as_str(), "Check now", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(app, MenuId::OpenChat.as_str(), l.open_chat, true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(app, MenuId::Status.as_str(), l.status, true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(app, MenuId::CheckNow.as_str(), l.check_now, true, None::<&str>)?)?;
     menu.append(&CheckMenuItem::with_id(
         app,
         MenuId::PauseNotifications.as_str(),
-        "Pause notifications",
+        l.pause,
         true,
         paused,
         None::<&str>,
     )?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(app, MenuId::Quit.as_str(), "Quit", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(app, MenuId::Quit.as_str(), l.quit, true, None::<&str>)?)?;
     Ok(menu)
 }
 
@@ -61,8 +112,8 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, shell: &Arc<Shell>) -> tauri::Resul
     let shell_for_menu = Arc::clone(shell);
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon(level))
-        .tooltip("Switchboard")
-        .menu(&menu(app, &rows, false)?)
+        .tooltip(tooltip(level, shell.lang))
+        .menu(&menu(app, &rows, false, shell.lang)?)
         .show_menu_on_left_click(false)
         .on_menu_event(move |app, event| on_menu(app, &shell_for_menu, event.id().as_ref()))
         .on_tray_icon_event(|tray, event| {
@@ -103,10 +154,13 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, shell: &Arc<Shell>, id: &str) {
     }
 }
 
-/// Redraws the icon (the overall level).
-pub fn set_level<R: Runtime>(app: &AppHandle<R>, level: Level) -> tauri::Result<()> {
+/// Redraws the icon and its tooltip (the overall level).
+pub fn set_level<R: Runtime>(app: &AppHandle<R>, level: Level, lang: Lang) -> tauri::Result<()> {
     match app.tray_by_id(TRAY_ID) {
-        Some(tray) => tray.set_icon(Some(icon(level))),
+        Some(tray) => {
+            tray.set_icon(Some(icon(level)))?;
+            tray.set_tooltip(Some(tooltip(level, lang)))
+        }
         None => Ok(()),
     }
 }
@@ -114,5 +168,5 @@ pub fn set_level<R: Runtime>(app: &AppHandle<R>, level: Level) -> tauri::Result<
 /// Rebuilds the menu (a line per backend, the pause check mark).
 pub fn refresh<R: Runtime>(app: &AppHandle<R>, shell: &Shell, rows: &[BackendStatus]) -> tauri::Result<()> {
     let Some(tray) = app.tray_by_id(TRAY_ID) else { return Ok(()) };
-    tray.set_menu(Some(menu(app, rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst))?))
+    tray.set_menu(Some(menu(app, rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst), shell.lang)?))
 }

@@ -84,8 +84,19 @@ def test_status_view_shows_figures_and_follows_a_dying_backend(ui):
     wait_for("the reasoner's card is up", lambda: text_of(s, state) == "UP", 20)
     native = text_of(s, '.card[data-backend="e2e-big"] dd[data-field="native"]')
     assert native.count("/") == 2, native  # running / waiting / slots from the server's figures
+    plot = '.card[data-backend="e2e-big"] svg'
+    wait_for("the last hour's plot has points", lambda: s.js(f"return document.querySelectorAll('{plot} rect.lvl-idle').length") > 0, 20)
     s.screenshot(os.path.join(ARTIFACTS, "status.png"))
+    # The theme button cycles system -> light -> dark; the dark screenshot goes beside the light one.
+    bg = "return getComputedStyle(document.body).backgroundColor"
+    light = s.js(bg)
+    s.click(s.find("#theme"))
+    s.click(s.find("#theme"))
+    wait_for("dark theme applied", lambda: s.js(bg) != light, 5)
+    s.screenshot(os.path.join(ARTIFACTS, "status-dark.png"))
+    s.click(s.find("#theme"))
     d.kill9("e2e-big")
     wait_for("its card goes DOWN", lambda: text_of(s, state) == "DOWN", 15)
+    wait_for("the plot shows the outage", lambda: s.js(f"return document.querySelectorAll('{plot} rect.lvl-down').length") > 0, 15)
     d.start_backend("e2e-big")
     wait_for("and comes back UP", lambda: text_of(s, state) == "UP", 15)

@@ -158,6 +158,16 @@ async fn outage_probes_fast_then_backs_off_and_recovers() {
     let last = flips.last().unwrap();
     assert_eq!((last.from, last.to), (State::Down, State::Up));
     assert!(last.reason.contains("2 successes"), "{}", last.reason);
+
+    // The last hour, as the status view plots it: up, then down for about four minutes, then up.
+    let h = r.history("a").unwrap();
+    let down: Vec<_> = h.iter().filter(|p| p.state == State::Down).map(|p| p.at).collect();
+    let span = (*down.last().unwrap() - *down.first().unwrap()).num_seconds();
+    assert!((180..=240).contains(&span), "down for 3 to 4 minutes: {span} s, {} points", down.len());
+    assert_eq!(h.first().map(|p| p.state), Some(State::Up));
+    assert_eq!(h.last().map(|p| p.state), Some(State::Up));
+    assert!(h.windows(2).all(|w| w[0].at <= w[1].at));
+    assert!(r.history("nope").is_err());
     r.shutdown().await;
 }
 
