@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(build-essential pkg-config curl ca-certificates python3 python3-venv python3-pip git
   # the desktop shell (Tauri 2 on WebKitGTK)
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
-  # its end-to-end tests: a display, a private session bus, a tray watcher, a notification daemon
-  xvfb xauth dbus-daemon dbus-bin python3-dbus python3-gi gir1.2-gdkpixbuf-2.0 python3-dbusmock python3-pytest webkit2gtk-driver)
+  # its end-to-end tests and footprint benchmark: a display, a private session bus, a tray
+  # watcher, a notification daemon, X11 from Python (python3-xlib: closing the window as a WM does)
+  xvfb xauth dbus-daemon dbus-bin python3-dbus python3-gi gir1.2-gdkpixbuf-2.0 python3-dbusmock python3-pytest webkit2gtk-driver python3-xlib)
 
 need=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -234,7 +234,7 @@ function historyPlot(points) {
   const x = (at) => Math.max(0, 360 * (1 - (now - Date.parse(at)) / HOUR));
   for (const p of points) {
     const r = document.createElementNS(ns, "rect");
-    r.setAttribute("x", x(p.at).toFixed(1));
+    r.setAttribute("x", Math.max(0, x(p.at) - 1.2).toFixed(1)); // the bucket ends at its point
     r.setAttribute("y", "48");
     r.setAttribute("width", "1.2");
     r.setAttribute("height", "8");

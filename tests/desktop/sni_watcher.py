@@ -4,10 +4,14 @@ Run on the test's private session bus. It owns org.kde.StatusNotifierWatcher, ac
 app's item, and on every NewIcon reads the item's IconName (the PNG that tray-icon writes),
 decodes it with GdkPixbuf and appends the centre-ish pixel colour and the path to a JSON-lines
 log. IconPixmap is empty on Linux (tray-icon), so the PNG file is the only source.
+Each line also names the item (bus name, object path) and carries time.monotonic() stamps
+(CLOCK_MONOTONIC, comparable across processes): "t" when the icon was read, and on the first
+line "registered", when RegisterStatusNotifierItem arrived (footprint.py times the launch).
 """
 import json
 import sys
 import threading
+import time
 
 import dbus
 import dbus.service
@@ -42,26 +46,30 @@ class Watcher(dbus.service.Object):
         self.log = log
         self.items = []
 
-    def record(self, service, path):
+    def record(self, service, path, registered=None):
         try:
             obj = self.bus.get_object(service, path)
             props = dbus.Interface(obj, "org.freedesktop.DBus.Properties")
             icon = str(props.Get(ITEM_IFACE, "IconName"))
-            entry = {"icon": icon, "colour": sample(icon) if icon.startswith("/") else None}
+            entry = {"icon": icon, "t": time.monotonic(), "colour": sample(icon) if icon.startswith("/") else None}
         except Exception as e:  # the app may be gone at shutdown
             entry = {"error": str(e)}
+        entry.update(item=service, path=path)
+        if registered is not None:
+            entry["registered"] = registered
         with open(self.log, "a") as f:
             f.write(json.dumps(entry) + "\n")
 
     @dbus.service.method(WATCHER, in_signature="s", out_signature="", sender_keyword="sender")
     def RegisterStatusNotifierItem(self, service, sender=None):
+        registered = time.monotonic()
         path = service if service.startswith("/") else "/StatusNotifierItem"
         name = sender if service.startswith("/") else service
         self.items.append((name, path))
         self.bus.add_signal_receiver(
             lambda *a: self.record(name, path), signal_name="NewIcon", dbus_interface=ITEM_IFACE, bus_name=name
         )
-        self.record(name, path)
+        self.record(name, path, registered)
         self.StatusNotifierItemRegistered(service)
 
     @dbus.service.method(WATCHER, in_signature="s", out_signature="")

@@ -52,9 +52,20 @@ def free_display():
 class Desktop:
     """Xvfb, a private session bus, the notification mock, the tray watcher, two servers, the app."""
 
-    def __init__(self, fake_classifier=False, launch=True):
-        self.tmp = tempfile.mkdtemp(prefix="sb-e2e-")
+    def __init__(self, fake_classifier=False, launch=True, prefix="e2e"):
+        """`prefix` names the backends ("e2e-small", "e2e-big"): their pid files live in the shared
+        cache, so a run with another prefix (the footprint benchmark) does not stop this one's."""
+        self.tmp = tempfile.mkdtemp(prefix=f"sb-{prefix}-")
         self.procs = []
+        self.backends = []
+        self.app = None
+        try:
+            self._start(fake_classifier, launch, prefix)
+        except BaseException:
+            self.close()  # whatever did start must not outlive a failed setup
+            raise
+
+    def _start(self, fake_classifier, launch, prefix):
         self.env = dict(os.environ)
         runtime = os.path.join(self.tmp, "runtime")
         os.makedirs(runtime, mode=0o700)
@@ -76,22 +87,23 @@ class Desktop:
         self.tray_log = os.path.join(self.tmp, "tray.log")
         self.spawn([sys.executable, os.path.join(HERE, "sni_watcher.py"), self.tray_log])
         wait_for("tray watcher", lambda: os.path.exists(self.tray_log + ".ready"), 15)
-        self.ports = {"e2e-small": free_port(), "e2e-big": free_port()}
+        small, big = f"{prefix}-small", f"{prefix}-big"
+        self.ports = {small: free_port(), big: free_port()}
         if fake_classifier:
-            self.spawn([sys.executable, os.path.join(HERE, "fake_classifier.py"), str(self.ports["e2e-small"])])
-            self.backends = ["e2e-big"]
+            self.spawn([sys.executable, os.path.join(HERE, "fake_classifier.py"), str(self.ports[small])])
+            wanted = [big]
         else:
-            self.backends = list(self.ports)
-        for name in self.backends:
+            wanted = list(self.ports)
+        for name in wanted:
+            self.backends.append(name)  # before it starts: close() stops a half-started one too
             self.start_backend(name)
         config = os.path.join(self.tmp, "config.toml")
         with open(config, "w") as f:
-            for name, role in [("e2e-small", "classifier"), ("e2e-big", "reasoner")]:
+            for name, role in [(small, "classifier"), (big, "reasoner")]:
                 f.write(f'[[backend]]\nname = "{name}"\nrole = "{role}"\nurl = "http://127.0.0.1:{self.ports[name]}"\nmodel = "m"\n\n')
             f.write('[assistant]\nlanguage = "en"\n')
         self.env["SWITCHBOARD_CONFIG"] = config
         self.env["LANG"] = "C.UTF-8"
-        self.app = None
         if launch:
             self.app = self.spawn([os.environ["SWITCHBOARD_DESKTOP_BIN"]], log=os.path.join(self.tmp, "app.log"))
 

@@ -16,13 +16,15 @@ ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 @pytest.fixture(scope="module")
 def ui():
     d = Desktop(fake_classifier=True, launch=False)
-    port = free_port()
+    port, native = free_port(), free_port()
     driver = d.spawn(
-        [os.environ["TAURI_DRIVER"], "--port", str(port), "--native-port", str(free_port()),
+        [os.environ["TAURI_DRIVER"], "--port", str(port), "--native-port", str(native),
          "--native-driver", "/usr/bin/WebKitWebDriver"],
         log=os.path.join(d.tmp, "driver.log"),
     )
-    wait_for("tauri-driver", lambda: subprocess.run(["curl", "-fs", f"http://127.0.0.1:{port}/status"], capture_output=True).returncode == 0, 20)
+    # tauri-driver answers /status before WebKitWebDriver (which it starts) listens: wait for both.
+    up = lambda p: subprocess.run(["curl", "-fs", f"http://127.0.0.1:{p}/status"], capture_output=True).returncode == 0
+    wait_for("tauri-driver and WebKitWebDriver", lambda: up(port) and up(native), 30)
     s = Session(port, os.environ["SWITCHBOARD_DESKTOP_BIN"])
     os.makedirs(ARTIFACTS, exist_ok=True)
     yield d, s
@@ -93,7 +95,11 @@ def test_status_view_shows_figures_and_follows_a_dying_backend(ui):
     s.click(s.find("#theme"))
     s.click(s.find("#theme"))
     wait_for("dark theme applied", lambda: s.js(bg) != light, 5)
-    s.screenshot(os.path.join(ARTIFACTS, "status-dark.png"))
+    # What the X server shows (WebKitWebDriver's own screenshot re-renders the page in the
+    # light scheme whatever the page's theme is).
+    time.sleep(0.5)  # let WebKit paint the new theme; a screenshot, not a condition
+    subprocess.run(["import", "-display", d.env["DISPLAY"], "-window", "root", "-crop", "960x720+0+0",
+                    os.path.join(ARTIFACTS, "status-dark.png")], check=True, timeout=30)
     s.click(s.find("#theme"))
     d.kill9("e2e-big")
     wait_for("its card goes DOWN", lambda: text_of(s, state) == "DOWN", 15)

@@ -1,5 +1,6 @@
 """A minimal W3C WebDriver client (urllib only) for tauri-driver + WebKitWebDriver."""
 import base64
+import http.client
 import json
 import time
 import urllib.request
@@ -15,9 +16,19 @@ class Session:
 
     def _call(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={"content-type": "application/json"})
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return json.loads(r.read() or b"{}").get("value", {})
+        # tauri-driver forwards each command over a pooled connection to WebKitWebDriver; when
+        # WebKitWebDriver has closed that connection, tauri-driver drops our request unsent
+        # ("client error (SendRequest)") and closes ours. Such a request never reached the
+        # browser, so sending it again is safe.
+        for attempt in range(3):
+            req = urllib.request.Request(self.base + path, data=data, method=method, headers={"content-type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=60) as r:
+                    return json.loads(r.read() or b"{}").get("value", {})
+            except (http.client.RemoteDisconnected, ConnectionResetError):
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
 
     def cmd(self, method, path, body=None):
         return self._call(method, f"/session/{self.id}{path}", body)
