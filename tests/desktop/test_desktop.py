@@ -221,3 +221,24 @@ def test_a_backend_flapping_for_a_minute_yields_at_most_three_notifications(desk
     assert len(during) <= 3, during
     assert any("flapping" in n for n in during), during
     assert "back up" in during[-1], during
+
+
+def test_first_run_writes_a_config_for_the_server_it_finds():
+    """No config file: the app looks at the usual ports (here: a closed one and the port of a
+    real llama-server, through SWITCHBOARD_DISCOVER_PORTS), writes a config for what answers,
+    and the tray goes green."""
+    d = Desktop(launch=False, prefix="first")
+    try:
+        del d.env["SWITCHBOARD_CONFIG"]
+        d.env["SWITCHBOARD_DISCOVER_PORTS"] = f"{free_port()},{d.ports['first-big']}"
+        d.app = d.spawn([os.environ["SWITCHBOARD_DESKTOP_BIN"]], log=os.path.join(d.tmp, "app.log"))
+        written = os.path.join(d.env["XDG_CONFIG_HOME"], "switchboard", "config.toml")
+        wait_for("the config written", lambda: os.path.exists(written), 20)
+        with open(written) as f:
+            text = f.read()
+        assert f'url = "http://127.0.0.1:{d.ports["first-big"]}"' in text, text
+        assert 'kind = "llamacpp"' in text and 'role = "classifier"' in text and 'role = "reasoner"' in text, text
+        wait_for("the tray registers, idle green", lambda: IDLE in d.colours(), 30)
+        assert d.app.poll() is None, "the app keeps running"
+    finally:
+        d.close()
