@@ -33,6 +33,14 @@ def ui():
     d.close()
 
 
+def screenshot(d, name):
+    """What the X server shows, window-sized. (WebKitWebDriver's own screenshot re-renders the
+    page: it ignored the page's dark theme, and with WebKit's compositing off it can hang.)"""
+    time.sleep(0.5)  # let WebKit paint what the test just did; a picture, not a condition
+    subprocess.run(["import", "-display", d.env["DISPLAY"], "-window", "root", "-crop", "960x720+0+0",
+                    os.path.join(ARTIFACTS, name)], check=True, timeout=30)
+
+
 def send(s, text):
     box = s.find("#input")
     s.type(box, text)
@@ -63,7 +71,7 @@ def test_a_message_streams_its_answer_and_stop_keeps_the_partial(ui):
     time.sleep(1.5)
     assert last_answer(s) == shown, "nothing streams after stop"
     assert len(shown) > 5
-    s.screenshot(os.path.join(ARTIFACTS, "chat.png"))
+    screenshot(d, "chat.png")
 
 
 def test_model_output_renders_inert(ui):
@@ -88,18 +96,14 @@ def test_status_view_shows_figures_and_follows_a_dying_backend(ui):
     assert native.count("/") == 2, native  # running / waiting / slots from the server's figures
     plot = '.card[data-backend="e2e-big"] svg'
     wait_for("the last hour's plot has points", lambda: s.js(f"return document.querySelectorAll('{plot} rect.lvl-idle').length") > 0, 20)
-    s.screenshot(os.path.join(ARTIFACTS, "status.png"))
+    screenshot(d, "status.png")
     # The theme button cycles system -> light -> dark; the dark screenshot goes beside the light one.
     bg = "return getComputedStyle(document.body).backgroundColor"
     light = s.js(bg)
     s.click(s.find("#theme"))
     s.click(s.find("#theme"))
     wait_for("dark theme applied", lambda: s.js(bg) != light, 5)
-    # What the X server shows (WebKitWebDriver's own screenshot re-renders the page in the
-    # light scheme whatever the page's theme is).
-    time.sleep(0.5)  # let WebKit paint the new theme; a screenshot, not a condition
-    subprocess.run(["import", "-display", d.env["DISPLAY"], "-window", "root", "-crop", "960x720+0+0",
-                    os.path.join(ARTIFACTS, "status-dark.png")], check=True, timeout=30)
+    screenshot(d, "status-dark.png")
     s.click(s.find("#theme"))
     d.kill9("e2e-big")
     wait_for("its card goes DOWN", lambda: text_of(s, state) == "DOWN", 15)
