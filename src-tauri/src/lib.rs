@@ -111,12 +111,15 @@ async fn load_or_discover() -> Result<Config, String> {
 
 /// Runs the desktop app until Quit.
 pub fn run() -> ExitCode {
-    // WebKitGTK's accelerated compositing loads a GL stack into the web process for a page
-    // that does not need it: measured with scripts/bench-footprint.sh, it costs 70 MiB PSS
-    // with the window open (284 -> 215 MiB). Set before any thread starts; a value the user
-    // set wins.
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    // No GL anywhere: the chat page does not need it, and a GL stack (Mesa, and LLVM with
+    // software GL) is the biggest single cost measured by scripts/bench-footprint.sh. WebKit's
+    // accelerated compositing put it in the web process (window open: 284 -> 215 MiB PSS);
+    // GDK's GL probing put it in ours (tray only: 99 -> 68 MiB). Set before any thread
+    // starts; a value the user set wins.
+    for (var, value) in [("WEBKIT_DISABLE_COMPOSITING_MODE", "1"), ("GDK_GL", "disable")] {
+        if std::env::var_os(var).is_none() {
+            std::env::set_var(var, value);
+        }
     }
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -125,6 +128,8 @@ pub fn run() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // `--hidden`: start in the tray only (for starting at login); the window opens from the tray.
+    let hidden = std::env::args().skip(1).any(|a| a == "--hidden");
     let config = match tauri::async_runtime::block_on(load_or_discover()) {
         Ok(c) => c,
         Err(e) => {
@@ -146,7 +151,9 @@ pub fn run() -> ExitCode {
         .setup(move |app| {
             tray::build(app.handle(), &shell)?;
             hub::spawn(app.handle().clone(), Arc::clone(&shell));
-            window::open(app.handle(), window::View::Chat)?;
+            if !hidden {
+                window::open(app.handle(), window::View::Chat)?;
+            }
             Ok(())
         })
         .build(tauri::generate_context!());
