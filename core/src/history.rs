@@ -108,36 +108,12 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Kind, Role};
-    use crate::load::Source;
-    use crate::queue::QueueStatus;
+    use crate::config::Role;
 
     fn status(wait: f64, probe: f64, level: Level, state: State) -> BackendStatus {
-        BackendStatus {
-            name: "big".into(),
-            role: Role::Reasoner,
-            url: "http://127.0.0.1:1/".into(),
-            model: "m".into(),
-            kind: Kind::Llamacpp,
-            state,
-            state_since: Utc::now(),
-            level,
-            level_source: Source::Native,
-            est_wait_ms: Some(wait),
-            probe_ms: Some(probe),
-            baseline_ms: 10.0,
-            baseline_samples: 1,
-            ping_ms: None,
-            ping_at: None,
-            ping_error: None,
-            pings_sent: 0,
-            native: None,
-            queue: QueueStatus::default(),
-            checks: 1,
-            last_error: None,
-            flips: vec![],
-            updated: Utc::now(),
-        }
+        let mut s = BackendStatus::unchecked("big", Role::Reasoner);
+        (s.est_wait_ms, s.probe_ms, s.level, s.state) = (Some(wait), Some(probe), level, state);
+        s
     }
 
     #[tokio::test(start_paused = true)]

@@ -48,6 +48,39 @@ pub struct BackendStatus {
     pub updated: DateTime<Utc>,
 }
 
+impl BackendStatus {
+    /// The status of a backend nobody has checked yet: starting, no figures. Also a base for
+    /// building statuses in tests of what consumes them.
+    pub fn unchecked(name: &str, role: Role) -> BackendStatus {
+        let now = Utc::now();
+        BackendStatus {
+            name: name.to_string(),
+            role,
+            url: String::new(),
+            model: String::new(),
+            kind: Kind::Auto,
+            state: State::Starting,
+            state_since: now,
+            level: Level::Starting,
+            level_source: Source::Health,
+            est_wait_ms: None,
+            probe_ms: None,
+            baseline_ms: 0.0,
+            baseline_samples: 0,
+            ping_ms: None,
+            ping_at: None,
+            ping_error: None,
+            pings_sent: 0,
+            native: None,
+            queue: QueueStatus::default(),
+            checks: 0,
+            last_error: None,
+            flips: Vec::new(),
+            updated: now,
+        }
+    }
+}
+
 fn ms(v: Option<f64>) -> String {
     match v {
         Some(v) if v >= 10_000.0 => format!("{:.0} s", v / 1000.0),

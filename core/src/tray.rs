@@ -188,42 +188,10 @@ mod tests {
     }
 
     fn row(name: &str, role: Role, level: Level) -> BackendStatus {
-        let mut s = placeholder();
-        s.name = name.into();
-        s.role = role;
+        let mut s = BackendStatus::unchecked(name, role);
+        s.state = crate::hysteresis::State::Up;
         s.level = level;
         s
-    }
-
-    fn placeholder() -> BackendStatus {
-        use crate::config::Kind;
-        use crate::hysteresis::State;
-        use crate::load::Source;
-        BackendStatus {
-            name: String::new(),
-            role: Role::Reasoner,
-            url: String::new(),
-            model: String::new(),
-            kind: Kind::Auto,
-            state: State::Up,
-            state_since: chrono::Utc::now(),
-            level: Level::Idle,
-            level_source: Source::Native,
-            est_wait_ms: None,
-            probe_ms: None,
-            baseline_ms: 10.0,
-            baseline_samples: 0,
-            ping_ms: None,
-            ping_at: None,
-            ping_error: None,
-            pings_sent: 0,
-            native: None,
-            queue: Default::default(),
-            checks: 0,
-            last_error: None,
-            flips: Vec::new(),
-            updated: chrono::Utc::now(),
-        }
     }
 
     #[test]

@@ -170,3 +170,24 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>, shell: &Shell, rows: &[BackendSta
     let Some(tray) = app.tray_by_id(TRAY_ID) else { return Ok(()) };
     tray.set_menu(Some(menu(app, rows, shell.paused.load(std::sync::atomic::Ordering::SeqCst), shell.lang)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_core::Role;
+
+    #[test]
+    fn menu_lines_and_tooltip_in_both_languages() {
+        let mut s = BackendStatus::unchecked("big", Role::Reasoner);
+        assert_eq!(backend_line(&s, Lang::En), "big (reasoner): starting");
+        assert_eq!(backend_line(&s, Lang::Ko), "big (추론): 시작 중");
+        (s.state, s.level) = (State::Up, Level::VeryBusy);
+        assert_eq!(backend_line(&s, Lang::En), "big (reasoner): up, very busy");
+        assert_eq!(backend_line(&s, Lang::Ko), "big (추론): 정상, 매우 바쁨");
+        s.state = State::Down;
+        assert_eq!(backend_line(&s, Lang::Ko), "big (추론): 중단");
+        assert_eq!(tooltip(Level::Busy, Lang::En), "Switchboard: busy");
+        assert_eq!(tooltip(Level::Busy, Lang::Ko), "Switchboard: 바쁨");
+        assert_eq!(labels(Lang::Ko).quit, "종료");
+    }
+}
