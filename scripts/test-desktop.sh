@@ -12,4 +12,6 @@ if [ ! -x "$TAURI_DRIVER_ROOT/bin/tauri-driver" ]; then
   cargo install tauri-driver --locked --root "$TAURI_DRIVER_ROOT"
 fi
 export TAURI_DRIVER="$TAURI_DRIVER_ROOT/bin/tauri-driver"
-exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/desktop "$@"
+# Arguments are pytest's (e.g. one file, or -k NAME); without any, every E2E test runs.
+[ $# -gt 0 ] || set -- tests/desktop
+exec /usr/bin/python3 -m pytest -q -p no:cacheprovider "$@"
