@@ -6,6 +6,11 @@
 //! loads the model) and then *up*, so the desktop's "finished loading" notice covers it. A
 //! managed server that exits on its own is logged and shown as down by the monitor; it is not
 //! restarted behind the user's back.
+//!
+//! A started server's pid goes in `NAME.pid` beside its log. If Switchboard was killed and the
+//! server outlived it, the next start finds it answering, recognises it by that pid and its
+//! command line (`/proc/PID/cmdline`), and takes it back: it is stopped at quit like one we
+//! started. A server that answers there but is not ours is left alone.
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -54,14 +59,41 @@ pub fn managed(backends: &[BackendConfig]) -> Vec<Managed> {
     out
 }
 
-/// Where a managed server's output goes: `$XDG_STATE_HOME/switchboard/<name>.log`
-/// (or the cache dir), so a server that fails to start can be diagnosed.
-fn log_path(name: &str) -> Option<PathBuf> {
+/// A managed server's file: `$XDG_STATE_HOME/switchboard/<name>.<ext>` (or the cache dir):
+/// `log` (its output, to diagnose a server that fails to start) and `pid`.
+pub fn state_file(name: &str, ext: &str) -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "switchboard")?;
     let dir = dirs.state_dir().unwrap_or_else(|| dirs.cache_dir()).to_path_buf();
     std::fs::create_dir_all(&dir).ok()?;
     let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    Some(dir.join(format!("{safe}.log")))
+    Some(dir.join(format!("{safe}.{ext}")))
+}
+
+/// The pid in `m`'s pid file, if that process runs `m`'s very command.
+fn ours(m: &Managed) -> Option<u32> {
+    let pid: u32 = std::fs::read_to_string(state_file(&m.name, "pid")?).ok()?.trim().parse().ok()?;
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    let argv: Vec<&[u8]> = cmdline.strip_suffix(&[0]).unwrap_or(&cmdline).split(|b| *b == 0).collect();
+    let same = argv.len() == m.argv.len() && argv.iter().zip(&m.argv).all(|(a, b)| *a == b.as_bytes());
+    same.then_some(pid)
+}
+
+fn alive(pid: u32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Stops a server we did not spawn in this run (adopted through its pid file): SIGTERM, then
+/// SIGKILL after the grace period.
+async fn stop_adopted(name: &str, pid: u32) {
+    let _sent = Command::new("kill").args(["-TERM", &pid.to_string()]).status().await;
+    let deadline = tokio::time::Instant::now() + STOP_GRACE;
+    while alive(pid) && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    if alive(pid) {
+        let _sent = Command::new("kill").args(["-KILL", &pid.to_string()]).status().await;
+    }
+    tracing::info!("{name}: managed server (taken back from an earlier run) stopped");
 }
 
 async fn something_listens(addr: &str) -> bool {
@@ -72,7 +104,7 @@ fn spawn(m: &Managed) -> std::io::Result<Child> {
     let (program, args) = m.argv.split_first().ok_or_else(|| std::io::Error::other("empty launch command"))?;
     let mut cmd = Command::new(program);
     cmd.args(args).stdin(Stdio::null()).kill_on_drop(true);
-    match log_path(&m.name).and_then(|p| std::fs::File::create(&p).ok().map(|f| (p, f))) {
+    match state_file(&m.name, "log").and_then(|p| std::fs::File::create(&p).ok().map(|f| (p, f))) {
         Some((path, file)) => {
             let err = file.try_clone()?;
             cmd.stdout(file).stderr(err);
@@ -82,7 +114,19 @@ fn spawn(m: &Managed) -> std::io::Result<Child> {
             cmd.stdout(Stdio::null()).stderr(Stdio::null());
         }
     }
-    cmd.spawn()
+    let child = cmd.spawn()?;
+    if let (Some(path), Some(pid)) = (state_file(&m.name, "pid"), child.id()) {
+        if let Err(e) = std::fs::write(&path, pid.to_string()) {
+            tracing::warn!("{}: cannot write {}: {e}", m.name, path.display());
+        }
+    }
+    Ok(child)
+}
+
+fn forget_pid(m: &Managed) {
+    if let Some(path) = state_file(&m.name, "pid") {
+        let _gone_already = std::fs::remove_file(path);
+    }
 }
 
 /// Asks the child to stop (SIGTERM through `kill`, so no unsafe code), then kills it after a
@@ -103,7 +147,15 @@ async fn stop(name: &str, child: &mut Child) {
 /// and stops it on cancel. If something already answers there, leaves it alone.
 pub async fn run(m: Managed, cancel: CancellationToken) {
     if something_listens(&m.addr).await {
-        tracing::info!("{}: something already answers at {}; not starting it", m.name, m.shown_url);
+        match ours(&m) {
+            Some(pid) => {
+                tracing::info!("{}: our server from an earlier run (pid {pid}) answers; taking it back", m.name);
+                cancel.cancelled().await;
+                stop_adopted(&m.name, pid).await;
+                forget_pid(&m);
+            }
+            None => tracing::info!("{}: something already answers at {}; not starting it", m.name, m.shown_url),
+        }
         return;
     }
     let mut child = match spawn(&m) {
@@ -120,4 +172,5 @@ pub async fn run(m: Managed, cancel: CancellationToken) {
             Err(e) => tracing::warn!("{}: managed server: {e}", m.name),
         },
     }
+    forget_pid(&m);
 }

@@ -349,3 +349,46 @@ async fn first_run_without_servers_launches_the_local_llama_servers_and_stops_th
         }
     }
 }
+
+/// Switchboard was killed and its managed llama-servers outlived it: the next start finds them
+/// answering, recognises them by their pid files and command lines, takes them back, and stops
+/// them at shutdown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn managed_servers_left_by_a_killed_run_are_taken_back_and_stopped() {
+    use switchboard_core::discover::{first_run, FirstRun, LocalInstall, Options};
+    use switchboard_core::launch;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let opts = Options {
+        host: "127.0.0.1".into(),
+        ports: vec![switchboard_testkit::llama::free_port()],
+        local: Some(LocalInstall::find().expect("scripts/backends.sh install has run")),
+    };
+    assert_eq!(first_run(&path, &opts).await.unwrap(), FirstRun::Local);
+    let cfg = Config::load(&path).unwrap();
+    // The "orphans": the managed commands, started outside any registry, with their pid files.
+    let mut orphans = Vec::new();
+    for m in launch::managed(&cfg.backends) {
+        let child = std::process::Command::new(&m.argv[0])
+            .args(&m.argv[1..])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::fs::write(launch::state_file(&m.name, "pid").unwrap(), child.id().to_string()).unwrap();
+        orphans.push((m.addr.clone(), child));
+    }
+    let r = Registry::start(cfg).unwrap();
+    let mut rx = r.watch();
+    let up = timeout(Duration::from_secs(90), rx.wait_for(|v| v.iter().all(|s| s.state == State::Up))).await;
+    assert!(matches!(up.map(|r| r.is_ok()), Ok(true)), "servers not up: {:#?}", r.snapshot());
+    r.shutdown().await;
+    for (addr, mut child) in orphans {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "the server at {addr} was not stopped at shutdown");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(tokio::net::TcpStream::connect(&addr).await.is_err(), "{addr} still answers");
+    }
+}
