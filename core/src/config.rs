@@ -34,6 +34,14 @@ impl Role {
             Role::Reasoner => "reasoner",
         }
     }
+
+    /// Korean word for the role (status answers, the tray menu).
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            Role::Classifier => "분류",
+            Role::Reasoner => "추론",
+        }
+    }
 }
 
 impl fmt::Display for Role {

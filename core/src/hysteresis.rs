@@ -31,6 +31,15 @@ impl State {
             State::Down => "DOWN",
         }
     }
+
+    /// Korean word for the state (status answers, the tray menu).
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            State::Starting => "시작 중",
+            State::Up => "정상",
+            State::Down => "중단",
+        }
+    }
 }
 
 /// One piece of evidence about a backend.

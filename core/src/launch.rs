@@ -85,13 +85,13 @@ fn alive(pid: u32) -> bool {
 /// Stops a server we did not spawn in this run (adopted through its pid file): SIGTERM, then
 /// SIGKILL after the grace period.
 async fn stop_adopted(name: &str, pid: u32) {
-    let _sent = Command::new("kill").args(["-TERM", &pid.to_string()]).status().await;
+    send_signal(pid, "-TERM").await;
     let deadline = tokio::time::Instant::now() + STOP_GRACE;
     while alive(pid) && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     if alive(pid) {
-        let _sent = Command::new("kill").args(["-KILL", &pid.to_string()]).status().await;
+        send_signal(pid, "-KILL").await;
     }
     tracing::info!("{name}: managed server (taken back from an earlier run) stopped");
 }
@@ -129,11 +129,16 @@ fn forget_pid(m: &Managed) {
     }
 }
 
-/// Asks the child to stop (SIGTERM through `kill`, so no unsafe code), then kills it after a
-/// grace period; always reaps it.
+/// Sends `signal` (e.g. `-TERM`) to `pid` through `kill(1)`, so no unsafe code is needed. A
+/// process that is already gone is not an error here.
+async fn send_signal(pid: u32, signal: &str) {
+    let _sent_or_gone = Command::new("kill").args([signal, &pid.to_string()]).status().await;
+}
+
+/// Asks the child to stop (SIGTERM), then kills it after a grace period; always reaps it.
 async fn stop(name: &str, child: &mut Child) {
     if let Some(pid) = child.id() {
-        let _sent = Command::new("kill").args(["-TERM", &pid.to_string()]).status().await;
+        send_signal(pid, "-TERM").await;
         if tokio::time::timeout(STOP_GRACE, child.wait()).await.is_ok() {
             tracing::info!("{name}: managed server stopped");
             return;

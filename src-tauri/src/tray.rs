@@ -61,14 +61,10 @@ pub fn backend_line(s: &BackendStatus, lang: Lang) -> String {
             State::Starting => format!("{} ({}): starting", s.name, s.role),
         },
         Lang::Ko => {
-            let role = match s.role {
-                switchboard_core::Role::Classifier => "분류",
-                switchboard_core::Role::Reasoner => "추론",
-            };
+            let (role, state) = (s.role.label_ko(), s.state.label_ko());
             match s.state {
-                State::Up => format!("{} ({role}): 정상, {}", s.name, s.level.label_ko()),
-                State::Down => format!("{} ({role}): 중단", s.name),
-                State::Starting => format!("{} ({role}): 시작 중", s.name),
+                State::Up => format!("{} ({role}): {state}, {}", s.name, s.level.label_ko()),
+                State::Down | State::Starting => format!("{} ({role}): {state}", s.name),
             }
         }
     }

@@ -745,15 +745,7 @@ pub fn status_summary(rows: &[BackendStatus], lang: Lang) -> String {
                 },
                 s.level.label(),
             ),
-            Lang::Ko => (
-                if s.role == Role::Classifier { "분류" } else { "추론" },
-                match s.state {
-                    State::Up => "정상",
-                    State::Down => "중단",
-                    State::Starting => "시작 중",
-                },
-                s.level.label_ko(),
-            ),
+            Lang::Ko => (s.role.label_ko(), s.state.label_ko(), s.level.label_ko()),
         };
         let native = s
             .native
