@@ -1,17 +1,17 @@
-//! Commands for the web UI: one call into the core each; errors become strings only here.
+//! Commands for the web UI, in the window process: each is one call to the engine over the
+//! socket (see [`crate::ipc`]); errors are strings at this edge. Rendering markdown is the one
+//! that runs here: it needs nothing of the engine's.
 
-use std::sync::Arc;
-
-use serde::Serialize;
-use switchboard_core::router::ChatEvent;
-use switchboard_core::store::{Conversation, StoredMessage};
-use switchboard_core::BackendStatus;
+use serde_json::Value;
 use tauri::ipc::Channel;
 use tauri::{Runtime, State};
 
-use crate::{markdown, Shell};
+use crate::client::Engine;
+use crate::ipc::Call;
+use crate::markdown;
 
-type Shared<'a> = State<'a, Arc<Shell>>;
+type Shared<'a> = State<'a, Engine>;
+type Answer = Result<Value, String>;
 
 /// Every command, for the builder (and the tests).
 pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
@@ -32,88 +32,63 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
     ]
 }
 
+/// Every backend's status.
 #[tauri::command]
-pub fn status(shell: Shared<'_>) -> Vec<BackendStatus> {
-    shell.registry.snapshot()
+pub async fn status(engine: Shared<'_>) -> Answer {
+    engine.call(Call::Status).await
 }
 
 /// One backend's last hour (one point per 10 s) for the status view's plot.
 #[tauri::command]
-pub fn history(shell: Shared<'_>, name: String) -> Result<Vec<switchboard_core::history::Point>, String> {
-    shell.registry.history(&name).map_err(|e| e.to_string())
+pub async fn history(engine: Shared<'_>, name: String) -> Answer {
+    engine.call(Call::History { name }).await
 }
 
+/// A forced measurement of every backend.
 #[tauri::command]
-pub async fn check_now(shell: Shared<'_>) -> Result<Vec<BackendStatus>, String> {
-    Ok(shell.registry.status(true).await)
+pub async fn check_now(engine: Shared<'_>) -> Answer {
+    engine.call(Call::CheckNow).await
 }
 
-/// Ids of a reply under way.
-#[derive(Debug, Serialize)]
-pub struct Sent {
-    pub conversation_id: i64,
-    pub user_message_id: i64,
-    pub reply_message_id: i64,
-}
-
-fn forward(shell: &Shell, reply: switchboard_core::router::Reply, on_event: Channel<ChatEvent>) -> Sent {
-    let sent = Sent {
-        conversation_id: reply.conversation_id,
-        user_message_id: reply.user_message_id,
-        reply_message_id: reply.reply_message_id,
-    };
-    let mut events = reply.events;
-    tauri::async_runtime::spawn(shell.tasks.track_future(async move {
-        while let Some(ev) = events.recv().await {
-            if on_event.send(ev).is_err() {
-                break; // the window went away; the reply is still written to the store
-            }
-        }
-    }));
-    sent
-}
-
-/// Sends a message; the reply's events stream through `on_event`.
+/// Sends a message; the reply's events stream through `on_event`; the answer is its ids.
 #[tauri::command]
-pub fn send_message(
-    shell: Shared<'_>,
+pub async fn send_message(
+    engine: Shared<'_>,
     conversation: Option<i64>,
     text: String,
-    on_event: Channel<ChatEvent>,
-) -> Result<Sent, String> {
-    let reply = shell.router.send(conversation, &text).map_err(|e| e.to_string())?;
-    Ok(forward(&shell, reply, on_event))
+    on_event: Channel<Value>,
+) -> Answer {
+    engine.stream(Call::SendMessage { conversation, text }, on_event).await
 }
 
 #[tauri::command]
-pub fn stop_reply(shell: Shared<'_>, reply: i64) -> bool {
-    shell.router.stop(reply)
+pub async fn stop_reply(engine: Shared<'_>, reply: i64) -> Answer {
+    engine.call(Call::StopReply { reply }).await
 }
 
 #[tauri::command]
-pub fn retry(shell: Shared<'_>, conversation: i64, on_event: Channel<ChatEvent>) -> Result<Sent, String> {
-    let reply = shell.router.retry(conversation).map_err(|e| e.to_string())?;
-    Ok(forward(&shell, reply, on_event))
+pub async fn retry(engine: Shared<'_>, conversation: i64, on_event: Channel<Value>) -> Answer {
+    engine.stream(Call::Retry { conversation }, on_event).await
 }
 
 #[tauri::command]
-pub fn conversations(shell: Shared<'_>) -> Result<Vec<Conversation>, String> {
-    shell.router.store().conversations().map_err(|e| e.to_string())
+pub async fn conversations(engine: Shared<'_>) -> Answer {
+    engine.call(Call::Conversations).await
 }
 
 #[tauri::command]
-pub fn messages(shell: Shared<'_>, conversation: i64) -> Result<Vec<StoredMessage>, String> {
-    shell.router.store().messages(conversation).map_err(|e| e.to_string())
+pub async fn messages(engine: Shared<'_>, conversation: i64) -> Answer {
+    engine.call(Call::Messages { conversation }).await
 }
 
 #[tauri::command]
-pub fn rename_conversation(shell: Shared<'_>, conversation: i64, title: String) -> Result<(), String> {
-    shell.router.store().rename(conversation, &title).map_err(|e| e.to_string())
+pub async fn rename_conversation(engine: Shared<'_>, conversation: i64, title: String) -> Answer {
+    engine.call(Call::RenameConversation { conversation, title }).await
 }
 
 #[tauri::command]
-pub fn delete_conversation(shell: Shared<'_>, conversation: i64) -> Result<(), String> {
-    shell.router.store().delete(conversation).map_err(|e| e.to_string())
+pub async fn delete_conversation(engine: Shared<'_>, conversation: i64) -> Answer {
+    engine.call(Call::DeleteConversation { conversation }).await
 }
 
 /// Model output as sanitised HTML.
@@ -123,17 +98,14 @@ pub fn render_markdown(text: String) -> String {
 }
 
 #[tauri::command]
-pub fn set_paused(shell: Shared<'_>, paused: bool) {
-    shell.set_paused(paused);
+pub async fn set_paused(engine: Shared<'_>, paused: bool) -> Answer {
+    engine.call(Call::SetPaused { paused }).await
 }
 
-/// "en" or "ko", from the system locale.
+/// "en" or "ko", from the system locale (or the `[assistant] language` setting).
 #[tauri::command]
-pub fn locale(shell: Shared<'_>) -> &'static str {
-    match shell.lang {
-        switchboard_core::router::prompt::Lang::En => "en",
-        switchboard_core::router::prompt::Lang::Ko => "ko",
-    }
+pub async fn locale(engine: Shared<'_>) -> Answer {
+    engine.call(Call::Locale).await
 }
 
 #[cfg(test)]
@@ -168,9 +140,12 @@ mod tests {
         assert!(!html.contains("onerror") && !html.contains("javascript:"), "{html}");
     }
 
-    /// A real shell (registry, router, store in a temp dir) over two backends on closed ports,
-    /// behind the app's real command handler and capability file.
-    fn app_with_shell(dir: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
+    /// The real engine (registry, router, store in a temp dir, its socket server) over two
+    /// backends on closed ports, and the window side's real command handler and capability
+    /// file, connected to it over a real Unix socket.
+    fn app_with_engine(
+        dir: &std::path::Path,
+    ) -> (tauri::App<tauri::test::MockRuntime>, std::sync::Arc<crate::Shell>, crate::client::Engine) {
         let text = format!(
             "[assistant]\nstore = \"{}\"\nlanguage = \"ko\"\n\n\
              [[backend]]\nname = \"small\"\nrole = \"classifier\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n\n\
@@ -178,18 +153,26 @@ mod tests {
             dir.join("chat.sqlite3").display()
         );
         let config = switchboard_core::Config::parse(&text, std::path::Path::new("test.toml")).unwrap();
-        let shell = tauri::async_runtime::block_on(async { crate::Shell::start(config) }).unwrap();
-        mock_builder()
-            .manage(std::sync::Arc::new(shell))
+        let socket = dir.join("switchboard.sock");
+        let shell = tauri::async_runtime::block_on(async {
+            let listener = crate::ipc::bind(&socket).unwrap();
+            let shell = std::sync::Arc::new(crate::Shell::start(config).unwrap());
+            tauri::async_runtime::spawn(crate::ipc::serve(std::sync::Arc::clone(&shell), listener));
+            shell
+        });
+        let connect = || tauri::async_runtime::block_on(crate::client::connect(&socket)).unwrap().0;
+        let app = mock_builder()
+            .manage(connect())
             .invoke_handler(super::handler())
             .build(tauri::generate_context!())
-            .unwrap()
+            .unwrap();
+        (app, shell, connect())
     }
 
     #[test]
     fn status_history_conversations_and_locale_commands() {
         let dir = tempfile::tempdir().unwrap();
-        let app = app_with_shell(dir.path());
+        let (app, shell, _) = app_with_engine(dir.path());
         let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
         let call = |cmd: &str, body: serde_json::Value| get_ipc_response(&w, request(cmd, body));
         let rows: Vec<serde_json::Value> = call("status", serde_json::json!({})).unwrap().deserialize().unwrap();
@@ -206,8 +189,87 @@ mod tests {
         assert!(missing.is_ok_and(|m| m.deserialize::<Vec<serde_json::Value>>().unwrap().is_empty()));
         let lang: String = call("locale", serde_json::json!({})).unwrap().deserialize().unwrap();
         assert_eq!(lang, "ko", "the [assistant] language setting wins over the system locale");
-        let shell = app.state::<std::sync::Arc<crate::Shell>>();
+        call("set_paused", serde_json::json!({"paused": true})).unwrap();
+        assert!(shell.paused.load(std::sync::atomic::Ordering::SeqCst), "the engine's notifications are paused");
         tauri::async_runtime::block_on(shell.shutdown());
+        let gone = call("status", serde_json::json!({})).unwrap_err();
+        assert!(gone.to_string().contains(crate::client::GONE), "{gone}");
+    }
+
+    /// A message sent from the window: the engine stores it before anything else, answers with
+    /// the reply's ids, and the reply's events (both backends down here: an error, then done
+    /// as failed) stream to the window's channel, in order, the last one `done`.
+    #[test]
+    fn a_reply_streams_to_the_window_channel() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, shell, engine) = app_with_engine(dir.path());
+        let (events, seen) =
+            (std::sync::Arc::new(std::sync::Mutex::new(Vec::new())), std::sync::Arc::new(tokio::sync::Notify::new()));
+        let (ev, n) = (std::sync::Arc::clone(&events), std::sync::Arc::clone(&seen));
+        let channel = tauri::ipc::Channel::new(move |body| {
+            if let tauri::ipc::InvokeResponseBody::Json(json) = body {
+                ev.lock().unwrap().push(serde_json::from_str::<serde_json::Value>(&json).unwrap());
+                n.notify_one();
+            }
+            Ok(())
+        });
+        tauri::async_runtime::block_on(async {
+            let call = crate::ipc::Call::SendMessage { conversation: None, text: "hello there".into() };
+            let sent = engine.stream(call, channel).await.unwrap();
+            let reply = sent["reply_message_id"].as_i64().unwrap();
+            let conversation = sent["conversation_id"].as_i64().unwrap();
+            let done = || events.lock().unwrap().last().is_some_and(|e| e["type"] == "done");
+            tokio::time::timeout(std::time::Duration::from_secs(30), async {
+                while !done() {
+                    seen.notified().await;
+                }
+            })
+            .await
+            .expect("the reply ends within 30 s");
+            let stored = engine.call(crate::ipc::Call::Messages { conversation }).await.unwrap();
+            let stored = stored.as_array().unwrap();
+            assert_eq!(stored[0]["text"], "hello there", "{stored:?}");
+            assert!(stored.iter().any(|m| m["id"].as_i64() == Some(reply)), "{stored:?}");
+            let empty = engine.call(crate::ipc::Call::SendMessage { conversation: None, text: " ".into() }).await;
+            assert!(empty.is_err(), "an empty message is refused: {empty:?}");
+            shell.shutdown().await;
+        });
+    }
+
+    /// UI events reach connections that said they are windows (every `client::connect`), not a
+    /// second `switchboard` asking to open the window; and that request, with no window
+    /// process to show, does not count as one.
+    #[test]
+    fn ui_events_reach_windows_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, shell, _engine) = app_with_engine(dir.path());
+        let socket = dir.path().join("switchboard.sock");
+        tauri::async_runtime::block_on(async {
+            let (_other, mut pushes) = crate::client::connect(&socket).await.unwrap();
+            // Windows attach with their first request: wait until all three have.
+            tokio::time::timeout(std::time::Duration::from_secs(10), async {
+                while shell.pushes.receiver_count() < 3 {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+            })
+            .await
+            .expect("three windows attached");
+            let asked = tokio::task::spawn_blocking(move || crate::ipc::ask_to_open(&socket, crate::ipc::View::Status));
+            asked.await.unwrap().unwrap();
+            assert_eq!(pushes.recv().await, Some(crate::ipc::Push::Show { view: crate::ipc::View::Status }));
+            assert_eq!(shell.pushes.receiver_count(), 3, "the asker is not a window");
+            assert!(!shell.window_running.load(std::sync::atomic::Ordering::SeqCst), "no window process was started");
+            crate::ipc::emit(&shell.pushes, crate::ids::UiEvent::Status, &shell.registry.snapshot());
+            match pushes.recv().await {
+                Some(crate::ipc::Push::Emit { event, payload }) => {
+                    assert_eq!(event, "status");
+                    assert_eq!(payload[1]["name"], "big", "{payload}");
+                }
+                other => panic!("{other:?}"),
+            }
+            shell.shutdown().await;
+            assert!(pushes.recv().await.is_none(), "the engine's shutdown ends the window's stream");
+        });
     }
 
     /// Least privilege: a window gets only the commands its capability names. A second window
@@ -217,7 +279,7 @@ mod tests {
     #[test]
     fn commands_are_allowed_one_by_one() {
         let dir = tempfile::tempdir().unwrap();
-        let app = app_with_shell(dir.path());
+        let (app, shell, _) = app_with_engine(dir.path());
         app.add_capability(r#"{"identifier": "narrow", "windows": ["narrow"], "permissions": ["allow-locale"]}"#)
             .unwrap();
         let narrow = tauri::WebviewWindowBuilder::new(&app, "narrow", Default::default()).build().unwrap();
@@ -228,7 +290,6 @@ mod tests {
         assert!(get_ipc_response(&other, request("locale", serde_json::json!({}))).is_err());
         let main = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
         assert!(get_ipc_response(&main, request("status", serde_json::json!({}))).is_ok());
-        let shell = app.state::<std::sync::Arc<crate::Shell>>();
         tauri::async_runtime::block_on(shell.shutdown());
     }
 }

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use switchboard_core::router::prompt::Lang;
 use switchboard_core::{BackendStatus, Event, Level};
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Runtime};
 use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 
 use crate::ids::UiEvent;
-use crate::{tray, Shell};
+use crate::{ipc, tray, Shell};
 
 /// Starts the hub on Tauri's runtime, tracked by the shell.
 pub fn spawn<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
@@ -39,9 +39,7 @@ async fn run<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
             ev = events.recv() => match ev {
                 Ok(Event::Flip(flip)) => {
                     shell.notifier.lock().unwrap_or_else(|p| p.into_inner()).flip(&flip, Instant::now());
-                    if let Err(e) = app.emit(UiEvent::Flip.as_str(), &flip) {
-                        tracing::warn!("emit flip: {e}");
-                    }
+                    ipc::emit(&shell.pushes, UiEvent::Flip, &flip);
                 }
                 Ok(Event::Level(_)) => {}
                 Err(RecvError::Lagged(n)) => tracing::warn!("hub missed {n} events"),
@@ -67,9 +65,7 @@ async fn run<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
                         Err(e) => tracing::warn!("tray menu: {e}"),
                     }
                 }
-                if let Err(e) = app.emit(UiEvent::Status.as_str(), &rows) {
-                    tracing::warn!("emit status: {e}");
-                }
+                ipc::emit(&shell.pushes, UiEvent::Status, &rows);
             }
             _ = tick.tick() => {
                 let due = shell.notifier.lock().unwrap_or_else(|p| p.into_inner()).poll(Instant::now());

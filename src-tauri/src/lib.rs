@@ -1,17 +1,24 @@
-//! Switchboard's desktop shell: a thin layer over `switchboard-core`.
+//! Switchboard's desktop shell: a thin layer over `switchboard-core`, in two processes.
 //!
-//! - [`Shell`] (managed state) owns the registry, the router and the notification policy.
+//! The engine (`switchboard`) stays in the tray and never builds a WebView:
+//! - [`Shell`] owns the registry, the router and the notification policy.
 //! - [`tray`]: the tray icon (its colour and shape are the overall load) and its menu.
 //! - [`hub`]: one task that listens to the core and updates the tray, sends notifications and
-//!   emits to the web UI.
-//! - [`commands`]: one call into the core each, errors turned into strings at this edge.
+//!   sends events to the window.
+//! - [`ipc`]: the local socket the window talks to: one call into the core per request.
+//!
+//! The window process (`switchboard --window VIEW`, started by the engine when the window
+//! opens, ended when it closes: the WebView is most of the memory, and WebKit keeps part of it
+//! for as long as the process that showed one lives):
+//! - [`window`]: the chat/status window; [`client`]: its end of the socket.
+//! - [`commands`]: one request to the engine each, errors turned into strings at this edge.
 //! - [`markdown`]: model output rendered to sanitised HTML.
-//! - [`window`]: the chat/status window, torn down when closed (the WebView is most of the
-//!   memory) and rebuilt when opened; the app lives on in the tray.
 
+pub mod client;
 pub mod commands;
 pub mod hub;
 pub mod ids;
+pub mod ipc;
 pub mod markdown;
 pub mod tray;
 pub mod window;
@@ -29,6 +36,7 @@ use switchboard_core::{config, Config, Registry};
 use tauri::{Manager, RunEvent};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use window::View;
 
 /// Everything the shell holds; one instance in Tauri's managed state.
 pub struct Shell {
@@ -40,7 +48,11 @@ pub struct Shell {
     /// Which backends the tray colour counts.
     pub scope: TrayScope,
     pub lang: Lang,
-    /// Stops the hub and the reply forwarders.
+    /// Events for the window process (`ipc::Push`); it has a receiver only while one is open.
+    pub pushes: tokio::sync::broadcast::Sender<ipc::Push>,
+    /// A window process runs (or is starting).
+    pub window_running: AtomicBool,
+    /// Stops the hub, the socket and the reply forwarders.
     pub cancel: CancellationToken,
     pub tasks: TaskTracker,
 }
@@ -71,6 +83,8 @@ impl Shell {
             notifier: Mutex::new(Notifier::new(NotifyPolicy::default())),
             paused: AtomicBool::new(false),
             scope,
+            pushes: tokio::sync::broadcast::channel(256).0,
+            window_running: AtomicBool::new(false),
             cancel: CancellationToken::new(),
             tasks: TaskTracker::new(),
         })
@@ -109,13 +123,14 @@ async fn load_or_discover() -> Result<Config, String> {
     Config::load(&path).map_err(|e| e.to_string())
 }
 
-/// Runs the desktop app until Quit.
+/// `switchboard [--hidden]`: the engine, until Quit (or, when one already runs, ask it to
+/// show the window); `switchboard --window VIEW`: the window process.
 pub fn run() -> ExitCode {
     // No GL anywhere: the chat page does not need it, and a GL stack (Mesa, and LLVM with
     // software GL) is the biggest single cost measured by scripts/bench-footprint.sh. WebKit's
     // accelerated compositing put it in the web process (window open: 284 -> 215 MiB PSS);
     // GDK's GL probing put it in ours (tray only: 99 -> 68 MiB). Set before any thread
-    // starts; a value the user set wins.
+    // starts (the window process inherits them); a value the user set wins.
     for (var, value) in [("WEBKIT_DISABLE_COMPOSITING_MODE", "1"), ("GDK_GL", "disable")] {
         if std::env::var_os(var).is_none() {
             std::env::set_var(var, value);
@@ -128,8 +143,37 @@ pub fn run() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--window") {
+        let view = args.get(i + 1).and_then(|v| View::parse(v)).unwrap_or(View::Chat);
+        return window::run(view);
+    }
     // `--hidden`: start in the tray only (for starting at login); the window opens from the tray.
-    let hidden = std::env::args().skip(1).any(|a| a == "--hidden");
+    run_engine(args.iter().any(|a| a == "--hidden"))
+}
+
+fn run_engine(hidden: bool) -> ExitCode {
+    let socket = match ipc::socket_path() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // One Switchboard per user: a second one shows the first one's window and ends.
+    if ipc::engine_running(&socket) {
+        if hidden {
+            eprintln!("Switchboard is already running");
+            return ExitCode::SUCCESS;
+        }
+        return match ipc::ask_to_open(&socket, View::Chat) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: Switchboard is running but did not answer ({}): {e}", socket.display());
+                ExitCode::from(1)
+            }
+        };
+    }
     let config = match tauri::async_runtime::block_on(load_or_discover()) {
         Ok(c) => c,
         Err(e) => {
@@ -137,22 +181,26 @@ pub fn run() -> ExitCode {
             return ExitCode::from(78);
         }
     };
-    let shell = match tauri::async_runtime::block_on(async { Shell::start(config) }) {
-        Ok(s) => Arc::new(s),
+    let started = tauri::async_runtime::block_on(async {
+        let listener = ipc::bind(&socket).map_err(|e| StartError(format!("{}: {e}", socket.display())))?;
+        Shell::start(config).map(|s| (Arc::new(s), listener))
+    });
+    let (shell, listener) = match started {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("error: {}", e.0);
             return ExitCode::from(1);
         }
     };
+    tauri::async_runtime::spawn(shell.tasks.track_future(ipc::serve(Arc::clone(&shell), listener)));
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .manage(Arc::clone(&shell))
-        .invoke_handler(commands::handler())
         .setup(move |app| {
             tray::build(app.handle(), &shell)?;
             hub::spawn(app.handle().clone(), Arc::clone(&shell));
             if !hidden {
-                window::open(app.handle(), window::View::Chat)?;
+                window::open(&shell, View::Chat)?;
             }
             Ok(())
         })
@@ -161,16 +209,18 @@ pub fn run() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!("error: cannot start the desktop app: {e}");
+            let _ = std::fs::remove_file(&socket);
             return ExitCode::from(1);
         }
     };
-    app.run(|handle, event| match event {
-        // Closing the last window keeps the app in the tray; only Quit exits.
+    app.run(move |handle, event| match event {
+        // The engine has no window of its own; only Quit exits.
         RunEvent::ExitRequested { code: None, api, .. } => api.prevent_exit(),
         RunEvent::Exit => {
             if let Some(shell) = handle.try_state::<Arc<Shell>>() {
                 tauri::async_runtime::block_on(shell.shutdown());
             }
+            let _ = std::fs::remove_file(&socket);
         }
         _ => {}
     });

@@ -105,16 +105,16 @@ fn menu<R: Runtime>(app: &AppHandle<R>, rows: &[BackendStatus], paused: bool, la
 pub fn build<R: Runtime>(app: &AppHandle<R>, shell: &Arc<Shell>) -> tauri::Result<()> {
     let rows = shell.registry.snapshot();
     let level = switchboard_core::tray::overall(&rows, shell.scope);
-    let shell_for_menu = Arc::clone(shell);
+    let (shell_for_menu, shell_for_click) = (Arc::clone(shell), Arc::clone(shell));
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon(level))
         .tooltip(tooltip(level, shell.lang))
         .menu(&menu(app, &rows, false, shell.lang)?)
         .show_menu_on_left_click(false)
         .on_menu_event(move |app, event| on_menu(app, &shell_for_menu, event.id().as_ref()))
-        .on_tray_icon_event(|tray, event| {
+        .on_tray_icon_event(move |_tray, event| {
             if let TrayIconEvent::Click { button: MouseButton::Left, button_state: MouseButtonState::Up, .. } = event {
-                if let Err(e) = window::open(tray.app_handle(), View::Chat) {
+                if let Err(e) = window::open(&shell_for_click, View::Chat) {
                     tracing::error!("cannot open the chat window: {e}");
                 }
             }
@@ -125,8 +125,8 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, shell: &Arc<Shell>) -> tauri::Resul
 
 fn on_menu<R: Runtime>(app: &AppHandle<R>, shell: &Arc<Shell>, id: &str) {
     let result = match MenuId::parse(id) {
-        Some(MenuId::OpenChat) => window::open(app, View::Chat),
-        Some(MenuId::Status) => window::open(app, View::Status),
+        Some(MenuId::OpenChat) => window::open(shell, View::Chat).map_err(tauri::Error::from),
+        Some(MenuId::Status) => window::open(shell, View::Status).map_err(tauri::Error::from),
         Some(MenuId::CheckNow) => {
             let s = Arc::clone(shell);
             tauri::async_runtime::spawn(shell.tasks.track_future(async move {
