@@ -216,6 +216,7 @@ fn run_engine(hidden: bool) -> ExitCode {
     app.run(move |handle, event| match event {
         // The engine has no window of its own; only Quit exits.
         RunEvent::ExitRequested { code: None, api, .. } => api.prevent_exit(),
+        // After Quit the core has already stopped (see tray's Quit) and this returns at once.
         RunEvent::Exit => {
             if let Some(shell) = handle.try_state::<Arc<Shell>>() {
                 tauri::async_runtime::block_on(shell.shutdown());

@@ -140,7 +140,14 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, shell: &Arc<Shell>, id: &str) {
             refresh(app, shell, &shell.registry.snapshot())
         }
         Some(MenuId::Quit) => {
-            app.exit(0);
+            // Stop the core first, while the main loop still runs: the hub may be waiting on
+            // it to redraw the icon (tray calls from other threads wait for the main thread),
+            // so blocking the main thread on the shutdown could deadlock. Then exit.
+            let (s, app) = (Arc::clone(shell), app.clone());
+            tauri::async_runtime::spawn(async move {
+                s.shutdown().await;
+                app.exit(0);
+            });
             Ok(())
         }
         None => Ok(()), // the per-backend lines are informational

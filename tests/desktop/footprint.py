@@ -17,8 +17,8 @@ two idle llama-servers) and launches the app itself, so the launch can be timed.
      CLK_TCK, as % of one core.
   3. Window closed: WM_DELETE_WINDOW is sent to the app's top-level window the way a window
      manager does (a WM_PROTOCOLS ClientMessage; xdotool's windowclose is XDestroyWindow, not
-     that). The app destroys the window and its WebView and stays in the tray. Once the WebKit
-     processes have exited (or CLOSE_DEADLINE_S has passed: those still running are reported,
+     that). The window process ends, and WebKit's processes with it; the app stays in the tray.
+     Once they have exited (or CLOSE_DEADLINE_S has passed: those still running are reported,
      and measured with the rest): settle, then the same measurements.
   4. Cycles: "Open chat" clicked through the tray's com.canonical.dbusmenu, settle, PSS; close,
      settle, PSS. A leak would show as the closed PSS growing cycle after cycle.
@@ -52,7 +52,7 @@ TARGET_LAUNCH_S = 1.0
 TARGET_OPEN_PSS = 250
 TARGET_CLOSED_PSS = 60
 TARGET_CLOSED_CPU = 0.2
-# How long a close may take to end the WebKit processes before they count as left running.
+# How long a close may take to end the window process and WebKit's before they count as left running.
 CLOSE_DEADLINE_S = 15
 
 
@@ -207,15 +207,16 @@ class X11:
         name = w.get_wm_name()
         return name.decode() if isinstance(name, bytes) else name
 
-    def window(self, pid):
-        """The app's mapped top-level window titled Switchboard, or None. With no window
-        manager under Xvfb, top-levels are the root's direct children."""
+    def window(self, pids):
+        """The mapped top-level window titled Switchboard of one of `pids` (the app's process
+        tree: the window is the window process's), or None. With no window manager under Xvfb,
+        top-levels are the root's direct children."""
         for w in self.root.query_tree().children:
             try:
                 if w.get_attributes().map_state != X.IsViewable:
                     continue
                 p = w.get_full_property(self.atom["_NET_WM_PID"], X.AnyPropertyType)
-                if p is None or p.value[0] != pid or self._title(w) != TITLE:
+                if p is None or p.value[0] not in pids or self._title(w) != TITLE:
                     continue
                 return w
             except xerror.XError:  # destroyed while we looked
@@ -288,7 +289,7 @@ class Bench:
             time.sleep(0.01)
         if first is None or "registered" not in first or "t" not in first:
             raise RuntimeError(f"no tray item registered within 30 s: {first}")
-        if self.x.window(self.pid) is not None:
+        if self.x.window(tree(self.pid)) is not None:
             raise RuntimeError("--hidden, yet a window is mapped")
         self.item, self.item_path = first["item"], first["path"]
         return first["registered"] - t0, first["t"] - t0
@@ -302,22 +303,23 @@ class Bench:
 
     def wait_open(self):
         """Until the window is mapped and WebKit's processes run (then the settle period)."""
-        wait_for("the window mapped", lambda: self.x.window(self.pid) is not None, 30)
+        wait_for("the window mapped", lambda: self.x.window(tree(self.pid)) is not None, 30)
         wait_for("the WebKit processes", lambda: {"WebKitWebProcess", "WebKitNetworkProcess"} <= {name_of(p) for p in webkit(self.pid)}, 60)
 
     def close_window(self):
-        """WM_DELETE_WINDOW, then until the window and WebKit's processes are gone (deadline
-        CLOSE_DEADLINE_S). Returns {name: seconds until it exited, or None if it did not}."""
-        w = self.x.window(self.pid)
+        """WM_DELETE_WINDOW, then until the window, the window process and WebKit's processes
+        are gone (deadline CLOSE_DEADLINE_S). Returns {name: seconds until it exited, or None if
+        it did not}."""
+        w = self.x.window(tree(self.pid))
         if w is None:
             raise RuntimeError("no window to close")
-        running = {p: name_of(p) for p in webkit(self.pid)}
+        running = {p: name_of(p) for p in tree(self.pid)[1:]}  # the window process and WebKit's
         exited = dict.fromkeys(running.values())
         t0 = time.monotonic()
         self.x.delete(w)
-        wait_for("the window gone", lambda: self.x.window(self.pid) is None, 15)
+        wait_for("the window gone", lambda: self.x.window(tree(self.pid)) is None, 15)
         while running and time.monotonic() < t0 + CLOSE_DEADLINE_S:
-            now = set(webkit(self.pid))
+            now = set(tree(self.pid))
             for p in [p for p in running if p not in now]:
                 exited[running.pop(p)] = round(time.monotonic() - t0, 2)
             time.sleep(0.05)
@@ -373,7 +375,7 @@ class Bench:
         self.settle("window open")
         opened = self.measure("window open")
         exited = self.close_window()
-        log(f"window closed; WebKit processes exited after (s): {exited}")
+        log(f"window closed; the window process and WebKit's exited after (s): {exited}")
         self.settle("window closed")
         closed = self.measure("window closed")
         cycles = []
@@ -406,7 +408,7 @@ def verdict(ok):
 
 def exits(exited, deadline):
     return ", ".join(f"{name} exited after {t:.2f} s" if t is not None else f"{name} still running at {deadline} s"
-                     for name, t in sorted(exited.items())) or "no WebKit processes"
+                     for name, t in sorted(exited.items())) or "no window processes"
 
 
 def report(r):

@@ -1,4 +1,6 @@
-"""End-to-end through the real WebKit window: tauri-driver + WebKitWebDriver drive the app.
+"""End-to-end through the real WebKit window: the app runs in the tray (`--hidden`), and
+tauri-driver + WebKitWebDriver start and drive its window process (`switchboard --window
+chat`, what the tray's "Open chat" starts), which talks to the running app over its socket.
 The classifier is an HTTP-level fake (fake_classifier.py: routes everything, or answers with
 hostile markup); the reasoner is a real llama-server. Screenshots go to tests/artifacts/."""
 import os
@@ -16,6 +18,10 @@ ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 @pytest.fixture(scope="module")
 def ui():
     d = Desktop(fake_classifier=True, launch=False)
+    binary = os.environ["SWITCHBOARD_DESKTOP_BIN"]
+    d.app = d.spawn([binary, "--hidden"], log=os.path.join(d.tmp, "app.log"))
+    socket = os.path.join(d.env["XDG_RUNTIME_DIR"], "switchboard.sock")
+    wait_for("the app's socket", lambda: os.path.exists(socket), 30)
     port, native = free_port(), free_port()
     driver = d.spawn(
         [os.environ["TAURI_DRIVER"], "--port", str(port), "--native-port", str(native),
@@ -25,7 +31,7 @@ def ui():
     # tauri-driver answers /status before WebKitWebDriver (which it starts) listens: wait for both.
     up = lambda p: subprocess.run(["curl", "-fs", f"http://127.0.0.1:{p}/status"], capture_output=True).returncode == 0
     wait_for("tauri-driver and WebKitWebDriver", lambda: up(port) and up(native), 30)
-    s = Session(port, os.environ["SWITCHBOARD_DESKTOP_BIN"])
+    s = Session(port, binary, ["--window", "chat"])
     os.makedirs(ARTIFACTS, exist_ok=True)
     yield d, s
     s.close()

@@ -9,9 +9,10 @@ ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 
 
 class Session:
-    def __init__(self, port, application):
+    def __init__(self, port, application, args=()):
         self.base = f"http://127.0.0.1:{port}"
-        caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": application}}}}
+        options = {"application": application, "args": list(args)}
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": options}}}
         self.id = self._call("POST", "/session", caps)["sessionId"]
 
     def _call(self, method, path, body=None):
