@@ -272,6 +272,28 @@ mod tests {
         });
     }
 
+    /// The socket is the user's alone, and a request the engine does not know (a window of
+    /// another version) is answered with an error naming it rather than left waiting.
+    #[test]
+    fn the_socket_is_private_and_unknown_requests_get_an_answer() {
+        use std::io::{BufRead, Write};
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, shell, _) = app_with_engine(dir.path());
+        let socket = dir.path().join("switchboard.sock");
+        assert_eq!(std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777, 0o600);
+        let mut raw = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+        raw.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        raw.write_all(b"not json\n{\"id\":5,\"call\":{\"cmd\":\"format_disk\"}}\n").unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(raw).read_line(&mut line).unwrap();
+        match serde_json::from_str::<crate::ipc::Push>(&line).unwrap() {
+            crate::ipc::Push::Reply { id: 5, result: Err(e) } => assert!(e.contains("format_disk"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        tauri::async_runtime::block_on(shell.shutdown());
+    }
+
     /// Least privilege: a window gets only the commands its capability names. A second window
     /// granted `allow-locale` alone can call `locale` but not `status`; a window no capability
     /// names gets nothing. (Without the app manifest in build.rs, Tauri allows every app

@@ -171,7 +171,10 @@ pub fn bind(path: &Path) -> io::Result<UnixListener> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
-    UnixListener::bind(path)
+    let listener = UnixListener::bind(path)?;
+    // Only this user may connect (the runtime directory is private too).
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(listener)
 }
 
 /// The engine's side: accepts windows until the shell is cancelled.
@@ -213,10 +216,15 @@ async fn connection(shell: Arc<Shell>, stream: UnixStream) {
                             handle(&shell, req, &tx);
                             continue;
                         }
-                        Err(e) => {
-                            tracing::warn!("window socket: a request that does not parse: {e}");
-                            continue;
-                        }
+                        // Answered when it has an id (a window of another version, say), so
+                        // that no call waits for ever.
+                        Err(e) => match serde_json::from_str::<Value>(&line).ok().and_then(|v| v["id"].as_u64()) {
+                            Some(id) => Push::Reply { id, result: Err(format!("a request this Switchboard does not know: {e}")) },
+                            None => {
+                                tracing::warn!("window socket: a line that is not a request: {e}");
+                                continue;
+                            }
+                        },
                     },
                     _ => return, // closed, or not UTF-8
                 }
