@@ -13,6 +13,6 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 
 scripts/setup.sh
-cargo build --release --locked -p switchboard-desktop
+cargo build --release --locked -p switchboard-tray -p switchboard-desktop
 export SWITCHBOARD_DESKTOP_BIN="$CARGO_TARGET_DIR/release/switchboard"
 exec /usr/bin/python3 tests/desktop/footprint.py "$@"

@@ -13,7 +13,7 @@ headless=false
 
 scripts/setup.sh
 cargo build --release --locked -p switchboard-core --bin switchboard-cli
-$headless || cargo build --release --locked -p switchboard-desktop
+$headless || cargo build --release --locked -p switchboard-tray -p switchboard-desktop
 CLI="$CARGO_TARGET_DIR/release/switchboard-cli"
 
 # First run: unless a config exists, `config discover` writes one for the LLM servers found on

@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-cargo build --locked -p switchboard-desktop
+cargo build --locked -p switchboard-tray -p switchboard-desktop
+# The tray app, and the window it starts (tauri-driver starts the window itself).
 export SWITCHBOARD_DESKTOP_BIN="$CARGO_TARGET_DIR/debug/switchboard"
+export SWITCHBOARD_WINDOW_BIN="$CARGO_TARGET_DIR/debug/switchboard-window"
 # tauri-driver (WebDriver for Tauri), cached outside the repository.
 TAURI_DRIVER_ROOT="$SWITCHBOARD_CACHE/tauri-driver"
 if [ ! -x "$TAURI_DRIVER_ROOT/bin/tauri-driver" ]; then

@@ -29,6 +29,7 @@
 //!   own llama-server install, and writes a config. [`launch`]: servers Switchboard starts
 //!   and stops itself (`launch = [...]` in a backend).
 //! - [`store`]: conversations in SQLite (WAL), written as replies stream.
+//! - [`ipc`]: the wire between the desktop app's tray process and its window process.
 //! - [`notify`]: which flips deserve a desktop notification (coalescing, flapping, pause),
 //!   and [`tray`]: the tray's overall level and its icon, for the desktop shell.
 //!
@@ -45,6 +46,7 @@ pub mod discover;
 pub mod events;
 pub mod history;
 pub mod hysteresis;
+pub mod ipc;
 pub mod launch;
 pub mod load;
 mod monitor;

@@ -1,4 +1,4 @@
-//! The window process's end of the socket: one call per UI command, answered by the engine.
+//! The window's end of the socket: one call per UI command, answered by the tray app.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,7 +11,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::ipc::{Call, Push, Request};
+use switchboard_core::ipc::{Call, Push, Request};
 
 /// Said when the engine is gone (it quit) before it answered.
 pub const GONE: &str = "Switchboard has quit";

@@ -1,5 +1,5 @@
 //! Commands for the web UI, in the window process: each is one call to the engine over the
-//! socket (see [`crate::ipc`]); errors are strings at this edge. Rendering markdown is the one
+//! socket (see [`switchboard_core::ipc`]); errors are strings at this edge. Rendering markdown is the one
 //! that runs here: it needs nothing of the engine's.
 
 use serde_json::Value;
@@ -7,8 +7,8 @@ use tauri::ipc::Channel;
 use tauri::{Runtime, State};
 
 use crate::client::Engine;
-use crate::ipc::Call;
 use crate::markdown;
+use switchboard_core::ipc::Call;
 
 type Shared<'a> = State<'a, Engine>;
 type Answer = Result<Value, String>;
@@ -145,7 +145,7 @@ mod tests {
     /// file, connected to it over a real Unix socket.
     fn app_with_engine(
         dir: &std::path::Path,
-    ) -> (tauri::App<tauri::test::MockRuntime>, std::sync::Arc<crate::Shell>, crate::client::Engine) {
+    ) -> (tauri::App<tauri::test::MockRuntime>, std::sync::Arc<switchboard_tray::Shell>, crate::client::Engine) {
         let text = format!(
             "[assistant]\nstore = \"{}\"\nlanguage = \"ko\"\n\n\
              [[backend]]\nname = \"small\"\nrole = \"classifier\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n\n\
@@ -155,9 +155,9 @@ mod tests {
         let config = switchboard_core::Config::parse(&text, std::path::Path::new("test.toml")).unwrap();
         let socket = dir.join("switchboard.sock");
         let shell = tauri::async_runtime::block_on(async {
-            let listener = crate::ipc::bind(&socket).unwrap();
-            let shell = std::sync::Arc::new(crate::Shell::start(config).unwrap());
-            tauri::async_runtime::spawn(crate::ipc::serve(std::sync::Arc::clone(&shell), listener));
+            let listener = switchboard_tray::server::bind(&socket).unwrap();
+            let shell = std::sync::Arc::new(switchboard_tray::Shell::start(config).unwrap());
+            tauri::async_runtime::spawn(switchboard_tray::server::serve(std::sync::Arc::clone(&shell), listener));
             shell
         });
         let connect = || tauri::async_runtime::block_on(crate::client::connect(&socket)).unwrap().0;
@@ -214,7 +214,7 @@ mod tests {
             Ok(())
         });
         tauri::async_runtime::block_on(async {
-            let call = crate::ipc::Call::SendMessage { conversation: None, text: "hello there".into() };
+            let call = switchboard_core::ipc::Call::SendMessage { conversation: None, text: "hello there".into() };
             let sent = engine.stream(call, channel).await.unwrap();
             let reply = sent["reply_message_id"].as_i64().unwrap();
             let conversation = sent["conversation_id"].as_i64().unwrap();
@@ -226,11 +226,12 @@ mod tests {
             })
             .await
             .expect("the reply ends within 30 s");
-            let stored = engine.call(crate::ipc::Call::Messages { conversation }).await.unwrap();
+            let stored = engine.call(switchboard_core::ipc::Call::Messages { conversation }).await.unwrap();
             let stored = stored.as_array().unwrap();
             assert_eq!(stored[0]["text"], "hello there", "{stored:?}");
             assert!(stored.iter().any(|m| m["id"].as_i64() == Some(reply)), "{stored:?}");
-            let empty = engine.call(crate::ipc::Call::SendMessage { conversation: None, text: " ".into() }).await;
+            let empty =
+                engine.call(switchboard_core::ipc::Call::SendMessage { conversation: None, text: " ".into() }).await;
             assert!(empty.is_err(), "an empty message is refused: {empty:?}");
             shell.shutdown().await;
         });
@@ -254,14 +255,23 @@ mod tests {
             })
             .await
             .expect("three windows attached");
-            let asked = tokio::task::spawn_blocking(move || crate::ipc::ask_to_open(&socket, crate::ipc::View::Status));
+            let asked = tokio::task::spawn_blocking(move || {
+                switchboard_core::ipc::ask_to_open(&socket, switchboard_core::ipc::View::Status)
+            });
             asked.await.unwrap().unwrap();
-            assert_eq!(pushes.recv().await, Some(crate::ipc::Push::Show { view: crate::ipc::View::Status }));
+            assert_eq!(
+                pushes.recv().await,
+                Some(switchboard_core::ipc::Push::Show { view: switchboard_core::ipc::View::Status })
+            );
             assert_eq!(shell.pushes.receiver_count(), 3, "the asker is not a window");
             assert!(!shell.window_running.load(std::sync::atomic::Ordering::SeqCst), "no window process was started");
-            crate::ipc::emit(&shell.pushes, crate::ids::UiEvent::Status, &shell.registry.snapshot());
+            switchboard_tray::server::emit(
+                &shell.pushes,
+                switchboard_core::ipc::UiEvent::Status,
+                &shell.registry.snapshot(),
+            );
             match pushes.recv().await {
-                Some(crate::ipc::Push::Emit { event, payload }) => {
+                Some(switchboard_core::ipc::Push::Emit { event, payload }) => {
                     assert_eq!(event, "status");
                     assert_eq!(payload[1]["name"], "big", "{payload}");
                 }
@@ -287,8 +297,8 @@ mod tests {
         raw.write_all(b"not json\n{\"id\":5,\"call\":{\"cmd\":\"format_disk\"}}\n").unwrap();
         let mut line = String::new();
         std::io::BufReader::new(raw).read_line(&mut line).unwrap();
-        match serde_json::from_str::<crate::ipc::Push>(&line).unwrap() {
-            crate::ipc::Push::Reply { id: 5, result: Err(e) } => assert!(e.contains("format_disk"), "{e}"),
+        match serde_json::from_str::<switchboard_core::ipc::Push>(&line).unwrap() {
+            switchboard_core::ipc::Push::Reply { id: 5, result: Err(e) } => assert!(e.contains("format_disk"), "{e}"),
             other => panic!("{other:?}"),
         }
         tauri::async_runtime::block_on(shell.shutdown());

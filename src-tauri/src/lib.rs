@@ -1,141 +1,25 @@
-//! Switchboard's desktop shell: a thin layer over `switchboard-core`, in two processes.
+//! Switchboard's window (`switchboard-window [chat|status]`): the Tauri app that shows the chat
+//! and status views. The tray app (`switchboard`, in `tray/`) starts it when the window opens;
+//! closing the window ends it, and WebKit with it, so the tray app that stays all day never
+//! carries a WebView. It talks to the tray app over a local socket
+//! ([`switchboard_core::ipc`]).
 //!
-//! The engine (`switchboard`) stays in the tray and never builds a WebView:
-//! - [`Shell`] owns the registry, the router and the notification policy.
-//! - [`tray`]: the tray icon (its colour and shape are the overall load) and its menu.
-//! - [`hub`]: one task that listens to the core and updates the tray, sends notifications and
-//!   sends events to the window.
-//! - [`ipc`]: the local socket the window talks to: one call into the core per request.
-//!
-//! The window process (`switchboard --window VIEW`, started by the engine when the window
-//! opens, ended when it closes: the WebView is most of the memory, and WebKit keeps part of it
-//! for as long as the process that showed one lives):
-//! - [`window`]: the chat/status window; [`client`]: its end of the socket.
-//! - [`commands`]: one request to the engine each, errors turned into strings at this edge.
+//! - [`window`]: the window, and the process's main loop.
+//! - [`client`]: this end of the socket.
+//! - [`commands`]: one request to the tray app each, errors turned into strings at this edge.
 //! - [`markdown`]: model output rendered to sanitised HTML.
 
 pub mod client;
 pub mod commands;
-pub mod hub;
-pub mod ids;
-pub mod ipc;
 pub mod markdown;
-pub mod tray;
 pub mod window;
 
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
-use switchboard_core::notify::{Notifier, NotifyPolicy};
-use switchboard_core::router::prompt::Lang;
-use switchboard_core::router::Router;
-use switchboard_core::store::{self, Store};
-use switchboard_core::tray::TrayScope;
-use switchboard_core::{config, Config, Registry};
-use tauri::{Manager, RunEvent};
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
-use window::View;
+use switchboard_core::ipc::View;
 
-/// Everything the shell holds; one instance in Tauri's managed state.
-pub struct Shell {
-    pub registry: Registry,
-    pub router: Router,
-    /// Which flips become notifications (std mutex: never held across an await).
-    pub notifier: Mutex<Notifier>,
-    pub paused: AtomicBool,
-    /// Which backends the tray colour counts.
-    pub scope: TrayScope,
-    pub lang: Lang,
-    /// Events for the window process (`ipc::Push`); it has a receiver only while one is open.
-    pub pushes: tokio::sync::broadcast::Sender<ipc::Push>,
-    /// A window process runs (or is starting).
-    pub window_running: AtomicBool,
-    /// Stops the hub, the socket and the reply forwarders.
-    pub cancel: CancellationToken,
-    pub tasks: TaskTracker,
-}
-
-/// Why the shell could not start.
-#[derive(Debug)]
-pub struct StartError(pub String);
-
-impl Shell {
-    /// Starts the core on the current tokio runtime.
-    pub fn start(config: Config) -> Result<Shell, StartError> {
-        let store_path = match &config.chat.store {
-            Some(p) => p.clone(),
-            None => store::default_path().map_err(|e| StartError(e.to_string()))?,
-        };
-        let store = Store::open(&store_path).map_err(|e| StartError(e.to_string()))?;
-        if let Err(e) = store.recover_interrupted() {
-            tracing::warn!("{e}");
-        }
-        let chat = config.chat.clone();
-        let scope = config.tray_scope;
-        let registry = Registry::start(config).map_err(|e| StartError(e.to_string()))?;
-        let router = Router::new(registry.clone(), Arc::new(store), &chat);
-        Ok(Shell {
-            lang: router.lang(),
-            registry,
-            router,
-            notifier: Mutex::new(Notifier::new(NotifyPolicy::default())),
-            paused: AtomicBool::new(false),
-            scope,
-            pushes: tokio::sync::broadcast::channel(256).0,
-            window_running: AtomicBool::new(false),
-            cancel: CancellationToken::new(),
-            tasks: TaskTracker::new(),
-        })
-    }
-
-    pub fn set_paused(&self, paused: bool) {
-        self.paused.store(paused, Ordering::SeqCst);
-        self.notifier.lock().unwrap_or_else(|p| p.into_inner()).set_paused(paused);
-    }
-
-    /// Stops every task of the core and of the shell, and waits for them.
-    pub async fn shutdown(&self) {
-        self.cancel.cancel();
-        self.tasks.close();
-        self.router.shutdown().await;
-        self.tasks.wait().await;
-        self.registry.shutdown().await;
-    }
-}
-
-/// The config; on first run (no file yet) one is written for the LLM servers found on this
-/// machine, or for the project's own llama-server, which the core then starts and stops.
-async fn load_or_discover() -> Result<Config, String> {
-    use switchboard_core::discover::{first_run, FirstRun, Options};
-    let path = config::resolve_path(None).map_err(|e| e.to_string())?;
-    match first_run(&path, &Options::from_env()).await.map_err(|e| e.to_string())? {
-        FirstRun::Existing => {}
-        FirstRun::Discovered(found) => {
-            let urls: Vec<String> = found.iter().map(|f| format!("{} at {}", f.kind, f.url)).collect();
-            tracing::warn!("first run: wrote {} for {}", path.display(), urls.join(", "));
-        }
-        FirstRun::Local => {
-            tracing::warn!("first run: wrote {} for the project's llama-server, started by Switchboard", path.display())
-        }
-    }
-    Config::load(&path).map_err(|e| e.to_string())
-}
-
-/// `switchboard [--hidden]`: the engine, until Quit (or, when one already runs, ask it to
-/// show the window); `switchboard --window VIEW`: the window process.
+/// Runs the window until it is closed or the tray app quits.
 pub fn run() -> ExitCode {
-    // No GL anywhere: the chat page does not need it, and a GL stack (Mesa, and LLVM with
-    // software GL) is the biggest single cost measured by scripts/bench-footprint.sh. WebKit's
-    // accelerated compositing put it in the web process (window open: 284 -> 215 MiB PSS);
-    // GDK's GL probing put it in ours (tray only: 99 -> 68 MiB). Set before any thread
-    // starts (the window process inherits them); a value the user set wins.
-    for (var, value) in [("WEBKIT_DISABLE_COMPOSITING_MODE", "1"), ("GDK_GL", "disable")] {
-        if std::env::var_os(var).is_none() {
-            std::env::set_var(var, value);
-        }
-    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -143,87 +27,14 @@ pub fn run() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(i) = args.iter().position(|a| a == "--window") {
-        let view = args.get(i + 1).and_then(|v| View::parse(v)).unwrap_or(View::Chat);
-        return window::run(view);
-    }
-    // `--hidden`: start in the tray only (for starting at login); the window opens from the tray.
-    run_engine(args.iter().any(|a| a == "--hidden"))
-}
-
-fn run_engine(hidden: bool) -> ExitCode {
-    let socket = match ipc::socket_path() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
+    let view = std::env::args().nth(1);
+    let view = match view.as_deref().map(View::parse) {
+        None => View::Chat,
+        Some(Some(v)) => v,
+        Some(None) => {
+            eprintln!("usage: switchboard-window [chat|status]");
+            return ExitCode::from(2);
         }
     };
-    // One Switchboard per user: a second one shows the first one's window and ends.
-    if ipc::engine_running(&socket) {
-        if hidden {
-            eprintln!("Switchboard is already running");
-            return ExitCode::SUCCESS;
-        }
-        return match ipc::ask_to_open(&socket, View::Chat) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: Switchboard is running but did not answer ({}): {e}", socket.display());
-                ExitCode::from(1)
-            }
-        };
-    }
-    let config = match tauri::async_runtime::block_on(load_or_discover()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(78);
-        }
-    };
-    let started = tauri::async_runtime::block_on(async {
-        let listener = ipc::bind(&socket).map_err(|e| StartError(format!("{}: {e}", socket.display())))?;
-        Shell::start(config).map(|s| (Arc::new(s), listener))
-    });
-    let (shell, listener) = match started {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {}", e.0);
-            return ExitCode::from(1);
-        }
-    };
-    tauri::async_runtime::spawn(shell.tasks.track_future(ipc::serve(Arc::clone(&shell), listener)));
-    let app = tauri::Builder::default()
-        .plugin(tauri_plugin_notification::init())
-        .manage(Arc::clone(&shell))
-        .setup(move |app| {
-            tray::build(app.handle(), &shell)?;
-            hub::spawn(app.handle().clone(), Arc::clone(&shell));
-            if !hidden {
-                window::open(&shell, View::Chat)?;
-            }
-            Ok(())
-        })
-        .build(tauri::generate_context!());
-    let app = match app {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: cannot start the desktop app: {e}");
-            let _ = std::fs::remove_file(&socket);
-            return ExitCode::from(1);
-        }
-    };
-    app.run(move |handle, event| match event {
-        // The engine has no window of its own; only Quit exits.
-        RunEvent::ExitRequested { code: None, api, .. } => api.prevent_exit(),
-        // After Quit the core has already stopped (see tray's Quit) and this returns at once.
-        RunEvent::Exit => {
-            if let Some(shell) = handle.try_state::<Arc<Shell>>() {
-                tauri::async_runtime::block_on(shell.shutdown());
-            }
-            let _ = std::fs::remove_file(&socket);
-        }
-        _ => {}
-    });
-    ExitCode::SUCCESS
+    window::run(view)
 }

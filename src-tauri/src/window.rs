@@ -1,72 +1,16 @@
-//! The one window (chat and status views), in a process of its own.
-//!
-//! The engine (tray, core) never builds a WebView: "Open chat" starts `switchboard --window
-//! VIEW`, which connects back over [`crate::ipc`] and shows the window; closing the window ends
-//! that process, and with it WebKit and everything WebKit kept, so the tray app returns to its
-//! tray-only footprint. While a window process is connected, opening a view asks it to show
-//! that view instead.
+//! The one window (chat and status views): this process's only window. Closing it ends the
+//! process; the tray app (which started it) stays.
 
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
-use std::time::Duration;
 
+use switchboard_core::ipc::{self, Push, UiEvent, View};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
-use crate::ids::UiEvent;
-pub use crate::ipc::View;
-use crate::ipc::{self, Push};
-use crate::{client, commands, Shell};
+use crate::{client, commands};
 
 pub const LABEL: &str = "main";
-/// How long a window process may take to end once the engine quits, before it is killed.
-const QUIT_GRACE: Duration = Duration::from_secs(3);
 
-/// In the engine: shows the window on `view`, starting the window process if none runs.
-pub fn open(shell: &Arc<Shell>, view: View) -> std::io::Result<()> {
-    if shell.pushes.receiver_count() > 0 {
-        let _ = shell.pushes.send(Push::Show { view });
-        return Ok(());
-    }
-    // One window process at a time: one that is starting shows its own view when it connects.
-    if shell.window_running.swap(true, Ordering::SeqCst) {
-        return Ok(());
-    }
-    let exe = match std::env::current_exe() {
-        Ok(exe) => exe,
-        Err(e) => {
-            shell.window_running.store(false, Ordering::SeqCst);
-            return Err(e);
-        }
-    };
-    let s = Arc::clone(shell);
-    // Spawned inside the runtime (tokio's child reaper needs it), tracked: Quit waits for it.
-    tauri::async_runtime::spawn(shell.tasks.track_future(async move {
-        let spawned = tokio::process::Command::new(&exe).arg("--window").arg(view.as_str()).kill_on_drop(true).spawn();
-        match spawned {
-            Ok(mut child) => {
-                tokio::select! {
-                    status = child.wait() => match status {
-                        Ok(st) if !st.success() => tracing::warn!("the window process ended: {st}"),
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!("the window process: {e}"),
-                    },
-                    // Quit: the socket closes, which ends the window process; give it a moment.
-                    _ = s.cancel.cancelled() => {
-                        if tokio::time::timeout(QUIT_GRACE, child.wait()).await.is_err() {
-                            let _ = child.kill().await;
-                        }
-                    }
-                }
-            }
-            Err(e) => tracing::error!("cannot start the window process {}: {e}", exe.display()),
-        }
-        s.window_running.store(false, Ordering::SeqCst);
-    }));
-    Ok(())
-}
-
-/// In the window process: builds the window on `view`.
+/// Builds the window on `view`.
 pub fn build<R: Runtime>(app: &AppHandle<R>, view: View) -> tauri::Result<()> {
     let url = WebviewUrl::App(format!("index.html#{}", view.as_str()).into());
     WebviewWindowBuilder::new(app, LABEL, url)
@@ -77,7 +21,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, view: View) -> tauri::Result<()> {
     Ok(())
 }
 
-/// In the window process: brings the window forward on `view`.
+/// Brings the window forward on `view`.
 fn show<R: Runtime>(app: &AppHandle<R>, view: View) -> tauri::Result<()> {
     let Some(w) = app.get_webview_window(LABEL) else { return Ok(()) };
     w.unminimize()?;
@@ -86,9 +30,8 @@ fn show<R: Runtime>(app: &AppHandle<R>, view: View) -> tauri::Result<()> {
     w.emit(UiEvent::Show.as_str(), view.as_str())
 }
 
-/// The window process (`switchboard --window VIEW`): connects to the running engine, shows the
-/// window and forwards the engine's events to it. Ends when the window is closed or the engine
-/// quits.
+/// Connects to the running tray app, shows the window and forwards the app's events to it.
+/// Ends when the window is closed or the tray app quits.
 pub fn run(view: View) -> ExitCode {
     let path = match ipc::socket_path() {
         Ok(p) => p,
@@ -121,7 +64,7 @@ pub fn run(view: View) -> ExitCode {
                         tracing::warn!("window: {e}");
                     }
                 }
-                handle.exit(0); // the engine quit
+                handle.exit(0); // the tray app quit
             });
             Ok(())
         })

@@ -1,6 +1,6 @@
-"""End-to-end through the real WebKit window: the app runs in the tray (`--hidden`), and
-tauri-driver + WebKitWebDriver start and drive its window process (`switchboard --window
-chat`, what the tray's "Open chat" starts), which talks to the running app over its socket.
+"""End-to-end through the real WebKit window: the tray app runs (`switchboard --hidden`), and
+tauri-driver + WebKitWebDriver start and drive its window (`switchboard-window chat`, what the
+tray's "Open chat" starts), which talks to the running tray app over its socket.
 The classifier is an HTTP-level fake (fake_classifier.py: routes everything, or answers with
 hostile markup); the reasoner is a real llama-server. Screenshots go to tests/artifacts/."""
 import os
@@ -31,7 +31,7 @@ def ui():
     # tauri-driver answers /status before WebKitWebDriver (which it starts) listens: wait for both.
     up = lambda p: subprocess.run(["curl", "-fs", f"http://127.0.0.1:{p}/status"], capture_output=True).returncode == 0
     wait_for("tauri-driver and WebKitWebDriver", lambda: up(port) and up(native), 30)
-    s = Session(port, binary, ["--window", "chat"])
+    s = Session(port, os.environ["SWITCHBOARD_WINDOW_BIN"], ["chat"])
     os.makedirs(ARTIFACTS, exist_ok=True)
     yield d, s
     s.close()

@@ -1,7 +1,7 @@
-"""End-to-end: the window lives in a process of its own. The app (engine: tray, core,
-notifications) never builds a WebView; the tray's "Open chat" starts `switchboard --window
-chat`, closing the window ends that process and WebKit's with it, and the app stays in the
-tray. A second `switchboard` shows the running one's window instead of starting another.
+"""End-to-end: the window lives in a process of its own. The tray app (`switchboard`: core,
+tray, notifications) never loads WebKit; the tray's "Open chat" starts `switchboard-window
+chat`, closing the window ends that process and WebKit's with it, and the tray app stays. A
+second `switchboard` shows the running one's window instead of starting another.
 Real app under Xvfb on a private D-Bus session, real llama-servers; waits poll with deadlines."""
 import json
 import os
@@ -12,14 +12,7 @@ from footprint import X11, click_menu, name_of, tree
 from test_desktop import IDLE, Desktop, wait_for
 
 BIN = os.environ.get("SWITCHBOARD_DESKTOP_BIN", "")
-
-
-def cmdline(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().decode(errors="replace").split("\0")
-    except OSError:
-        return []
+WINDOW_BIN = os.environ.get("SWITCHBOARD_WINDOW_BIN", "")
 
 
 def gone(pid):
@@ -31,7 +24,7 @@ def gone(pid):
 
 
 def window_processes(root):
-    return [p for p in tree(root)[1:] if "--window" in cmdline(p)]
+    return [p for p in tree(root)[1:] if name_of(p) == "switchboard-window"]
 
 
 def webkit_processes(root):
@@ -48,6 +41,8 @@ def test_the_window_opens_and_closes_in_a_process_of_its_own():
         item, path = first["item"], first["path"]
         x = X11(d.env["DISPLAY"])
         assert window_processes(d.app.pid) == [] and webkit_processes(d.app.pid) == [], "--hidden: no window"
+        maps = open(f"/proc/{d.app.pid}/maps").read()
+        assert "libwebkit2gtk" not in maps and "libjavascriptcoregtk" not in maps, "the tray app never loads WebKit"
 
         # A second `switchboard` asks the running one to show its window, and ends.
         second = subprocess.run([BIN], env=d.env, capture_output=True, text=True, timeout=30)
@@ -68,6 +63,7 @@ def test_the_window_opens_and_closes_in_a_process_of_its_own():
         wait_for("the window process ends", lambda: window_processes(d.app.pid) == [], 15)
         wait_for("WebKit's processes end", lambda: webkit_processes(d.app.pid) == [], 15)
         assert d.app.poll() is None, "the app stays in the tray"
+        assert "libwebkit2gtk" not in open(f"/proc/{d.app.pid}/maps").read(), "nor after a window was open"
 
         # "Open chat" starts a new window process.
         click_menu(d.bus, item, path, "Open chat")
@@ -88,5 +84,5 @@ def test_the_window_opens_and_closes_in_a_process_of_its_own():
 def test_the_window_process_alone_says_the_app_is_not_running():
     env = dict(os.environ, XDG_RUNTIME_DIR=tempfile.mkdtemp(prefix="sb-none-"))
     env.pop("DISPLAY", None)
-    out = subprocess.run([BIN, "--window", "chat"], env=env, capture_output=True, text=True, timeout=30)
+    out = subprocess.run([WINDOW_BIN, "chat"], env=env, capture_output=True, text=True, timeout=30)
     assert out.returncode == 1 and "Switchboard is not running" in out.stderr, (out.returncode, out.stderr)

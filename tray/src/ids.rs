@@ -1,4 +1,5 @@
-//! Names shared with the web UI and the tray menu, as enums (no string splitting).
+//! The tray menu's item ids, as an enum (no string splitting). The web UI's event names are
+//! [`switchboard_core::ipc::UiEvent`].
 
 /// Tray menu items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,27 +27,6 @@ impl MenuId {
 
     pub fn parse(s: &str) -> Option<MenuId> {
         MenuId::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-}
-
-/// Events emitted to the web UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UiEvent {
-    /// Every backend's status (a `Vec<BackendStatus>`), on each change.
-    Status,
-    /// A health flip.
-    Flip,
-    /// The tray asked a window to show a view (`"chat"` or `"status"`).
-    Show,
-}
-
-impl UiEvent {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UiEvent::Status => "status",
-            UiEvent::Flip => "flip",
-            UiEvent::Show => "show",
-        }
     }
 }
 

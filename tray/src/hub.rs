@@ -1,0 +1,104 @@
+//! The event hub: one task that selects over the core's channels and updates the tray, sends
+//! notifications and sends events to the window, if one is open. Stopped by the shell's
+//! cancellation token.
+//!
+//! Notifications go to the desktop's notification server through notify-rust (on Linux that
+//! is all tauri-plugin-notification does: this process does not link Tauri, whose WebKit
+//! would cost it some 25 MiB).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchboard_core::ipc::UiEvent;
+use switchboard_core::router::prompt::Lang;
+use switchboard_core::{BackendStatus, Event, Level};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
+
+use crate::tray::{TrayCmd, TrayTx};
+use crate::{server, tray, Shell};
+
+/// Starts the hub, tracked by the shell.
+pub fn spawn(shell: Arc<Shell>, tray: TrayTx) {
+    let tracked = shell.tasks.track_future(run(Arc::clone(&shell), tray));
+    tokio::spawn(tracked);
+}
+
+/// A thread that shows notifications one after another, in order (each is a blocking D-Bus
+/// call); it ends when the sender is dropped.
+fn notifier() -> std::sync::mpsc::Sender<(String, String)> {
+    let (tx, rx) = std::sync::mpsc::channel::<(String, String)>();
+    let spawned = std::thread::Builder::new().name("notifications".into()).spawn(move || {
+        for (title, body) in rx {
+            let mut n = notify_rust::Notification::new();
+            n.appname("Switchboard").summary(&title);
+            if !body.is_empty() {
+                n.body(&body);
+            }
+            if let Err(e) = n.show() {
+                tracing::warn!("notification {title:?}: {e}");
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!("no notifications: {e}");
+    }
+    tx
+}
+
+/// What the tray menu shows, to rebuild it only on change.
+fn menu_lines(rows: &[BackendStatus], paused: bool, lang: Lang) -> Vec<String> {
+    let mut v: Vec<String> = rows.iter().map(|r| tray::backend_line(r, lang)).collect();
+    v.push(paused.to_string());
+    v
+}
+
+async fn run(shell: Arc<Shell>, tray: TrayTx) {
+    let mut events = shell.registry.subscribe();
+    let mut snapshot = shell.registry.watch();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut shown_level: Option<Level> = None;
+    let mut shown_menu: Option<Vec<String>> = None;
+    let notifications = notifier();
+    loop {
+        tokio::select! {
+            _ = shell.cancel.cancelled() => return,
+            ev = events.recv() => match ev {
+                Ok(Event::Flip(flip)) => {
+                    shell.notifier.lock().unwrap_or_else(|p| p.into_inner()).flip(&flip, Instant::now());
+                    server::emit(&shell.pushes, UiEvent::Flip, &flip);
+                }
+                Ok(Event::Level(_)) => {}
+                Err(RecvError::Lagged(n)) => tracing::warn!("hub missed {n} events"),
+                Err(RecvError::Closed) => return,
+            },
+            changed = snapshot.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                let rows = snapshot.borrow_and_update().clone();
+                // The icon changes only with the level; the menu only with its text.
+                let level = switchboard_core::tray::overall(&rows, shell.scope);
+                if shown_level != Some(level) && tray.send(TrayCmd::Level(level)).is_ok() {
+                    shown_level = Some(level);
+                }
+                let paused = shell.paused.load(std::sync::atomic::Ordering::SeqCst);
+                let lines = menu_lines(&rows, paused, shell.lang);
+                if shown_menu.as_ref() != Some(&lines) && tray.send(TrayCmd::Menu { rows: rows.clone(), paused }).is_ok() {
+                    shown_menu = Some(lines);
+                }
+                server::emit(&shell.pushes, UiEvent::Status, &rows);
+            }
+            _ = tick.tick() => {
+                let due = shell.notifier.lock().unwrap_or_else(|p| p.into_inner()).poll(Instant::now());
+                for n in due {
+                    let (title, body) = match shell.lang {
+                        Lang::En => n.text_en(),
+                        Lang::Ko => n.text_ko(),
+                    };
+                    let _ = notifications.send((title, body));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! The tray icon and its menu, through `tray-icon` (what Tauri's tray is built on: a
+//! StatusNotifierItem by libappindicator, its menu over com.canonical.dbusmenu). The icon's
+//! colour and shape are the overall load (see `switchboard_core::tray`); the menu has a line
+//! per backend, then the actions. The menu is also what makes the item appear at all on Linux.
+//!
+//! The tray lives on the GTK main thread; the hub and the menu send it [`TrayCmd`]s.
+
+use std::sync::Arc;
+
+use switchboard_core::ipc::View;
+use switchboard_core::router::prompt::Lang;
+use switchboard_core::tray::icon_rgba;
+use switchboard_core::{BackendStatus, Level, State};
+use tokio::sync::mpsc;
+use tray_icon::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
+use tray_icon::{Icon, TrayIcon, TrayIconBuilder};
+
+use crate::ids::MenuId;
+use crate::{window, Shell};
+
+pub const TRAY_ID: &str = "main";
+/// Icon size handed to the tray (desktops scale it; 32 px is crisp at 16-24 px panels too).
+pub const ICON_SIZE: u32 = 32;
+
+/// What the tray is asked to do (it runs on the GTK main thread).
+#[derive(Debug)]
+pub enum TrayCmd {
+    /// Redraw the icon and its tooltip.
+    Level(Level),
+    /// Rebuild the menu.
+    Menu { rows: Vec<BackendStatus>, paused: bool },
+    /// The core has stopped: end the main loop.
+    Quit,
+}
+
+pub type TrayTx = mpsc::UnboundedSender<TrayCmd>;
+
+fn icon(level: Level) -> Result<Icon, tray_icon::BadIcon> {
+    Icon::from_rgba(icon_rgba(level, ICON_SIZE), ICON_SIZE, ICON_SIZE)
+}
+
+/// The menu's words in the app's language.
+struct Labels {
+    open_chat: &'static str,
+    status: &'static str,
+    check_now: &'static str,
+    pause: &'static str,
+    quit: &'static str,
+}
+
+fn labels(lang: Lang) -> Labels {
+    match lang {
+        Lang::En => Labels {
+            open_chat: "Open chat",
+            status: "Status",
+            check_now: "Check now",
+            pause: "Pause notifications",
+            quit: "Quit",
+        },
+        Lang::Ko => Labels {
+            open_chat: "채팅 열기",
+            status: "상태",
+            check_now: "지금 확인",
+            pause: "알림 일시 중지",
+            quit: "종료",
+        },
+    }
+}
+
+/// One menu line for a backend: "big (reasoner): up, busy" / "big (추론): 정상, 바쁨".
+pub fn backend_line(s: &BackendStatus, lang: Lang) -> String {
+    match lang {
+        Lang::En => match s.state {
+            State::Up => format!("{} ({}): up, {}", s.name, s.role, s.level),
+            State::Down => format!("{} ({}): DOWN", s.name, s.role),
+            State::Starting => format!("{} ({}): starting", s.name, s.role),
+        },
+        Lang::Ko => {
+            let (role, state) = (s.role.label_ko(), s.state.label_ko());
+            match s.state {
+                State::Up => format!("{} ({role}): {state}, {}", s.name, s.level.label_ko()),
+                State::Down | State::Starting => format!("{} ({role}): {state}", s.name),
+            }
+        }
+    }
+}
+
+/// The tray's tooltip: the overall level in words.
+pub fn tooltip(level: Level, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Switchboard: {level}"),
+        Lang::Ko => format!("Switchboard: {}", level.label_ko()),
+    }
+}
+
+fn menu(rows: &[BackendStatus], paused: bool, lang: Lang) -> Result<Menu, tray_icon::menu::Error> {
+    let l = labels(lang);
+    let menu = Menu::new();
+    for (i, s) in rows.iter().enumerate() {
+        menu.append(&MenuItem::with_id(format!("backend-{i}"), backend_line(s, lang), false, None))?;
+    }
+    menu.append(&PredefinedMenuItem::separator())?;
+    menu.append(&MenuItem::with_id(MenuId::OpenChat.as_str(), l.open_chat, true, None))?;
+    menu.append(&MenuItem::with_id(MenuId::Status.as_str(), l.status, true, None))?;
+    menu.append(&MenuItem::with_id(MenuId::CheckNow.as_str(), l.check_now, true, None))?;
+    menu.append(&CheckMenuItem::with_id(MenuId::PauseNotifications.as_str(), l.pause, true, paused, None))?;
+    menu.append(&PredefinedMenuItem::separator())?;
+    menu.append(&MenuItem::with_id(MenuId::Quit.as_str(), l.quit, true, None))?;
+    Ok(menu)
+}
+
+/// The tray icon (GTK main thread only).
+pub struct Tray {
+    icon: TrayIcon,
+    lang: Lang,
+}
+
+/// Why the tray could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum TrayError {
+    #[error("tray icon: {0}")]
+    Tray(#[from] tray_icon::Error),
+    #[error("tray icon: {0}")]
+    Icon(#[from] tray_icon::BadIcon),
+    #[error("tray menu: {0}")]
+    Menu(#[from] tray_icon::menu::Error),
+}
+
+impl Tray {
+    /// Builds the tray on the GTK main thread (after `gtk::init`), and routes menu clicks to
+    /// [`on_menu`].
+    pub fn build(shell: &Arc<Shell>, tx: &TrayTx) -> Result<Tray, TrayError> {
+        let rows = shell.registry.snapshot();
+        let level = switchboard_core::tray::overall(&rows, shell.scope);
+        let icon = TrayIconBuilder::new()
+            .with_id(TRAY_ID)
+            .with_icon(icon(level)?)
+            .with_tooltip(tooltip(level, shell.lang))
+            .with_menu(Box::new(menu(&rows, false, shell.lang)?))
+            .with_menu_on_left_click(false)
+            .build()?;
+        let (s, tx) = (Arc::clone(shell), tx.clone());
+        MenuEvent::set_event_handler(Some(move |event: MenuEvent| on_menu(&s, &tx, event.id.0.as_str())));
+        Ok(Tray { icon, lang: shell.lang })
+    }
+
+    fn apply(&self, cmd: TrayCmd) -> Result<(), TrayError> {
+        match cmd {
+            TrayCmd::Level(level) => {
+                self.icon.set_icon(Some(icon(level)?))?;
+                self.icon.set_tooltip(Some(tooltip(level, self.lang)))?;
+            }
+            TrayCmd::Menu { rows, paused } => self.icon.set_menu(Some(Box::new(menu(&rows, paused, self.lang)?))),
+            TrayCmd::Quit => {}
+        }
+        Ok(())
+    }
+
+    /// Applies commands on the GTK main loop until Quit, then ends the loop.
+    pub async fn drive(self, mut rx: mpsc::UnboundedReceiver<TrayCmd>) {
+        while let Some(cmd) = rx.recv().await {
+            if matches!(cmd, TrayCmd::Quit) {
+                break;
+            }
+            if let Err(e) = self.apply(cmd) {
+                tracing::warn!("{e}");
+            }
+        }
+        gtk::main_quit();
+    }
+}
+
+/// Stops the core, then the main loop (Quit, or SIGTERM / SIGINT).
+pub fn quit(shell: &Arc<Shell>, tx: &TrayTx) {
+    let (s, tx) = (Arc::clone(shell), tx.clone());
+    tokio::spawn(async move {
+        s.shutdown().await;
+        let _ = tx.send(TrayCmd::Quit);
+    });
+}
+
+/// A menu click (on the GTK main thread, inside the tokio runtime's context).
+pub fn on_menu(shell: &Arc<Shell>, tx: &TrayTx, id: &str) {
+    let opened = match MenuId::parse(id) {
+        Some(MenuId::OpenChat) => window::open(shell, View::Chat),
+        Some(MenuId::Status) => window::open(shell, View::Status),
+        Some(MenuId::CheckNow) => {
+            let s = Arc::clone(shell);
+            tokio::spawn(shell.tasks.track_future(async move {
+                s.registry.status(true).await;
+            }));
+            Ok(())
+        }
+        Some(MenuId::PauseNotifications) => {
+            let paused = !shell.paused.load(std::sync::atomic::Ordering::SeqCst);
+            shell.set_paused(paused);
+            let _ = tx.send(TrayCmd::Menu { rows: shell.registry.snapshot(), paused });
+            Ok(())
+        }
+        Some(MenuId::Quit) => {
+            quit(shell, tx);
+            Ok(())
+        }
+        None => Ok(()), // the per-backend lines are informational
+    };
+    if let Err(e) = opened {
+        tracing::error!("cannot open the window: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_core::Role;
+
+    #[test]
+    fn menu_lines_and_tooltip_in_both_languages() {
+        let mut s = BackendStatus::unchecked("big", Role::Reasoner);
+        assert_eq!(backend_line(&s, Lang::En), "big (reasoner): starting");
+        assert_eq!(backend_line(&s, Lang::Ko), "big (추론): 시작 중");
+        (s.state, s.level) = (State::Up, Level::VeryBusy);
+        assert_eq!(backend_line(&s, Lang::En), "big (reasoner): up, very busy");
+        assert_eq!(backend_line(&s, Lang::Ko), "big (추론): 정상, 매우 바쁨");
+        s.state = State::Down;
+        assert_eq!(backend_line(&s, Lang::Ko), "big (추론): 중단");
+        assert_eq!(tooltip(Level::Busy, Lang::En), "Switchboard: busy");
+        assert_eq!(tooltip(Level::Busy, Lang::Ko), "Switchboard: 바쁨");
+        assert_eq!(labels(Lang::Ko).quit, "종료");
+    }
+}
