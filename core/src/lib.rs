@@ -66,3 +66,11 @@ pub use hysteresis::State;
 pub use load::Level;
 pub use registry::Registry;
 pub use status::BackendStatus;
+
+/// Logs to stderr, filtered by `RUST_LOG` when it is set, else by `default` (`"warn"`, ...);
+/// `targets`: each line names its module.
+pub fn init_logging(default: &str, targets: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(targets).init();
+}

@@ -20,13 +20,7 @@ use switchboard_core::ipc::View;
 
 /// Runs the window until it is closed or the tray app quits.
 pub fn run() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    switchboard_core::init_logging("warn", true);
     let view = std::env::args().nth(1);
     let view = match view.as_deref().map(View::parse) {
         None => View::Chat,

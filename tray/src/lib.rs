@@ -127,13 +127,7 @@ pub fn run() -> ExitCode {
             std::env::set_var(var, value);
         }
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    switchboard_core::init_logging("warn", true);
     // `--hidden`: start in the tray only (for starting at login); the window opens from the tray.
     let hidden = std::env::args().skip(1).any(|a| a == "--hidden");
     let socket = match ipc::socket_path() {

@@ -132,9 +132,7 @@ fn init_logging(verbose: u8) {
         2 => "info",
         _ => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    switchboard_core::init_logging(default, false);
 }
 
 fn load_config(explicit: Option<&Path>) -> Result<(PathBuf, Config), ExitCode> {
