@@ -1,4 +1,5 @@
-//! The window's end of the socket: one call per UI command, answered by the tray app.
+//! The window's end of the socket: one call per UI command, answered by the engine (the tray
+//! app, which runs the core).
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -16,8 +16,8 @@ use tokio::sync::{broadcast, mpsc};
 
 use crate::Shell;
 
-/// Binds the engine's socket, replacing a stale one (nothing answers there). Call after
-/// [`engine_running`] said no.
+/// Binds the tray app's socket, replacing a stale one (nothing answers there). Call after
+/// [`switchboard_core::ipc::engine_running`] said no.
 pub fn bind(path: &Path) -> io::Result<UnixListener> {
     match std::fs::remove_file(path) {
         Ok(()) => {}
@@ -30,7 +30,7 @@ pub fn bind(path: &Path) -> io::Result<UnixListener> {
     Ok(listener)
 }
 
-/// The engine's side: accepts windows until the shell is cancelled.
+/// Accepts windows (and a second `switchboard` asking for one) until the shell is cancelled.
 pub async fn serve(shell: Arc<Shell>, listener: UnixListener) {
     loop {
         tokio::select! {
