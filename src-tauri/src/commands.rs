@@ -264,7 +264,7 @@ mod tests {
                 Some(switchboard_core::ipc::Push::Show { view: switchboard_core::ipc::View::Status })
             );
             assert_eq!(shell.pushes.receiver_count(), 3, "the asker is not a window");
-            assert!(!shell.window_running.load(std::sync::atomic::Ordering::SeqCst), "no window process was started");
+            assert!(shell.window.lock().unwrap().is_none(), "no window process was started");
             switchboard_tray::server::emit(
                 &shell.pushes,
                 switchboard_core::ipc::UiEvent::Status,

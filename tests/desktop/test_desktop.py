@@ -242,3 +242,30 @@ def test_first_run_writes_a_config_for_the_server_it_finds():
         assert d.app.poll() is None, "the app keeps running"
     finally:
         d.close()
+
+
+def test_two_backends_going_down_together_make_one_notification():
+    """Flips that happen together are coalesced at the daemon: one "2 backends down" naming
+    both; when both come back, each is named back up exactly once."""
+    d = Desktop(prefix="two")
+    try:
+        wait_for("the tray registers, idle green", lambda: IDLE in d.colours(), 30)
+        d.kill9("two-small")
+        d.kill9("two-big")
+        wait_for("grey after kill -9", lambda: d.last_colour() == DOWN, 15)
+        wait_for("a DOWN notification", lambda: d.notifications(), 10)
+        time.sleep(3)  # longer than the 2 s coalescing window: nothing further may arrive
+        notes = d.notifications()
+        assert len(notes) == 1, notes
+        assert "2 backends down" in notes[0] and "two-small" in notes[0] and "two-big" in notes[0], notes
+        d.start_backend("two-small")
+        d.start_backend("two-big")
+        back = lambda: [n for n in d.notifications()[1:] if "back up" in n]
+        wait_for("both named back up", lambda: all(any(b in n for n in back()) for b in ("two-small", "two-big")), 40)
+        time.sleep(3)  # nothing further may arrive
+        later = d.notifications()[1:]
+        assert all("back up" in n for n in later), later
+        for b in ("two-small", "two-big"):
+            assert sum(b in n for n in later) == 1, later
+    finally:
+        d.close()

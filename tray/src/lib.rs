@@ -41,8 +41,10 @@ pub struct Shell {
     pub lang: Lang,
     /// Events for the window process (`ipc::Push`); it has a receiver only while one is open.
     pub pushes: tokio::sync::broadcast::Sender<ipc::Push>,
-    /// A window process runs (or is starting).
-    pub window_running: AtomicBool,
+    /// The window process this app started, while it runs (its pid).
+    pub window: Mutex<Option<u32>>,
+    /// The pids of the windows connected to the socket (this app's, or one started by hand).
+    pub windows: Mutex<Vec<u32>>,
     /// Stops the hub, the socket and the reply forwarders.
     pub cancel: CancellationToken,
     pub tasks: TaskTracker,
@@ -75,7 +77,8 @@ impl Shell {
             paused: AtomicBool::new(false),
             scope,
             pushes: tokio::sync::broadcast::channel(256).0,
-            window_running: AtomicBool::new(false),
+            window: Mutex::new(None),
+            windows: Mutex::new(Vec::new()),
             cancel: CancellationToken::new(),
             tasks: TaskTracker::new(),
         })

@@ -50,6 +50,8 @@ pub async fn serve(shell: Arc<Shell>, listener: UnixListener) {
 /// events out. Ends when the peer goes away or the shell stops, closing the socket, which ends
 /// a window process.
 async fn connection(shell: Arc<Shell>, stream: UnixStream) {
+    let peer = stream.peer_cred().ok().and_then(|c| c.pid()).and_then(|p| u32::try_from(p).ok());
+    let mut window = WindowGuard { shell: Arc::clone(&shell), pid: peer, attached: false };
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
     let (tx, mut own) = mpsc::unbounded_channel::<Push>();
@@ -63,6 +65,7 @@ async fn connection(shell: Arc<Shell>, stream: UnixStream) {
                     Ok(Some(line)) => match serde_json::from_str::<Request>(&line) {
                         Ok(Request { id, call: Call::Window }) => {
                             ui = Some(shell.pushes.subscribe());
+                            window.attach();
                             Push::Reply { id, result: Ok(Value::Null) }
                         }
                         Ok(req) => {
@@ -96,6 +99,34 @@ async fn connection(shell: Arc<Shell>, stream: UnixStream) {
         line.push(b'\n');
         if write.write_all(&line).await.is_err() {
             return;
+        }
+    }
+}
+
+/// A connected window's pid in [`Shell::windows`], from its `Window` request until the
+/// connection ends.
+struct WindowGuard {
+    shell: Arc<Shell>,
+    pid: Option<u32>,
+    attached: bool,
+}
+
+impl WindowGuard {
+    fn attach(&mut self) {
+        if let (Some(pid), false) = (self.pid, self.attached) {
+            self.shell.windows.lock().unwrap_or_else(|p| p.into_inner()).push(pid);
+            self.attached = true;
+        }
+    }
+}
+
+impl Drop for WindowGuard {
+    fn drop(&mut self) {
+        if let (Some(pid), true) = (self.pid, self.attached) {
+            let mut windows = self.shell.windows.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(i) = windows.iter().position(|&w| w == pid) {
+                windows.swap_remove(i);
+            }
         }
     }
 }

@@ -1,10 +1,9 @@
 //! Opening the window: the tray app never builds a WebView. It starts `switchboard-window
 //! VIEW`, which connects back over the socket ([`crate::server`]) and shows the window; closing
-//! the window ends that process, and WebKit with it. While a window is connected, opening a
-//! view asks it to show that view instead.
+//! the window ends that process, and WebKit with it. While a window runs, opening a view asks
+//! it to show that view instead.
 
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,28 +23,36 @@ pub fn binary() -> std::io::Result<PathBuf> {
     Ok(exe.with_file_name("switchboard-window"))
 }
 
+/// Whether process `pid` runs (has not exited: a zombie waiting to be reaped has).
+fn alive(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+    // "PID (comm) S ...": the state follows the last ')' (comm may hold anything).
+    let state = stat.rfind(')').and_then(|i| stat[i + 1..].split_whitespace().next());
+    !matches!(state, None | Some("Z") | Some("X"))
+}
+
 /// Shows the window on `view`, starting the window process if none runs. Call within the
 /// tokio runtime.
 pub fn open(shell: &Arc<Shell>, view: View) -> std::io::Result<()> {
-    if shell.pushes.receiver_count() > 0 {
+    let mut ours = shell.window.lock().unwrap_or_else(|p| p.into_inner());
+    // A window that runs shows the view (ours, still starting, opens on its own view). Asked
+    // by pid, not by connection: a window that has just exited, its socket not yet seen
+    // closed, must not swallow the request.
+    let connected = shell.windows.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let running = ours.iter().chain(connected.iter()).any(|&pid| alive(pid));
+    if running {
         let _ = shell.pushes.send(Push::Show { view });
         return Ok(());
     }
-    // One window process at a time: one that is starting shows its own view when it connects.
-    if shell.window_running.swap(true, Ordering::SeqCst) {
-        return Ok(());
-    }
-    let spawned = binary().and_then(|exe| {
-        let child = tokio::process::Command::new(&exe).arg(view.as_str()).kill_on_drop(true).spawn();
-        child.map_err(|e| std::io::Error::new(e.kind(), format!("cannot start {}: {e}", exe.display())))
-    });
-    let mut child = match spawned {
-        Ok(c) => c,
-        Err(e) => {
-            shell.window_running.store(false, Ordering::SeqCst);
-            return Err(e);
-        }
-    };
+    let exe = binary()?;
+    let mut child = tokio::process::Command::new(&exe)
+        .arg(view.as_str())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot start {}: {e}", exe.display())))?;
+    let pid = child.id();
+    *ours = pid;
+    drop(ours);
     let s = Arc::clone(shell);
     tokio::spawn(shell.tasks.track_future(async move {
         tokio::select! {
@@ -61,7 +68,10 @@ pub fn open(shell: &Arc<Shell>, view: View) -> std::io::Result<()> {
                 }
             }
         }
-        s.window_running.store(false, Ordering::SeqCst);
+        let mut ours = s.window.lock().unwrap_or_else(|p| p.into_inner());
+        if *ours == pid {
+            *ours = None; // not a newer one started after this one had exited
+        }
     }));
     Ok(())
 }
