@@ -21,7 +21,7 @@ use switchboard_core::client::{shared_http, BackendClient, StreamEvent};
 use switchboard_core::router::prompt::{Lang, Persona};
 use switchboard_core::router::stream_parse::{Emit, StreamParser};
 use switchboard_core::router::{classifier_request, ChatEvent, Router};
-use switchboard_core::store::Store;
+use switchboard_core::Store;
 use switchboard_core::{Config, Registry};
 use switchboard_testkit::fake::{Fake, Reply};
 use switchboard_testkit::llama::{Llama, Model};
@@ -57,7 +57,8 @@ async fn first_word(runs: usize) {
     let (mut streamed, mut whole, mut ratios, mut tokens_seen) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..runs {
         let text = prompts[i % prompts.len()];
-        let mut req = classifier_request(&Persona::default(), Lang::En, &[], None, text, true, 1024);
+        let now = switchboard_core::clock::Clock::system().now_local();
+        let mut req = classifier_request(&Persona::default(), Lang::En, &now, &[], None, text, true, 1024);
         req.response_format = Some(serde_json::json!({"type": "json_schema", "json_schema": {"name": "d", "schema": {
             "type": "object",
             "properties": {"action": {"const": "direct"}, "response": {"type": "string", "minLength": 240, "maxLength": 600}},
@@ -120,7 +121,8 @@ async fn overhead(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(&dir.path().join("bench.sqlite3")).unwrap());
     let router = Router::new(registry.clone(), store, &chat);
-    let req = classifier_request(&Persona::default(), Lang::En, &[], None, "hi", false, 1024);
+    let now = switchboard_core::clock::Clock::system().now_local();
+    let req = classifier_request(&Persona::default(), Lang::En, &now, &[], None, "hi", false, 1024);
     let (mut routed, mut raw, mut diff) = (Vec::new(), Vec::new(), Vec::new());
     let mut conversation = None;
     for i in 0..n + 20 {

@@ -2,70 +2,60 @@
 //!
 //! It keeps a registry of self-hosted LLM servers, watches their health, learns each one's
 //! latency baseline and estimates how loaded each is: the level says how long a new request
-//! would wait before it starts. The desktop shell and the headless CLI sit on top of it.
+//! would wait before it starts. A router sends every chat message through a small classifier
+//! model to the right place. The desktop app and the headless CLI sit on top of it.
 //!
-//! How the modules fit:
+//! The modules form layers; each imports only from layers below it (a test,
+//! `tests/it/layers.rs`, reads these sources and fails on an import that runs upward):
 //!
-//! - [`config`]: the TOML file (backends, health and load settings); errors name file, line
-//!   and key. [`secret`]: API keys that never print, URL redaction.
-//! - [`client`]: one shared `reqwest` client; per backend: health probe, 1-token ping, chat
-//!   (plain and streamed), kind detection; [`client::native`]: the server's own load figures
-//!   (`/metrics`, `/slots`, `/api/ps`) and the wait they imply. [`prometheus`] parses metrics.
-//! - [`baseline`]: the probe latency baseline (max of the first samples, then an EMA).
-//! - [`hysteresis`]: UP / DOWN / STARTING from consecutive observations.
-//! - [`load`]: the level rules (native figures, our own request timing, the original's ping and
-//!   probe rules) and when a ping may be taken.
-//! - [`queue`]: per-backend in-flight guard and request timing; outcomes are health evidence.
-//! - [`backend`]: one backend's shared state and the single-flight ping.
-//! - [`monitor`]: the per-backend task that probes, reads load figures and publishes.
-//! - [`registry`]: owns backends and monitors; snapshot on a `watch`, [`events`] on a
-//!   `broadcast`; clean shutdown. [`status`]: the per-backend report and its table;
-//!   [`history`]: its last hour.
-//! - [`router`]: classifier → direct / route / clarify / tools / status, streamed from the
-//!   first word; fallbacks; stop. [`router::decision`] reads what small models write,
-//!   [`router::stream_parse`] reads it while it streams, [`router::prompt`] holds our prompts
-//!   (English and Korean), [`router::tools`] checks tool calls.
-//! - [`discover`]: first run: finds LLM servers on the usual local ports, or the project's
-//!   own llama-server install, and writes a config. [`launch`]: servers Switchboard starts
-//!   and stops itself (`launch = [...]` in a backend).
-//! - [`store`]: conversations in SQLite (WAL), written as replies stream.
-//! - [`ipc`]: the wire between the desktop app's tray process and its window process.
-//! - [`notify`]: which flips deserve a desktop notification (coalescing, flapping, pause),
-//!   and [`tray`]: the tray's overall level and its icon, for the desktop shell.
+//! 0. [`model`]: the shared vocabulary (roles, states, levels, statuses, chat events), from
+//!    the `switchboard-model` crate. [`secret`]: API keys that never print, URL redaction.
+//!    [`clock`]: wall-clock time, injectable.
+//! 1. [`i18n`]: every word shown to a user, English and Korean.
+//! 2. [`config`]: the TOML file; errors name file, line, column and key.
+//! 3. [`client`]: one shared `reqwest` client; per backend: probe, ping, chat (SSE), kind
+//!    detection, model lists.
+//! 4. [`health`]: what an answer says about a backend ([`health::Observation`]) and the
+//!    UP / DOWN / STARTING hysteresis.
+//! 5. [`load`]: how loaded a backend is: the level rules, the probe baseline, our in-flight
+//!    requests, the server's own figures and the wait they imply. [`servers`]: first-run
+//!    discovery and managed servers (`launch = [...]`).
+//! 6. [`registry`]: owns every backend and its monitor task; snapshot on a `watch`, events on
+//!    a `broadcast`; clean shutdown. [`chat`]: conversations in SQLite.
+//! 7. [`router`]: classifier → direct / route / clarify / tools / status, streamed from the
+//!    first word; fallbacks; stop.
+//! 8. [`engine`]: the one start-up (store, registry, router) used by the CLI and the tray app.
+//! 9. For the desktop: [`notify`]: which flips deserve a notification; [`tray`]: the tray's
+//!    overall level and its icon pixels.
 //!
 //! Time comes from `tokio::time::Instant` everywhere (`std::time::Instant` is banned in
-//! `.clippy.toml`), so every cache, cooldown and interval is tested with paused time.
+//! `.clippy.toml`), so every cache, cooldown and interval is tested with paused time; dates
+//! come from a [`clock::Clock`], so a test can fix "today".
 
 #![forbid(unsafe_code)]
 
-pub mod backend;
-pub mod baseline;
+pub mod chat;
 pub mod client;
+pub mod clock;
 pub mod config;
-pub mod discover;
-pub mod events;
-pub mod history;
-pub mod hysteresis;
-pub mod ipc;
-pub mod launch;
+pub mod engine;
+pub mod health;
+pub mod i18n;
 pub mod load;
-mod monitor;
+pub mod model;
 pub mod notify;
-pub mod prometheus;
-pub mod queue;
 pub mod registry;
 pub mod router;
 pub mod secret;
-pub mod status;
-pub mod store;
+pub mod servers;
 pub mod tray;
 
-pub use config::{Config, Role};
-pub use events::Event;
-pub use hysteresis::State;
-pub use load::Level;
+pub use chat::Store;
+pub use config::Config;
+pub use engine::{Engine, EngineError};
+pub use model::{BackendStatus, Event, Level, Role, State};
 pub use registry::Registry;
-pub use status::BackendStatus;
+pub use router::Router;
 
 /// Logs to stderr, filtered by `RUST_LOG` when it is set, else by `default` (`"warn"`, ...);
 /// `targets`: each line names its module.

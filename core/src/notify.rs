@@ -1,6 +1,6 @@
 //! Desktop-notification hygiene, GUI-free: which health flips deserve a notification.
 //!
-//! The hysteresis in [`crate::hysteresis`] already keeps one lost probe from flipping a
+//! The hysteresis in [`crate::health`] already keeps one lost probe from flipping a
 //! backend. On top of it:
 //! - the user is told only what changes what they believe: a DOWN, then a "back up" once the
 //!   backend has stayed up for `up_hold` (a DOWN within that time cancels it, and the user,
@@ -21,8 +21,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::time::Instant;
 
-use crate::events::Flip;
-use crate::hysteresis::State;
+use crate::model::{Cause, Flip, Lang, State};
 
 /// Tuning of the notification policy.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,15 +49,7 @@ impl Default for NotifyPolicy {
     }
 }
 
-/// What a notification says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoticeKind {
-    Down,
-    Up,
-    Ready,
-    Flapping,
-}
+pub use crate::model::NotificationKind as NoticeKind;
 
 /// One notification to show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,38 +60,19 @@ pub struct Notification {
 }
 
 impl Notification {
+    /// Summary and body in `lang`.
+    pub fn text(&self, lang: Lang) -> (String, String) {
+        crate::i18n::notification(self.kind, &self.backends, lang)
+    }
+
     /// Summary and body in English.
     pub fn text_en(&self) -> (String, String) {
-        let names = self.backends.join(", ");
-        let n = self.backends.len();
-        let (one, many) = match self.kind {
-            NoticeKind::Down => ("is down", "backends down"),
-            NoticeKind::Up => ("is back up", "backends back up"),
-            NoticeKind::Ready => ("finished loading", "backends finished loading"),
-            NoticeKind::Flapping => ("is flapping (going up and down)", "backends flapping"),
-        };
-        if n == 1 {
-            (format!("{names} {one}"), String::new())
-        } else {
-            (format!("{n} {many}"), names)
-        }
+        self.text(Lang::En)
     }
 
     /// Summary and body in Korean.
     pub fn text_ko(&self) -> (String, String) {
-        let names = self.backends.join(", ");
-        let n = self.backends.len();
-        let what = match self.kind {
-            NoticeKind::Down => "중단됨",
-            NoticeKind::Up => "다시 동작함",
-            NoticeKind::Ready => "모델 로딩 완료",
-            NoticeKind::Flapping => "상태가 오락가락함",
-        };
-        if n == 1 {
-            (format!("{names}: {what}"), String::new())
-        } else {
-            (format!("백엔드 {n}개 {what}"), names)
-        }
+        self.text(Lang::Ko)
     }
 }
 
@@ -188,7 +160,7 @@ impl Notifier {
         }
         t.state = Some(flip.to);
         t.since = Some(now);
-        if flip.to == State::Starting && flip.reason.contains("loading") {
+        if flip.to == State::Starting && flip.cause == Cause::Loading {
             t.loading = true;
         }
         let name = flip.backend.clone();
@@ -260,9 +232,12 @@ impl Notifier {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Role;
+    use crate::model::Role;
 
+    /// A flip whose cause reads as `reason` ("loading model": loading; anything else: some
+    /// other cause).
     fn flip(name: &str, from: State, to: State, reason: &str) -> Flip {
+        let cause = if reason == "loading model" { Cause::Loading } else { Cause::Answered };
         Flip {
             backend: name.into(),
             role: Role::Reasoner,
@@ -270,7 +245,8 @@ mod tests {
             to,
             latency_ms: None,
             reason: reason.into(),
-            at: chrono::Utc::now(),
+            cause,
+            at: crate::clock::Clock::system().now(),
         }
     }
 

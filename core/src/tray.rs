@@ -7,22 +7,7 @@
 //! diamond, starting ○ blue ring, down ✕ grey circle with a white cross. A dark outline keeps
 //! light colours visible on light panels; the fills stay bright on dark ones.
 
-use serde::{Deserialize, Serialize};
-
-use crate::config::Role;
-use crate::load::Level;
-use crate::status::BackendStatus;
-
-/// Which backends the tray colour counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum TrayScope {
-    /// The reasoners (the models whose wait users feel).
-    #[default]
-    Reasoners,
-    /// The worst of every backend.
-    All,
-}
+use crate::model::{BackendStatus, Level, Role, TrayScope};
 
 /// The level the tray shows: the worst of the counted backends (starting when none is).
 pub fn overall(rows: &[BackendStatus], scope: TrayScope) -> Level {
@@ -188,8 +173,8 @@ mod tests {
     }
 
     fn row(name: &str, role: Role, level: Level) -> BackendStatus {
-        let mut s = BackendStatus::unchecked(name, role);
-        s.state = crate::hysteresis::State::Up;
+        let mut s = BackendStatus::unchecked(name, role, crate::clock::Clock::system().now());
+        s.state = crate::model::State::Up;
         s.level = level;
         s
     }

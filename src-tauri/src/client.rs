@@ -12,7 +12,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 use tokio::sync::{mpsc, oneshot};
 
-use switchboard_core::ipc::{Call, Push, Request};
+use switchboard_ipc::{Call, Push, Request};
 
 /// Said when the engine is gone (it quit) before it answered.
 pub const GONE: &str = "Switchboard has quit";

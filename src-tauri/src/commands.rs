@@ -1,5 +1,5 @@
 //! Commands for the web UI, in the window process: each is one call to the engine over the
-//! socket (see [`switchboard_core::ipc`]); errors are strings at this edge. Rendering markdown is the one
+//! socket (see [`switchboard_ipc`]); errors are strings at this edge. Rendering markdown is the one
 //! that runs here: it needs nothing of the engine's.
 
 use serde_json::Value;
@@ -8,7 +8,7 @@ use tauri::{Runtime, State};
 
 use crate::client::Engine;
 use crate::markdown;
-use switchboard_core::ipc::Call;
+use switchboard_ipc::Call;
 
 type Shared<'a> = State<'a, Engine>;
 type Answer = Result<Value, String>;
@@ -214,7 +214,7 @@ mod tests {
             Ok(())
         });
         tauri::async_runtime::block_on(async {
-            let call = switchboard_core::ipc::Call::SendMessage { conversation: None, text: "hello there".into() };
+            let call = switchboard_ipc::Call::SendMessage { conversation: None, text: "hello there".into() };
             let sent = engine.stream(call, channel).await.unwrap();
             let reply = sent["reply_message_id"].as_i64().unwrap();
             let conversation = sent["conversation_id"].as_i64().unwrap();
@@ -226,12 +226,11 @@ mod tests {
             })
             .await
             .expect("the reply ends within 30 s");
-            let stored = engine.call(switchboard_core::ipc::Call::Messages { conversation }).await.unwrap();
+            let stored = engine.call(switchboard_ipc::Call::Messages { conversation }).await.unwrap();
             let stored = stored.as_array().unwrap();
             assert_eq!(stored[0]["text"], "hello there", "{stored:?}");
             assert!(stored.iter().any(|m| m["id"].as_i64() == Some(reply)), "{stored:?}");
-            let empty =
-                engine.call(switchboard_core::ipc::Call::SendMessage { conversation: None, text: " ".into() }).await;
+            let empty = engine.call(switchboard_ipc::Call::SendMessage { conversation: None, text: " ".into() }).await;
             assert!(empty.is_err(), "an empty message is refused: {empty:?}");
             shell.shutdown().await;
         });
@@ -256,22 +255,15 @@ mod tests {
             .await
             .expect("three windows attached");
             let asked = tokio::task::spawn_blocking(move || {
-                switchboard_core::ipc::ask_to_open(&socket, switchboard_core::ipc::View::Status)
+                switchboard_ipc::ask_to_open(&socket, switchboard_ipc::View::Status)
             });
             asked.await.unwrap().unwrap();
-            assert_eq!(
-                pushes.recv().await,
-                Some(switchboard_core::ipc::Push::Show { view: switchboard_core::ipc::View::Status })
-            );
+            assert_eq!(pushes.recv().await, Some(switchboard_ipc::Push::Show { view: switchboard_ipc::View::Status }));
             assert_eq!(shell.pushes.receiver_count(), 3, "the asker is not a window");
             assert!(shell.window.lock().unwrap().is_none(), "no window process was started");
-            switchboard_tray::server::emit(
-                &shell.pushes,
-                switchboard_core::ipc::UiEvent::Status,
-                &shell.registry.snapshot(),
-            );
+            switchboard_tray::server::emit(&shell.pushes, switchboard_ipc::UiEvent::Status, &shell.registry.snapshot());
             match pushes.recv().await {
-                Some(switchboard_core::ipc::Push::Emit { event, payload }) => {
+                Some(switchboard_ipc::Push::Emit { event, payload }) => {
                     assert_eq!(event, "status");
                     assert_eq!(payload[1]["name"], "big", "{payload}");
                 }
@@ -297,8 +289,8 @@ mod tests {
         raw.write_all(b"not json\n{\"id\":5,\"call\":{\"cmd\":\"format_disk\"}}\n").unwrap();
         let mut line = String::new();
         std::io::BufReader::new(raw).read_line(&mut line).unwrap();
-        match serde_json::from_str::<switchboard_core::ipc::Push>(&line).unwrap() {
-            switchboard_core::ipc::Push::Reply { id: 5, result: Err(e) } => assert!(e.contains("format_disk"), "{e}"),
+        match serde_json::from_str::<switchboard_ipc::Push>(&line).unwrap() {
+            switchboard_ipc::Push::Reply { id: 5, result: Err(e) } => assert!(e.contains("format_disk"), "{e}"),
             other => panic!("{other:?}"),
         }
         tauri::async_runtime::block_on(shell.shutdown());

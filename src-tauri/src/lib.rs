@@ -2,7 +2,7 @@
 //! and status views. The tray app (`switchboard`, in `tray/`) starts it when the window opens;
 //! closing the window ends it, and WebKit with it, so the tray app that stays all day never
 //! carries a WebView. It talks to the tray app over a local socket
-//! ([`switchboard_core::ipc`]).
+//! ([`switchboard_ipc`]).
 //!
 //! - [`window`]: the window, and the process's main loop.
 //! - [`client`]: this end of the socket.
@@ -16,7 +16,7 @@ pub mod window;
 
 use std::process::ExitCode;
 
-use switchboard_core::ipc::View;
+use switchboard_ipc::View;
 
 /// Runs the window until it is closed or the tray app quits.
 pub fn run() -> ExitCode {

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use switchboard_core::ipc::{self, Push, UiEvent, View};
+use switchboard_ipc::{self as ipc, Push, UiEvent, View};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
 use crate::{client, commands};

@@ -9,9 +9,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchboard_core::ipc::UiEvent;
-use switchboard_core::router::prompt::Lang;
+use switchboard_core::model::Lang;
 use switchboard_core::{BackendStatus, Event, Level};
+use switchboard_ipc::UiEvent;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 
@@ -92,10 +92,7 @@ async fn run(shell: Arc<Shell>, tray: TrayTx) {
             _ = tick.tick() => {
                 let due = shell.notifier.lock().unwrap_or_else(|p| p.into_inner()).poll(Instant::now());
                 for n in due {
-                    let (title, body) = match shell.lang {
-                        Lang::En => n.text_en(),
-                        Lang::Ko => n.text_ko(),
-                    };
+                    let (title, body) = n.text(shell.lang);
                     let _ = notifications.send((title, body));
                 }
             }

@@ -1,5 +1,5 @@
 //! The tray menu's item ids, as an enum (no string splitting). The web UI's event names are
-//! [`switchboard_core::ipc::UiEvent`].
+//! [`switchboard_ipc::UiEvent`].
 
 /// Tray menu items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,13 +19,10 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use switchboard_core::ipc::{self, View};
+use switchboard_core::model::{Lang, TrayScope};
 use switchboard_core::notify::{Notifier, NotifyPolicy};
-use switchboard_core::router::prompt::Lang;
-use switchboard_core::router::Router;
-use switchboard_core::store::{self, Store};
-use switchboard_core::tray::TrayScope;
-use switchboard_core::{config, Config, Registry};
+use switchboard_core::{config, Config, Engine, Registry, Router};
+use switchboard_ipc::{self as ipc, View};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -57,22 +54,12 @@ pub struct StartError(pub String);
 impl Shell {
     /// Starts the core on the current tokio runtime.
     pub fn start(config: Config) -> Result<Shell, StartError> {
-        let store_path = match &config.chat.store {
-            Some(p) => p.clone(),
-            None => store::default_path().map_err(|e| StartError(e.to_string()))?,
-        };
-        let store = Store::open(&store_path).map_err(|e| StartError(e.to_string()))?;
-        if let Err(e) = store.recover_interrupted() {
-            tracing::warn!("{e}");
-        }
-        let chat = config.chat.clone();
         let scope = config.tray_scope;
-        let registry = Registry::start(config).map_err(|e| StartError(e.to_string()))?;
-        let router = Router::new(registry.clone(), Arc::new(store), &chat);
+        let engine = Engine::start(config).map_err(|e| StartError(e.to_string()))?;
         Ok(Shell {
-            lang: router.lang(),
-            registry,
-            router,
+            lang: engine.lang(),
+            registry: engine.registry().clone(),
+            router: engine.router().clone(),
             notifier: Mutex::new(Notifier::new(NotifyPolicy::default())),
             paused: AtomicBool::new(false),
             scope,
@@ -102,7 +89,7 @@ impl Shell {
 /// The config; on first run (no file yet) one is written for the LLM servers found on this
 /// machine, or for the project's own llama-server, which the core then starts and stops.
 async fn load_or_discover() -> Result<Config, String> {
-    use switchboard_core::discover::{first_run, FirstRun, Options};
+    use switchboard_core::servers::discover::{first_run, FirstRun, Options};
     let path = config::resolve_path(None).map_err(|e| e.to_string())?;
     match first_run(&path, &Options::from_env()).await.map_err(|e| e.to_string())? {
         FirstRun::Existing => {}

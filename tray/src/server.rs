@@ -1,5 +1,5 @@
 //! The tray app's end of the socket the window talks to (the wire is
-//! [`switchboard_core::ipc`]): each request is one call into the core; a reply's events and
+//! [`switchboard_ipc`]): each request is one call into the core; a reply's events and
 //! the UI events are pushed back.
 
 use std::io;
@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
-use switchboard_core::ipc::{Call, Push, Request, UiEvent};
+use switchboard_ipc::{Call, Push, Request, UiEvent};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{broadcast, mpsc};
@@ -17,7 +17,7 @@ use tokio::sync::{broadcast, mpsc};
 use crate::Shell;
 
 /// Binds the tray app's socket, replacing a stale one (nothing answers there). Call after
-/// [`switchboard_core::ipc::engine_running`] said no.
+/// [`switchboard_ipc::engine_running`] said no.
 pub fn bind(path: &Path) -> io::Result<UnixListener> {
     match std::fs::remove_file(path) {
         Ok(()) => {}

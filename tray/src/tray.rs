@@ -7,10 +7,11 @@
 
 use std::sync::Arc;
 
-use switchboard_core::ipc::View;
-use switchboard_core::router::prompt::Lang;
+use switchboard_core::i18n::{self, MenuLabels};
+use switchboard_core::model::Lang;
 use switchboard_core::tray::icon_rgba;
 use switchboard_core::{BackendStatus, Level, State};
+use switchboard_ipc::View;
 use tokio::sync::mpsc;
 use tray_icon::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tray_icon::{Icon, TrayIcon, TrayIconBuilder};
@@ -40,31 +41,8 @@ fn icon(level: Level) -> Result<Icon, tray_icon::BadIcon> {
 }
 
 /// The menu's words in the app's language.
-struct Labels {
-    open_chat: &'static str,
-    status: &'static str,
-    check_now: &'static str,
-    pause: &'static str,
-    quit: &'static str,
-}
-
-fn labels(lang: Lang) -> Labels {
-    match lang {
-        Lang::En => Labels {
-            open_chat: "Open chat",
-            status: "Status",
-            check_now: "Check now",
-            pause: "Pause notifications",
-            quit: "Quit",
-        },
-        Lang::Ko => Labels {
-            open_chat: "채팅 열기",
-            status: "상태",
-            check_now: "지금 확인",
-            pause: "알림 일시 중지",
-            quit: "종료",
-        },
-    }
+fn labels(lang: Lang) -> MenuLabels {
+    i18n::menu(lang)
 }
 
 /// One menu line for a backend: "big (reasoner): up, busy" / "big (추론): 정상, 바쁨".
@@ -76,9 +54,9 @@ pub fn backend_line(s: &BackendStatus, lang: Lang) -> String {
             State::Starting => format!("{} ({}): starting", s.name, s.role),
         },
         Lang::Ko => {
-            let (role, state) = (s.role.label_ko(), s.state.label_ko());
+            let (role, state) = (i18n::role(s.role, lang), i18n::state(s.state, lang));
             match s.state {
-                State::Up => format!("{} ({role}): {state}, {}", s.name, s.level.label_ko()),
+                State::Up => format!("{} ({role}): {state}, {}", s.name, i18n::level(s.level, lang)),
                 State::Down | State::Starting => format!("{} ({role}): {state}", s.name),
             }
         }
@@ -89,7 +67,7 @@ pub fn backend_line(s: &BackendStatus, lang: Lang) -> String {
 pub fn tooltip(level: Level, lang: Lang) -> String {
     match lang {
         Lang::En => format!("Switchboard: {level}"),
-        Lang::Ko => format!("Switchboard: {}", level.label_ko()),
+        Lang::Ko => format!("Switchboard: {}", i18n::level(level, lang)),
     }
 }
 
@@ -215,7 +193,7 @@ mod tests {
 
     #[test]
     fn menu_lines_and_tooltip_in_both_languages() {
-        let mut s = BackendStatus::unchecked("big", Role::Reasoner);
+        let mut s = BackendStatus::unchecked("big", Role::Reasoner, switchboard_core::clock::Clock::system().now());
         assert_eq!(backend_line(&s, Lang::En), "big (reasoner): starting");
         assert_eq!(backend_line(&s, Lang::Ko), "big (추론): 시작 중");
         (s.state, s.level) = (State::Up, Level::VeryBusy);

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchboard_core::ipc::{Push, View};
+use switchboard_ipc::{Push, View};
 
 use crate::Shell;
 

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use crate::hysteresis::Observation;
-
 /// What went wrong talking to a backend.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -46,18 +44,6 @@ impl ClientError {
         }
         // reqwest's Display includes the URL, which may carry credentials: drop it.
         ClientError::Transport { url, source: err.without_url() }
-    }
-
-    /// What this error says about the backend's health.
-    pub fn observation(&self) -> Observation {
-        match self {
-            ClientError::Refused { .. } => Observation::Refused,
-            ClientError::Timeout { .. } => Observation::Timeout,
-            ClientError::Loading { .. } => Observation::Loading,
-            // A server that answers "not supported" is alive.
-            ClientError::Unsupported { .. } => Observation::Ok,
-            other => Observation::Failed(other.short()),
-        }
     }
 
     /// A few words for a status line.

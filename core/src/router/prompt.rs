@@ -2,46 +2,10 @@
 //! the tools, the current date and weekday, recent turns, whether a calendar draft is
 //! pending) and the reasoner's persona. Both can be replaced from the config.
 
-use chrono::{DateTime, Datelike, Local};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Datelike, TimeZone};
 
-/// A language for prompts, notices and labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    En,
-    Ko,
-}
-
-impl Lang {
-    /// From a locale such as `ko-KR`, `ko_KR.UTF-8`, `en-US` or `C`: Korean for `ko*`.
-    pub fn from_locale(locale: &str) -> Lang {
-        if locale.trim().to_ascii_lowercase().starts_with("ko") {
-            Lang::Ko
-        } else {
-            Lang::En
-        }
-    }
-
-    /// The system's language (sys-locale; "C" or nothing reads as English).
-    pub fn system() -> Lang {
-        sys_locale::get_locale().map(|l| Lang::from_locale(&l)).unwrap_or(Lang::En)
-    }
-
-    /// The language to answer in: Korean when the user writes Korean, else `self`.
-    pub fn for_message(self, text: &str) -> Lang {
-        if contains_hangul(text) {
-            Lang::Ko
-        } else {
-            self
-        }
-    }
-}
-
-/// True when `text` has Hangul syllables or jamo.
-pub fn contains_hangul(text: &str) -> bool {
-    text.chars().any(|c| matches!(c as u32, 0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F))
-}
+pub use crate::model::chat::contains_hangul;
+pub use crate::model::Lang;
 
 /// Who the assistant is.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,7 +110,7 @@ action 하나를 고른다:\n\
     )
 }
 
-fn weekday(lang: Lang, now: &DateTime<Local>) -> &'static str {
+fn weekday<Tz: TimeZone>(lang: Lang, now: &DateTime<Tz>) -> &'static str {
     let i = now.weekday().num_days_from_monday() as usize;
     match lang {
         Lang::En => ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][i],
@@ -155,13 +119,16 @@ fn weekday(lang: Lang, now: &DateTime<Local>) -> &'static str {
 }
 
 /// The classifier's system prompt for this moment.
-pub fn classifier_system(
+pub fn classifier_system<Tz: TimeZone>(
     p: &Persona,
     lang: Lang,
-    now: &DateTime<Local>,
+    now: &DateTime<Tz>,
     history: &[Turn],
     pending_draft: Option<&str>,
-) -> String {
+) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
     let persona = if p.persona.is_empty() { String::new() } else { format!(" {}", p.persona) };
     let mut s = match (&p.classifier_override, lang) {
         (Some(o), _) => o.replace("{name}", &p.name),
@@ -217,7 +184,7 @@ pub fn classifier_plain_system(p: &Persona, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{Local, TimeZone};
 
     #[test]
     fn locale_and_message_language() {
@@ -250,7 +217,7 @@ mod tests {
     #[test]
     fn overrides_and_names() {
         let p = Persona { name: "Ari".into(), classifier_override: Some("I am {name}.".into()), ..Persona::default() };
-        let now = Local::now();
+        let now = crate::clock::Clock::system().now_local();
         assert!(classifier_system(&p, Lang::En, &now, &[], None).starts_with("I am Ari."));
         assert!(reasoner_system(&p, Lang::En).contains("Ari"));
         assert!(reasoner_system(&p, Lang::Ko).contains("'Ari'"));

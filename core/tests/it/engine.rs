@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use switchboard_core::events::Event;
+use switchboard_core::model::Event;
 use switchboard_core::{Config, Level, Registry, State};
 use tokio::time::sleep;
 

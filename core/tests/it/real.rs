@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use switchboard_core::client::{ChatRequest, Message, StreamEvent};
-use switchboard_core::events::Event;
+use switchboard_core::model::Event;
 use switchboard_core::{BackendStatus, Config, Level, Registry, State};
 use tokio::time::{timeout, Instant};
 
@@ -198,7 +198,16 @@ async fn structured_classifier_replies_are_valid_decisions_20_of_20() {
     let mut valid = 0;
     for m in messages {
         let lang = Lang::En.for_message(m);
-        let req = switchboard_core::router::classifier_request(&Persona::default(), lang, &[], None, m, true, 1024);
+        let req = switchboard_core::router::classifier_request(
+            &Persona::default(),
+            lang,
+            &switchboard_core::clock::Clock::system().now_local(),
+            &[],
+            None,
+            m,
+            true,
+            1024,
+        );
         let reply = client.chat(&req).await.unwrap();
         eprintln!("{m:?} -> {}", reply.text.split_whitespace().collect::<Vec<_>>().join(" "));
         let strict: Result<serde_json::Value, _> = serde_json::from_str(&reply.text);
@@ -222,7 +231,7 @@ async fn routed_answer_streams_from_a_real_reasoner_and_kill9_mid_answer_keeps_e
     use std::sync::Arc;
     use switchboard_core::router::decision::Action;
     use switchboard_core::router::{ChatEvent, Router};
-    use switchboard_core::store::{MessageState, Store};
+    use switchboard_core::{model::MessageState, Store};
     use switchboard_testkit::fake::{Fake, Reply};
 
     let classifier = Fake::start().await;
@@ -287,7 +296,7 @@ async fn routed_answer_streams_from_a_real_reasoner_and_kill9_mid_answer_keeps_e
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_run_points_the_config_at_a_running_server() {
     use switchboard_core::config::{Kind, Role};
-    use switchboard_core::discover::{first_run, FirstRun, Options};
+    use switchboard_core::servers::discover::{first_run, FirstRun, Options};
     let server = Llama::start(Model::SmolLM2, 1).await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("switchboard/config.toml");
@@ -319,7 +328,7 @@ async fn first_run_points_the_config_at_a_running_server() {
 /// with `launch`; the registry starts both servers (starting -> up), and shutdown stops them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_run_without_servers_launches_the_local_llama_servers_and_stops_them() {
-    use switchboard_core::discover::{first_run, FirstRun, LocalInstall, Options};
+    use switchboard_core::servers::discover::{first_run, FirstRun, LocalInstall, Options};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     let closed = switchboard_testkit::llama::free_port();
@@ -329,7 +338,7 @@ async fn first_run_without_servers_launches_the_local_llama_servers_and_stops_th
     let cfg = Config::load(&path).unwrap();
     let addrs: Vec<String> = cfg.backends.iter().map(|b| format!("127.0.0.1:{}", b.url.port().unwrap())).collect();
     assert!(cfg.backends.iter().all(|b| b.launch.is_some()));
-    assert_eq!(switchboard_core::launch::managed(&cfg.backends).len(), 2);
+    assert_eq!(switchboard_core::servers::launch::managed(&cfg.backends).len(), 2);
 
     let r = Registry::start(cfg).unwrap();
     assert!(r.snapshot().iter().all(|s| s.state == State::Starting));
@@ -355,8 +364,8 @@ async fn first_run_without_servers_launches_the_local_llama_servers_and_stops_th
 /// them at shutdown.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn managed_servers_left_by_a_killed_run_are_taken_back_and_stopped() {
-    use switchboard_core::discover::{first_run, FirstRun, LocalInstall, Options};
-    use switchboard_core::launch;
+    use switchboard_core::servers::discover::{first_run, FirstRun, LocalInstall, Options};
+    use switchboard_core::servers::launch;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     let opts = Options {

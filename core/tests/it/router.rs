@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use switchboard_core::router::decision::Action;
 use switchboard_core::router::{ChatEvent, NoticeKind, Reply as ChatReply, Router};
-use switchboard_core::store::{MessageState, Store};
+use switchboard_core::{model::MessageState, Store};
 use switchboard_core::{Config, Registry};
 use switchboard_testkit::fake::{Fake, Reply};
 use switchboard_testkit::llama::free_port;
@@ -403,4 +403,33 @@ fn send_works_from_a_thread_outside_the_runtime() {
     let (_, text) = rt.block_on(collect(&mut reply));
     assert_eq!(text, "hi from afar");
     drop(c);
+}
+
+/// Dates come from the engine's clock: fixed at a Monday morning in Seoul, the classifier is
+/// told that date and weekday, and the store dates the messages at that moment (in UTC).
+#[tokio::test(start_paused = true)]
+async fn a_fixed_clock_is_the_classifiers_today_and_the_stores_dates() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"direct","response":"Good morning."}"#, 7, GAP));
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"small\"\nkind = \"openai\"\n\
+         [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"big\"\nkind = \"openai\"\n\
+         [assistant]\nlanguage = \"en\"\nstore = \"{}\"\n",
+        c.url(),
+        r.url(),
+        dir.path().join("c.sqlite3").display()
+    );
+    let config = Config::parse(&text, Path::new("t.toml")).unwrap();
+    let monday = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:30:00+09:00").unwrap();
+    let engine = switchboard_core::Engine::start_with(config, switchboard_core::clock::Clock::fixed(monday)).unwrap();
+    assert!(engine.registry().ready(Duration::from_secs(10)).await);
+    let mut reply = engine.router().send(None, "good morning").unwrap();
+    let (_, shown) = collect(&mut reply).await;
+    assert_eq!(shown, "Good morning.");
+    let body = c.last_body("/v1/chat/completions").unwrap();
+    assert!(body.contains("2026-03-02 09:3") && body.contains("(Monday)"), "{body}");
+    let stored = engine.store().messages(reply.conversation_id).unwrap();
+    assert!(stored.iter().all(|m| m.created_at.starts_with("2026-03-02T00:3")), "{stored:?}");
+    engine.shutdown().await;
 }

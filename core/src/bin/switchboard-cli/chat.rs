@@ -2,11 +2,10 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use switchboard_core::router::{ChatEvent, Reply, Router};
-use switchboard_core::store::{self, MessageState, Store};
-use switchboard_core::{Config, Registry};
+use switchboard_core::model::{ChatEvent, MessageState};
+use switchboard_core::router::{Reply, Router};
+use switchboard_core::Engine;
 use tokio::io::AsyncBufReadExt;
 
 use super::{first_check_timeout, EXIT_DOWN, EXIT_ERROR};
@@ -14,47 +13,19 @@ use super::{first_check_timeout, EXIT_DOWN, EXIT_ERROR};
 /// Exit code when the user stopped the reply with Ctrl-C.
 const EXIT_STOPPED: u8 = 130;
 
-pub(super) fn open_store(cfg: &Config) -> Result<Store, ExitCode> {
-    let path = match &cfg.chat.store {
-        Some(p) => p.clone(),
-        None => store::default_path().map_err(|e| {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_ERROR)
-        })?,
-    };
-    let store = Store::open(&path).map_err(|e| {
-        eprintln!("error: {e}");
-        ExitCode::from(EXIT_ERROR)
-    })?;
-    if let Err(e) = store.recover_interrupted() {
-        eprintln!("warning: {e}");
-    }
-    Ok(store)
-}
-
-pub(super) async fn run(
-    registry: Registry,
-    message: Option<String>,
-    conversation: Option<i64>,
-    json: bool,
-) -> ExitCode {
-    let store = match open_store(registry.config()) {
-        Ok(s) => Arc::new(s),
-        Err(code) => return code,
-    };
-    registry.ready(first_check_timeout(&registry)).await;
-    let router = Router::new(registry.clone(), store, &registry.config().chat);
+pub(super) async fn run(engine: Engine, message: Option<String>, conversation: Option<i64>, json: bool) -> ExitCode {
+    engine.registry().ready(first_check_timeout(engine.registry())).await;
+    let router = engine.router();
     let code = match message {
         Some(m) => match router.send(conversation, &m) {
-            Ok(reply) => show(&router, reply, json).await,
+            Ok(reply) => show(router, reply, json).await,
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::from(EXIT_ERROR)
             }
         },
-        None => interactive(&router, conversation, json).await,
+        None => interactive(router, conversation, json).await,
     };
-    router.shutdown().await;
     code
 }
 

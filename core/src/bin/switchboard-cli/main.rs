@@ -9,11 +9,14 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use switchboard_core::config::{self, Config, ConfigError};
-use switchboard_core::events::Event;
-use switchboard_core::status::table;
-use switchboard_core::{Registry, State};
+use switchboard_core::model::{Event, State};
+use switchboard_core::registry::table::table;
+use switchboard_core::{Engine, Registry};
 
 mod chat;
+mod config_cmd;
+
+use config_cmd::config_cmd;
 
 const EXIT_ERROR: u8 = 1;
 const EXIT_DOWN: u8 = 3;
@@ -153,7 +156,7 @@ async fn run(cli: Cli) -> ExitCode {
         Cmd::Watch { json } => with_registry(cli.config.as_deref(), |r| watch(r, json)).await,
         Cmd::Ping { name } => with_registry(cli.config.as_deref(), |r| ping(r, name)).await,
         Cmd::Chat { message, conversation, json } => {
-            with_registry(cli.config.as_deref(), |r| chat::run(r, message, conversation, json)).await
+            with_engine(cli.config.as_deref(), |e| chat::run(e, message, conversation, json)).await
         }
         Cmd::Conversations { cmd } => conversations(cli.config.as_deref(), cmd),
     }
@@ -177,6 +180,28 @@ where
     };
     let code = f(registry.clone()).await;
     registry.shutdown().await;
+    code
+}
+
+/// Starts the whole engine (store, registry, router), runs `f`, and stops it.
+async fn with_engine<F, Fut>(explicit: Option<&Path>, f: F) -> ExitCode
+where
+    F: FnOnce(Engine) -> Fut,
+    Fut: std::future::Future<Output = ExitCode>,
+{
+    let cfg = match load_config(explicit) {
+        Ok((_, cfg)) => cfg,
+        Err(code) => return code,
+    };
+    let engine = match Engine::start(cfg) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let code = f(engine.clone()).await;
+    engine.shutdown().await;
     code
 }
 
@@ -278,9 +303,12 @@ fn conversations(explicit: Option<&Path>, cmd: ConvCmd) -> ExitCode {
         Ok((_, cfg)) => cfg,
         Err(code) => return code,
     };
-    let store = match chat::open_store(&cfg) {
+    let store = match switchboard_core::engine::open_store(&cfg.chat, switchboard_core::clock::Clock::system()) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
     };
     let result = match cmd {
         ConvCmd::List => store.conversations().map(|list| {
@@ -311,86 +339,6 @@ fn conversations(explicit: Option<&Path>, cmd: ConvCmd) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_ERROR)
-        }
-    }
-}
-
-async fn discover(path: &Path) -> ExitCode {
-    use switchboard_core::discover::{first_run, FirstRun, Options};
-    match first_run(path, &Options::from_env()).await {
-        Ok(FirstRun::Existing) => println!("{}: exists, left as it is", path.display()),
-        Ok(FirstRun::Discovered(found)) => {
-            println!("wrote {} for the servers found:", path.display());
-            for f in found {
-                let models: Vec<&str> = f.models.iter().map(|(m, _)| m.as_str()).collect();
-                println!("  {} at {}: {}", f.kind, f.url, models.join(", "));
-            }
-        }
-        Ok(FirstRun::Local) => println!(
-            "wrote {}: no server answered, so Switchboard will start the project's llama-server itself",
-            path.display()
-        ),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_CONFIG);
-        }
-    }
-    ExitCode::SUCCESS
-}
-
-async fn config_cmd(cmd: ConfigCmd, explicit: Option<&Path>) -> ExitCode {
-    let path = match config::resolve_path(explicit) {
-        Ok(p) => p,
-        Err(e) => return config_error(e),
-    };
-    match cmd {
-        ConfigCmd::Discover => discover(&path).await,
-        ConfigCmd::Path => {
-            println!("{}", path.display());
-            ExitCode::SUCCESS
-        }
-        ConfigCmd::Check => match Config::load(&path) {
-            Ok(cfg) => {
-                println!("{}: ok, {} backends", path.display(), cfg.backends.len());
-                for b in &cfg.backends {
-                    println!(
-                        "  {} ({}) {} model {}",
-                        b.name,
-                        b.role,
-                        switchboard_core::secret::redact_url(&b.url),
-                        b.model
-                    );
-                }
-                ExitCode::SUCCESS
-            }
-            Err(e) => config_error(e),
-        },
-        ConfigCmd::Init { force, print } => {
-            if print {
-                print!("{}", config::EXAMPLE);
-                return ExitCode::SUCCESS;
-            }
-            if path.exists() && !force {
-                eprintln!("error: {} exists (use --force to overwrite)", path.display());
-                return ExitCode::from(EXIT_ERROR);
-            }
-            let written = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| std::fs::write(&path, config::EXAMPLE));
-            match written {
-                Ok(()) => {
-                    println!(
-                        "wrote {}: edit the backends' urls and models, then run `switchboard-cli status`",
-                        path.display()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: cannot write {}: {e}", path.display());
-                    ExitCode::from(EXIT_ERROR)
-                }
-            }
         }
     }
 }

@@ -16,13 +16,13 @@ use tokio::time::{sleep_until, Instant};
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use crate::backend::Backend;
-use crate::client::native::Tracker;
+use super::backend::Backend;
+use super::publish::Publisher;
 use crate::client::{ms_since, ClientError};
 use crate::config::Kind;
-use crate::events::{Event, Flip};
-use crate::hysteresis::{Hysteresis, Observation, State};
-use crate::registry::Publisher;
+use crate::health::Observation;
+use crate::load::native::{self, Tracker};
+use crate::model::{Event, Flip, State};
 
 /// The monitor's own state (nobody else touches it).
 struct Monitor {
@@ -30,7 +30,6 @@ struct Monitor {
     publisher: Arc<Publisher>,
     /// This backend's index in the snapshot.
     index: usize,
-    hysteresis: Hysteresis,
     tracker: Tracker,
     next_probe: Instant,
     down_since: Option<Instant>,
@@ -53,7 +52,6 @@ pub(crate) async fn run(
         backend,
         publisher,
         index,
-        hysteresis: Hysteresis::default(),
         tracker: Tracker::default(),
         next_probe: Instant::now(),
         down_since: None,
@@ -92,43 +90,39 @@ impl Monitor {
         let b = Arc::clone(&self.backend);
         let h = &b.settings.health;
         let now = Instant::now();
-        let mut kind = b.lock().kind;
+        let mut kind = b.kind();
         if kind == Kind::Auto {
             match b.client.detect(h.probe_timeout).await {
                 Ok(k) => {
                     info!("{} ({}): server kind {k}", b.cfg.name, b.cfg.role);
-                    b.lock().kind = k;
+                    b.set_kind(k);
                     kind = k;
                 }
                 Err(e) => {
                     let ms = ms_since(now);
                     self.failed(&e, ms);
-                    b.lock().checks += 1;
+                    b.checked();
                     return;
                 }
             }
         }
-        if self.hysteresis.state() != State::Up || now >= self.next_probe || self.hysteresis.fail_streak() > 0 {
+        if b.health() != State::Up || now >= self.next_probe || b.fail_streak() > 0 {
             self.next_probe = now + h.interval;
             match b.client.probe(kind, h.probe_timeout).await {
                 Ok(p) => {
-                    {
-                        let mut st = b.lock();
-                        st.probe_ms = Some(p.latency_ms);
-                        st.baseline.add(p.latency_ms, &b.settings.load);
-                    }
+                    b.probed(p.latency_ms);
                     self.apply(Observation::Ok, Some(p.latency_ms), None);
                 }
                 Err(e) => self.failed(&e, ms_since(now)),
             }
         }
-        if self.hysteresis.state() == State::Up && b.settings.load.use_native && self.native_supported {
+        if b.health() == State::Up && b.settings.load.use_native && self.native_supported {
             let started = Instant::now();
-            match b.client.native_raw(kind, h.probe_timeout).await {
+            match native::read(&b.client, kind, h.probe_timeout).await {
                 Ok(raw) => {
                     let at = Instant::now();
                     let figures = self.tracker.update(&raw, at);
-                    b.lock().native = Some((figures, at));
+                    b.set_native(Some((figures, at)));
                     self.apply(Observation::Ok, None, None);
                 }
                 Err(ClientError::Unsupported { .. }) => {
@@ -136,46 +130,41 @@ impl Monitor {
                     self.native_supported = false;
                 }
                 Err(e) => {
-                    b.lock().native = None;
+                    b.set_native(None);
                     self.failed(&e, ms_since(started));
                 }
             }
         }
-        if self.hysteresis.state() == State::Up {
+        if b.health() == State::Up {
             // Pings only where the original's rules call for one (never while idle).
             b.measure(false).await;
         }
-        b.lock().checks += 1;
+        b.checked();
     }
 
     fn failed(&mut self, e: &ClientError, latency_ms: f64) {
-        self.apply(e.observation(), Some(latency_ms), Some(e.to_string()));
+        self.apply(Observation::from_error(e), Some(latency_ms), Some(e.to_string()));
     }
 
     /// Feeds one observation to the hysteresis; announces a flip.
     fn apply(&mut self, obs: Observation, latency_ms: Option<f64>, error: Option<String>) {
         let b = Arc::clone(&self.backend);
         let h = &b.settings.health;
-        if let Some(e) = error {
-            b.lock().last_error = Some(e);
-        } else if obs == Observation::Ok {
-            b.lock().last_error = None;
-        }
-        let Some(change) = self.hysteresis.observe(&obs, h) else { return };
+        let Some(change) = b.observe(&obs, error) else { return };
         let now = Instant::now();
+        let reason = crate::i18n::cause(&change.cause);
         warn!(
-            "{} ({}) -> {} ({:.0} ms): {}",
+            "{} ({}) -> {} ({:.0} ms): {reason}",
             b.cfg.name,
             b.cfg.role,
             change.to.label(),
-            latency_ms.unwrap_or(0.0),
-            change.reason
+            latency_ms.unwrap_or(0.0)
         );
         match change.to {
             State::Down => {
                 self.down_since = Some(now);
                 self.down_delay = h.down_probe_min;
-                b.lock().native = None;
+                b.set_native(None);
             }
             State::Up => {
                 self.down_since = None;
@@ -183,7 +172,7 @@ impl Monitor {
             }
             State::Starting => {
                 self.down_since = None;
-                b.lock().native = None;
+                b.set_native(None);
             }
         }
         let flip = Flip {
@@ -192,8 +181,9 @@ impl Monitor {
             from: change.from,
             to: change.to,
             latency_ms,
-            reason: change.reason,
-            at: chrono::Utc::now(),
+            cause: change.cause,
+            reason,
+            at: b.clock.now(),
         };
         b.record_flip(flip.clone());
         self.publisher.emit(Event::Flip(flip));
@@ -202,7 +192,7 @@ impl Monitor {
     /// Time until the next tick.
     fn delay(&mut self) -> Duration {
         let h = &self.backend.settings.health;
-        match self.hysteresis.state() {
+        match self.backend.health() {
             State::Up => h.poll_interval,
             State::Starting => h.down_probe_min,
             State::Down => {

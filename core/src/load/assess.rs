@@ -1,4 +1,4 @@
-//! Load levels: how long a new request would wait before it starts.
+//! The level rules: how long a new request would wait before it starts.
 //!
 //! `idle` (no work), `normal` (working, a new request starts at once), `busy` (wait over
 //! 4 s), `very busy` (over 8 s), plus `down` and `starting` from the health state.
@@ -16,94 +16,13 @@
 //!
 //! Everything here is a pure function of its inputs and `now`.
 
-use std::fmt;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tokio::time::Instant;
 
-use crate::client::native::NativeLoad;
 use crate::config::LoadSettings;
-use crate::hysteresis::State;
-
-/// A load level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Idle,
-    Normal,
-    Busy,
-    VeryBusy,
-    Starting,
-    Down,
-}
-
-impl Level {
-    /// English label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Level::Idle => "idle",
-            Level::Normal => "normal",
-            Level::Busy => "busy",
-            Level::VeryBusy => "very busy",
-            Level::Starting => "starting",
-            Level::Down => "down",
-        }
-    }
-
-    /// Korean label (the original's words).
-    pub fn label_ko(self) -> &'static str {
-        match self {
-            Level::Idle => "여유",
-            Level::Normal => "보통",
-            Level::Busy => "바쁨",
-            Level::VeryBusy => "매우 바쁨",
-            Level::Starting => "시작 중",
-            Level::Down => "중단",
-        }
-    }
-
-    /// Rank for "the worst of several": down > very busy > busy > starting > normal > idle.
-    pub fn severity(self) -> u8 {
-        match self {
-            Level::Idle => 0,
-            Level::Normal => 1,
-            Level::Starting => 2,
-            Level::Busy => 3,
-            Level::VeryBusy => 4,
-            Level::Down => 5,
-        }
-    }
-
-    /// One step up (the local queue's nudge): idle -> normal, normal -> busy.
-    fn nudged(self) -> Level {
-        match self {
-            Level::Idle => Level::Normal,
-            Level::Normal => Level::Busy,
-            other => other,
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-/// Where a level came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    /// The health state (down / starting).
-    Health,
-    /// The server's own figures.
-    Native,
-    /// The timing of our own requests.
-    Requests,
-    /// The original's rules: ping, probe against baseline, local queue.
-    Seed,
-}
+use crate::model::{Level, NativeLoad, Source, State};
 
 /// Everything the level depends on.
 #[derive(Debug, Clone, Default)]
@@ -164,9 +83,18 @@ pub fn seed_level(
         _ => Level::Idle,
     };
     if active > 0 {
-        level.nudged()
+        nudged(level)
     } else {
         level
+    }
+}
+
+/// One step up (the local queue's nudge): idle -> normal, normal -> busy.
+fn nudged(level: Level) -> Level {
+    match level {
+        Level::Idle => Level::Normal,
+        Level::Normal => Level::Busy,
+        other => other,
     }
 }
 
@@ -412,12 +340,5 @@ mod tests {
         // Not up: no automatic ping.
         let down = Inputs { state: Some(State::Down), ..slow_probe };
         assert!(!should_ping(false, &down, None, t10, &s));
-    }
-
-    #[test]
-    fn severity_orders_levels() {
-        let mut v = [Level::Down, Level::Idle, Level::VeryBusy, Level::Normal, Level::Busy, Level::Starting];
-        v.sort_by_key(|l| l.severity());
-        assert_eq!(v, [Level::Idle, Level::Normal, Level::Starting, Level::Busy, Level::VeryBusy, Level::Down]);
     }
 }

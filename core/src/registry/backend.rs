@@ -1,8 +1,8 @@
-//! One backend's shared state: its client and queue, what the monitor learnt (health state,
-//! baseline, native figures), the ping cache, and the single-flight 1-token ping.
-//!
-//! [`LoadState`] sits behind a std `Mutex` that is held only to read or write a few fields,
-//! never across an `.await`; the ping's single flight uses a separate tokio mutex.
+//! One backend as the registry holds it: its client and queue, what the monitor learnt (the
+//! health hysteresis, baseline, native figures), the ping cache, and the single-flight 1-token
+//! ping. Its state is private: the monitor changes it through the methods here, each a few
+//! field updates under a std `Mutex` that is never held across an `.await`; the ping's single
+//! flight uses a separate tokio mutex.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -10,54 +10,61 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
-use crate::baseline::Baseline;
-use crate::client::native::NativeLoad;
+use super::history::History;
 use crate::client::{BackendClient, ClientError};
+use crate::clock::Clock;
 use crate::config::{BackendConfig, Config, Kind, Role};
-use crate::events::Flip;
-use crate::hysteresis::State;
-use crate::load::{self, Inputs, Level};
-use crate::queue::JobQueue;
+use crate::health::{Change, Hysteresis, Observation};
+use crate::load::{self, Inputs, JobQueue, Level};
+use crate::model::{BackendStatus, Flip, NativeLoad, Point};
 use crate::secret::redact_url;
-use crate::status::BackendStatus;
 
 /// How many flips the status keeps.
 const FLIPS_KEPT: usize = 10;
 
 /// What is known about a backend's health and load.
 #[derive(Debug)]
-pub(crate) struct LoadState {
-    /// Health state as the monitor last decided (`None` before the first check).
-    pub state: Option<State>,
-    pub state_since: DateTime<Utc>,
+struct LoadState {
+    /// The health state machine: the one place the backend's state is kept.
+    health: Hysteresis,
+    /// When the state last changed (or the backend was created).
+    state_since: DateTime<Utc>,
     /// Server kind (detected when configured as `auto`).
-    pub kind: Kind,
-    pub baseline: Baseline,
-    pub probe_ms: Option<f64>,
-    pub checks: u64,
+    kind: Kind,
+    /// The probe latency baseline.
+    baseline: load::Baseline,
+    /// Last health probe's latency.
+    probe_ms: Option<f64>,
+    /// Health checks (monitor ticks) done.
+    checks: u64,
     /// Latest native figures and when they were read.
-    pub native: Option<(NativeLoad, Instant)>,
+    native: Option<(NativeLoad, Instant)>,
     /// Last successful ping: ms, when it finished.
-    pub ping_ok: Option<(f64, Instant)>,
+    ping_ok: Option<(f64, Instant)>,
     /// When the last ping attempt finished, successful or not (starts the cooldown).
-    pub ping_attempt: Option<Instant>,
-    pub ping_error: Option<String>,
-    pub pings_sent: u64,
-    pub last_error: Option<String>,
-    pub flips: VecDeque<Flip>,
+    ping_attempt: Option<Instant>,
+    /// Why the last ping failed, if it did.
+    ping_error: Option<String>,
+    /// 1-token pings sent since launch.
+    pings_sent: u64,
+    /// The last failure's message, cleared by a success.
+    last_error: Option<String>,
+    /// Recent flips, oldest first.
+    flips: VecDeque<Flip>,
     /// The level last published, to announce changes.
-    pub published: Option<Level>,
+    published: Option<Level>,
     /// The last hour, for the status view's plot.
-    pub history: crate::history::History,
+    history: History,
 }
 
 /// A backend as the registry holds it.
 #[derive(Debug)]
-pub struct Backend {
+pub(crate) struct Backend {
     pub(crate) cfg: Arc<BackendConfig>,
     pub(crate) client: BackendClient,
     pub(crate) queue: JobQueue,
     pub(crate) settings: Arc<Config>,
+    pub(crate) clock: Clock,
     state: Mutex<LoadState>,
     /// One ping at a time; callers that queue here share its result.
     flight: tokio::sync::Mutex<()>,
@@ -72,24 +79,26 @@ pub struct BackendHandle {
     pub queue: JobQueue,
 }
 
-fn wall(at: Instant, now: Instant) -> DateTime<Utc> {
-    let ago = now.saturating_duration_since(at);
-    Utc::now() - chrono::Duration::from_std(ago).unwrap_or_default()
-}
-
 impl Backend {
-    pub(crate) fn new(cfg: Arc<BackendConfig>, client: BackendClient, queue: JobQueue, settings: Arc<Config>) -> Self {
+    pub(crate) fn new(
+        cfg: Arc<BackendConfig>,
+        client: BackendClient,
+        queue: JobQueue,
+        settings: Arc<Config>,
+        clock: Clock,
+    ) -> Self {
         let kind = cfg.kind;
         Self {
             cfg,
             client,
             queue,
             settings,
+            clock,
             state: Mutex::new(LoadState {
-                state: None,
-                state_since: Utc::now(),
+                health: Hysteresis::default(),
+                state_since: clock.now(),
                 kind,
-                baseline: Baseline::default(),
+                baseline: load::Baseline::default(),
                 probe_ms: None,
                 checks: 0,
                 native: None,
@@ -100,13 +109,13 @@ impl Backend {
                 last_error: None,
                 flips: VecDeque::new(),
                 published: None,
-                history: crate::history::History::new(Instant::now()),
+                history: History::new(Instant::now(), clock),
             }),
             flight: tokio::sync::Mutex::new(()),
         }
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, LoadState> {
+    fn lock(&self) -> MutexGuard<'_, LoadState> {
         // Poisoning only means another thread panicked mid-update; the figures stay usable.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -120,9 +129,87 @@ impl Backend {
         }
     }
 
+    // ---- what the monitor learns ----
+
+    /// The server kind (`auto` until detected).
+    pub(crate) fn kind(&self) -> Kind {
+        self.lock().kind
+    }
+
+    pub(crate) fn set_kind(&self, kind: Kind) {
+        self.lock().kind = kind;
+    }
+
+    /// The health state now.
+    pub(crate) fn health(&self) -> crate::model::State {
+        self.lock().health.state()
+    }
+
+    /// Consecutive failures so far (a suspected outage when > 0 while up).
+    pub(crate) fn fail_streak(&self) -> u32 {
+        self.lock().health.fail_streak()
+    }
+
+    /// A healthy probe's latency: the last probe, and a sample of the baseline.
+    pub(crate) fn probed(&self, latency_ms: f64) {
+        let mut st = self.lock();
+        st.probe_ms = Some(latency_ms);
+        st.baseline.add(latency_ms, &self.settings.load);
+    }
+
+    /// The server's figures as read at `at` (`None`: none usable now).
+    pub(crate) fn set_native(&self, native: Option<(NativeLoad, Instant)>) {
+        self.lock().native = native;
+    }
+
+    /// One monitor tick is done.
+    pub(crate) fn checked(&self) {
+        self.lock().checks += 1;
+    }
+
+    /// Feeds one observation to the health state machine, noting its error (a success clears
+    /// the last one); returns the change it caused.
+    pub(crate) fn observe(&self, obs: &Observation, error: Option<String>) -> Option<Change> {
+        let mut st = self.lock();
+        if let Some(e) = error {
+            st.last_error = Some(e);
+        } else if *obs == Observation::Ok {
+            st.last_error = None;
+        }
+        st.health.observe(obs, &self.settings.health)
+    }
+
+    pub(crate) fn record_flip(&self, flip: Flip) {
+        let mut st = self.lock();
+        st.state_since = flip.at;
+        if st.flips.len() == FLIPS_KEPT {
+            st.flips.pop_front();
+        }
+        st.flips.push_back(flip);
+    }
+
+    /// Why the last ping failed, if it did.
+    pub(crate) fn ping_error(&self) -> Option<String> {
+        self.lock().ping_error.clone()
+    }
+
+    /// The last hour's points, oldest first.
+    pub(crate) fn history(&self) -> Vec<Point> {
+        self.lock().history.points()
+    }
+
+    /// Records a published status in the history; returns the level published before it.
+    pub(crate) fn published(&self, status: &BackendStatus, now: Instant) -> Option<Level> {
+        let mut st = self.lock();
+        st.history.record(status, now);
+        st.published.replace(status.level)
+    }
+
+    // ---- load ----
+
     fn inputs<'a>(&self, st: &'a LoadState, now: Instant) -> Inputs<'a> {
         Inputs {
-            state: st.state,
+            state: Some(st.health.state()),
             probe_ms: st.probe_ms,
             baseline_ms: st.baseline.get(&self.settings.load),
             native: st.native.as_ref().map(|(n, at)| (n, *at)),
@@ -186,7 +273,7 @@ impl Backend {
             url: redact_url(&self.cfg.url),
             model: self.cfg.model.clone(),
             kind: st.kind,
-            state: st.state.unwrap_or(State::Starting),
+            state: st.health.state(),
             state_since: st.state_since,
             level: a.level,
             level_source: a.source,
@@ -195,7 +282,7 @@ impl Backend {
             baseline_ms: (st.baseline.get(&self.settings.load) * 10.0).round() / 10.0,
             baseline_samples: st.baseline.samples(),
             ping_ms: st.ping_ok.map(|(ms, _)| ms),
-            ping_at: st.ping_ok.map(|(_, at)| wall(at, now)),
+            ping_at: st.ping_ok.map(|(_, at)| self.clock.at(at, now)),
             ping_error: st.ping_error.clone(),
             pings_sent: st.pings_sent,
             native: st.native.as_ref().map(|(n, _)| n.clone()),
@@ -203,17 +290,7 @@ impl Backend {
             checks: st.checks,
             last_error: st.last_error.clone(),
             flips: st.flips.iter().cloned().collect(),
-            updated: Utc::now(),
+            updated: self.clock.now(),
         }
-    }
-
-    pub(crate) fn record_flip(&self, flip: Flip) {
-        let mut st = self.lock();
-        st.state = Some(flip.to);
-        st.state_since = flip.at;
-        if st.flips.len() == FLIPS_KEPT {
-            st.flips.pop_front();
-        }
-        st.flips.push_back(flip);
     }
 }

@@ -6,7 +6,7 @@
 //!    both roles when there is only one).
 //! 2. Else, if the project's own llama-server and small models are installed
 //!    (`scripts/backends.sh install` writes `backends.env` in the cache), write a config whose
-//!    backends Switchboard starts itself (`launch`, see [`crate::launch`]) on free loopback ports.
+//!    backends Switchboard starts itself (`launch`, see [`super::launch`]) on free loopback ports.
 //! 3. Else, explain what to do.
 //!
 //! The written file is a normal, commented config the user can edit; it is checked with the
@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::render::{render, Entry};
 use crate::client::{shared_http, BackendClient, ClientError};
 use crate::config::{self, BackendConfig, Config, Kind, Role, Structured};
 
@@ -166,10 +167,6 @@ pub async fn scan(http: &reqwest::Client, host: &str, ports: &[u16]) -> Vec<Foun
     futures_util::future::join_all(looks).await.into_iter().flatten().collect()
 }
 
-fn quoted(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
 /// A short, readable backend name from a model id (`/models/qwen2.5-7b.gguf` → `qwen2.5-7b`).
 fn short_name(id: &str) -> String {
     let last = id.rsplit(['/', '\\']).next().unwrap_or(id);
@@ -180,37 +177,6 @@ fn short_name(id: &str) -> String {
     } else {
         name
     }
-}
-
-struct Entry<'a> {
-    name: String,
-    role: Role,
-    url: String,
-    model: &'a str,
-    kind: Kind,
-    launch: Option<Vec<String>>,
-    comment: String,
-}
-
-fn render(header: &str, entries: &[Entry<'_>]) -> String {
-    let mut out = String::from(header);
-    for e in entries {
-        out.push_str(&format!("\n# {}\n[[backend]]\n", e.comment));
-        out.push_str(&format!("name = {}\n", quoted(&e.name)));
-        out.push_str(&format!("role = {}\n", quoted(e.role.as_str())));
-        out.push_str(&format!("url = {}\n", quoted(&e.url)));
-        out.push_str(&format!("model = {}\n", quoted(e.model)));
-        out.push_str(&format!("kind = {}\n", quoted(e.kind.as_str())));
-        if let Some(argv) = &e.launch {
-            let items: Vec<String> = argv.iter().map(|a| quoted(a)).collect();
-            out.push_str(&format!("launch = [{}]\n", items.join(", ")));
-        }
-    }
-    out.push_str(
-        "\n# Every other setting (assistant, tray, health, load) has its default; \
-         `switchboard-cli config init --print` shows them all.\n",
-    );
-    out
 }
 
 /// A config for the servers found: the smallest model classifies, the largest reasons.
@@ -442,7 +408,7 @@ mod tests {
         assert!(launch(0).windows(2).any(|w| w == ["--port", "18123"]));
         assert!(launch(1).windows(2).any(|w| w == ["-m", "/m/gemma.gguf"]));
         assert!(launch(1).iter().any(|a| a == "gemma"));
-        assert_eq!(crate::launch::managed(&cfg.backends).len(), 2);
+        assert_eq!(crate::servers::launch::managed(&cfg.backends).len(), 2);
     }
 
     #[test]

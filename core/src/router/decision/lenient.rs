@@ -1,114 +1,13 @@
-//! The classifier's decision, and a lenient reader of what small models really write: code
-//! fences, prose around the JSON, trailing commas, a truncated object, unknown actions,
-//! missing or mistyped fields, or no JSON at all. Every input gives a decision; none panics.
+//! The lenient reader of whole classifier replies (see [`super`]):
 //!
 //! - JSON with a usable action → that action.
 //! - Plain text (no JSON object at all) → a direct answer with that text.
 //! - JSON that cannot be made into an action, or nothing at all → route to the reasoner.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// What the classifier decided.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum Decision {
-    /// Small talk or a simple question: the classifier's answer is shown.
-    Direct { response: String },
-    /// A hard question: the reasoner gets `prompt`.
-    Route { prompt: String },
-    /// Ambiguous: ask the user.
-    Clarify { response: String },
-    /// A tool call.
-    Tools { tool: String, operation: String, params: Map<String, Value> },
-    /// The user asks how the servers are doing.
-    Status,
-}
-
-/// The action names, for the schema and the streaming parser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Direct,
-    Route,
-    Clarify,
-    Tools,
-    Status,
-}
-
-impl Action {
-    pub fn parse(s: &str) -> Option<Action> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "direct" | "answer" | "reply" | "chat" => Some(Action::Direct),
-            "route" | "reason" | "reasoner" | "delegate" => Some(Action::Route),
-            "clarify" | "ask" | "question" => Some(Action::Clarify),
-            "tools" | "tool" | "tool_call" => Some(Action::Tools),
-            "status" | "system_status" => Some(Action::Status),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Direct => "direct",
-            Action::Route => "route",
-            Action::Clarify => "clarify",
-            Action::Tools => "tools",
-            Action::Status => "status",
-        }
-    }
-
-    /// Whether this action's `response` field is shown to the user as it streams.
-    pub fn streams_response(self) -> bool {
-        matches!(self, Action::Direct | Action::Clarify)
-    }
-}
-
-impl Decision {
-    pub fn action(&self) -> Action {
-        match self {
-            Decision::Direct { .. } => Action::Direct,
-            Decision::Route { .. } => Action::Route,
-            Decision::Clarify { .. } => Action::Clarify,
-            Decision::Tools { .. } => Action::Tools,
-            Decision::Status => Action::Status,
-        }
-    }
-}
-
-/// Longest `response` or `prompt` the schema allows (about 80 words). Small enough that even
-/// a model spending a token per byte (escapes, Hangul in a small vocabulary) closes the object
-/// within [`STRUCTURED_MAX_TOKENS`].
-pub const MAX_FIELD_CHARS: usize = 400;
-
-/// Token budget of a schema-constrained decision: every field at its longest, at up to four
-/// tokens a character, plus the JSON around it.
-pub const STRUCTURED_MAX_TOKENS: u32 = MAX_FIELD_CHARS as u32 * 4 + 64;
-
-/// The JSON schema of a decision, for servers that constrain output to it: one shape per
-/// action, each with the fields that action needs, `action` first so that it is known before
-/// the answer streams.
-pub fn schema() -> Value {
-    let text = serde_json::json!({"type": "string", "minLength": 1, "maxLength": MAX_FIELD_CHARS});
-    let shape = |action: &str, field: Option<&str>| {
-        let mut properties = Map::new();
-        properties.insert("action".into(), serde_json::json!({"const": action}));
-        let mut required = vec![Value::from("action")];
-        if let Some(f) = field {
-            properties.insert(f.into(), text.clone());
-            required.push(Value::from(f));
-        }
-        serde_json::json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
-    };
-    let mut branches = vec![
-        shape("direct", Some("response")),
-        shape("route", Some("prompt")),
-        shape("clarify", Some("response")),
-        shape("status", None),
-    ];
-    branches.extend(super::tools::call_schemas());
-    serde_json::json!({ "oneOf": branches })
-}
+use super::Decision;
+use crate::model::Action;
 
 /// Reads a whole classifier reply. `user_text` is what the user wrote (the prompt for a
 /// fallback route).
@@ -344,6 +243,7 @@ pub(crate) fn unescape_prefix(s: &str) -> (String, bool) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::schema::{schema, MAX_FIELD_CHARS};
     use super::*;
 
     const USER: &str = "what is a monad?";
@@ -381,7 +281,7 @@ mod tests {
         let s = schema();
         walk(&s, "");
         assert_eq!(s["oneOf"].as_array().map(Vec::len), Some(4 + 8), "four plain actions and eight tool operations");
-        assert!(super::super::tools::max_params_chars() <= MAX_FIELD_CHARS);
+        assert!(crate::router::tools::max_params_chars() <= MAX_FIELD_CHARS);
     }
 
     #[test]

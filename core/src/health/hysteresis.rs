@@ -9,66 +9,16 @@
 //!
 //! Pure and time-free: the monitor feeds it observations.
 
-use serde::{Deserialize, Serialize};
-
+use super::Observation;
 use crate::config::HealthSettings;
-
-/// A backend's health state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    /// Never answered yet, or loading its model.
-    Starting,
-    Up,
-    Down,
-}
-
-impl State {
-    pub fn label(self) -> &'static str {
-        match self {
-            State::Starting => "STARTING",
-            State::Up => "UP",
-            State::Down => "DOWN",
-        }
-    }
-
-    /// Korean word for the state (status answers, the tray menu).
-    pub fn label_ko(self) -> &'static str {
-        match self {
-            State::Starting => "시작 중",
-            State::Up => "정상",
-            State::Down => "중단",
-        }
-    }
-}
-
-/// One piece of evidence about a backend.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Observation {
-    /// Answered and healthy.
-    Ok,
-    /// Answered "loading model".
-    Loading,
-    /// Connection refused (nothing listens).
-    Refused,
-    /// No answer in time.
-    Timeout,
-    /// Any other failure (HTTP 5xx, protocol error).
-    Failed(String),
-}
-
-impl Observation {
-    fn is_failure(&self) -> bool {
-        matches!(self, Observation::Refused | Observation::Timeout | Observation::Failed(_))
-    }
-}
+use crate::model::{Cause, State};
 
 /// A state change and why it happened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub from: State,
     pub to: State,
-    pub reason: String,
+    pub cause: Cause,
 }
 
 /// The consecutive-result state machine.
@@ -110,13 +60,13 @@ impl Hysteresis {
             self.last_failure = Some(obs.clone());
             let needed = if self.all_refused { s.fall_refused.min(s.fall) } else { s.fall };
             if self.state != State::Down && self.fail_streak >= needed {
-                let reason = match obs {
-                    Observation::Refused => format!("connection refused {} times in a row", self.fail_streak),
-                    Observation::Timeout => format!("{} failures in a row, the last a timeout", self.fail_streak),
-                    Observation::Failed(why) => format!("{} failures in a row, the last: {why}", self.fail_streak),
-                    _ => String::new(),
+                let count = self.fail_streak;
+                let cause = match obs {
+                    Observation::Refused => Cause::Refused { count },
+                    Observation::Failed(why) => Cause::Failures { count, last: why.clone() },
+                    _ => Cause::Timeouts { count },
                 };
-                return self.flip(State::Down, reason);
+                return self.flip(State::Down, cause);
             }
             return None;
         }
@@ -126,7 +76,7 @@ impl Hysteresis {
             Observation::Loading => {
                 self.ok_streak = 0;
                 if self.state != State::Starting {
-                    return self.flip(State::Starting, "loading model".into());
+                    return self.flip(State::Starting, Cause::Loading);
                 }
                 None
             }
@@ -134,10 +84,10 @@ impl Hysteresis {
                 self.ok_streak = self.ok_streak.saturating_add(1);
                 match self.state {
                     State::Up => None,
-                    State::Starting => self.flip(State::Up, "answered".into()),
+                    State::Starting => self.flip(State::Up, Cause::Answered),
                     State::Down if self.ok_streak >= s.rise => {
-                        let reason = format!("{} successes in a row", self.ok_streak);
-                        self.flip(State::Up, reason)
+                        let cause = Cause::Successes { count: self.ok_streak };
+                        self.flip(State::Up, cause)
                     }
                     State::Down => None,
                 }
@@ -145,10 +95,10 @@ impl Hysteresis {
         }
     }
 
-    fn flip(&mut self, to: State, reason: String) -> Option<Change> {
+    fn flip(&mut self, to: State, cause: Cause) -> Option<Change> {
         let from = self.state;
         self.state = to;
-        Some(Change { from, to, reason })
+        Some(Change { from, to, cause })
     }
 }
 
@@ -238,6 +188,7 @@ mod tests {
         let mut h = up();
         h.observe(&Refused, &s);
         let c = h.observe(&Refused, &s).unwrap();
-        assert!(c.reason.contains("refused"), "{}", c.reason);
+        let reason = crate::i18n::cause(&c.cause);
+        assert!(reason.contains("refused"), "{}", reason);
     }
 }

@@ -1,4 +1,4 @@
-//! The per-backend job queue: an in-flight guard held for the life of each real request, an
+//! Our requests in flight, per backend: an in-flight guard held for the life of each real request, an
 //! optional concurrency limit, and the timing of recent requests (time to first token, total,
 //! tokens), which feeds the load estimator.
 //!
@@ -10,12 +10,12 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use serde::Serialize;
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use crate::client::ClientError;
-use crate::hysteresis::Observation;
+use crate::health::Observation;
+use crate::model::QueueStatus;
 
 /// How many finished requests are remembered.
 const RECENT: usize = 32;
@@ -30,17 +30,6 @@ pub struct RequestTiming {
     pub total_ms: f64,
     pub tokens: u64,
     pub ok: bool,
-}
-
-/// Queue figures for the status.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct QueueStatus {
-    /// Our requests in flight (including those waiting for a concurrency permit).
-    pub active: usize,
-    /// The concurrency limit, if any.
-    pub limit: Option<usize>,
-    /// Requests started since launch.
-    pub started: u64,
 }
 
 #[derive(Debug, Default)]
@@ -176,7 +165,7 @@ impl JobGuard {
     /// The request failed: records it and reports what the failure says about health.
     pub fn fail(mut self, err: &ClientError) -> RequestTiming {
         self.done = true;
-        self.queue.report(err.observation());
+        self.queue.report(Observation::from_error(err));
         self.record(false)
     }
 

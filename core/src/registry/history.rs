@@ -7,29 +7,15 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use crate::hysteresis::State;
-use crate::load::Level;
-use crate::status::BackendStatus;
+use crate::clock::Clock;
+use crate::model::{BackendStatus, Point, State};
 
 /// The width of one point.
 pub const BUCKET: Duration = Duration::from_secs(10);
 /// How far back the history goes.
 pub const SPAN: Duration = Duration::from_secs(3600);
-
-/// One bucket.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Point {
-    /// The bucket's end (the last status published in it).
-    pub at: DateTime<Utc>,
-    pub wait_ms: Option<f64>,
-    pub probe_ms: Option<f64>,
-    pub ping_ms: Option<f64>,
-    pub level: Level,
-    pub state: State,
-}
 
 fn worse(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
@@ -58,8 +44,8 @@ pub struct History {
 }
 
 impl History {
-    pub fn new(origin: Instant) -> Self {
-        Self { points: VecDeque::new(), origin, origin_wall: Utc::now() }
+    pub fn new(origin: Instant, clock: Clock) -> Self {
+        Self { points: VecDeque::new(), origin, origin_wall: clock.now() }
     }
 
     /// Records a published status at `now`.
@@ -108,17 +94,17 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Role;
+    use crate::model::{Level, Role};
 
     fn status(wait: f64, probe: f64, level: Level, state: State) -> BackendStatus {
-        let mut s = BackendStatus::unchecked("big", Role::Reasoner);
+        let mut s = BackendStatus::unchecked("big", Role::Reasoner, Clock::system().now());
         (s.est_wait_ms, s.probe_ms, s.level, s.state) = (Some(wait), Some(probe), level, state);
         s
     }
 
     #[tokio::test(start_paused = true)]
     async fn one_point_per_bucket_holds_the_worst_and_an_hour_is_kept() {
-        let mut h = History::new(Instant::now());
+        let mut h = History::new(Instant::now(), Clock::system());
         h.record(&status(0.0, 2.0, Level::Idle, State::Up), Instant::now());
         tokio::time::advance(Duration::from_secs(3)).await;
         h.record(&status(5000.0, 1.0, Level::Busy, State::Up), Instant::now());

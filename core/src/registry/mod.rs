@@ -4,24 +4,37 @@
 //!
 //! `Registry` is a cheap-clone handle. `shutdown` cancels every monitor and waits for them;
 //! dropping the last handle cancels them too. No task is detached.
+//!
+//! - this file: the handle (start, snapshot, events, ping, shutdown);
+//! - [`backend`]: one backend's private state and the single-flight ping; [`BackendHandle`]
+//!   for making requests to it;
+//! - `monitor`: the per-backend task (probe, load figures, evidence, flips);
+//! - `publish`: where statuses and events go out; [`history`]: each backend's last hour;
+//! - [`table`]: the status as the CLI prints it.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::Utc;
+pub mod backend;
+pub mod history;
+mod monitor;
+mod publish;
+pub mod table;
+
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::backend::{Backend, BackendHandle};
 use crate::client::{shared_http, BackendClient, ClientError};
+use crate::clock::Clock;
 use crate::config::{Config, Role};
-use crate::events::{Event, LevelChange};
-use crate::hysteresis::State;
-use crate::monitor;
-use crate::queue::JobQueue;
-use crate::status::BackendStatus;
+use crate::load::JobQueue;
+use crate::model::{BackendStatus, Event, Point, State};
+use crate::servers::launch;
+use backend::Backend;
+pub use backend::BackendHandle;
+use publish::Publisher;
 
 /// Capacity of the event channel; a subscriber that lags further loses the oldest events.
 const EVENT_CAPACITY: usize = 256;
@@ -37,51 +50,10 @@ pub enum RegistryError {
     Client(#[from] ClientError),
 }
 
-/// Where statuses and events go out.
-#[derive(Debug)]
-pub(crate) struct Publisher {
-    snapshot: watch::Sender<Vec<BackendStatus>>,
-    events: broadcast::Sender<Event>,
-}
-
-impl Publisher {
-    /// Recomputes backend `index`'s status, stores it in the snapshot and announces a level
-    /// change.
-    pub(crate) fn publish(&self, index: usize, b: &Backend) {
-        let now = Instant::now();
-        let status = b.status(now);
-        let previous = {
-            let mut st = b.lock();
-            st.history.record(&status, now);
-            st.published.replace(status.level)
-        };
-        if let Some(from) = previous.filter(|p| *p != status.level) {
-            self.emit(Event::Level(LevelChange {
-                backend: status.name.clone(),
-                role: status.role,
-                from,
-                to: status.level,
-                est_wait_ms: status.est_wait_ms,
-                source: status.level_source,
-                at: Utc::now(),
-            }));
-        }
-        self.snapshot.send_modify(|all| {
-            if let Some(slot) = all.get_mut(index) {
-                *slot = status;
-            }
-        });
-    }
-
-    pub(crate) fn emit(&self, event: Event) {
-        // No subscriber is fine: events are also in the snapshot's flips.
-        let _no_subscribers = self.events.send(event);
-    }
-}
-
 #[derive(Debug)]
 struct Inner {
     config: Arc<Config>,
+    clock: Clock,
     backends: Vec<Arc<Backend>>,
     publisher: Arc<Publisher>,
     cancel: CancellationToken,
@@ -101,8 +73,14 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Builds every backend and starts its monitor. Must be called inside a tokio runtime.
+    /// Builds every backend and starts its monitor, on the system clock. Must be called
+    /// inside a tokio runtime.
     pub fn start(config: Config) -> Result<Registry, ClientError> {
+        Self::start_with(config, Clock::system())
+    }
+
+    /// Like [`Registry::start`], with dates from `clock`.
+    pub fn start_with(config: Config, clock: Clock) -> Result<Registry, ClientError> {
         let http = shared_http()?;
         let config = Arc::new(config);
         let mut backends = Vec::new();
@@ -112,13 +90,13 @@ impl Registry {
             let (tx, rx) = mpsc::unbounded_channel();
             let queue = JobQueue::new(bc.max_concurrent, Some(tx));
             let client = BackendClient::new(http.clone(), Arc::clone(&cfg));
-            backends.push(Arc::new(Backend::new(cfg, client, queue, Arc::clone(&config))));
+            backends.push(Arc::new(Backend::new(cfg, client, queue, Arc::clone(&config), clock)));
             evidence.push(rx);
         }
         let now = Instant::now();
         let (snapshot, _) = watch::channel(backends.iter().map(|b| b.status(now)).collect());
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
-        let publisher = Arc::new(Publisher { snapshot, events });
+        let publisher = Arc::new(Publisher::new(snapshot, events, clock));
         let cancel = CancellationToken::new();
         let tasks = backends
             .iter()
@@ -130,29 +108,35 @@ impl Registry {
             .collect::<Vec<_>>();
         // Managed servers start first in the task list, so shutdown stops them last of all.
         let mut tasks = tasks;
-        for m in crate::launch::managed(&config.backends) {
-            tasks.insert(0, tokio::spawn(crate::launch::run(m, cancel.child_token())));
+        for m in launch::managed(&config.backends) {
+            tasks.insert(0, tokio::spawn(launch::run(m, cancel.child_token())));
         }
-        Ok(Registry { inner: Arc::new(Inner { config, backends, publisher, cancel, tasks: Mutex::new(tasks) }) })
+        let inner = Inner { config, clock, backends, publisher, cancel, tasks: Mutex::new(tasks) };
+        Ok(Registry { inner: Arc::new(inner) })
     }
 
     pub fn config(&self) -> &Config {
         &self.inner.config
     }
 
+    /// Where dates come from (the router and the store use the same one).
+    pub fn clock(&self) -> Clock {
+        self.inner.clock
+    }
+
     /// The latest status of every backend, in configuration order.
     pub fn snapshot(&self) -> Vec<BackendStatus> {
-        self.inner.publisher.snapshot.borrow().clone()
+        self.inner.publisher.snapshot()
     }
 
     /// A receiver that sees every new snapshot.
     pub fn watch(&self) -> watch::Receiver<Vec<BackendStatus>> {
-        self.inner.publisher.snapshot.subscribe()
+        self.inner.publisher.watch()
     }
 
     /// Flips and level changes from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.inner.publisher.events.subscribe()
+        self.inner.publisher.subscribe()
     }
 
     /// Waits until every backend has been checked and its state has settled: up, down, or
@@ -185,7 +169,7 @@ impl Registry {
         self.inner.publisher.publish(i, b);
         result.ok_or_else(|| RegistryError::Ping {
             name: name.to_string(),
-            reason: b.lock().ping_error.clone().unwrap_or_else(|| "no result".into()),
+            reason: b.ping_error().unwrap_or_else(|| "no result".into()),
         })
     }
 
@@ -199,8 +183,8 @@ impl Registry {
     }
 
     /// The named backend's last hour: one point per 10 s, oldest first.
-    pub fn history(&self, name: &str) -> Result<Vec<crate::history::Point>, RegistryError> {
-        self.find(name).map(|(_, b)| b.lock().history.points())
+    pub fn history(&self, name: &str) -> Result<Vec<Point>, RegistryError> {
+        self.find(name).map(|(_, b)| b.history())
     }
 
     /// A handle for making requests to the named backend.

@@ -1,4 +1,4 @@
-//! Conversations, persisted in SQLite (WAL) in the XDG data dir.
+//! The conversation store: SQLite (WAL) in the XDG data dir.
 //!
 //! The user's message is written before anything is sent; a reply is written as it streams
 //! (the router batches), so a crash or a dead backend loses at most the last moment of a reply
@@ -11,9 +11,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
+
+use crate::clock::Clock;
+use crate::model::{Action, ChatRole, Conversation, MessageState, StoredMessage};
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -32,70 +33,10 @@ pub enum StoreError {
     NoDataDir,
 }
 
-/// Where a message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MessageState {
-    Streaming,
-    Done,
-    Stopped,
-    Failed,
-}
-
-impl MessageState {
-    fn as_str(self) -> &'static str {
-        match self {
-            MessageState::Streaming => "streaming",
-            MessageState::Done => "done",
-            MessageState::Stopped => "stopped",
-            MessageState::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> MessageState {
-        match s {
-            "streaming" => MessageState::Streaming,
-            "done" => MessageState::Done,
-            "stopped" => MessageState::Stopped,
-            _ => MessageState::Failed,
-        }
-    }
-}
-
-/// A conversation in the list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Conversation {
-    pub id: i64,
-    pub title: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub messages: i64,
-}
-
-/// One stored message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StoredMessage {
-    pub id: i64,
-    pub conversation_id: i64,
-    /// `user` or `assistant`.
-    pub role: String,
-    pub text: String,
-    /// The router's action (`direct`, `route`, ...), for replies.
-    pub action: Option<String>,
-    pub backend: Option<String>,
-    pub model: Option<String>,
-    pub state: MessageState,
-    pub error: Option<String>,
-    pub ttft_ms: Option<f64>,
-    pub total_ms: Option<f64>,
-    pub tokens: Option<i64>,
-    pub created_at: String,
-}
-
 /// What a reply update carries besides its text.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplyMeta {
-    pub action: Option<String>,
+    pub action: Option<Action>,
     pub backend: Option<String>,
     pub model: Option<String>,
     pub error: Option<String>,
@@ -103,39 +44,13 @@ pub struct ReplyMeta {
     pub total_ms: Option<f64>,
     pub tokens: Option<i64>,
 }
-
-const MIGRATIONS: &[&str] = &[
-    // 1: conversations and messages.
-    "CREATE TABLE conversations (
-        id INTEGER PRIMARY KEY,
-        title TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        pending_draft TEXT
-    );
-    CREATE TABLE messages (
-        id INTEGER PRIMARY KEY,
-        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
-        text TEXT NOT NULL,
-        action TEXT,
-        backend TEXT,
-        model TEXT,
-        state TEXT NOT NULL,
-        error TEXT,
-        ttft_ms REAL,
-        total_ms REAL,
-        tokens INTEGER,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE INDEX messages_by_conversation ON messages(conversation_id, id);",
-];
 
 /// The conversation store.
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Dates of conversations and messages.
+    clock: Clock,
 }
 
 /// `$XDG_DATA_HOME/switchboard/conversations.sqlite3`.
@@ -145,39 +60,38 @@ pub fn default_path() -> Result<PathBuf, StoreError> {
         .ok_or(StoreError::NoDataDir)
 }
 
-fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 impl Store {
-    /// Opens (creating and migrating) the store at `path`.
+    /// Opens (creating and migrating) the store at `path`, dated by the system clock.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Self::open_with(path, Clock::system())
+    }
+
+    /// Like [`Store::open`], dated by `clock`.
+    pub fn open_with(path: &Path, clock: Clock) -> Result<Store, StoreError> {
         let wrap = |source| StoreError::Open { path: path.to_path_buf(), source };
         if let Some(dir) = path.parent() {
             let _exists_or_reported_by_open = std::fs::create_dir_all(dir);
         }
         let conn = Connection::open(path).map_err(wrap)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(wrap)?;
-        Self::init(conn).map_err(wrap)
+        Self::init(conn, clock).map_err(wrap)
     }
 
     /// An in-memory store (tests, benchmarks).
     pub fn in_memory() -> Result<Store, StoreError> {
-        Ok(Self::init(Connection::open_in_memory()?)?)
+        Ok(Self::init(Connection::open_in_memory()?, Clock::system())?)
     }
 
-    fn init(mut conn: Connection) -> Result<Store, rusqlite::Error> {
+    fn init(mut conn: Connection, clock: Clock) -> Result<Store, rusqlite::Error> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
-            tx.commit()?;
-        }
-        Ok(Store { conn: Mutex::new(conn) })
+        super::migrations::migrate(&mut conn)?;
+        Ok(Store { conn: Mutex::new(conn), clock })
+    }
+
+    fn now(&self) -> String {
+        self.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -190,7 +104,7 @@ impl Store {
 
     pub fn create_conversation(&self, title: &str) -> Result<i64, StoreError> {
         let c = self.conn();
-        let t = now();
+        let t = self.now();
         c.execute("INSERT INTO conversations (title, created_at, updated_at) VALUES (?1, ?2, ?2)", params![title, t])?;
         Ok(c.last_insert_rowid())
     }
@@ -213,8 +127,8 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn touch(c: &Connection, id: i64) -> Result<(), StoreError> {
-        let n = c.execute("UPDATE conversations SET updated_at = ?1 WHERE id = ?2", params![now(), id])?;
+    fn touch(&self, c: &Connection, id: i64) -> Result<(), StoreError> {
+        let n = c.execute("UPDATE conversations SET updated_at = ?1 WHERE id = ?2", params![self.now(), id])?;
         if n == 0 {
             return Err(StoreError::NoConversation(id));
         }
@@ -223,8 +137,10 @@ impl Store {
 
     pub fn rename(&self, id: i64, title: &str) -> Result<(), StoreError> {
         let c = self.conn();
-        let n =
-            c.execute("UPDATE conversations SET title = ?1, updated_at = ?2 WHERE id = ?3", params![title, now(), id])?;
+        let n = c.execute(
+            "UPDATE conversations SET title = ?1, updated_at = ?2 WHERE id = ?3",
+            params![title, self.now(), id],
+        )?;
         if n == 0 {
             return Err(StoreError::NoConversation(id));
         }
@@ -243,16 +159,16 @@ impl Store {
     pub fn add_message(
         &self,
         conversation: i64,
-        role: &str,
+        role: ChatRole,
         text: &str,
         state: MessageState,
     ) -> Result<i64, StoreError> {
         let c = self.conn();
-        Self::touch(&c, conversation)?;
-        let t = now();
+        self.touch(&c, conversation)?;
+        let t = self.now();
         c.execute(
             "INSERT INTO messages (conversation_id, role, text, state, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            params![conversation, role, text, state.as_str(), t],
+            params![conversation, role.as_str(), text, state.as_str(), t],
         )?;
         Ok(c.last_insert_rowid())
     }
@@ -268,8 +184,8 @@ impl Store {
             params![
                 text,
                 state.as_str(),
-                now(),
-                meta.action,
+                self.now(),
+                meta.action.map(Action::as_str),
                 meta.backend,
                 meta.model,
                 meta.error,
@@ -292,9 +208,10 @@ impl Store {
             Ok(StoredMessage {
                 id: r.get(0)?,
                 conversation_id: r.get(1)?,
-                role: r.get(2)?,
+                // The column's CHECK allows only these two.
+                role: ChatRole::parse(&r.get::<_, String>(2)?).unwrap_or(ChatRole::Assistant),
                 text: r.get(3)?,
-                action: r.get(4)?,
+                action: r.get::<_, Option<String>>(4)?.as_deref().and_then(Action::from_wire),
                 backend: r.get(5)?,
                 model: r.get(6)?,
                 state: MessageState::parse(&r.get::<_, String>(7)?),
@@ -349,19 +266,20 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chat::migrations::MIGRATIONS;
 
     #[test]
     fn conversations_and_messages_round_trip() {
         let s = Store::in_memory().unwrap();
         assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
         let c = s.create_conversation("first").unwrap();
-        let u = s.add_message(c, "user", "hello", MessageState::Done).unwrap();
-        let r = s.add_message(c, "assistant", "", MessageState::Streaming).unwrap();
+        let u = s.add_message(c, ChatRole::User, "hello", MessageState::Done).unwrap();
+        let r = s.add_message(c, ChatRole::Assistant, "", MessageState::Streaming).unwrap();
         s.update_reply(
             r,
             "Hi",
             MessageState::Streaming,
-            &ReplyMeta { action: Some("direct".into()), ..Default::default() },
+            &ReplyMeta { action: Some(Action::Direct), ..Default::default() },
         )
         .unwrap();
         s.update_reply(r, "Hi there", MessageState::Done, &ReplyMeta { ttft_ms: Some(12.5), ..Default::default() })
@@ -389,8 +307,8 @@ mod tests {
         {
             let s = Store::open(&path).unwrap();
             let c = s.create_conversation("x").unwrap();
-            s.add_message(c, "user", "keep me", MessageState::Done).unwrap();
-            s.add_message(c, "assistant", "half", MessageState::Streaming).unwrap();
+            s.add_message(c, ChatRole::User, "keep me", MessageState::Done).unwrap();
+            s.add_message(c, ChatRole::Assistant, "half", MessageState::Streaming).unwrap();
             s.set_pending_draft(c, Some("{\"title\":\"t\"}")).unwrap();
         }
         let s = Store::open(&path).unwrap();

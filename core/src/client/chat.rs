@@ -1,0 +1,237 @@
+//! Chat completions: a whole answer, a streamed one (server-sent events; the stream ends after
+//! `[DONE]` and an end before it is an error), and the 1-token ping.
+
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tokio::time::Instant;
+
+use super::{ms_since, BackendClient, ClientError};
+
+/// A chat message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub role: String,
+    pub content: String,
+}
+
+impl Message {
+    pub fn new(role: &str, content: impl Into<String>) -> Self {
+        Self { role: role.to_string(), content: content.into() }
+    }
+}
+
+/// A chat completion request; unset fields take the backend's settings.
+#[derive(Debug, Clone, Default)]
+pub struct ChatRequest {
+    pub messages: Vec<Message>,
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+    /// An OpenAI `response_format` object (e.g. a JSON schema), passed through.
+    pub response_format: Option<Value>,
+}
+
+/// Token counts a server reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+/// A whole (non-streamed) answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatResponse {
+    pub text: String,
+    pub usage: Option<Usage>,
+    pub finish_reason: Option<String>,
+}
+
+/// One event of a streamed answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEvent {
+    /// Visible text.
+    Delta(String),
+    /// Reasoning text (`reasoning_content`), for models that think aloud.
+    Reasoning(String),
+    Usage(Usage),
+    /// The server said why it stopped (`stop`, `length`).
+    Finish(String),
+}
+
+impl BackendClient {
+    fn body(&self, req: &ChatRequest, stream: bool) -> Value {
+        let mut body = json!({
+            "model": self.cfg.model,
+            "messages": req.messages,
+            "max_tokens": req.max_tokens.unwrap_or(self.cfg.max_tokens),
+            "temperature": req.temperature.unwrap_or(self.cfg.temperature),
+            "stream": stream,
+        });
+        if stream {
+            body["stream_options"] = json!({"include_usage": true});
+        }
+        if let Some(rf) = &req.response_format {
+            body["response_format"] = rf.clone();
+        }
+        body
+    }
+
+    /// A 1-token chat completion timed end to end: how long the model itself takes to start.
+    pub async fn ping(&self, timeout: Duration) -> Result<f64, ClientError> {
+        let req = ChatRequest {
+            messages: vec![Message::new("user", "Hi")],
+            max_tokens: Some(1),
+            temperature: Some(0.0),
+            response_format: None,
+        };
+        let start = Instant::now();
+        self.chat_with_timeout(&req, timeout).await?;
+        Ok(ms_since(start))
+    }
+
+    /// A whole chat completion.
+    pub async fn chat(&self, req: &ChatRequest) -> Result<ChatResponse, ClientError> {
+        self.chat_with_timeout(req, self.cfg.timeout).await
+    }
+
+    async fn chat_with_timeout(&self, req: &ChatRequest, timeout: Duration) -> Result<ChatResponse, ClientError> {
+        let path = "v1/chat/completions";
+        let rb = self.request(reqwest::Method::POST, path, timeout).json(&self.body(req, false));
+        let resp = self.send(rb, path, timeout).await?;
+        let v: Value = resp.json().await.map_err(|e| ClientError::Protocol {
+            url: self.shown(path),
+            detail: format!("not JSON: {}", e.without_url()),
+        })?;
+        let choice = v.pointer("/choices/0").ok_or_else(|| ClientError::Protocol {
+            url: self.shown(path),
+            detail: "no choices in the answer".into(),
+        })?;
+        Ok(ChatResponse {
+            text: choice.pointer("/message/content").and_then(Value::as_str).unwrap_or_default().to_string(),
+            usage: v.get("usage").and_then(|u| serde_json::from_value(u.clone()).ok()),
+            finish_reason: choice.get("finish_reason").and_then(Value::as_str).map(str::to_string),
+        })
+    }
+
+    /// A streamed chat completion (server-sent events). The stream ends after `[DONE]`, or
+    /// with an error if the connection is cut first.
+    pub async fn chat_stream(
+        &self,
+        req: &ChatRequest,
+    ) -> Result<impl Stream<Item = Result<StreamEvent, ClientError>> + Send + 'static, ClientError> {
+        use eventsource_stream::Eventsource;
+        let path = "v1/chat/completions";
+        let timeout = self.cfg.timeout;
+        let rb = self.request(reqwest::Method::POST, path, timeout).json(&self.body(req, true));
+        let resp = self.send(rb, path, timeout).await?;
+        let url = self.shown(path);
+        let cut_url = url.clone();
+        let events = resp.bytes_stream().eventsource();
+        let items = events
+            .map(move |item| -> Vec<Result<StreamEvent, ClientError>> {
+                match item {
+                    Err(eventsource_stream::EventStreamError::Transport(e)) => {
+                        vec![Err(ClientError::from_reqwest(url.clone(), e, timeout))]
+                    }
+                    Err(e) => vec![Err(ClientError::Protocol { url: url.clone(), detail: e.to_string() })],
+                    Ok(ev) => parse_chunk(&ev.data, &url),
+                }
+            })
+            .flat_map(futures_util::stream::iter);
+        // Ends after `[DONE]` (not passed on); an end of stream before `[DONE]` or a finish
+        // reason is an error: the answer was cut off.
+        let stream =
+            futures_util::stream::unfold((Box::pin(items), false, false), move |(mut items, finished, over)| {
+                let cut_url = cut_url.clone();
+                async move {
+                    if over {
+                        return None;
+                    }
+                    match items.next().await {
+                        Some(Ok(StreamEvent::Finish(r))) if r == DONE => None,
+                        Some(Ok(ev)) => {
+                            let finished = finished || matches!(ev, StreamEvent::Finish(_));
+                            Some((Ok(ev), (items, finished, false)))
+                        }
+                        Some(Err(e)) => Some((Err(e), (items, finished, true))),
+                        None if finished => None,
+                        None => Some((
+                            Err(ClientError::Protocol {
+                                url: cut_url,
+                                detail: "the answer stopped before it was complete".into(),
+                            }),
+                            (items, finished, true),
+                        )),
+                    }
+                }
+            });
+        Ok(stream)
+    }
+}
+
+const DONE: &str = "[DONE]";
+
+fn parse_chunk(data: &str, url: &str) -> Vec<Result<StreamEvent, ClientError>> {
+    let data = data.trim();
+    if data == DONE {
+        return vec![Ok(StreamEvent::Finish(DONE.into()))];
+    }
+    if data.is_empty() {
+        return Vec::new();
+    }
+    let v: Value = match serde_json::from_str(data) {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![Err(ClientError::Protocol { url: url.to_string(), detail: format!("bad stream chunk: {e}") })]
+        }
+    };
+    if let Some(err) = v.get("error") {
+        let msg = err.get("message").and_then(Value::as_str).unwrap_or("error in stream");
+        return vec![Err(ClientError::Protocol { url: url.to_string(), detail: msg.chars().take(200).collect() })];
+    }
+    let mut out = Vec::new();
+    if let Some(choice) = v.pointer("/choices/0") {
+        if let Some(t) = choice.pointer("/delta/reasoning_content").and_then(Value::as_str) {
+            if !t.is_empty() {
+                out.push(Ok(StreamEvent::Reasoning(t.to_string())));
+            }
+        }
+        if let Some(t) = choice.pointer("/delta/content").and_then(Value::as_str) {
+            if !t.is_empty() {
+                out.push(Ok(StreamEvent::Delta(t.to_string())));
+            }
+        }
+        if let Some(r) = choice.get("finish_reason").and_then(Value::as_str) {
+            out.push(Ok(StreamEvent::Finish(r.to_string())));
+        }
+    }
+    if let Some(u) = v.get("usage").filter(|u| !u.is_null()) {
+        if let Ok(u) = serde_json::from_value::<Usage>(u.clone()) {
+            out.push(Ok(StreamEvent::Usage(u)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_parsing() {
+        let ev = parse_chunk(r#"{"choices":[{"delta":{"content":"Hel"},"finish_reason":null}]}"#, "u");
+        assert_eq!(ev.into_iter().map(Result::unwrap).collect::<Vec<_>>(), vec![StreamEvent::Delta("Hel".into())]);
+        let ev = parse_chunk(r#"{"choices":[{"delta":{},"finish_reason":"length"}],"usage":null}"#, "u");
+        assert_eq!(ev.into_iter().map(Result::unwrap).collect::<Vec<_>>(), vec![StreamEvent::Finish("length".into())]);
+        let ev = parse_chunk(r#"{"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":7}}"#, "u");
+        assert_eq!(
+            ev.into_iter().map(Result::unwrap).collect::<Vec<_>>(),
+            vec![StreamEvent::Usage(Usage { prompt_tokens: 5, completion_tokens: 7 })]
+        );
+        assert!(parse_chunk("{not json", "u")[0].is_err());
+        assert!(parse_chunk(r#"{"error":{"message":"boom"}}"#, "u")[0].is_err());
+        assert!(parse_chunk("", "u").is_empty());
+    }
+}

@@ -1,0 +1,88 @@
+//! The one start-up of the whole engine, used by the CLI's `chat` and by the tray app: the
+//! conversation store (opened, migrated, interrupted replies marked failed), the registry
+//! (backends, monitors, managed servers) and the router over both, on one clock. `shutdown`
+//! stops them in order: replies first (each is written), then the monitors and servers.
+
+use std::sync::Arc;
+
+use crate::chat::{self, Store, StoreError};
+use crate::client::ClientError;
+use crate::clock::Clock;
+use crate::config::{ChatSettings, Config};
+use crate::model::Lang;
+use crate::registry::Registry;
+use crate::router::Router;
+
+/// Why the engine could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+}
+
+/// The running engine: a cheap-clone handle.
+#[derive(Clone)]
+pub struct Engine {
+    registry: Registry,
+    router: Router,
+}
+
+/// Opens the conversation store the settings name (or the default one), dated by `clock`,
+/// and marks replies a crash left streaming as failed.
+pub fn open_store(chat: &ChatSettings, clock: Clock) -> Result<Store, StoreError> {
+    let path = match &chat.store {
+        Some(p) => p.clone(),
+        None => chat::default_path()?,
+    };
+    let store = Store::open_with(&path, clock)?;
+    if let Err(e) = store.recover_interrupted() {
+        tracing::warn!("{e}");
+    }
+    Ok(store)
+}
+
+impl Engine {
+    /// Starts everything on the system clock. Must be called inside a tokio runtime.
+    pub fn start(config: Config) -> Result<Engine, EngineError> {
+        Self::start_with(config, Clock::system())
+    }
+
+    /// Like [`Engine::start`], with dates from `clock`.
+    pub fn start_with(config: Config, clock: Clock) -> Result<Engine, EngineError> {
+        let store = open_store(&config.chat, clock)?;
+        let chat = config.chat.clone();
+        let registry = Registry::start_with(config, clock)?;
+        let router = Router::new(registry.clone(), Arc::new(store), &chat);
+        Ok(Engine { registry, router })
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn router(&self) -> &Router {
+        &self.router
+    }
+
+    pub fn store(&self) -> &Store {
+        self.router.store()
+    }
+
+    pub fn config(&self) -> &Config {
+        self.registry.config()
+    }
+
+    /// The language of notices and labels (the setting, or the system locale).
+    pub fn lang(&self) -> Lang {
+        self.router.lang()
+    }
+
+    /// Stops every reply (each is written) and then every monitor and managed server, and
+    /// waits for them.
+    pub async fn shutdown(&self) {
+        self.router.shutdown().await;
+        self.registry.shutdown().await;
+    }
+}

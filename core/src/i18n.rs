@@ -1,0 +1,169 @@
+//! Every word Switchboard shows a user, in English and Korean, in one place: the names of
+//! roles, states and levels, why a state changed, the router's notices, the tray menu and the
+//! desktop notifications. The types they describe are plain data ([`crate::model`]); the text
+//! is made here, from them, so no decision ever depends on an English sentence.
+
+use crate::model::{Cause, Lang, Level, NoticeKind, NotificationKind, Role, State};
+
+/// The system's language (sys-locale; "C" or nothing reads as English).
+pub fn system_lang() -> Lang {
+    sys_locale::get_locale().map(|l| Lang::from_locale(&l)).unwrap_or(Lang::En)
+}
+
+/// A role's name.
+pub fn role(role: Role, lang: Lang) -> &'static str {
+    match (lang, role) {
+        (Lang::En, r) => r.as_str(),
+        (Lang::Ko, Role::Classifier) => "분류",
+        (Lang::Ko, Role::Reasoner) => "추론",
+    }
+}
+
+/// A health state's word, as sentences use it ("up", "정상").
+pub fn state(state: State, lang: Lang) -> &'static str {
+    match (lang, state) {
+        (Lang::En, State::Up) => "up",
+        (Lang::En, State::Down) => "down",
+        (Lang::En, State::Starting) => "starting",
+        (Lang::Ko, State::Starting) => "시작 중",
+        (Lang::Ko, State::Up) => "정상",
+        (Lang::Ko, State::Down) => "중단",
+    }
+}
+
+/// A load level's word (the original's words).
+pub fn level(level: Level, lang: Lang) -> &'static str {
+    match (lang, level) {
+        (Lang::En, l) => l.label(),
+        (Lang::Ko, Level::Idle) => "여유",
+        (Lang::Ko, Level::Normal) => "보통",
+        (Lang::Ko, Level::Busy) => "바쁨",
+        (Lang::Ko, Level::VeryBusy) => "매우 바쁨",
+        (Lang::Ko, Level::Starting) => "시작 중",
+        (Lang::Ko, Level::Down) => "중단",
+    }
+}
+
+/// Why a state changed, in English (logs, the CLI, a flip's `reason`).
+pub fn cause(cause: &Cause) -> String {
+    match cause {
+        Cause::Answered => "answered".into(),
+        Cause::Successes { count } => format!("{count} successes in a row"),
+        Cause::Loading => "loading model".into(),
+        Cause::Refused { count } => format!("connection refused {count} times in a row"),
+        Cause::Timeouts { count } => format!("{count} failures in a row, the last a timeout"),
+        Cause::Failures { count, last } => format!("{count} failures in a row, the last: {last}"),
+    }
+}
+
+fn secs(ms: f64) -> String {
+    format!("{:.0}", (ms / 1000.0).max(1.0))
+}
+
+/// The notice the router shows before (or instead of) an answer.
+pub fn notice(kind: NoticeKind, wait_ms: Option<f64>, lang: Lang) -> String {
+    match (kind, lang) {
+        (NoticeKind::Busy, Lang::En) => match wait_ms {
+            Some(w) => format!("The reasoning model is busy: the answer may start in about {} s.", secs(w)),
+            None => "The reasoning model is busy: the answer may take longer.".into(),
+        },
+        (NoticeKind::Busy, Lang::Ko) => match wait_ms {
+            Some(w) => format!("추론 모델이 바빠요. 답변이 약 {}초 뒤에 시작될 수 있어요.", secs(w)),
+            None => "추론 모델이 바빠요. 답변이 늦어질 수 있어요.".into(),
+        },
+        (NoticeKind::ClassifierDown, Lang::En) => {
+            "The small model is not answering: asking the reasoning model directly.".into()
+        }
+        (NoticeKind::ClassifierDown, Lang::Ko) => "작은 모델이 응답하지 않아 추론 모델에 바로 물어볼게요.".into(),
+        (NoticeKind::ReasonerDown, Lang::En) => "The reasoning model is down: the small model answers instead.".into(),
+        (NoticeKind::ReasonerDown, Lang::Ko) => "추론 모델이 멈춰 있어 작은 모델이 대신 답할게요.".into(),
+    }
+}
+
+/// Said when no model server answers at all.
+pub fn all_down(lang: Lang) -> String {
+    match lang {
+        Lang::En => "No model server is reachable right now. Your message is saved: retry when one is back.".into(),
+        Lang::Ko => "지금은 연결되는 모델 서버가 없어요. 메시지는 저장했으니 서버가 돌아오면 다시 보내 주세요.".into(),
+    }
+}
+
+/// The tray menu's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MenuLabels {
+    pub open_chat: &'static str,
+    pub status: &'static str,
+    pub check_now: &'static str,
+    pub pause: &'static str,
+    pub quit: &'static str,
+}
+
+pub fn menu(lang: Lang) -> MenuLabels {
+    match lang {
+        Lang::En => MenuLabels {
+            open_chat: "Open chat",
+            status: "Status",
+            check_now: "Check now",
+            pause: "Pause notifications",
+            quit: "Quit",
+        },
+        Lang::Ko => MenuLabels {
+            open_chat: "채팅 열기",
+            status: "상태",
+            check_now: "지금 확인",
+            pause: "알림 일시 중지",
+            quit: "종료",
+        },
+    }
+}
+
+/// What a desktop notification says about one or more backends: (summary, body).
+pub fn notification(kind: NotificationKind, backends: &[String], lang: Lang) -> (String, String) {
+    use NotificationKind as N;
+    let names = backends.join(", ");
+    let n = backends.len();
+    match lang {
+        Lang::En => {
+            let (one, many) = match kind {
+                N::Down => ("is down", "backends down"),
+                N::Up => ("is back up", "backends back up"),
+                N::Ready => ("finished loading", "backends finished loading"),
+                N::Flapping => ("is flapping (going up and down)", "backends flapping"),
+            };
+            if n == 1 {
+                (format!("{names} {one}"), String::new())
+            } else {
+                (format!("{n} {many}"), names)
+            }
+        }
+        Lang::Ko => {
+            let what = match kind {
+                N::Down => "중단됨",
+                N::Up => "다시 동작함",
+                N::Ready => "모델 로딩 완료",
+                N::Flapping => "상태가 오락가락함",
+            };
+            if n == 1 {
+                (format!("{names}: {what}"), String::new())
+            } else {
+                (format!("백엔드 {n}개 {what}"), names)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_has_both_languages() {
+        for l in [Level::Idle, Level::Normal, Level::Busy, Level::VeryBusy, Level::Starting, Level::Down] {
+            assert!(!level(l, Lang::Ko).is_ascii(), "{l:?}");
+        }
+        assert_eq!(role(Role::Reasoner, Lang::Ko), "추론");
+        assert_eq!(state(State::Down, Lang::Ko), "중단");
+        assert_eq!(cause(&Cause::Refused { count: 2 }), "connection refused 2 times in a row");
+        assert!(notice(NoticeKind::Busy, Some(9000.0), Lang::En).contains("about 9 s"));
+    }
+}

@@ -1,0 +1,24 @@
+//! Switchboard's shared vocabulary: the plain types every other part speaks, and nothing else.
+//!
+//! - [`backend`]: what a backend is and how it stands: [`Role`], [`Kind`], [`State`],
+//!   [`Level`], [`Source`], [`Cause`] (why a state changed), [`TrayScope`],
+//!   [`NotificationKind`].
+//! - [`status`]: what the engine publishes about a backend: [`BackendStatus`] and the figures
+//!   in it, [`Flip`] and [`LevelChange`] ([`Event`]), the history [`Point`]s of the status plot.
+//! - [`chat`]: conversations as they are stored and streamed: [`ChatRole`], [`Action`],
+//!   [`MessageState`], [`ChatEvent`], [`Conversation`], [`StoredMessage`], [`Lang`].
+//!
+//! This crate has no behaviour beyond naming and ordering its values, and no I/O: the engine
+//! (`switchboard-core`) builds these records, the wire (`switchboard-ipc`) carries them to the
+//! window, which reads them without linking the engine. Words shown to users (English and
+//! Korean) live in the engine's `i18n`, not here; `as_str` gives each value's wire name.
+
+#![forbid(unsafe_code)]
+
+pub mod backend;
+pub mod chat;
+pub mod status;
+
+pub use backend::{Cause, Kind, Level, NotificationKind, Role, Source, State, TrayScope};
+pub use chat::{Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, StoredMessage};
+pub use status::{BackendStatus, Event, Flip, LevelChange, NativeLoad, Point, QueueStatus};
