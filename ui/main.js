@@ -18,6 +18,7 @@ const api = {
   conversations: () => invoke("conversations"),
   messages: (conversation) => invoke("messages", { conversation }),
   render: (text) => invoke("render_markdown", { text }),
+  setPaused: (paused) => invoke("set_paused", { paused }),
   locale: () => invoke("locale"),
 };
 

@@ -6,32 +6,57 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
+use switchboard_ipc::{Answer, Call, ErrorKind, Push, Request, Sent, WireError};
+use switchboard_model::{BackendStatus, ChatEvent, Conversation, Lang, Point, StoredMessage};
 use tauri::ipc::Channel;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 use tokio::sync::{mpsc, oneshot};
 
-use switchboard_ipc::{Call, Push, Request};
-
 /// Said when the engine is gone (it quit) before it answered.
 pub const GONE: &str = "Switchboard has quit";
 
+type Answered = Result<Answer, WireError>;
+
 /// A connection to the engine (managed state of the window process).
 pub struct Engine {
+    /// Requests to write to the socket, in order.
     requests: mpsc::UnboundedSender<Request>,
+    /// The next request's id.
     next: AtomicU64,
+    /// What the socket's reader shares with the callers.
     inner: Arc<Inner>,
 }
 
 #[derive(Default)]
 struct Inner {
     /// Calls waiting for their answer (std mutexes: never held across an await).
-    pending: Mutex<HashMap<u64, oneshot::Sender<Result<Value, String>>>>,
+    pending: Mutex<HashMap<u64, oneshot::Sender<Answered>>>,
     /// Replies streaming to the web UI, by the id of the request that started them.
-    streams: Mutex<HashMap<u64, Channel<Value>>>,
+    streams: Mutex<HashMap<u64, Channel<ChatEvent>>>,
     /// Set when the engine closed the socket, before `pending` is emptied.
     closed: AtomicBool,
+}
+
+fn gone() -> WireError {
+    WireError::new(ErrorKind::Gone, GONE)
+}
+
+/// The value of the answer `$variant`, or a protocol error naming what came instead.
+macro_rules! expect {
+    ($answer:expr, $variant:ident, $name:literal) => {
+        match $answer? {
+            Answer::$variant(v) => Ok(v),
+            other => Err(WireError::unexpected($name, &other)),
+        }
+    };
+}
+
+fn expect_done(answer: Answered) -> Result<(), WireError> {
+    match answer? {
+        Answer::Done => Ok(()),
+        other => Err(WireError::unexpected("done", &other)),
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -90,19 +115,69 @@ pub async fn connect(path: &Path) -> std::io::Result<(Engine, mpsc::UnboundedRec
     Ok((Engine { requests, next: AtomicU64::new(1), inner }, pushes))
 }
 
+/// One typed method per call: each expects the answer its call is answered with.
 impl Engine {
-    /// Sends `call`; the engine's answer.
-    pub async fn call(&self, call: Call) -> Result<Value, String> {
+    pub async fn status(&self) -> Result<Vec<BackendStatus>, WireError> {
+        expect!(self.call(Call::Status).await, Statuses, "statuses")
+    }
+
+    pub async fn history(&self, name: String) -> Result<Vec<Point>, WireError> {
+        expect!(self.call(Call::History { name }).await, History, "history")
+    }
+
+    pub async fn check_now(&self) -> Result<Vec<BackendStatus>, WireError> {
+        expect!(self.call(Call::CheckNow).await, Statuses, "statuses")
+    }
+
+    /// Sends a message: its reply's events go to `on_event` as they arrive; the answer is the
+    /// reply's ids.
+    pub async fn send_message(
+        &self,
+        conversation: Option<i64>,
+        text: String,
+        on_event: Channel<ChatEvent>,
+    ) -> Result<Sent, WireError> {
+        expect!(self.start(Call::SendMessage { conversation, text }, Some(on_event)).await, Sent, "sent")
+    }
+
+    /// Like [`Engine::send_message`], for the conversation's last message.
+    pub async fn retry(&self, conversation: i64, on_event: Channel<ChatEvent>) -> Result<Sent, WireError> {
+        expect!(self.start(Call::Retry { conversation }, Some(on_event)).await, Sent, "sent")
+    }
+
+    pub async fn stop_reply(&self, reply: i64) -> Result<bool, WireError> {
+        expect!(self.call(Call::StopReply { reply }).await, Stopped, "stopped")
+    }
+
+    pub async fn conversations(&self) -> Result<Vec<Conversation>, WireError> {
+        expect!(self.call(Call::Conversations).await, Conversations, "conversations")
+    }
+
+    pub async fn messages(&self, conversation: i64) -> Result<Vec<StoredMessage>, WireError> {
+        expect!(self.call(Call::Messages { conversation }).await, Messages, "messages")
+    }
+
+    pub async fn rename_conversation(&self, conversation: i64, title: String) -> Result<(), WireError> {
+        expect_done(self.call(Call::RenameConversation { conversation, title }).await)
+    }
+
+    pub async fn delete_conversation(&self, conversation: i64) -> Result<(), WireError> {
+        expect_done(self.call(Call::DeleteConversation { conversation }).await)
+    }
+
+    pub async fn set_paused(&self, paused: bool) -> Result<(), WireError> {
+        expect_done(self.call(Call::SetPaused { paused }).await)
+    }
+
+    pub async fn locale(&self) -> Result<Lang, WireError> {
+        expect!(self.call(Call::Locale).await, Locale, "locale")
+    }
+
+    async fn call(&self, call: Call) -> Answered {
         self.start(call, None).await
     }
 
-    /// Sends a call that starts a reply: its events go to `on_event` as they arrive, the
-    /// answer is the reply's ids.
-    pub async fn stream(&self, call: Call, on_event: Channel<Value>) -> Result<Value, String> {
-        self.start(call, Some(on_event)).await
-    }
-
-    async fn start(&self, call: Call, on_event: Option<Channel<Value>>) -> Result<Value, String> {
+    async fn start(&self, call: Call, on_event: Option<Channel<ChatEvent>>) -> Answered {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let (answer, answered) = oneshot::channel();
         lock(&self.inner.pending).insert(id, answer);
@@ -113,9 +188,9 @@ impl Engine {
         if self.inner.closed.load(Ordering::SeqCst) || self.requests.send(Request { id, call }).is_err() {
             lock(&self.inner.pending).remove(&id);
             lock(&self.inner.streams).remove(&id);
-            return Err(GONE.into());
+            return Err(gone());
         }
-        let result = answered.await.unwrap_or_else(|_| Err(GONE.into()));
+        let result = answered.await.unwrap_or_else(|_| Err(gone()));
         if result.is_err() {
             lock(&self.inner.streams).remove(&id);
         }

@@ -6,7 +6,8 @@
 //!
 //! - [`window`]: the window, and the process's main loop.
 //! - [`client`]: this end of the socket.
-//! - [`commands`]: one request to the tray app each, errors turned into strings at this edge.
+//! - [`commands`]: one typed request to the tray app each, errors turned into their message at
+//!   this edge; the one list of them, kept in step by a test.
 //! - [`markdown`]: model output rendered to sanitised HTML.
 
 pub mod client;
@@ -18,9 +19,23 @@ use std::process::ExitCode;
 
 use switchboard_ipc::View;
 
+/// The Tauri context (config, assets, the ACL `build.rs` made): generated here, where
+/// tauri.conf.json and the build script are, for the window and for tests that build the app
+/// on a mock runtime.
+pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Logs to stderr, at `warn` unless `RUST_LOG` says otherwise (like the tray app's).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
 /// Runs the window until it is closed or the tray app quits.
 pub fn run() -> ExitCode {
-    switchboard_core::init_logging("warn", true);
+    init_logging();
     let view = std::env::args().nth(1);
     let view = match view.as_deref().map(View::parse) {
         None => View::Chat,

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use switchboard_ipc::{self as ipc, Push, UiEvent, View};
+use switchboard_ipc::{Push, UiEvent, View};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
 use crate::{client, commands};
@@ -27,13 +27,18 @@ fn show<R: Runtime>(app: &AppHandle<R>, view: View) -> tauri::Result<()> {
     w.unminimize()?;
     w.show()?;
     w.set_focus()?;
-    w.emit(UiEvent::Show.as_str(), view.as_str())
+    emit(app, UiEvent::Show(view))
+}
+
+/// Sends `event` to the web UI: its name, and its payload as the JavaScript expects it.
+fn emit<R: Runtime>(app: &AppHandle<R>, event: UiEvent) -> tauri::Result<()> {
+    app.emit(event.name(), event.payload()?)
 }
 
 /// Connects to the running tray app, shows the window and forwards the app's events to it.
 /// Ends when the window is closed or the tray app quits.
 pub fn run(view: View) -> ExitCode {
-    let path = match ipc::socket_path() {
+    let path = match switchboard_ipc::socket_path() {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
@@ -56,7 +61,7 @@ pub fn run(view: View) -> ExitCode {
             tauri::async_runtime::spawn(async move {
                 while let Some(push) = pushes.recv().await {
                     let done = match push {
-                        Push::Emit { event, payload } => handle.emit(&event, payload),
+                        Push::Emit { event } => emit(&handle, event),
                         Push::Show { view } => show(&handle, view),
                         _ => Ok(()),
                     };
@@ -68,7 +73,7 @@ pub fn run(view: View) -> ExitCode {
             });
             Ok(())
         })
-        .build(tauri::generate_context!());
+        .build(crate::context());
     match app {
         // Closing the window is the last window closing: the process exits.
         Ok(app) => {

@@ -1,6 +1,6 @@
 //! The event hub: one task that selects over the core's channels and updates the tray, sends
-//! notifications and sends events to the window, if one is open. Stopped by the shell's
-//! cancellation token.
+//! notifications and sends events to the window, if one is open. A task of the shell's, stopped
+//! with it.
 //!
 //! Notifications go to the desktop's notification server through notify-rust (on Linux that
 //! is all tauri-plugin-notification does: this process does not link Tauri, whose WebKit
@@ -15,13 +15,12 @@ use switchboard_ipc::UiEvent;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 
-use crate::tray::{TrayCmd, TrayTx};
-use crate::{server, tray, Shell};
+use crate::tray::TrayCmd;
+use crate::{tray, Shell};
 
-/// Starts the hub, tracked by the shell.
-pub fn spawn(shell: Arc<Shell>, tray: TrayTx) {
-    let tracked = shell.tasks.track_future(run(Arc::clone(&shell), tray));
-    tokio::spawn(tracked);
+/// Starts the hub, a task of the shell's.
+pub fn spawn(shell: &Arc<Shell>) {
+    shell.spawn(run(Arc::clone(shell)));
 }
 
 /// A thread that shows notifications one after another, in order (each is a blocking D-Bus
@@ -53,21 +52,18 @@ fn menu_lines(rows: &[BackendStatus], paused: bool, lang: Lang) -> Vec<String> {
     v
 }
 
-async fn run(shell: Arc<Shell>, tray: TrayTx) {
-    let mut events = shell.registry.subscribe();
-    let mut snapshot = shell.registry.watch();
+async fn run(shell: Arc<Shell>) {
+    let mut events = shell.engine().registry().subscribe();
+    let mut snapshot = shell.engine().registry().watch();
+    let (scope, lang) = (shell.scope(), shell.lang());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut shown_level: Option<Level> = None;
     let mut shown_menu: Option<Vec<String>> = None;
     let notifications = notifier();
     loop {
         tokio::select! {
-            _ = shell.cancel.cancelled() => return,
             ev = events.recv() => match ev {
-                Ok(Event::Flip(flip)) => {
-                    shell.notifier.lock().unwrap_or_else(|p| p.into_inner()).flip(&flip, Instant::now());
-                    server::emit(&shell.pushes, UiEvent::Flip, &flip);
-                }
+                Ok(Event::Flip(flip)) => shell.flip(&flip, Instant::now()),
                 Ok(Event::Level(_)) => {}
                 Err(RecvError::Lagged(n)) => tracing::warn!("hub missed {n} events"),
                 Err(RecvError::Closed) => return,
@@ -78,21 +74,20 @@ async fn run(shell: Arc<Shell>, tray: TrayTx) {
                 }
                 let rows = snapshot.borrow_and_update().clone();
                 // The icon changes only with the level; the menu only with its text.
-                let level = switchboard_core::tray::overall(&rows, shell.scope);
-                if shown_level != Some(level) && tray.send(TrayCmd::Level(level)).is_ok() {
+                let level = switchboard_core::tray::overall(&rows, scope);
+                if shown_level != Some(level) && shell.tray(TrayCmd::Level(level)) {
                     shown_level = Some(level);
                 }
-                let paused = shell.paused.load(std::sync::atomic::Ordering::SeqCst);
-                let lines = menu_lines(&rows, paused, shell.lang);
-                if shown_menu.as_ref() != Some(&lines) && tray.send(TrayCmd::Menu { rows: rows.clone(), paused }).is_ok() {
+                let paused = shell.paused();
+                let lines = menu_lines(&rows, paused, lang);
+                if shown_menu.as_ref() != Some(&lines) && shell.tray(TrayCmd::Menu { rows: rows.clone(), paused }) {
                     shown_menu = Some(lines);
                 }
-                server::emit(&shell.pushes, UiEvent::Status, &rows);
+                shell.emit(|| UiEvent::Status(rows));
             }
             _ = tick.tick() => {
-                let due = shell.notifier.lock().unwrap_or_else(|p| p.into_inner()).poll(Instant::now());
-                for n in due {
-                    let (title, body) = n.text(shell.lang);
+                for n in shell.due(Instant::now()) {
+                    let (title, body) = n.text(lang);
                     let _ = notifications.send((title, body));
                 }
             }

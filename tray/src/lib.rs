@@ -1,7 +1,8 @@
 //! Switchboard's tray app (`switchboard`): a thin layer over `switchboard-core` that stays in
 //! the tray all day, and never loads WebKit.
 //!
-//! - [`Shell`] owns the registry, the router and the notification policy.
+//! - [`shell`]: [`Shell`] owns the engine, the notification policy, the window pids and every
+//!   task; [`Action`]s (the menu's and the window's) are all performed by [`Shell::perform`].
 //! - [`tray`]: the tray icon (its colour and shape are the overall load) and its menu.
 //! - [`hub`]: one task that listens to the core and updates the tray, sends notifications and
 //!   sends events to the window.
@@ -12,79 +13,20 @@
 pub mod hub;
 pub mod ids;
 pub mod server;
+pub mod shell;
 pub mod tray;
 pub mod window;
 
+#[cfg(test)]
+mod window_commands;
+
+pub use shell::{Action, ActionError, Outcome, Shell, StartError, Windows};
+
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use switchboard_core::model::{Lang, TrayScope};
-use switchboard_core::notify::{Notifier, NotifyPolicy};
-use switchboard_core::{config, Config, Engine, Registry, Router};
-use switchboard_ipc::{self as ipc, View};
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
-
-/// Everything the tray app holds; one instance, shared by the tray, the hub and the socket.
-pub struct Shell {
-    pub registry: Registry,
-    pub router: Router,
-    /// Which flips become notifications (std mutex: never held across an await).
-    pub notifier: Mutex<Notifier>,
-    pub paused: AtomicBool,
-    /// Which backends the tray colour counts.
-    pub scope: TrayScope,
-    pub lang: Lang,
-    /// Events for the window process (`ipc::Push`); it has a receiver only while one is open.
-    pub pushes: tokio::sync::broadcast::Sender<ipc::Push>,
-    /// The window process this app started, while it runs (its pid).
-    pub window: Mutex<Option<u32>>,
-    /// The pids of the windows connected to the socket (this app's, or one started by hand).
-    pub windows: Mutex<Vec<u32>>,
-    /// Stops the hub, the socket and the reply forwarders.
-    pub cancel: CancellationToken,
-    pub tasks: TaskTracker,
-}
-
-/// Why the shell could not start.
-#[derive(Debug)]
-pub struct StartError(pub String);
-
-impl Shell {
-    /// Starts the core on the current tokio runtime.
-    pub fn start(config: Config) -> Result<Shell, StartError> {
-        let scope = config.tray_scope;
-        let engine = Engine::start(config).map_err(|e| StartError(e.to_string()))?;
-        Ok(Shell {
-            lang: engine.lang(),
-            registry: engine.registry().clone(),
-            router: engine.router().clone(),
-            notifier: Mutex::new(Notifier::new(NotifyPolicy::default())),
-            paused: AtomicBool::new(false),
-            scope,
-            pushes: tokio::sync::broadcast::channel(256).0,
-            window: Mutex::new(None),
-            windows: Mutex::new(Vec::new()),
-            cancel: CancellationToken::new(),
-            tasks: TaskTracker::new(),
-        })
-    }
-
-    pub fn set_paused(&self, paused: bool) {
-        self.paused.store(paused, Ordering::SeqCst);
-        self.notifier.lock().unwrap_or_else(|p| p.into_inner()).set_paused(paused);
-    }
-
-    /// Stops every task of the core and of the shell, and waits for them.
-    pub async fn shutdown(&self) {
-        self.cancel.cancel();
-        self.tasks.close();
-        self.router.shutdown().await;
-        self.tasks.wait().await;
-        self.registry.shutdown().await;
-    }
-}
+use switchboard_core::{config, Config};
+use switchboard_ipc::View;
 
 /// The config; on first run (no file yet) one is written for the LLM servers found on this
 /// machine, or for the project's own llama-server, which the core then starts and stops.
@@ -120,7 +62,7 @@ pub fn run() -> ExitCode {
     switchboard_core::init_logging("warn", true);
     // `--hidden`: start in the tray only (for starting at login); the window opens from the tray.
     let hidden = std::env::args().skip(1).any(|a| a == "--hidden");
-    let socket = match ipc::socket_path() {
+    let socket = match switchboard_ipc::socket_path() {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
@@ -128,12 +70,12 @@ pub fn run() -> ExitCode {
         }
     };
     // One Switchboard per user: a second one shows the first one's window and ends.
-    if ipc::engine_running(&socket) {
+    if switchboard_ipc::engine_running(&socket) {
         if hidden {
             eprintln!("Switchboard is already running");
             return ExitCode::SUCCESS;
         }
-        return match ipc::ask_to_open(&socket, View::Chat) {
+        return match switchboard_ipc::ask_to_open(&socket, View::Chat) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: Switchboard is running but did not answer ({}): {e}", socket.display());
@@ -169,18 +111,17 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
     }
     let started = runtime.block_on(async {
         let listener = server::bind(socket).map_err(|e| StartError(format!("{}: {e}", socket.display())))?;
-        Shell::start(config).map(|s| (Arc::new(s), listener))
+        Shell::start(config).map(|(s, tray_rx)| (Arc::new(s), tray_rx, listener))
     });
-    let (shell, listener) = match started {
+    let (shell, tray_rx, listener) = match started {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {}", e.0);
             return ExitCode::from(1);
         }
     };
-    tokio::spawn(shell.tasks.track_future(server::serve(Arc::clone(&shell), listener)));
-    let (tray_tx, tray_rx) = tokio::sync::mpsc::unbounded_channel();
-    let tray = match tray::Tray::build(&shell, &tray_tx) {
+    server::spawn(&shell, listener);
+    let tray = match tray::Tray::build(&shell) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -189,10 +130,10 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
         }
     };
     gtk::glib::MainContext::default().spawn_local(tray.drive(tray_rx));
-    hub::spawn(Arc::clone(&shell), tray_tx.clone());
+    hub::spawn(&shell);
     // SIGTERM / SIGINT stop the core (managed servers included) the way Quit does.
-    let (s, tx) = (Arc::clone(&shell), tray_tx.clone());
-    tokio::spawn(async move {
+    let s = Arc::clone(&shell);
+    shell.spawn(async move {
         use tokio::signal::unix::{signal, SignalKind};
         let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
             return;
@@ -201,14 +142,28 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
             _ = term.recv() => {}
             _ = int.recv() => {}
         }
-        tray::quit(&s, &tx);
+        if let Err(e) = s.perform(Action::Quit).await {
+            tracing::error!("{e}");
+        }
+    });
+    // Quit (from the menu or a signal) cancels the shell: stop the core, then the main loop
+    // (in this order: the main loop must keep running while the core stops). Owned here, not
+    // by the shell's tracker, which it waits for.
+    let s = Arc::clone(&shell);
+    let quitter = runtime.spawn(async move {
+        s.cancelled().await;
+        s.shutdown().await;
+        s.tray(tray::TrayCmd::Quit);
     });
     if !hidden {
-        if let Err(e) = window::open(&shell, View::Chat) {
-            tracing::error!("cannot open the window: {e}");
+        if let Err(e) = runtime.block_on(shell.perform(Action::Open(View::Chat))) {
+            tracing::error!("{e}");
         }
     }
     gtk::main(); // until Quit (the core has stopped by then)
+    if let Err(e) = runtime.block_on(quitter) {
+        tracing::error!("quit: {e}");
+    }
     runtime.block_on(shell.shutdown());
     ExitCode::SUCCESS
 }

@@ -1,20 +1,22 @@
 //! The tray app's end of the socket the window talks to (the wire is
-//! [`switchboard_ipc`]): each request is one call into the core; a reply's events and
-//! the UI events are pushed back.
+//! [`switchboard_ipc`]): each request is one call into the core, or one [`Action`]; a
+//! reply's events and the UI events are pushed back. Core errors become [`WireError`]s here.
 
 use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::Serialize;
 use serde_json::Value;
-use switchboard_ipc::{Call, Push, Request, UiEvent};
+use switchboard_core::chat::StoreError;
+use switchboard_core::registry::RegistryError;
+use switchboard_core::router::{Reply, RouterError};
+use switchboard_ipc::{Answer, Call, ErrorKind, Push, Request, Sent, WireError};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{broadcast, mpsc};
 
-use crate::Shell;
+use crate::{Action, ActionError, Outcome, Shell};
 
 /// Binds the tray app's socket, replacing a stale one (nothing answers there). Call after
 /// [`switchboard_ipc::engine_running`] said no.
@@ -30,18 +32,17 @@ pub fn bind(path: &Path) -> io::Result<UnixListener> {
     Ok(listener)
 }
 
-/// Accepts windows (and a second `switchboard` asking for one) until the shell is cancelled.
-pub async fn serve(shell: Arc<Shell>, listener: UnixListener) {
+/// Accepts windows (and a second `switchboard` asking for one) in a task of the shell's,
+/// until it stops.
+pub fn spawn(shell: &Arc<Shell>, listener: UnixListener) {
+    shell.spawn(serve(Arc::clone(shell), listener));
+}
+
+async fn serve(shell: Arc<Shell>, listener: UnixListener) {
     loop {
-        tokio::select! {
-            _ = shell.cancel.cancelled() => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    let s = Arc::clone(&shell);
-                    tokio::spawn(shell.tasks.track_future(connection(s, stream)));
-                }
-                Err(e) => tracing::warn!("window socket: {e}"),
-            },
+        match listener.accept().await {
+            Ok((stream, _)) => shell.spawn(connection(Arc::clone(&shell), stream)),
+            Err(e) => tracing::warn!("window socket: {e}"),
         }
     }
 }
@@ -59,14 +60,13 @@ async fn connection(shell: Arc<Shell>, stream: UnixStream) {
     loop {
         // Every branch is cancel safe (Lines::next_line, mpsc and broadcast recv).
         let push = tokio::select! {
-            _ = shell.cancel.cancelled() => return,
             line = lines.next_line() => {
                 match line {
                     Ok(Some(line)) => match serde_json::from_str::<Request>(&line) {
                         Ok(Request { id, call: Call::Window }) => {
-                            ui = Some(shell.pushes.subscribe());
+                            ui = Some(shell.subscribe());
                             window.attach();
-                            Push::Reply { id, result: Ok(Value::Null) }
+                            Push::Reply { id, result: Ok(Answer::Done) }
                         }
                         Ok(req) => {
                             handle(&shell, req, &tx);
@@ -75,7 +75,10 @@ async fn connection(shell: Arc<Shell>, stream: UnixStream) {
                         // Answered when it has an id (a window of another version, say), so
                         // that no call waits for ever.
                         Err(e) => match serde_json::from_str::<Value>(&line).ok().and_then(|v| v["id"].as_u64()) {
-                            Some(id) => Push::Reply { id, result: Err(format!("a request this Switchboard does not know: {e}")) },
+                            Some(id) => {
+                                let message = format!("a request this Switchboard does not know: {e}");
+                                Push::Reply { id, result: Err(WireError::new(ErrorKind::Unknown, message)) }
+                            }
                             None => {
                                 tracing::warn!("window socket: a line that is not a request: {e}");
                                 continue;
@@ -103,18 +106,21 @@ async fn connection(shell: Arc<Shell>, stream: UnixStream) {
     }
 }
 
-/// A connected window's pid in [`Shell::windows`], from its `Window` request until the
-/// connection ends.
+/// A connected window's pid in [`crate::Windows::connected`], from its `Window` request until
+/// the connection ends.
 struct WindowGuard {
+    /// Whose window list it is in.
     shell: Arc<Shell>,
+    /// The peer's pid (SO_PEERCRED), when the kernel gave it.
     pid: Option<u32>,
+    /// Whether the pid was added (the peer said it is a window), so is to be removed.
     attached: bool,
 }
 
 impl WindowGuard {
     fn attach(&mut self) {
         if let (Some(pid), false) = (self.pid, self.attached) {
-            self.shell.windows.lock().unwrap_or_else(|p| p.into_inner()).push(pid);
+            self.shell.lock_windows().connected.push(pid);
             self.attached = true;
         }
     }
@@ -123,9 +129,9 @@ impl WindowGuard {
 impl Drop for WindowGuard {
     fn drop(&mut self) {
         if let (Some(pid), true) = (self.pid, self.attached) {
-            let mut windows = self.shell.windows.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(i) = windows.iter().position(|&w| w == pid) {
-                windows.swap_remove(i);
+            let connected = &mut self.shell.lock_windows().connected;
+            if let Some(i) = connected.iter().position(|&w| w == pid) {
+                connected.swap_remove(i);
             }
         }
     }
@@ -138,74 +144,89 @@ async fn recv_ui(ui: &mut Option<broadcast::Receiver<Push>>) -> Result<Push, bro
     }
 }
 
-fn to_value<T: Serialize>(v: T) -> Result<Value, String> {
-    serde_json::to_value(v).map_err(|e| e.to_string())
+/// A core error at the wire: its kind, and its message as the core words it.
+fn wire(kind: ErrorKind, e: impl std::fmt::Display) -> WireError {
+    WireError::new(kind, e.to_string())
 }
 
-/// Ids of a reply under way.
-#[derive(Debug, Serialize)]
-pub struct Sent {
-    pub conversation_id: i64,
-    pub user_message_id: i64,
-    pub reply_message_id: i64,
+fn store_error(e: StoreError) -> WireError {
+    match e {
+        StoreError::NoConversation(_) => wire(ErrorKind::NotFound, e),
+        _ => wire(ErrorKind::Failed, e),
+    }
 }
 
-/// Answers one request (one call into the core), on `tx` in order: a reply's ids before its
-/// events. Calls that wait (Check now) run in a task of their own.
+fn registry_error(e: RegistryError) -> WireError {
+    match e {
+        RegistryError::UnknownBackend(_) => wire(ErrorKind::NotFound, e),
+        _ => wire(ErrorKind::Failed, e),
+    }
+}
+
+fn router_error(e: RouterError) -> WireError {
+    match e {
+        RouterError::Empty | RouterError::NothingToRetry(_) => wire(ErrorKind::Invalid, e),
+        RouterError::Store(e) => store_error(e),
+    }
+}
+
+fn action_error(e: ActionError) -> WireError {
+    match e {
+        // The io error's own words, as before the action had a type of its own.
+        ActionError::Open(e) => wire(ErrorKind::Failed, e),
+    }
+}
+
+/// Answers one request (one call into the core, or an action), on `tx` in order: a reply's
+/// ids before its events. Actions run in a task of their own (Check now waits).
 fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
     let id = req.id;
-    let answer = |result: Result<Value, String>| {
+    let answer = |result: Result<Answer, WireError>| {
         let _ = tx.send(Push::Reply { id, result });
     };
-    match req.call {
-        Call::Status => answer(to_value(shell.registry.snapshot())),
-        Call::History { name } => answer(shell.registry.history(&name).map_err(|e| e.to_string()).and_then(to_value)),
-        Call::CheckNow => {
-            let (s, tx) = (Arc::clone(shell), tx.clone());
-            tokio::spawn(shell.tasks.track_future(async move {
-                let rows = s.registry.status(true).await;
-                let _ = tx.send(Push::Reply { id, result: to_value(rows) });
-            }));
-        }
+    let (registry, router, store) = (shell.engine().registry(), shell.engine().router(), shell.engine().store());
+    let action = match req.call {
+        Call::Status => return answer(Ok(Answer::Statuses(registry.snapshot()))),
+        Call::History { name } => return answer(registry.history(&name).map(Answer::History).map_err(registry_error)),
         Call::SendMessage { conversation, text } => {
-            stream_reply(shell, id, shell.router.send(conversation, &text), tx);
+            return stream_reply(shell, id, router.send(conversation, &text), tx)
         }
-        Call::Retry { conversation } => stream_reply(shell, id, shell.router.retry(conversation), tx),
-        Call::StopReply { reply } => answer(to_value(shell.router.stop(reply))),
-        Call::Conversations => {
-            answer(shell.router.store().conversations().map_err(|e| e.to_string()).and_then(to_value))
-        }
+        Call::Retry { conversation } => return stream_reply(shell, id, router.retry(conversation), tx),
+        Call::StopReply { reply } => return answer(Ok(Answer::Stopped(router.stop(reply)))),
+        Call::Conversations => return answer(store.conversations().map(Answer::Conversations).map_err(store_error)),
         Call::Messages { conversation } => {
-            answer(shell.router.store().messages(conversation).map_err(|e| e.to_string()).and_then(to_value))
+            return answer(store.messages(conversation).map(Answer::Messages).map_err(store_error))
         }
         Call::RenameConversation { conversation, title } => {
-            answer(shell.router.store().rename(conversation, &title).map_err(|e| e.to_string()).and_then(to_value))
+            return answer(store.rename(conversation, &title).map(|()| Answer::Done).map_err(store_error))
         }
         Call::DeleteConversation { conversation } => {
-            answer(shell.router.store().delete(conversation).map_err(|e| e.to_string()).and_then(to_value))
+            return answer(store.delete(conversation).map(|()| Answer::Done).map_err(store_error))
         }
-        Call::SetPaused { paused } => {
-            shell.set_paused(paused);
-            answer(Ok(Value::Null))
-        }
-        Call::Locale => answer(to_value(shell.lang)), // "en" | "ko"
-        Call::Open { view } => answer(crate::window::open(shell, view).map_err(|e| e.to_string()).and_then(to_value)),
-        Call::Window => {} // taken by the connection itself
-    }
+        Call::Locale => return answer(Ok(Answer::Locale(shell.lang()))), // "en" | "ko"
+        Call::Window => return,                                          // taken by the connection itself
+        Call::CheckNow => Action::CheckNow,
+        Call::SetPaused { paused } => Action::SetPaused(paused),
+        Call::Open { view } => Action::Open(view),
+    };
+    let (s, tx) = (Arc::clone(shell), tx.clone());
+    shell.spawn(async move {
+        let result = match s.perform(action).await {
+            Ok(Outcome::Checked(rows)) => Ok(Answer::Statuses(rows)),
+            Ok(Outcome::Done) => Ok(Answer::Done),
+            Err(e) => Err(action_error(e)),
+        };
+        let _ = tx.send(Push::Reply { id, result });
+    });
 }
 
 /// Answers with the reply's ids, then forwards its events until it ends. The reply is written
 /// to the store whether or not a window still listens.
-fn stream_reply(
-    shell: &Arc<Shell>,
-    id: u64,
-    reply: Result<switchboard_core::router::Reply, switchboard_core::router::RouterError>,
-    tx: &mpsc::UnboundedSender<Push>,
-) {
+fn stream_reply(shell: &Arc<Shell>, id: u64, reply: Result<Reply, RouterError>, tx: &mpsc::UnboundedSender<Push>) {
     let reply = match reply {
         Ok(r) => r,
         Err(e) => {
-            let _ = tx.send(Push::Reply { id, result: Err(e.to_string()) });
+            let _ = tx.send(Push::Reply { id, result: Err(router_error(e)) });
             return;
         }
     };
@@ -214,28 +235,14 @@ fn stream_reply(
         user_message_id: reply.user_message_id,
         reply_message_id: reply.reply_message_id,
     };
-    let _ = tx.send(Push::Reply { id, result: to_value(sent) });
+    let _ = tx.send(Push::Reply { id, result: Ok(Answer::Sent(sent)) });
     let (tx, mut events) = (tx.clone(), reply.events);
-    tokio::spawn(shell.tasks.track_future(async move {
-        while let Some(ev) = events.recv().await {
-            let Ok(event) = serde_json::to_value(&ev) else { continue };
+    shell.spawn(async move {
+        while let Some(event) = events.recv().await {
             if tx.send(Push::Chat { id, event }).is_err() {
                 return; // the window went away
             }
         }
         let _ = tx.send(Push::ChatEnd { id });
-    }));
-}
-
-/// Sends an event for the web UI to every window (nothing is serialised when none is open).
-pub fn emit<T: Serialize>(pushes: &broadcast::Sender<Push>, event: UiEvent, payload: &T) {
-    if pushes.receiver_count() == 0 {
-        return;
-    }
-    match serde_json::to_value(payload) {
-        Ok(payload) => {
-            let _ = pushes.send(Push::Emit { event: event.as_str().to_string(), payload });
-        }
-        Err(e) => tracing::warn!("emit {}: {e}", event.as_str()),
-    }
+    });
 }

@@ -3,7 +3,8 @@
 //! colour and shape are the overall load (see `switchboard_core::tray`); the menu has a line
 //! per backend, then the actions. The menu is also what makes the item appear at all on Linux.
 //!
-//! The tray lives on the GTK main thread; the hub and the menu send it [`TrayCmd`]s.
+//! The tray lives on the GTK main thread; the hub and the shell's actions send it [`TrayCmd`]s
+//! (through [`Shell::tray`]).
 
 use std::sync::Arc;
 
@@ -11,13 +12,12 @@ use switchboard_core::i18n::{self, MenuLabels};
 use switchboard_core::model::Lang;
 use switchboard_core::tray::icon_rgba;
 use switchboard_core::{BackendStatus, Level, State};
-use switchboard_ipc::View;
 use tokio::sync::mpsc;
 use tray_icon::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tray_icon::{Icon, TrayIcon, TrayIconBuilder};
 
 use crate::ids::MenuId;
-use crate::{window, Shell};
+use crate::Shell;
 
 pub const TRAY_ID: &str = "main";
 /// Icon size handed to the tray (desktops scale it; 32 px is crisp at 16-24 px panels too).
@@ -34,7 +34,10 @@ pub enum TrayCmd {
     Quit,
 }
 
+/// Where the shell sends [`TrayCmd`]s.
 pub type TrayTx = mpsc::UnboundedSender<TrayCmd>;
+/// Where the tray takes them, on the GTK main thread ([`Tray::drive`]).
+pub type TrayRx = mpsc::UnboundedReceiver<TrayCmd>;
 
 fn icon(level: Level) -> Result<Icon, tray_icon::BadIcon> {
     Icon::from_rgba(icon_rgba(level, ICON_SIZE), ICON_SIZE, ICON_SIZE)
@@ -89,7 +92,9 @@ fn menu(rows: &[BackendStatus], paused: bool, lang: Lang) -> Result<Menu, tray_i
 
 /// The tray icon (GTK main thread only).
 pub struct Tray {
+    /// The icon on the panel: redrawn on each level change, its menu rebuilt on each change.
     icon: TrayIcon,
+    /// The language of the tooltip and the menu.
     lang: Lang,
 }
 
@@ -107,19 +112,19 @@ pub enum TrayError {
 impl Tray {
     /// Builds the tray on the GTK main thread (after `gtk::init`), and routes menu clicks to
     /// [`on_menu`].
-    pub fn build(shell: &Arc<Shell>, tx: &TrayTx) -> Result<Tray, TrayError> {
-        let rows = shell.registry.snapshot();
-        let level = switchboard_core::tray::overall(&rows, shell.scope);
+    pub fn build(shell: &Arc<Shell>) -> Result<Tray, TrayError> {
+        let (rows, lang) = (shell.snapshot(), shell.lang());
+        let level = switchboard_core::tray::overall(&rows, shell.scope());
         let icon = TrayIconBuilder::new()
             .with_id(TRAY_ID)
             .with_icon(icon(level)?)
-            .with_tooltip(tooltip(level, shell.lang))
-            .with_menu(Box::new(menu(&rows, false, shell.lang)?))
+            .with_tooltip(tooltip(level, lang))
+            .with_menu(Box::new(menu(&rows, shell.paused(), lang)?))
             .with_menu_on_left_click(false)
             .build()?;
-        let (s, tx) = (Arc::clone(shell), tx.clone());
-        MenuEvent::set_event_handler(Some(move |event: MenuEvent| on_menu(&s, &tx, event.id.0.as_str())));
-        Ok(Tray { icon, lang: shell.lang })
+        let s = Arc::clone(shell);
+        MenuEvent::set_event_handler(Some(move |event: MenuEvent| on_menu(&s, event.id.0.as_str())));
+        Ok(Tray { icon, lang })
     }
 
     fn apply(&self, cmd: TrayCmd) -> Result<(), TrayError> {
@@ -135,7 +140,7 @@ impl Tray {
     }
 
     /// Applies commands on the GTK main loop until Quit, then ends the loop.
-    pub async fn drive(self, mut rx: mpsc::UnboundedReceiver<TrayCmd>) {
+    pub async fn drive(self, mut rx: TrayRx) {
         while let Some(cmd) = rx.recv().await {
             if matches!(cmd, TrayCmd::Quit) {
                 break;
@@ -148,42 +153,16 @@ impl Tray {
     }
 }
 
-/// Stops the core, then the main loop (Quit, or SIGTERM / SIGINT).
-pub fn quit(shell: &Arc<Shell>, tx: &TrayTx) {
-    let (s, tx) = (Arc::clone(shell), tx.clone());
-    tokio::spawn(async move {
-        s.shutdown().await;
-        let _ = tx.send(TrayCmd::Quit);
+/// A menu click (on the GTK main thread, inside the tokio runtime's context): its action, in a
+/// task of the shell's. The per-backend lines are informational.
+pub fn on_menu(shell: &Arc<Shell>, id: &str) {
+    let Some(action) = MenuId::parse(id).map(MenuId::action) else { return };
+    let s = Arc::clone(shell);
+    shell.spawn(async move {
+        if let Err(e) = s.perform(action).await {
+            tracing::error!("{e}");
+        }
     });
-}
-
-/// A menu click (on the GTK main thread, inside the tokio runtime's context).
-pub fn on_menu(shell: &Arc<Shell>, tx: &TrayTx, id: &str) {
-    let opened = match MenuId::parse(id) {
-        Some(MenuId::OpenChat) => window::open(shell, View::Chat),
-        Some(MenuId::Status) => window::open(shell, View::Status),
-        Some(MenuId::CheckNow) => {
-            let s = Arc::clone(shell);
-            tokio::spawn(shell.tasks.track_future(async move {
-                s.registry.status(true).await;
-            }));
-            Ok(())
-        }
-        Some(MenuId::PauseNotifications) => {
-            let paused = !shell.paused.load(std::sync::atomic::Ordering::SeqCst);
-            shell.set_paused(paused);
-            let _ = tx.send(TrayCmd::Menu { rows: shell.registry.snapshot(), paused });
-            Ok(())
-        }
-        Some(MenuId::Quit) => {
-            quit(shell, tx);
-            Ok(())
-        }
-        None => Ok(()), // the per-backend lines are informational
-    };
-    if let Err(e) = opened {
-        tracing::error!("cannot open the window: {e}");
-    }
 }
 
 #[cfg(test)]

@@ -33,15 +33,14 @@ fn alive(pid: u32) -> bool {
 
 /// Shows the window on `view`, starting the window process if none runs. Call within the
 /// tokio runtime.
-pub fn open(shell: &Arc<Shell>, view: View) -> std::io::Result<()> {
-    let mut ours = shell.window.lock().unwrap_or_else(|p| p.into_inner());
+pub(crate) fn open(shell: &Arc<Shell>, view: View) -> std::io::Result<()> {
+    let mut windows = shell.lock_windows();
     // A window that runs shows the view (ours, still starting, opens on its own view). Asked
     // by pid, not by connection: a window that has just exited, its socket not yet seen
     // closed, must not swallow the request.
-    let connected = shell.windows.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    let running = ours.iter().chain(connected.iter()).any(|&pid| alive(pid));
+    let running = windows.ours.iter().chain(windows.connected.iter()).any(|&pid| alive(pid));
     if running {
-        let _ = shell.pushes.send(Push::Show { view });
+        shell.push(Push::Show { view });
         return Ok(());
     }
     let exe = binary()?;
@@ -51,10 +50,10 @@ pub fn open(shell: &Arc<Shell>, view: View) -> std::io::Result<()> {
         .spawn()
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot start {}: {e}", exe.display())))?;
     let pid = child.id();
-    *ours = pid;
-    drop(ours);
+    windows.ours = pid;
+    drop(windows);
     let s = Arc::clone(shell);
-    tokio::spawn(shell.tasks.track_future(async move {
+    shell.spawn_until_cancelled(async move {
         tokio::select! {
             status = child.wait() => match status {
                 Ok(st) if !st.success() => tracing::warn!("the window process ended: {st}"),
@@ -62,16 +61,16 @@ pub fn open(shell: &Arc<Shell>, view: View) -> std::io::Result<()> {
                 Err(e) => tracing::warn!("the window process: {e}"),
             },
             // Quit: the socket closes, which ends the window process; give it a moment.
-            _ = s.cancel.cancelled() => {
+            _ = s.cancelled() => {
                 if tokio::time::timeout(QUIT_GRACE, child.wait()).await.is_err() {
                     let _ = child.kill().await;
                 }
             }
         }
-        let mut ours = s.window.lock().unwrap_or_else(|p| p.into_inner());
-        if *ours == pid {
-            *ours = None; // not a newer one started after this one had exited
+        let mut windows = s.lock_windows();
+        if windows.ours == pid {
+            windows.ours = None; // not a newer one started after this one had exited
         }
-    }));
+    });
     Ok(())
 }

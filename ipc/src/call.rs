@@ -1,0 +1,69 @@
+//! What a window (or a second `switchboard`) asks of the engine: one [`Call`] per UI command.
+
+use serde::{Deserialize, Serialize};
+
+/// Which view the window shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    Chat,
+    Status,
+}
+
+impl View {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Chat => "chat",
+            View::Status => "status",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<View> {
+        [View::Chat, View::Status].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// One request's command. Each is answered with one [`crate::Answer`] variant, named on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case")]
+pub enum Call {
+    /// [`crate::Answer::Statuses`].
+    Status,
+    /// [`crate::Answer::History`].
+    History { name: String },
+    /// [`crate::Answer::Statuses`], after a forced measurement of every backend.
+    CheckNow,
+    /// [`crate::Answer::Sent`] (the reply's ids); its events follow as [`crate::Push::Chat`].
+    SendMessage { conversation: Option<i64>, text: String },
+    /// [`crate::Answer::Stopped`]: whether a reply of that id was running.
+    StopReply { reply: i64 },
+    /// Like `SendMessage`.
+    Retry { conversation: i64 },
+    /// [`crate::Answer::Conversations`].
+    Conversations,
+    /// [`crate::Answer::Messages`].
+    Messages { conversation: i64 },
+    /// [`crate::Answer::Done`].
+    RenameConversation { conversation: i64, title: String },
+    /// [`crate::Answer::Done`].
+    DeleteConversation { conversation: i64 },
+    /// [`crate::Answer::Done`].
+    SetPaused { paused: bool },
+    /// [`crate::Answer::Locale`].
+    Locale,
+    /// Show the window on `view` (from a second `switchboard` started while one runs).
+    /// [`crate::Answer::Done`].
+    Open { view: View },
+    /// "This connection is a window": the engine sends it UI events from now on. A window
+    /// process's first request. [`crate::Answer::Done`].
+    Window,
+}
+
+/// A call and the id its answer (and a reply's events) will carry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// Chosen by the caller, unique per connection.
+    pub id: u64,
+    /// What is asked.
+    pub call: Call,
+}
