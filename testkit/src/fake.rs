@@ -21,6 +21,17 @@ pub struct Reply {
     pub gap: Duration,
     /// Close the connection after the events without `[DONE]` (a stream cut mid-answer).
     pub cut: bool,
+    /// Bytes written verbatim instead of any of the above (a hostile server).
+    pub raw: Option<Raw>,
+}
+
+/// A hostile answer, byte for byte.
+#[derive(Clone, Debug)]
+pub enum Raw {
+    /// These pieces, `gap` apart, then the connection closes.
+    Pieces(Vec<Vec<u8>>),
+    /// `head`, then `chunk` again and again until the client goes away.
+    Endless { head: Vec<u8>, chunk: Vec<u8> },
 }
 
 impl Reply {
@@ -35,6 +46,19 @@ impl Reply {
             events: Vec::new(),
             gap: Duration::ZERO,
             cut: false,
+            raw: None,
+        }
+    }
+    /// These bytes verbatim (status line, headers and body are the test's), in pieces `gap`
+    /// apart.
+    pub fn raw(pieces: Vec<Vec<u8>>, gap: Duration) -> Self {
+        Reply { raw: Some(Raw::Pieces(pieces)), gap, ..Reply::status(200, "") }
+    }
+    /// `head` (status line and headers, written as they are), then `chunk` for ever.
+    pub fn endless(head: &str, chunk: &[u8]) -> Self {
+        Reply {
+            raw: Some(Raw::Endless { head: head.as_bytes().to_vec(), chunk: chunk.to_vec() }),
+            ..Reply::status(200, "")
         }
     }
     /// A streamed chat completion whose content is `text`, sent `chunk_chars` characters per
@@ -54,7 +78,7 @@ impl Reply {
                 .to_string(),
         );
         events.push("[DONE]".to_string());
-        Reply { status: 200, body: String::new(), delay: Duration::ZERO, events, gap, cut: false }
+        Reply { status: 200, body: String::new(), delay: Duration::ZERO, events, gap, cut: false, raw: None }
     }
     /// Like [`Reply::sse`], but the connection closes after `keep` content events.
     pub fn sse_cut(text: &str, chunk_chars: usize, gap: Duration, keep: usize) -> Self {
@@ -167,6 +191,28 @@ impl Fake {
         };
         if !reply.delay.is_zero() {
             tokio::time::sleep(reply.delay).await;
+        }
+        match &reply.raw {
+            Some(Raw::Pieces(pieces)) => {
+                for p in pieces {
+                    if !reply.gap.is_zero() {
+                        tokio::time::sleep(reply.gap).await;
+                    }
+                    if sock.write_all(p).await.is_err() {
+                        return;
+                    }
+                }
+                let _ = sock.shutdown().await;
+                return;
+            }
+            Some(Raw::Endless { head, chunk }) => {
+                if sock.write_all(head).await.is_err() {
+                    return;
+                }
+                while sock.write_all(chunk).await.is_ok() {}
+                return;
+            }
+            None => {}
         }
         if !reply.events.is_empty() {
             let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";

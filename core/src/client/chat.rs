@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::time::Instant;
 
-use super::{ms_since, BackendClient, ClientError};
+use super::sse::{Decoder, TooLong, MAX_LINE};
+use super::{ms_since, read_capped, BackendClient, ClientError};
+
+/// Longest whole (non-streamed) answer read (8 MiB).
+const MAX_ANSWER: usize = 8 * 1024 * 1024;
 
 /// A chat message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,10 +104,9 @@ impl BackendClient {
         let path = "v1/chat/completions";
         let rb = self.request(reqwest::Method::POST, path, timeout).json(&self.body(req, false));
         let resp = self.send(rb, path, timeout).await?;
-        let v: Value = resp.json().await.map_err(|e| ClientError::Protocol {
-            url: self.shown(path),
-            detail: format!("not JSON: {}", e.without_url()),
-        })?;
+        let body = read_capped(resp, MAX_ANSWER, &self.shown(path), timeout).await?;
+        let v: Value = serde_json::from_slice(&body)
+            .map_err(|e| ClientError::Protocol { url: self.shown(path), detail: format!("not JSON: {e}") })?;
         let choice = v.pointer("/choices/0").ok_or_else(|| ClientError::Protocol {
             url: self.shown(path),
             detail: "no choices in the answer".into(),
@@ -121,23 +124,26 @@ impl BackendClient {
         &self,
         req: &ChatRequest,
     ) -> Result<impl Stream<Item = Result<StreamEvent, ClientError>> + Send + 'static, ClientError> {
-        use eventsource_stream::Eventsource;
         let path = "v1/chat/completions";
         let timeout = self.cfg.timeout;
         let rb = self.request(reqwest::Method::POST, path, timeout).json(&self.body(req, true));
         let resp = self.send(rb, path, timeout).await?;
         let url = self.shown(path);
         let cut_url = url.clone();
-        let events = resp.bytes_stream().eventsource();
-        let items = events
+        // Bytes -> events (bounded lines) -> chunks; the end of the bytes flushes a last event.
+        let mut decoder = Decoder::default();
+        let bytes = resp.bytes_stream().map(Some).chain(futures_util::stream::iter([None]));
+        let items = bytes
             .map(move |item| -> Vec<Result<StreamEvent, ClientError>> {
-                match item {
-                    Err(eventsource_stream::EventStreamError::Transport(e)) => {
-                        vec![Err(ClientError::from_reqwest(url.clone(), e, timeout))]
-                    }
-                    Err(e) => vec![Err(ClientError::Protocol { url: url.clone(), detail: e.to_string() })],
-                    Ok(ev) => parse_chunk(&ev.data, &url),
-                }
+                let data = match item {
+                    Some(Err(e)) => return vec![Err(ClientError::from_reqwest(url.clone(), e, timeout))],
+                    Some(Ok(b)) => match decoder.push(&b) {
+                        Ok(events) => events,
+                        Err(TooLong) => return vec![Err(ClientError::TooLarge { url: url.clone(), limit: MAX_LINE })],
+                    },
+                    None => decoder.finish().into_iter().collect(),
+                };
+                data.iter().flat_map(|d| parse_chunk(d, &url)).collect()
             })
             .flat_map(futures_util::stream::iter);
         // Ends after `[DONE]` (not passed on); an end of stream before `[DONE]` or a finish

@@ -7,6 +7,10 @@ use serde_json::Value;
 use super::{BackendClient, ClientError};
 use crate::config::Kind;
 
+/// Most models taken from a server's list, and the longest id believed.
+const MAX_MODELS: usize = 1000;
+const MAX_MODEL_ID: usize = 512;
+
 impl BackendClient {
     /// Works out which server software answers. A transport failure is an error (the server
     /// may just be down); an answer that matches no known server is `Openai`.
@@ -59,8 +63,12 @@ impl BackendClient {
         })?;
         Ok(entries
             .iter()
+            .take(MAX_MODELS)
             .filter_map(|m| {
                 let name = m.get(id).and_then(Value::as_str)?.trim();
+                if name.chars().count() > MAX_MODEL_ID {
+                    return None;
+                }
                 let bytes = size.and_then(|k| m.get(k)).and_then(Value::as_u64);
                 (!name.is_empty()).then(|| (name.to_string(), bytes))
             })

@@ -21,11 +21,14 @@ pub enum ClientError {
     /// The server answered something we cannot read.
     #[error("{url}: unexpected answer: {detail}")]
     Protocol { url: String, detail: String },
+    /// The answer (or one line of a stream) was longer than we read.
+    #[error("{url}: the answer is larger than {} KiB", limit / 1024)]
+    TooLarge { url: String, limit: usize },
     /// The endpoint does not exist on this server (404 / 501): not a health failure.
     #[error("{url}: not supported by this server")]
     Unsupported { url: String },
     /// Any other transport failure (DNS, reset, TLS, a stream cut mid-answer).
-    #[error("{url}: {source}")]
+    #[error("{url}: {}", chain(source))]
     Transport {
         url: String,
         #[source]
@@ -55,17 +58,21 @@ impl ClientError {
             ClientError::Status { status, .. } => format!("HTTP {status}"),
             ClientError::Protocol { detail, .. } => detail.chars().take(80).collect(),
             ClientError::Unsupported { .. } => "not supported".into(),
-            ClientError::Transport { source, .. } => {
-                let mut text = source.to_string();
-                let mut cause = std::error::Error::source(source);
-                while let Some(c) = cause {
-                    text = format!("{text}: {c}");
-                    cause = c.source();
-                }
-                text.chars().take(120).collect()
-            }
+            ClientError::TooLarge { limit, .. } => format!("answer over {} KiB", limit / 1024),
+            ClientError::Transport { source, .. } => chain(source).chars().take(120).collect(),
         }
     }
+}
+
+/// An error and its causes, "a: b: c" (reqwest's own text is only the outermost).
+fn chain(err: &reqwest::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = std::error::Error::source(err);
+    while let Some(c) = cause {
+        text = format!("{text}: {c}");
+        cause = c.source();
+    }
+    text
 }
 
 fn is_refused(err: &reqwest::Error) -> bool {

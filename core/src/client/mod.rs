@@ -7,11 +7,17 @@
 //!   scrubbed of the key), and the health probe;
 //! - [`chat`]: chat completions, whole and streamed (SSE), with a typed end of stream;
 //! - [`detect`]: which server software answers, and the models it offers;
-//! - [`error`]: what went wrong ([`ClientError`]).
+//! - `error`: what went wrong ([`ClientError`]); [`sse`]: server-sent events with bounded
+//!   memory.
+//!
+//! Every byte comes from a server we do not control: redirects are not followed (a key must
+//! not travel to another host), and every body is read with a cap ([`MAX_BODY`] for probes,
+//! lists and load figures; [`sse::MAX_LINE`] per streamed line).
 
 pub mod chat;
 mod detect;
 mod error;
+pub mod sse;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,12 +31,19 @@ pub use error::ClientError;
 use crate::config::{BackendConfig, Kind};
 use crate::secret::{redact_url, scrub};
 
+/// Longest body read from a probe, a model list or a read of load figures (1 MiB).
+pub const MAX_BODY: usize = 1024 * 1024;
+/// Longest error body read (it is shown shortened anyway).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
 /// Builds the one HTTP client the whole process shares.
 pub fn shared_http() -> Result<reqwest::Client, ClientError> {
     reqwest::Client::builder()
         .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(Duration::from_secs(3))
         .pool_idle_timeout(Duration::from_secs(30))
+        // A backend that redirects elsewhere is misconfigured or hostile: say so, go nowhere.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ClientError::Transport { url: "(client set-up)".into(), source: e.without_url() })
 }
@@ -94,8 +107,8 @@ impl BackendClient {
         if status.is_success() {
             return Ok(resp);
         }
-        let body = resp.text().await.unwrap_or_default();
-        let body = scrub(&body, self.cfg.api_key.as_ref());
+        let body = read_capped(resp, MAX_ERROR_BODY, &url, timeout).await.unwrap_or_default();
+        let body = scrub(&String::from_utf8_lossy(&body), self.cfg.api_key.as_ref());
         if status.as_u16() == 503 && error::is_loading_body(&body) {
             return Err(ClientError::Loading { url });
         }
@@ -107,7 +120,8 @@ impl BackendClient {
 
     pub(crate) async fn get_text(&self, path: &str, timeout: Duration) -> Result<String, ClientError> {
         let resp = self.send(self.request(reqwest::Method::GET, path, timeout), path, timeout).await?;
-        resp.text().await.map_err(|e| ClientError::from_reqwest(self.shown(path), e, timeout))
+        let body = read_capped(resp, MAX_BODY, &self.shown(path), timeout).await?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
     pub(crate) async fn get_json(&self, path: &str, timeout: Duration) -> Result<Value, ClientError> {
@@ -127,6 +141,27 @@ impl BackendClient {
         self.get_text(path, timeout).await?;
         Ok(Probe { latency_ms: ms_since(start) })
     }
+}
+
+/// Reads `resp`'s body, failing once it passes `limit` bytes (whatever it claims its length is).
+pub(crate) async fn read_capped(
+    mut resp: reqwest::Response,
+    limit: usize,
+    url: &str,
+    timeout: Duration,
+) -> Result<Vec<u8>, ClientError> {
+    let too_large = || ClientError::TooLarge { url: url.to_string(), limit };
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| ClientError::from_reqwest(url.to_string(), e, timeout))? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 pub(crate) fn ms_since(start: Instant) -> f64 {

@@ -8,6 +8,30 @@ use serde_json::Value;
 use super::prometheus;
 use crate::config::Kind;
 
+/// Most slots believed of a server (llama.cpp's `-np`; real servers have a few dozen).
+pub const MAX_SLOTS: usize = 1024;
+/// Most requests believed running or waiting on a server.
+pub const MAX_QUEUE: u32 = 4096;
+/// Most tokens believed of one request (decoded or remaining).
+pub const MAX_TOKENS: i64 = 10_000_000;
+/// Most models listed.
+pub const MAX_MODELS: usize = 64;
+
+/// A count a server reported, made sane: not a number or negative is 0, more than
+/// [`MAX_QUEUE`] (or infinite) is [`MAX_QUEUE`].
+pub fn count(v: f64) -> u32 {
+    if v.is_nan() || v <= 0.0 {
+        0
+    } else {
+        v.min(f64::from(MAX_QUEUE)).round() as u32
+    }
+}
+
+/// A figure that must be finite and within `lo..=hi` to mean anything; else none.
+pub fn within(v: f64, lo: f64, hi: f64) -> Option<f64> {
+    (v.is_finite() && (lo..=hi).contains(&v)).then_some(v)
+}
+
 /// One llama.cpp slot, as `/slots` shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Slot {
@@ -45,13 +69,21 @@ pub enum Raw {
 }
 
 fn int(v: Option<&Value>) -> Option<i64> {
+    // `as` saturates (and reads NaN as 0): 1e300 becomes i64::MAX, clamped by the caller.
     v.and_then(|x| x.as_i64().or_else(|| x.as_f64().map(|f| f as i64)).or_else(|| x.as_bool().map(i64::from)))
 }
 
-/// Parses `/slots` leniently (its shape has changed across llama.cpp versions).
+/// Tokens, clamped to `0..=MAX_TOKENS`.
+fn tokens(v: i64) -> i64 {
+    v.clamp(0, MAX_TOKENS)
+}
+
+/// Parses `/slots` leniently (its shape has changed across llama.cpp versions); at most
+/// [`MAX_SLOTS`], every token count clamped.
 pub fn parse_slots(v: &Value) -> Vec<Slot> {
     let Some(arr) = v.as_array() else { return Vec::new() };
     arr.iter()
+        .take(MAX_SLOTS)
         .enumerate()
         .map(|(i, s)| {
             let next = match s.get("next_token") {
@@ -63,10 +95,12 @@ pub fn parse_slots(v: &Value) -> Vec<Slot> {
                 .and_then(Value::as_bool)
                 .or_else(|| int(s.get("state")).map(|st| st != 0))
                 .unwrap_or(false);
-            let n_decoded = int(next.and_then(|n| n.get("n_decoded"))).or_else(|| int(s.get("n_decoded"))).unwrap_or(0);
+            let n_decoded =
+                tokens(int(next.and_then(|n| n.get("n_decoded"))).or_else(|| int(s.get("n_decoded"))).unwrap_or(0));
             let n_remain = int(next.and_then(|n| n.get("n_remain")))
-                .or_else(|| int(s.pointer("/params/n_predict")).filter(|n| *n >= 0).map(|n| n - n_decoded))
-                .unwrap_or(-1);
+                .or_else(|| int(s.pointer("/params/n_predict")).filter(|n| *n >= 0).map(|n| tokens(n) - n_decoded))
+                .filter(|n| *n >= 0)
+                .map_or(-1, tokens);
             Slot {
                 id: int(s.get("id")).unwrap_or(i as i64),
                 id_task: int(s.get("id_task")).unwrap_or(-1),
@@ -77,6 +111,9 @@ pub fn parse_slots(v: &Value) -> Vec<Slot> {
         })
         .collect()
 }
+
+/// A day in ms: no request time or wait is believed beyond it.
+pub const DAY_MS: f64 = 86_400_000.0;
 
 pub(crate) fn parse_batch(kind: Kind, text: &str) -> Raw {
     let samples = prometheus::parse(text);
@@ -106,10 +143,15 @@ pub(crate) fn parse_batch(kind: Kind, text: &str) -> Raw {
         ),
     };
     let mean_request_ms = match (sum, count) {
-        (Some(s), Some(c)) if c > 0.0 => Some(s / c * 1000.0),
+        (Some(s), Some(c)) if c > 0.0 => within(s / c * 1000.0, 0.0, DAY_MS),
         _ => None,
     };
-    Raw::Batch { running: running.unwrap_or(0.0), waiting: waiting.unwrap_or(0.0), kv_usage: kv, mean_request_ms }
+    Raw::Batch {
+        running: f64::from(self::count(running.unwrap_or(0.0))),
+        waiting: f64::from(self::count(waiting.unwrap_or(0.0))),
+        kv_usage: kv.and_then(|k| within(k, 0.0, 1.0)),
+        mean_request_ms,
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::parse::{parse_batch, parse_slots, Raw};
+use super::parse::{parse_batch, parse_slots, Raw, MAX_MODELS, MAX_SLOTS};
 use super::prometheus;
 use crate::client::{BackendClient, ClientError};
 use crate::config::Kind;
@@ -24,7 +24,7 @@ pub async fn read(c: &BackendClient, kind: Kind, timeout: Duration) -> Result<Ra
             let total_slots = if slots.is_none() {
                 optional(c.get_json("props", timeout).await)?
                     .and_then(|p| p.get("total_slots").and_then(Value::as_u64))
-                    .and_then(|n| u32::try_from(n).ok())
+                    .map(|n| n.min(MAX_SLOTS as u64) as u32)
             } else {
                 None
             };
@@ -39,7 +39,10 @@ pub async fn read(c: &BackendClient, kind: Kind, timeout: Duration) -> Result<Ra
             let loaded = v
                 .get("models")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|m| m.get("name").and_then(Value::as_str)).map(str::to_string).collect())
+                .map(|a| {
+                    let names = a.iter().filter_map(|m| m.get("name").and_then(Value::as_str));
+                    names.take(MAX_MODELS).map(|n| n.chars().take(256).collect()).collect()
+                })
                 .unwrap_or_default();
             Ok(Raw::Ollama { loaded })
         }

@@ -1,20 +1,42 @@
 //! The wait a new request would face, simulated slot by slot.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 /// Given when each slot frees (ms from now), lets `deferred` queued requests take slots first
-/// (each for `per_request_ms`), and returns when the next slot frees for a new request.
+/// (each for `per_request_ms`), and returns when the next slot frees for a new request. Runs
+/// in O(deferred · log slots) with a heap; callers bound both (`parse::MAX_QUEUE`,
+/// `parse::MAX_SLOTS`).
 pub fn simulate_wait(free_at_ms: &mut Vec<f64>, deferred: u32, per_request_ms: f64) -> f64 {
     if free_at_ms.is_empty() {
         free_at_ms.push(0.0);
     }
+    let mut heap: BinaryHeap<Reverse<Ms>> = free_at_ms.iter().map(|t| Reverse(Ms(*t))).collect();
     for _ in 0..deferred {
-        let (i, t) = earliest(free_at_ms);
-        free_at_ms[i] = t + per_request_ms;
+        if let Some(Reverse(Ms(t))) = heap.pop() {
+            heap.push(Reverse(Ms(t + per_request_ms)));
+        }
     }
-    earliest(free_at_ms).1
+    *free_at_ms = heap.iter().map(|Reverse(Ms(t))| *t).collect();
+    heap.peek().map_or(0.0, |Reverse(Ms(t))| *t)
 }
 
-fn earliest(v: &[f64]) -> (usize, f64) {
-    v.iter().copied().enumerate().fold((0, f64::INFINITY), |best, (i, t)| if t < best.1 { (i, t) } else { best })
+/// A time in ms, ordered totally (NaN sorts last), for the heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ms(f64);
+
+impl Eq for Ms {}
+
+impl PartialOrd for Ms {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ms {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tokio::time::Instant;
 
-use super::parse::{Raw, Slot};
+use super::parse::{count, within, Raw, Slot, DAY_MS, MAX_SLOTS};
 use super::simulate::simulate_wait;
 use crate::model::NativeLoad;
 
@@ -36,13 +36,12 @@ impl Tracker {
                 self.llama(metrics.as_ref(), slots.as_deref(), *total_slots, now)
             }
             Raw::Batch { running, waiting, kv_usage, mean_request_ms } => {
-                let running_n = running.max(0.0).round() as u32;
-                let waiting_n = waiting.max(0.0).round() as u32;
+                let (running_n, waiting_n) = (count(*running), count(*waiting));
                 let est = if waiting_n == 0 {
                     0.0
                 } else {
                     let mean = mean_request_ms.unwrap_or(10_000.0);
-                    mean * (f64::from(waiting_n) / f64::from(running_n.max(1)) + 0.5)
+                    (mean * (f64::from(waiting_n) / f64::from(running_n.max(1)) + 0.5)).min(DAY_MS)
                 };
                 NativeLoad {
                     running: Some(running_n),
@@ -64,13 +63,13 @@ impl Tracker {
         now: Instant,
     ) -> NativeLoad {
         let metric = |name: &str| metrics.and_then(|m| m.get(name).copied());
-        let deferred = metric("llamacpp:requests_deferred").unwrap_or(0.0).max(0.0).round() as u32;
+        let deferred = count(metric("llamacpp:requests_deferred").unwrap_or(0.0));
         if let Some(slots) = slots {
             self.learn(slots, now);
         }
         if self.slot_tps.is_none() {
             // The server's own average generation speed (per slot), until we measure one.
-            self.slot_tps = metric("llamacpp:predicted_tokens_seconds").filter(|v| *v > 0.5);
+            self.slot_tps = metric("llamacpp:predicted_tokens_seconds").and_then(|v| within(v, 0.5, 1e6));
         }
         let tps = self.slot_tps.unwrap_or(DEFAULT_SLOT_TPS);
         let (running, slot_count, mut free_at_ms): (u32, u32, Vec<f64>) = match slots {
@@ -95,8 +94,8 @@ impl Tracker {
                 (running, slots.len() as u32, free)
             }
             None => {
-                let running = metric("llamacpp:requests_processing").unwrap_or(0.0).max(0.0).round() as u32;
-                let n = total.unwrap_or(running.max(1)).max(1);
+                let running = count(metric("llamacpp:requests_processing").unwrap_or(0.0));
+                let n = total.unwrap_or(running.max(1)).clamp(1, MAX_SLOTS as u32);
                 // Without /slots, assume each busy slot is halfway through a typical request.
                 let half = self.typical_tokens.unwrap_or(DEFAULT_REQUEST_TOKENS) / 2.0 / tps * 1000.0;
                 let free = (0..n).map(|i| if i < running { half } else { 0.0 }).collect();
@@ -109,8 +108,8 @@ impl Tracker {
             running: Some(running),
             waiting: Some(deferred),
             slots: Some(slot_count),
-            kv_usage: metric("llamacpp:kv_cache_usage_ratio"),
-            est_wait_ms: Some(est),
+            kv_usage: metric("llamacpp:kv_cache_usage_ratio").and_then(|k| within(k, 0.0, 1.0)),
+            est_wait_ms: Some(est.min(DAY_MS)),
             slot_tokens_per_s: self.slot_tps,
             loaded_models: Vec::new(),
         }
@@ -146,6 +145,7 @@ impl Tracker {
             }
             seen.insert(s.id, mark);
         }
+        speeds.retain(|v| within(*v, 0.0, 1e6).is_some());
         if !speeds.is_empty() {
             let tps = speeds.iter().sum::<f64>() / speeds.len() as f64;
             self.slot_tps = Some(match self.slot_tps {
