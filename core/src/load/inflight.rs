@@ -117,7 +117,8 @@ impl JobQueue {
         self.timings().recent.iter().cloned().collect()
     }
 
-    fn report(&self, obs: Observation) {
+    /// Reports what a request to this backend said about its health (the monitor applies it).
+    pub(crate) fn report(&self, obs: Observation) {
         if let Some(tx) = &self.inner.evidence {
             // The monitor may have stopped (shutdown): then nobody needs the evidence.
             let _monitor_gone = tx.send(obs);

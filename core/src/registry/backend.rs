@@ -239,6 +239,12 @@ impl Backend {
         }
         let timeout = self.settings.load.ping_timeout;
         let result = self.client.ping(timeout).await;
+        // A ping is a real request: its outcome is health evidence (a ping that times out on
+        // a frozen server counts as a timeout, like a probe's).
+        self.queue.report(match &result {
+            Ok(_) => Observation::Ok,
+            Err(e) => Observation::from_error(e),
+        });
         let now = Instant::now();
         let mut st = self.lock();
         st.pings_sent += 1;

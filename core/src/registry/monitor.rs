@@ -37,6 +37,18 @@ struct Monitor {
     down_delay: Duration,
     /// False once the server answered that it has no load figures.
     native_supported: bool,
+    /// The automatic ping under way, if any: it runs beside the ticks (a ping may take its
+    /// whole timeout on a frozen server, and the probes must go on meanwhile); aborted when
+    /// the monitor stops.
+    ping: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Monitor {
+    fn drop(&mut self) {
+        if let Some(p) = &self.ping {
+            p.abort();
+        }
+    }
 }
 
 /// Runs until `cancel` fires.
@@ -57,6 +69,7 @@ pub(crate) async fn run(
         down_since: None,
         down_delay,
         native_supported: true,
+        ping: None,
     };
     loop {
         tokio::select! {
@@ -135,9 +148,14 @@ impl Monitor {
                 }
             }
         }
-        if b.health() == State::Up {
-            // Pings only where the original's rules call for one (never while idle).
-            b.measure(false).await;
+        if b.health() == State::Up && self.ping.as_ref().is_none_or(|p| p.is_finished()) {
+            // Pings only where the original's rules call for one (never while idle), in a task
+            // of their own: the next tick never waits for one. Its outcome comes back as
+            // evidence.
+            let b = Arc::clone(&b);
+            self.ping = Some(tokio::spawn(async move {
+                b.measure(false).await;
+            }));
         }
         b.checked();
     }

@@ -199,3 +199,39 @@ async fn real_requests_are_health_and_load_evidence() {
     assert_eq!(state_of(&r, "a"), State::Down);
     r.shutdown().await;
 }
+
+/// A slow spell makes the original's ping due (probe over 3x baseline, the server's figures
+/// timing out), and the ping hangs; then the server freezes. The ping runs beside the monitor's
+/// ticks, so the probes and reads go on and the freeze is DOWN within 12 s (when the tick
+/// waited for the ping, 20 s of its timeout passed first).
+#[tokio::test(start_paused = true)]
+async fn a_hanging_ping_never_holds_the_probes_a_freeze_is_down_within_12_s() {
+    let f = Fake::start().await;
+    f.route("/health", Reply::ok(r#"{"status":"ok"}"#).after(Duration::from_millis(20)));
+    f.route("/slots", Reply::ok("[]"));
+    f.route("/metrics", Reply::status(404, "no metrics"));
+    f.route("/v1/chat/completions", Reply::ok(CHAT_ONE).after(Duration::from_secs(3600)));
+    let r = Registry::start(config("llamacpp", &f.url())).unwrap();
+    // Five probes of 20 ms: baseline 20 ms; the server's figures keep it from pinging.
+    sleep(Duration::from_secs(125)).await;
+    assert_eq!(r.snapshot()[0].baseline_ms, 20.0);
+    assert_eq!(f.hits("/v1/chat/completions"), 0);
+    // The slow spell: probes of 100 ms, figures that time out.
+    f.route("/health", Reply::ok(r#"{"status":"ok"}"#).after(Duration::from_millis(100)));
+    f.route("/slots", Reply::ok("[]").after(Duration::from_secs(3600)));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while f.hits("/v1/chat/completions") == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "the ping never came");
+        sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(state_of(&r, "a"), State::Up);
+    // The freeze, while the ping hangs.
+    f.route("/health", Reply::ok("{}").after(Duration::from_secs(3600)));
+    let frozen = tokio::time::Instant::now();
+    while state_of(&r, "a") != State::Down {
+        assert!(frozen.elapsed() <= Duration::from_secs(12), "still {:?} after 12 s", state_of(&r, "a"));
+        sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!("frozen -> DOWN in {:.1} s", frozen.elapsed().as_secs_f64());
+    r.shutdown().await;
+}
