@@ -36,6 +36,7 @@ pub enum Action {
 /// What an action led to, when it has something to say.
 #[derive(Debug)]
 pub enum Outcome {
+    /// Done, nothing to say.
     Done,
     /// Every backend's status after Check now.
     Checked(Vec<BackendStatus>),
