@@ -23,6 +23,9 @@ pub struct Reply {
     pub cut: bool,
     /// Bytes written verbatim instead of any of the above (a hostile server).
     pub raw: Option<Raw>,
+    /// After the events (or raw pieces), keep the connection open and send nothing more (a
+    /// server that stalls mid-answer).
+    pub hang: bool,
 }
 
 /// A hostile answer, byte for byte.
@@ -47,6 +50,7 @@ impl Reply {
             gap: Duration::ZERO,
             cut: false,
             raw: None,
+            hang: false,
         }
     }
     /// These bytes verbatim (status line, headers and body are the test's), in pieces `gap`
@@ -78,7 +82,16 @@ impl Reply {
                 .to_string(),
         );
         events.push("[DONE]".to_string());
-        Reply { status: 200, body: String::new(), delay: Duration::ZERO, events, gap, cut: false, raw: None }
+        Reply {
+            status: 200,
+            body: String::new(),
+            delay: Duration::ZERO,
+            events,
+            gap,
+            cut: false,
+            raw: None,
+            hang: false,
+        }
     }
     /// Like [`Reply::sse`], but the connection closes after `keep` content events.
     pub fn sse_cut(text: &str, chunk_chars: usize, gap: Duration, keep: usize) -> Self {
@@ -86,6 +99,11 @@ impl Reply {
         r.events.truncate(keep);
         r.cut = true;
         r
+    }
+    /// Stalls after what it sends: the connection stays open, silent.
+    pub fn then_hang(mut self) -> Self {
+        self.hang = true;
+        self
     }
     pub fn after(mut self, d: Duration) -> Self {
         self.delay = d;
@@ -202,6 +220,9 @@ impl Fake {
                         return;
                     }
                 }
+                if reply.hang {
+                    std::future::pending::<()>().await;
+                }
                 let _ = sock.shutdown().await;
                 return;
             }
@@ -226,6 +247,9 @@ impl Fake {
                 if sock.write_all(format!("data: {ev}\n\n").as_bytes()).await.is_err() {
                     return; // the client went away (stopped)
                 }
+            }
+            if reply.hang {
+                std::future::pending::<()>().await;
             }
             let _ = sock.shutdown().await;
             return;

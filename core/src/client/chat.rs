@@ -102,7 +102,7 @@ impl BackendClient {
 
     async fn chat_with_timeout(&self, req: &ChatRequest, timeout: Duration) -> Result<ChatResponse, ClientError> {
         let path = "v1/chat/completions";
-        let rb = self.request(reqwest::Method::POST, path, timeout).json(&self.body(req, false));
+        let rb = self.request(reqwest::Method::POST, path, Some(timeout)).json(&self.body(req, false));
         let resp = self.send(rb, path, timeout).await?;
         let body = read_capped(resp, MAX_ANSWER, &self.shown(path), timeout).await?;
         let v: Value = serde_json::from_slice(&body)
@@ -119,24 +119,54 @@ impl BackendClient {
     }
 
     /// A streamed chat completion (server-sent events). The stream ends after `[DONE]`, or
-    /// with an error if the connection is cut first.
+    /// with an error if the connection is cut first. Its time is bounded in parts, never as a
+    /// whole (a long answer that keeps flowing always completes): the connection (the shared
+    /// client's connect timeout), the answer's start (`timeout`: headers and first bytes; a
+    /// busy server may queue us that long) and every silence after it (`stall_timeout`).
     pub async fn chat_stream(
         &self,
         req: &ChatRequest,
     ) -> Result<impl Stream<Item = Result<StreamEvent, ClientError>> + Send + 'static, ClientError> {
         let path = "v1/chat/completions";
-        let timeout = self.cfg.timeout;
-        let rb = self.request(reqwest::Method::POST, path, timeout).json(&self.body(req, true));
-        let resp = self.send(rb, path, timeout).await?;
+        let (timeout, stall) = (self.cfg.timeout, self.cfg.stall_timeout);
+        let rb = self.request(reqwest::Method::POST, path, None).json(&self.body(req, true));
         let url = self.shown(path);
+        let resp = match tokio::time::timeout(timeout, self.send(rb, path, timeout)).await {
+            Ok(r) => r?,
+            Err(_) => return Err(ClientError::Timeout { url, after: timeout }),
+        };
         let cut_url = url.clone();
-        // Bytes -> events (bounded lines) -> chunks; the end of the bytes flushes a last event.
+        // Bytes, each wait bounded (the first by `timeout`, later ones by `stall`), ending with
+        // `None`; then events (bounded lines), then chunks.
+        let timed_url = url.clone();
+        let bytes = futures_util::stream::unfold(
+            (Box::pin(resp.bytes_stream()), true, false),
+            move |(mut body, first, over)| {
+                let url = timed_url.clone();
+                async move {
+                    if over {
+                        return None;
+                    }
+                    let limit = if first { timeout } else { stall };
+                    match tokio::time::timeout(limit, body.next()).await {
+                        Ok(Some(item)) => Some((
+                            Some(item.map_err(|e| ClientError::from_reqwest(url, e, limit))),
+                            (body, false, false),
+                        )),
+                        Ok(None) => Some((None, (body, false, true))),
+                        Err(_) if first => {
+                            Some((Some(Err(ClientError::Timeout { url, after: limit })), (body, false, true)))
+                        }
+                        Err(_) => Some((Some(Err(ClientError::Stalled { url, after: limit })), (body, false, true))),
+                    }
+                }
+            },
+        );
         let mut decoder = Decoder::default();
-        let bytes = resp.bytes_stream().map(Some).chain(futures_util::stream::iter([None]));
         let items = bytes
             .map(move |item| -> Vec<Result<StreamEvent, ClientError>> {
                 let data = match item {
-                    Some(Err(e)) => return vec![Err(ClientError::from_reqwest(url.clone(), e, timeout))],
+                    Some(Err(e)) => return vec![Err(e)],
                     Some(Ok(b)) => match decoder.push(&b) {
                         Ok(events) => events,
                         Err(TooLong) => return vec![Err(ClientError::TooLarge { url: url.clone(), limit: MAX_LINE })],

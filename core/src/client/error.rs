@@ -12,6 +12,9 @@ pub enum ClientError {
     /// No answer in time.
     #[error("{url}: no answer within {:.1} s", after.as_secs_f64())]
     Timeout { url: String, after: Duration },
+    /// A streamed answer stopped flowing: nothing came for this long.
+    #[error("{url}: the answer stalled: nothing came for {:.0} s", after.as_secs_f64())]
+    Stalled { url: String, after: Duration },
     /// The server answered that it is still loading its model (llama.cpp's 503).
     #[error("{url}: server is loading its model")]
     Loading { url: String },
@@ -55,6 +58,7 @@ impl ClientError {
             ClientError::Refused { .. } => "connection refused".into(),
             ClientError::Timeout { after, .. } => format!("timeout after {:.1} s", after.as_secs_f64()),
             ClientError::Loading { .. } => "loading model".into(),
+            ClientError::Stalled { after, .. } => format!("stalled for {:.0} s", after.as_secs_f64()),
             ClientError::Status { status, .. } => format!("HTTP {status}"),
             ClientError::Protocol { detail, .. } => detail.chars().take(80).collect(),
             ClientError::Unsupported { .. } => "not supported".into(),

@@ -86,8 +86,18 @@ impl BackendClient {
         redact_url(&self.url(path))
     }
 
-    pub(crate) fn request(&self, method: reqwest::Method, path: &str, timeout: Duration) -> reqwest::RequestBuilder {
-        let mut rb = self.http.request(method, self.url(path)).timeout(timeout);
+    /// A request to `path`; `timeout` bounds all of it, body included (none: the caller bounds
+    /// its parts, as a stream does).
+    pub(crate) fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        timeout: Option<Duration>,
+    ) -> reqwest::RequestBuilder {
+        let mut rb = self.http.request(method, self.url(path));
+        if let Some(t) = timeout {
+            rb = rb.timeout(t);
+        }
         if let Some(key) = &self.cfg.api_key {
             rb = rb.bearer_auth(key.expose());
         }
@@ -119,7 +129,7 @@ impl BackendClient {
     }
 
     pub(crate) async fn get_text(&self, path: &str, timeout: Duration) -> Result<String, ClientError> {
-        let resp = self.send(self.request(reqwest::Method::GET, path, timeout), path, timeout).await?;
+        let resp = self.send(self.request(reqwest::Method::GET, path, Some(timeout)), path, timeout).await?;
         let body = read_capped(resp, MAX_BODY, &self.shown(path), timeout).await?;
         Ok(String::from_utf8_lossy(&body).into_owned())
     }

@@ -1,9 +1,13 @@
 //! API keys: from an environment variable or a key file (relative to the config file), never
 //! from the config itself, and held as [`Secret`]s from the moment they are read.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::secret::Secret;
+
+/// Largest key file read (a key is a few hundred bytes at most).
+const MAX_KEY_FILE: u64 = 64 * 1024;
 
 /// The key of backend `name` (`env` / `file`: its `api_key_env` / `api_key_file`); on error,
 /// the config key at fault and what is wrong.
@@ -24,6 +28,22 @@ pub(super) fn read(
         },
         (None, Some(file)) => {
             let file_path = config_path.parent().unwrap_or(Path::new(".")).join(file);
+            let shown = file_path.display();
+            match std::fs::metadata(&file_path) {
+                Ok(m) if !m.is_file() => {
+                    return Err(("api_key_file", format!("key file {shown} is not a regular file")))
+                }
+                Ok(m) if m.len() > MAX_KEY_FILE => {
+                    return Err((
+                        "api_key_file",
+                        format!("key file {shown} is larger than {} KiB", MAX_KEY_FILE / 1024),
+                    ))
+                }
+                Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+                    tracing::warn!("key file {shown} can be read by other users: chmod 600 it")
+                }
+                _ => {}
+            }
             match std::fs::read_to_string(&file_path) {
                 Ok(v) if !v.trim().is_empty() => Ok(Some(Secret::new(v.trim()))),
                 Ok(_) => Err(("api_key_file", format!("key file {} is empty", file_path.display()))),

@@ -10,6 +10,7 @@
 //! - `raw`: the file's shape as serde reads it (unknown keys are errors);
 //! - [`paths`]: where the file is; `example.toml`: the commented example `config init` writes.
 
+mod check;
 mod keys;
 mod parse;
 pub mod paths;
@@ -196,8 +197,11 @@ pub struct BackendConfig {
     pub api_key: Option<Secret>,
     pub temperature: f64,
     pub max_tokens: u32,
-    /// Longest a whole chat request may take.
+    /// Longest wait for an answer to start (a whole answer, or a stream's first bytes).
     pub timeout: Duration,
+    /// Longest silence between two parts of a streamed answer: a stream that stops flowing
+    /// for this long has stalled (a long answer that keeps flowing never times out).
+    pub stall_timeout: Duration,
     /// At most this many of our requests in flight at once (none: no limit).
     pub max_concurrent: Option<usize>,
     /// Ask for JSON-schema output (classifier decisions).
@@ -219,6 +223,7 @@ impl fmt::Debug for BackendConfig {
             .field("temperature", &self.temperature)
             .field("max_tokens", &self.max_tokens)
             .field("timeout", &self.timeout)
+            .field("stall_timeout", &self.stall_timeout)
             .field("max_concurrent", &self.max_concurrent)
             .field("structured", &self.structured)
             .field("launch", &self.launch)

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use super::check::Check;
 use super::{raw, BackendConfig, Config, ConfigError, Role};
 
 impl Config {
@@ -35,9 +36,11 @@ impl Config {
             at(e.span(), key.as_deref(), message)
         })?;
 
-        let health = raw.health.into_settings();
-        let chat = raw.assistant.into_settings(path);
-        let load = raw.load.into_settings();
+        let check = Check { at: &at };
+        let c = &check;
+        let health = raw.health.into_settings(c)?;
+        let chat = raw.assistant.into_settings(path, c)?;
+        let load = raw.load.into_settings(c)?;
         if load.very_busy_ms < load.busy_ms {
             return Err(at(None, Some("load.very_busy_ms"), "very_busy_ms must not be below busy_ms".into()));
         }
@@ -53,28 +56,20 @@ impl Config {
             }
             let url = parse_url(b.url.get_ref()).map_err(|m| at(Some(b.url.span()), Some("url"), m))?;
             let role = *b.role.get_ref();
-            let temperature = b.temperature.unwrap_or(match role {
+            let temperature = c.float(&b.temperature, "temperature", 0.0, 2.0)?.unwrap_or(match role {
                 Role::Classifier => 0.3,
                 Role::Reasoner => 0.7,
             });
-            if !(0.0..=2.0).contains(&temperature) {
-                return Err(at(
-                    Some(b.name.span()),
-                    Some("temperature"),
-                    format!("temperature {temperature} is outside 0..2"),
-                ));
-            }
-            let max_tokens = b.max_tokens.unwrap_or(match role {
-                Role::Classifier => 1024,
-                Role::Reasoner => 16000,
-            });
-            if max_tokens == 0 || b.timeout_secs.is_some_and(|t| t <= 0.0) {
-                return Err(at(
-                    Some(b.name.span()),
-                    Some("max_tokens"),
-                    "max_tokens and timeout_secs must be positive".into(),
-                ));
-            }
+            let max_tokens = c.int(&b.max_tokens, "max_tokens", 1, 1_000_000)?.map_or(
+                match role {
+                    Role::Classifier => 1024,
+                    Role::Reasoner => 16000,
+                },
+                |n| n as u32,
+            );
+            let timeout = c.secs(&b.timeout_secs, "timeout_secs", Duration::from_secs(120))?;
+            let stall_timeout = c.secs(&b.stall_timeout_secs, "stall_timeout_secs", Duration::from_secs(30))?;
+            let max_concurrent = c.int(&b.max_concurrent, "max_concurrent", 0, 1024)?.filter(|n| *n > 0);
             let api_key = super::keys::read(b.api_key_env.as_deref(), b.api_key_file.as_deref(), path, &name)
                 .map_err(|(key, message)| at(Some(b.name.span()), Some(key), message))?;
             let launch = match b.launch {
@@ -110,8 +105,9 @@ impl Config {
                 api_key,
                 temperature,
                 max_tokens,
-                timeout: Duration::from_secs_f64(b.timeout_secs.unwrap_or(120.0)),
-                max_concurrent: b.max_concurrent.filter(|n| *n > 0),
+                timeout,
+                stall_timeout,
+                max_concurrent: max_concurrent.map(|n| n as usize),
                 structured: b.structured_output,
                 launch,
             });
@@ -131,9 +127,20 @@ impl Config {
 }
 
 fn parse_url(s: &str) -> Result<reqwest::Url, String> {
-    let mut url = reqwest::Url::parse(s.trim()).map_err(|e| format!("invalid url `{s}`: {e}"))?;
+    // Shown without what may be credentials (`user:pass@`) or a query (`?key=...`).
+    let shown = match reqwest::Url::parse(s.trim()) {
+        Ok(u) => crate::secret::redact_url(&u),
+        Err(_) => {
+            let s = s.split(['?', '#']).next().unwrap_or("");
+            match s.rsplit_once('@') {
+                Some((_, host)) => format!("redacted@{host}"),
+                None => s.to_string(),
+            }
+        }
+    };
+    let mut url = reqwest::Url::parse(s.trim()).map_err(|e| format!("invalid url `{shown}`: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(format!("invalid url `{s}`: expected http://host:port or https://host:port"));
+        return Err(format!("invalid url `{shown}`: expected http://host:port or https://host:port"));
     }
     // Accept both `http://h:p` and `http://h:p/v1`: store the server root.
     // The stored path always ends in `/` so that `Url::join("v1/...")` appends.

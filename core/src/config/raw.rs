@@ -1,13 +1,18 @@
 //! The file's shape, as serde reads it. Unknown keys are errors.
 
 use std::path::Path;
-use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{ChatSettings, HealthSettings, Kind, LangSetting, LoadSettings, Role, Structured};
+use super::check::Check;
+use super::{ChatSettings, ConfigError, HealthSettings, Kind, LangSetting, LoadSettings, Role, Structured};
 use crate::model::TrayScope;
+
+/// A float read with where it is in the file.
+type Float = Option<Spanned<f64>>;
+/// An integer read with where it is in the file.
+type Int = Option<Spanned<u64>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,25 +36,26 @@ pub struct Assistant {
     persona: Option<String>,
     #[serde(default)]
     language: LangSetting,
-    history_turns: Option<usize>,
+    history_turns: Int,
     classifier_prompt: Option<String>,
     reasoner_prompt: Option<String>,
     store: Option<String>,
 }
 
 impl Assistant {
-    pub fn into_settings(self, config_path: &Path) -> ChatSettings {
+    pub fn into_settings(self, config_path: &Path, c: &Check<'_>) -> Result<ChatSettings, ConfigError> {
         let d = ChatSettings::default();
         let nonempty = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
-        ChatSettings {
+        let turns = c.int(&self.history_turns, "assistant.history_turns", 0, 100)?;
+        Ok(ChatSettings {
             name: nonempty(self.name).unwrap_or(d.name),
             persona: self.persona.unwrap_or_default(),
             language: self.language,
-            history_turns: self.history_turns.unwrap_or(d.history_turns),
+            history_turns: turns.map_or(d.history_turns, |n| n as usize),
             classifier_prompt: nonempty(self.classifier_prompt),
             reasoner_prompt: nonempty(self.reasoner_prompt),
             store: nonempty(self.store).map(|s| config_path.parent().unwrap_or(Path::new(".")).join(s)),
-        }
+        })
     }
 }
 
@@ -64,10 +70,11 @@ pub struct Backend {
     pub kind: Kind,
     pub api_key_env: Option<String>,
     pub api_key_file: Option<String>,
-    pub temperature: Option<f64>,
-    pub max_tokens: Option<u32>,
-    pub timeout_secs: Option<f64>,
-    pub max_concurrent: Option<usize>,
+    pub temperature: Float,
+    pub max_tokens: Int,
+    pub timeout_secs: Float,
+    pub stall_timeout_secs: Float,
+    pub max_concurrent: Int,
     #[serde(default)]
     pub structured_output: Structured,
     pub launch: Option<Spanned<Vec<String>>>,
@@ -80,80 +87,88 @@ pub struct Tray {
     pub scope: TrayScope,
 }
 
-fn secs(v: Option<f64>, default: Duration) -> Duration {
-    v.filter(|s| s.is_finite() && *s > 0.0).map(Duration::from_secs_f64).unwrap_or(default)
-}
-
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Health {
-    interval_secs: Option<f64>,
-    probe_timeout_secs: Option<f64>,
-    poll_interval_secs: Option<f64>,
-    rise: Option<u32>,
-    fall: Option<u32>,
-    fall_refused: Option<u32>,
-    down_probe_min_secs: Option<f64>,
-    down_probe_max_secs: Option<f64>,
-    down_backoff_after_secs: Option<f64>,
+    interval_secs: Float,
+    probe_timeout_secs: Float,
+    poll_interval_secs: Float,
+    rise: Int,
+    fall: Int,
+    fall_refused: Int,
+    down_probe_min_secs: Float,
+    down_probe_max_secs: Float,
+    down_backoff_after_secs: Float,
 }
 
 impl Health {
-    pub fn into_settings(self) -> HealthSettings {
+    pub fn into_settings(self, c: &Check<'_>) -> Result<HealthSettings, ConfigError> {
         let d = HealthSettings::default();
-        HealthSettings {
-            interval: secs(self.interval_secs, d.interval),
-            probe_timeout: secs(self.probe_timeout_secs, d.probe_timeout),
-            poll_interval: secs(self.poll_interval_secs, d.poll_interval),
-            rise: self.rise.unwrap_or(d.rise).max(1),
-            fall: self.fall.unwrap_or(d.fall).max(1),
-            fall_refused: self.fall_refused.unwrap_or(d.fall_refused).max(1),
-            down_probe_min: secs(self.down_probe_min_secs, d.down_probe_min),
-            down_probe_max: secs(self.down_probe_max_secs, d.down_probe_max),
-            down_backoff_after: secs(self.down_backoff_after_secs, d.down_backoff_after),
-        }
+        let count = |v: &Int, key: &str, default: u32| c.int(v, key, 1, 1000).map(|n| n.map_or(default, |n| n as u32));
+        Ok(HealthSettings {
+            interval: c.secs(&self.interval_secs, "health.interval_secs", d.interval)?,
+            probe_timeout: c.secs(&self.probe_timeout_secs, "health.probe_timeout_secs", d.probe_timeout)?,
+            poll_interval: c.secs(&self.poll_interval_secs, "health.poll_interval_secs", d.poll_interval)?,
+            rise: count(&self.rise, "health.rise", d.rise)?,
+            fall: count(&self.fall, "health.fall", d.fall)?,
+            fall_refused: count(&self.fall_refused, "health.fall_refused", d.fall_refused)?,
+            down_probe_min: c.secs(&self.down_probe_min_secs, "health.down_probe_min_secs", d.down_probe_min)?,
+            down_probe_max: c.secs(&self.down_probe_max_secs, "health.down_probe_max_secs", d.down_probe_max)?,
+            down_backoff_after: c.secs(
+                &self.down_backoff_after_secs,
+                "health.down_backoff_after_secs",
+                d.down_backoff_after,
+            )?,
+        })
     }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Load {
-    busy_ms: Option<f64>,
-    very_busy_ms: Option<f64>,
-    cache_secs: Option<f64>,
-    cooldown_secs: Option<f64>,
-    ping_trigger_ratio: Option<f64>,
-    probe_busy_ratio: Option<f64>,
-    probe_normal_ratio: Option<f64>,
-    baseline_warmup: Option<u32>,
-    baseline_alpha: Option<f64>,
-    baseline_floor_ms: Option<f64>,
-    baseline_unknown_ms: Option<f64>,
-    ping_timeout_secs: Option<f64>,
+    busy_ms: Float,
+    very_busy_ms: Float,
+    cache_secs: Float,
+    cooldown_secs: Float,
+    ping_trigger_ratio: Float,
+    probe_busy_ratio: Float,
+    probe_normal_ratio: Float,
+    baseline_warmup: Int,
+    baseline_alpha: Float,
+    baseline_floor_ms: Float,
+    baseline_unknown_ms: Float,
+    ping_timeout_secs: Float,
     use_native: Option<bool>,
     use_request_timing: Option<bool>,
-    native_max_age_secs: Option<f64>,
+    native_max_age_secs: Float,
 }
 
+/// A day in ms: the longest wait or latency a setting may name.
+const DAY_MS: f64 = 86_400_000.0;
+
 impl Load {
-    pub fn into_settings(self) -> LoadSettings {
+    pub fn into_settings(self, c: &Check<'_>) -> Result<LoadSettings, ConfigError> {
         let d = LoadSettings::default();
-        LoadSettings {
-            busy_ms: self.busy_ms.unwrap_or(d.busy_ms),
-            very_busy_ms: self.very_busy_ms.unwrap_or(d.very_busy_ms),
-            cache: secs(self.cache_secs, d.cache),
-            cooldown: secs(self.cooldown_secs, d.cooldown),
-            ping_trigger_ratio: self.ping_trigger_ratio.unwrap_or(d.ping_trigger_ratio),
-            probe_busy_ratio: self.probe_busy_ratio.unwrap_or(d.probe_busy_ratio),
-            probe_normal_ratio: self.probe_normal_ratio.unwrap_or(d.probe_normal_ratio),
-            baseline_warmup: self.baseline_warmup.unwrap_or(d.baseline_warmup),
-            baseline_alpha: self.baseline_alpha.unwrap_or(d.baseline_alpha).clamp(0.0, 1.0),
-            baseline_floor_ms: self.baseline_floor_ms.unwrap_or(d.baseline_floor_ms),
-            baseline_unknown_ms: self.baseline_unknown_ms.unwrap_or(d.baseline_unknown_ms),
-            ping_timeout: secs(self.ping_timeout_secs, d.ping_timeout),
+        let ms = |v: &Float, key: &str, default: f64| c.float(v, key, 0.0, DAY_MS).map(|x| x.unwrap_or(default));
+        let ratio = |v: &Float, key: &str, default: f64| c.float(v, key, 0.0, 1000.0).map(|x| x.unwrap_or(default));
+        Ok(LoadSettings {
+            busy_ms: ms(&self.busy_ms, "load.busy_ms", d.busy_ms)?,
+            very_busy_ms: ms(&self.very_busy_ms, "load.very_busy_ms", d.very_busy_ms)?,
+            cache: c.secs(&self.cache_secs, "load.cache_secs", d.cache)?,
+            cooldown: c.secs(&self.cooldown_secs, "load.cooldown_secs", d.cooldown)?,
+            ping_trigger_ratio: ratio(&self.ping_trigger_ratio, "load.ping_trigger_ratio", d.ping_trigger_ratio)?,
+            probe_busy_ratio: ratio(&self.probe_busy_ratio, "load.probe_busy_ratio", d.probe_busy_ratio)?,
+            probe_normal_ratio: ratio(&self.probe_normal_ratio, "load.probe_normal_ratio", d.probe_normal_ratio)?,
+            baseline_warmup: c
+                .int(&self.baseline_warmup, "load.baseline_warmup", 0, 1000)?
+                .map_or(d.baseline_warmup, |n| n as u32),
+            baseline_alpha: c.float(&self.baseline_alpha, "load.baseline_alpha", 0.0, 1.0)?.unwrap_or(d.baseline_alpha),
+            baseline_floor_ms: ms(&self.baseline_floor_ms, "load.baseline_floor_ms", d.baseline_floor_ms)?,
+            baseline_unknown_ms: ms(&self.baseline_unknown_ms, "load.baseline_unknown_ms", d.baseline_unknown_ms)?,
+            ping_timeout: c.secs(&self.ping_timeout_secs, "load.ping_timeout_secs", d.ping_timeout)?,
             use_native: self.use_native.unwrap_or(d.use_native),
             use_request_timing: self.use_request_timing.unwrap_or(d.use_request_timing),
-            native_max_age: secs(self.native_max_age_secs, d.native_max_age),
-        }
+            native_max_age: c.secs(&self.native_max_age_secs, "load.native_max_age_secs", d.native_max_age)?,
+        })
     }
 }

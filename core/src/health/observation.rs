@@ -26,7 +26,7 @@ impl Observation {
     pub fn from_error(err: &ClientError) -> Observation {
         match err {
             ClientError::Refused { .. } => Observation::Refused,
-            ClientError::Timeout { .. } => Observation::Timeout,
+            ClientError::Timeout { .. } | ClientError::Stalled { .. } => Observation::Timeout,
             ClientError::Loading { .. } => Observation::Loading,
             // A server that answers "not supported" is alive.
             ClientError::Unsupported { .. } => Observation::Ok,

@@ -141,6 +141,7 @@ fn probe_config(url: reqwest::Url) -> BackendConfig {
         temperature: 0.0,
         max_tokens: 1,
         timeout: ANSWER_TIMEOUT,
+        stall_timeout: ANSWER_TIMEOUT,
         max_concurrent: None,
         structured: Structured::Auto,
         launch: None,

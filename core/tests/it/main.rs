@@ -7,12 +7,14 @@
 //! - `router`: the router over an HTTP-level fake classifier and reasoner (garbage, chunked
 //!   streams, cut streams, dead ports), paused time: every action, fallback and stop.
 //! - `cli`: the CLI's exit codes, messages and JSON.
+//! - `config_edges`: a corpus of config files at the edges: valid, or file:line:key errors.
 //! - `hostile`: a corpus of hostile backend answers through the real client (HTTP-level fake).
 //! - `layers`: the core's layering, read from its sources (no upward import).
 //! - `real`: against real llama-server processes on 127.0.0.1 (installed by
 //!   `scripts/backends.sh install`): kill -9, SIGSTOP/SIGCONT, real load, an idle minute.
 
 mod cli;
+mod config_edges;
 mod engine;
 mod hostile;
 mod layers;

@@ -433,3 +433,44 @@ async fn a_fixed_clock_is_the_classifiers_today_and_the_stores_dates() {
     assert!(stored.iter().all(|m| m.created_at.starts_with("2026-03-02T00:3")), "{stored:?}");
     engine.shutdown().await;
 }
+
+/// A long answer that keeps flowing always completes: 150 s of tokens, one a second, is more
+/// than the 120 s `timeout_secs` (which bounds only the answer's start).
+#[tokio::test(start_paused = true)]
+async fn a_three_minute_answer_that_keeps_flowing_completes() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"route","prompt":"p"}"#, 50, GAP));
+    let long: String = (0..180).map(|i| format!("w{i} ")).collect();
+    let words = long.split_inclusive(' ').count();
+    r.route("/v1/chat/completions", Reply::sse(&long, long.len() / words, Duration::from_secs(1)));
+    let router = router(&c, &r).await;
+    let started = tokio::time::Instant::now();
+    let mut reply = router.send(None, "tell me a long story").unwrap();
+    let (events, text) = collect(&mut reply).await;
+    assert!(started.elapsed() >= Duration::from_secs(150), "{:?}", started.elapsed());
+    assert_eq!(done_state(&events), MessageState::Done, "{events:?}");
+    assert_eq!(text, long);
+}
+
+/// A server that stalls after part of an answer: the reply ends after `stall_timeout_secs`
+/// (30 s), not the 120 s of `timeout_secs`, says it stalled, and keeps what came.
+#[tokio::test(start_paused = true)]
+async fn a_stalled_stream_ends_after_the_stall_timeout_with_the_partial_kept() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"route","prompt":"p"}"#, 50, GAP));
+    let mut stalls = Reply::sse("The first part and then nothing", 5, GAP);
+    stalls.events.truncate(3);
+    r.route("/v1/chat/completions", stalls.then_hang());
+    let router = router(&c, &r).await;
+    let started = tokio::time::Instant::now();
+    let mut reply = router.send(None, "tell me").unwrap();
+    let (events, text) = collect(&mut reply).await;
+    let took = started.elapsed();
+    assert!((Duration::from_secs(30)..Duration::from_secs(40)).contains(&took), "{took:?}");
+    assert_eq!(text, "The first part ");
+    assert_eq!(done_state(&events), MessageState::Failed);
+    let stored = router.store().messages(reply.conversation_id).unwrap();
+    assert_eq!((stored[1].state, stored[1].text.as_str()), (MessageState::Failed, "The first part "));
+    let error = stored[1].error.as_deref().unwrap();
+    assert!(error.contains("stalled") && error.contains("30 s"), "{error}");
+}
