@@ -58,6 +58,8 @@ struct Inner {
     publisher: Arc<Publisher>,
     cancel: CancellationToken,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Held while this registry owns the managed servers (see [`launch::owner_lock`]).
+    _servers: Option<std::fs::File>,
 }
 
 impl Drop for Inner {
@@ -79,8 +81,19 @@ impl Registry {
         Self::start_with(config, Clock::system())
     }
 
-    /// Like [`Registry::start`], with dates from `clock`.
+    /// Like [`Registry::start`], with dates from `clock`. The managed servers (`launch`) are
+    /// started, or taken back, only when no other process owns them.
     pub fn start_with(config: Config, clock: Clock) -> Result<Registry, ClientError> {
+        Self::build(config, clock, true)
+    }
+
+    /// Watches the backends without ever starting, adopting or stopping a managed server (the
+    /// CLI's `status`, `ping` and `watch`, beside a running tray app).
+    pub fn start_watching(config: Config) -> Result<Registry, ClientError> {
+        Self::build(config, Clock::system(), false)
+    }
+
+    fn build(config: Config, clock: Clock, manage: bool) -> Result<Registry, ClientError> {
         let http = shared_http()?;
         let config = Arc::new(config);
         let mut backends = Vec::new();
@@ -108,10 +121,16 @@ impl Registry {
             .collect::<Vec<_>>();
         // Managed servers start first in the task list, so shutdown stops them last of all.
         let mut tasks = tasks;
-        for m in launch::managed(&config.backends) {
-            tasks.insert(0, tokio::spawn(launch::run(m, cancel.child_token())));
+        let managed = launch::managed(&config.backends);
+        let owner = if manage && !managed.is_empty() { launch::owner_lock() } else { None };
+        if owner.is_some() {
+            for m in managed {
+                tasks.insert(0, tokio::spawn(launch::run(m, cancel.child_token())));
+            }
+        } else if manage && !managed.is_empty() {
+            tracing::warn!("another Switchboard owns the managed servers: using them as they run");
         }
-        let inner = Inner { config, clock, backends, publisher, cancel, tasks: Mutex::new(tasks) };
+        let inner = Inner { config, clock, backends, publisher, cancel, tasks: Mutex::new(tasks), _servers: owner };
         Ok(Registry { inner: Arc::new(inner) })
     }
 

@@ -11,6 +11,11 @@
 //! server outlived it, the next start finds it answering, recognises it by that pid and its
 //! command line (`/proc/PID/cmdline`), and takes it back: it is stopped at quit like one we
 //! started. A server that answers there but is not ours is left alone.
+//!
+//! One process owns the managed servers: the first to take [`owner_lock`] (a lock on
+//! `servers.lock` in the state dir, held for the owner's life). A registry that cannot take it
+//! (the tray app runs, and the CLI's `chat` starts) uses the servers as they run and never
+//! starts, adopts or stops one; the CLI's `status`, `ping` and `watch` never even try.
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -59,14 +64,45 @@ pub fn managed(backends: &[BackendConfig]) -> Vec<Managed> {
     out
 }
 
-/// A managed server's file: `$XDG_STATE_HOME/switchboard/<name>.<ext>` (or the cache dir):
-/// `log` (its output, to diagnose a server that fails to start) and `pid`.
-pub fn state_file(name: &str, ext: &str) -> Option<PathBuf> {
+fn state_dir() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "switchboard")?;
     let dir = dirs.state_dir().unwrap_or_else(|| dirs.cache_dir()).to_path_buf();
     std::fs::create_dir_all(&dir).ok()?;
-    let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    Some(dir.join(format!("{safe}.{ext}")))
+    Some(dir)
+}
+
+/// A managed server's file: `$XDG_STATE_HOME/switchboard/<name>.<ext>` (or the cache dir):
+/// `log` (its output, to diagnose a server that fails to start) and `pid`.
+pub fn state_file(name: &str, ext: &str) -> Option<PathBuf> {
+    Some(state_dir()?.join(format!("{}.{ext}", file_stem(name))))
+}
+
+/// A file name for a backend name: itself when it is plain ASCII, else its plain characters
+/// and a hash of the whole name, so that two names never share a file (`큰` and `작은` would
+/// both be `__` otherwise).
+fn file_stem(name: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if !name.is_empty() && name.chars().all(plain) {
+        return name.to_string();
+    }
+    let safe: String = name.chars().map(|c| if plain(c) { c } else { '_' }).take(32).collect();
+    // FNV-1a: stable across runs and versions (std's hasher is not).
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("{safe}-{hash:016x}")
+}
+
+/// The lock that makes this process the owner of the managed servers, while it holds it
+/// (`None`: another process owns them, or the state dir cannot be written).
+pub fn owner_lock() -> Option<std::fs::File> {
+    let path = state_dir()?.join("servers.lock");
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).ok()?;
+    match file.try_lock() {
+        Ok(()) => Some(file),
+        Err(e) => {
+            tracing::info!("managed servers: {} is held by another Switchboard ({e})", path.display());
+            None
+        }
+    }
 }
 
 /// The pid in `m`'s pid file, if that process runs `m`'s very command.
@@ -84,16 +120,21 @@ fn alive(pid: u32) -> bool {
 
 /// Stops a server we did not spawn in this run (adopted through its pid file): SIGTERM, then
 /// SIGKILL after the grace period.
-async fn stop_adopted(name: &str, pid: u32) {
+/// Before each signal the pid is checked again (it still runs `m`'s command), so a pid reused
+/// by another process is never signalled.
+async fn stop_adopted(m: &Managed, pid: u32) {
+    if ours(m) != Some(pid) {
+        return;
+    }
     send_signal(pid, "-TERM").await;
     let deadline = tokio::time::Instant::now() + STOP_GRACE;
     while alive(pid) && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    if alive(pid) {
+    if alive(pid) && ours(m) == Some(pid) {
         send_signal(pid, "-KILL").await;
     }
-    tracing::info!("{name}: managed server (taken back from an earlier run) stopped");
+    tracing::info!("{}: managed server (taken back from an earlier run) stopped", m.name);
 }
 
 async fn something_listens(addr: &str) -> bool {
@@ -156,7 +197,7 @@ pub async fn run(m: Managed, cancel: CancellationToken) {
             Some(pid) => {
                 tracing::info!("{}: our server from an earlier run (pid {pid}) answers; taking it back", m.name);
                 cancel.cancelled().await;
-                stop_adopted(&m.name, pid).await;
+                stop_adopted(&m, pid).await;
                 forget_pid(&m);
             }
             None => tracing::info!("{}: something already answers at {}; not starting it", m.name, m.shown_url),
@@ -178,4 +219,20 @@ pub async fn run(m: Managed, cancel: CancellationToken) {
         },
     }
     forget_pid(&m);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_names_never_share_a_file() {
+        assert_eq!(file_stem("big"), "big");
+        assert_eq!(file_stem("small-1_b"), "small-1_b");
+        let (a, b) = (file_stem("큰"), file_stem("작은"));
+        assert_ne!(a, b);
+        assert!(a.starts_with("_-") && a.is_ascii(), "{a}");
+        assert_ne!(file_stem("a/b"), file_stem("a_b"));
+        assert_ne!(file_stem(""), file_stem("_"));
+    }
 }

@@ -401,3 +401,51 @@ async fn managed_servers_left_by_a_killed_run_are_taken_back_and_stopped() {
         assert!(tokio::net::TcpStream::connect(&addr).await.is_err(), "{addr} still answers");
     }
 }
+
+/// One owner of the managed servers: while a registry owns them, the CLI's `status` (a process
+/// of its own, same config, same state dir) reports them and leaves them running; a second
+/// registry in another role (the CLI's `chat` beside the tray app) cannot take them either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clis_status_beside_the_owner_leaves_its_managed_servers_running() {
+    use switchboard_core::servers::discover::{first_run, FirstRun, LocalInstall, Options};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let opts = Options {
+        host: "127.0.0.1".into(),
+        ports: vec![switchboard_testkit::llama::free_port()],
+        local: Some(LocalInstall::find().expect("scripts/backends.sh install has run")),
+    };
+    assert_eq!(first_run(&path, &opts).await.unwrap(), FirstRun::Local);
+    let cfg = Config::load(&path).unwrap();
+    let addrs: Vec<String> = cfg.backends.iter().map(|b| format!("127.0.0.1:{}", b.url.port().unwrap())).collect();
+    let owner = Registry::start(cfg.clone()).unwrap();
+    let mut rx = owner.watch();
+    let up = timeout(Duration::from_secs(90), rx.wait_for(|v| v.iter().all(|s| s.state == State::Up))).await;
+    assert!(matches!(up.map(|r| r.is_ok()), Ok(true)), "managed servers not up: {:#?}", owner.snapshot());
+
+    let cli = env!("CARGO_BIN_EXE_switchboard-cli");
+    let out =
+        tokio::process::Command::new(cli).args(["--config", path.to_str().unwrap(), "status"]).output().await.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A second engine in this process (a different open of the lock) is not the owner either.
+    let second = Registry::start(cfg).unwrap();
+    second.ready(Duration::from_secs(10)).await;
+    second.shutdown().await;
+    drop(second);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for addr in &addrs {
+        assert!(
+            tokio::net::TcpStream::connect(addr).await.is_ok(),
+            "{addr} was stopped by a process that does not own it"
+        );
+    }
+    assert!(owner.snapshot().iter().all(|s| s.state == State::Up), "{:#?}", owner.snapshot());
+    owner.shutdown().await;
+    for addr in &addrs {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while tokio::net::TcpStream::connect(addr).await.is_ok() {
+            assert!(Instant::now() < deadline, "the owner did not stop {addr} at shutdown");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

@@ -171,7 +171,8 @@ where
         Ok((_, cfg)) => cfg,
         Err(code) => return code,
     };
-    let registry = match Registry::start(cfg) {
+    // Never starts, adopts or stops a managed server: the tray app may own them.
+    let registry = match Registry::start_watching(cfg) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
