@@ -29,6 +29,39 @@ async fn wait_for(r: &Registry, within: Duration, what: &str, f: impl Fn(&Backen
     start.elapsed()
 }
 
+/// Waits up to 90 s for every backend of `r` to be UP (managed servers load their models).
+async fn all_up(r: &Registry, what: &str) {
+    let mut rx = r.watch();
+    // (The `Ref` that `wait_for` returns holds the watch's read lock: drop it at once.)
+    let up = timeout(Duration::from_secs(90), rx.wait_for(|v| v.iter().all(|s| s.state == State::Up))).await;
+    assert!(matches!(up.map(|r| r.is_ok()), Ok(true)), "{what}: {:#?}", r.snapshot());
+}
+
+/// Waits up to 5 s for nothing to answer at any of `addrs`; `what` says who should have stopped it.
+async fn all_closed(addrs: &[String], what: &str) {
+    for addr in addrs {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while tokio::net::TcpStream::connect(addr).await.is_ok() {
+            assert!(Instant::now() < deadline, "{what}: {addr} still answers");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// First run with nothing answering: a config in `dir` for the project's managed llama-servers.
+async fn local_config(dir: &std::path::Path) -> (std::path::PathBuf, Config) {
+    use switchboard_core::servers::discover::{first_run, FirstRun, LocalInstall, Options};
+    let path = dir.join("config.toml");
+    let opts = Options {
+        host: "127.0.0.1".into(),
+        ports: vec![switchboard_testkit::llama::free_port()],
+        local: Some(LocalInstall::find().expect("scripts/backends.sh install has run")),
+    };
+    assert_eq!(first_run(&path, &opts).await.unwrap(), FirstRun::Local);
+    let cfg = Config::load(&path).unwrap();
+    (path, cfg)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn up_kill9_down_restart_up() {
     let mut server = Llama::start(Model::SmolLM2, 1).await;
@@ -328,35 +361,20 @@ async fn first_run_points_the_config_at_a_running_server() {
 /// with `launch`; the registry starts both servers (starting -> up), and shutdown stops them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_run_without_servers_launches_the_local_llama_servers_and_stops_them() {
-    use switchboard_core::servers::discover::{first_run, FirstRun, LocalInstall, Options};
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("config.toml");
-    let closed = switchboard_testkit::llama::free_port();
-    let local = LocalInstall::find().expect("scripts/backends.sh install has run");
-    let opts = Options { host: "127.0.0.1".into(), ports: vec![closed], local: Some(local) };
-    assert_eq!(first_run(&path, &opts).await.unwrap(), FirstRun::Local);
-    let cfg = Config::load(&path).unwrap();
+    let (_, cfg) = local_config(dir.path()).await;
     let addrs: Vec<String> = cfg.backends.iter().map(|b| format!("127.0.0.1:{}", b.url.port().unwrap())).collect();
     assert!(cfg.backends.iter().all(|b| b.launch.is_some()));
     assert_eq!(switchboard_core::servers::launch::managed(&cfg.backends).len(), 2);
 
     let r = Registry::start(cfg).unwrap();
     assert!(r.snapshot().iter().all(|s| s.state == State::Starting));
-    let mut rx = r.watch();
-    // (The `Ref` that `wait_for` returns holds the watch's read lock: drop it at once.)
-    let up = timeout(Duration::from_secs(90), rx.wait_for(|v| v.iter().all(|s| s.state == State::Up))).await;
-    assert!(matches!(up.map(|r| r.is_ok()), Ok(true)), "managed servers not up: {:#?}", r.snapshot());
+    all_up(&r, "managed servers not up").await;
     // A real (1-token) answer from the managed reasoner.
     assert!(r.ping("big").await.is_ok_and(|ms| ms > 0.0));
 
     r.shutdown().await;
-    for addr in &addrs {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while tokio::net::TcpStream::connect(addr).await.is_ok() {
-            assert!(Instant::now() < deadline, "managed server at {addr} still answers after shutdown");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
+    all_closed(&addrs, "managed server after shutdown").await;
 }
 
 /// Switchboard was killed and its managed llama-servers outlived it: the next start finds them
@@ -364,17 +382,9 @@ async fn first_run_without_servers_launches_the_local_llama_servers_and_stops_th
 /// them at shutdown.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn managed_servers_left_by_a_killed_run_are_taken_back_and_stopped() {
-    use switchboard_core::servers::discover::{first_run, FirstRun, LocalInstall, Options};
     use switchboard_core::servers::launch;
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("config.toml");
-    let opts = Options {
-        host: "127.0.0.1".into(),
-        ports: vec![switchboard_testkit::llama::free_port()],
-        local: Some(LocalInstall::find().expect("scripts/backends.sh install has run")),
-    };
-    assert_eq!(first_run(&path, &opts).await.unwrap(), FirstRun::Local);
-    let cfg = Config::load(&path).unwrap();
+    let (_, cfg) = local_config(dir.path()).await;
     // The "orphans": the managed commands, started outside any registry, with their pid files.
     let mut orphans = Vec::new();
     for m in launch::managed(&cfg.backends) {
@@ -388,9 +398,7 @@ async fn managed_servers_left_by_a_killed_run_are_taken_back_and_stopped() {
         orphans.push((m.addr.clone(), child));
     }
     let r = Registry::start(cfg).unwrap();
-    let mut rx = r.watch();
-    let up = timeout(Duration::from_secs(90), rx.wait_for(|v| v.iter().all(|s| s.state == State::Up))).await;
-    assert!(matches!(up.map(|r| r.is_ok()), Ok(true)), "servers not up: {:#?}", r.snapshot());
+    all_up(&r, "servers not up").await;
     r.shutdown().await;
     for (addr, mut child) in orphans {
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -407,21 +415,11 @@ async fn managed_servers_left_by_a_killed_run_are_taken_back_and_stopped() {
 /// registry in another role (the CLI's `chat` beside the tray app) cannot take them either.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_clis_status_beside_the_owner_leaves_its_managed_servers_running() {
-    use switchboard_core::servers::discover::{first_run, FirstRun, LocalInstall, Options};
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("config.toml");
-    let opts = Options {
-        host: "127.0.0.1".into(),
-        ports: vec![switchboard_testkit::llama::free_port()],
-        local: Some(LocalInstall::find().expect("scripts/backends.sh install has run")),
-    };
-    assert_eq!(first_run(&path, &opts).await.unwrap(), FirstRun::Local);
-    let cfg = Config::load(&path).unwrap();
+    let (path, cfg) = local_config(dir.path()).await;
     let addrs: Vec<String> = cfg.backends.iter().map(|b| format!("127.0.0.1:{}", b.url.port().unwrap())).collect();
     let owner = Registry::start(cfg.clone()).unwrap();
-    let mut rx = owner.watch();
-    let up = timeout(Duration::from_secs(90), rx.wait_for(|v| v.iter().all(|s| s.state == State::Up))).await;
-    assert!(matches!(up.map(|r| r.is_ok()), Ok(true)), "managed servers not up: {:#?}", owner.snapshot());
+    all_up(&owner, "managed servers not up").await;
 
     let cli = env!("CARGO_BIN_EXE_switchboard-cli");
     let out =
@@ -441,11 +439,5 @@ async fn the_clis_status_beside_the_owner_leaves_its_managed_servers_running() {
     }
     assert!(owner.snapshot().iter().all(|s| s.state == State::Up), "{:#?}", owner.snapshot());
     owner.shutdown().await;
-    for addr in &addrs {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while tokio::net::TcpStream::connect(addr).await.is_ok() {
-            assert!(Instant::now() < deadline, "the owner did not stop {addr} at shutdown");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
+    all_closed(&addrs, "the owner did not stop it at shutdown").await;
 }
