@@ -29,14 +29,16 @@ const L10N = {
         retry: "Retry", rename: "Rename", delete: "Delete", confirmDelete: "Delete?",
         wait: "Wait", probe: "Probe", baseline: "Baseline", ping: "Ping", native: "Running / waiting / slots",
         queue: "Our queue", history: "Last hour: probe latency (line) and load (strip)",
-        theme: "Theme", system: "system", light: "light", dark: "dark" },
+        theme: "Theme", system: "system", light: "light", dark: "dark", server: "Server",
+        serverRestarting: (a, l) => `restarting (${a} of ${l})`, serverFailed: "failed, not started again" },
   ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
         placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
         statusAction: "상태", stopped: "중지됨", failed: "실패", state: "상태", level: "부하", wait: "대기",
         retry: "다시 시도", rename: "이름 바꾸기", delete: "삭제", confirmDelete: "삭제할까요?",
         probe: "프로브", baseline: "기준", ping: "핑", native: "처리 / 대기 / 슬롯", queue: "대기열",
         history: "최근 1시간: 프로브 지연(선)과 부하(띠)", theme: "테마", system: "시스템", light: "밝게",
-        dark: "어둡게" },
+        dark: "어둡게", server: "서버", serverRestarting: (a, l) => `재시작 중 (${a}/${l})`,
+        serverFailed: "실패, 다시 시작하지 않음" },
 };
 const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
                  ko: { idle: "여유", normal: "보통", busy: "바쁨", very_busy: "매우 바쁨", starting: "시작 중", down: "중단" } };
@@ -275,6 +277,8 @@ async function renderCards(rows) {
       ["native", n && n.running !== null ? `${n.running} / ${n.waiting} / ${n.slots ?? "-"}` : "-"],
       ["queue", String(s.queue.active)],
     ];
+    const server = serverText(s.server);
+    if (server) pairs.push(["server", server]);
     for (const [k, v] of pairs) {
       const dd = el("dd", "", v);
       dd.dataset.field = k;
@@ -285,6 +289,14 @@ async function renderCards(rows) {
     card.append(h3, dl, el("div", "notice", t("history")), plot);
     cards.appendChild(card);
   });
+}
+
+// A managed server's state, when it is not simply running (its last exit in brackets).
+function serverText(server) {
+  if (!server || server.state === "running") return null;
+  const words = L10N[lang] ?? L10N.en;
+  const what = server.state === "restarting" ? words.serverRestarting(server.attempt, server.limit) : words.serverFailed;
+  return `${what} [${server.exit}]`;
 }
 
 async function refreshStatus() {

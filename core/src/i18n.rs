@@ -3,7 +3,7 @@
 //! desktop notifications. The types they describe are plain data ([`crate::model`]); the text
 //! is made here, from them, so no decision ever depends on an English sentence.
 
-use crate::model::{Cause, Lang, Level, NoticeKind, NotificationKind, Role, State};
+use crate::model::{Cause, Lang, Level, NoticeKind, NotificationKind, Role, ServerState, State};
 
 /// The system's language (sys-locale; "C" or nothing reads as English).
 pub fn system_lang() -> Lang {
@@ -118,6 +118,21 @@ pub fn menu(lang: Lang) -> MenuLabels {
 }
 
 /// What a desktop notification says about one or more backends: (summary, body).
+/// A managed server's state in words, when it is worth showing (not when it simply runs).
+pub fn server_state(state: &ServerState, lang: Lang) -> Option<String> {
+    match (state, lang) {
+        (ServerState::Running { .. }, _) => None,
+        (ServerState::Restarting { attempt, limit, .. }, Lang::En) => {
+            Some(format!("server restarting ({attempt} of {limit})"))
+        }
+        (ServerState::Restarting { attempt, limit, .. }, Lang::Ko) => {
+            Some(format!("서버 재시작 중 ({attempt}/{limit})"))
+        }
+        (ServerState::Failed { .. }, Lang::En) => Some("server failed".into()),
+        (ServerState::Failed { .. }, Lang::Ko) => Some("서버 시작 실패".into()),
+    }
+}
+
 pub fn notification(kind: NotificationKind, backends: &[String], lang: Lang) -> (String, String) {
     use NotificationKind as N;
     let names = backends.join(", ");
@@ -129,6 +144,8 @@ pub fn notification(kind: NotificationKind, backends: &[String], lang: Lang) -> 
                 N::Up => ("is back up", "backends back up"),
                 N::Ready => ("finished loading", "backends finished loading"),
                 N::Flapping => ("is flapping (going up and down)", "backends flapping"),
+                N::Restarting => ("stopped; starting it again", "backends stopped; starting them again"),
+                N::ServerFailed => ("keeps stopping; not started again", "backends keep stopping; not started again"),
             };
             if n == 1 {
                 (format!("{names} {one}"), String::new())
@@ -142,6 +159,8 @@ pub fn notification(kind: NotificationKind, backends: &[String], lang: Lang) -> 
                 N::Up => "다시 동작함",
                 N::Ready => "모델 로딩 완료",
                 N::Flapping => "상태가 오락가락함",
+                N::Restarting => "서버가 멈춰 다시 시작하는 중",
+                N::ServerFailed => "서버가 계속 멈춰 다시 시작하지 않음",
             };
             if n == 1 {
                 (format!("{names}: {what}"), String::new())

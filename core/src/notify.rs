@@ -21,7 +21,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::time::Instant;
 
-use crate::model::{Cause, Flip, Lang, State};
+use crate::model::{Cause, Flip, Lang, ServerChange, ServerState, State};
 
 /// Tuning of the notification policy.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +88,9 @@ struct Track {
     believed_down: bool,
     /// It was seen loading; the next UP is "ready" (once).
     loading: bool,
+    /// Its managed server is being started again: the user was told so, and its DOWN is not
+    /// news (its UP is, as "back up").
+    restarting: bool,
 }
 
 /// One announcement waiting to go out.
@@ -154,6 +157,19 @@ impl Notifier {
     pub fn flip(&mut self, flip: &Flip, now: Instant) {
         let policy = self.policy.clone();
         let t = self.tracks.entry(flip.backend.clone()).or_default();
+        if t.restarting {
+            // Its managed server is being started again (the user was told): down, loading
+            // and up are that restart, not flapping; only its UP is news.
+            t.state = Some(flip.to);
+            t.since = Some(now);
+            if flip.to == State::Up {
+                t.restarting = false;
+                t.loading = false;
+                let name = flip.backend.clone();
+                self.queue(NoticeKind::Up, &name, now + policy.up_hold);
+            }
+            return;
+        }
         t.flips.push_back(now);
         while t.flips.front().is_some_and(|f| now.saturating_duration_since(*f) > policy.flap_window) {
             t.flips.pop_front();
@@ -180,6 +196,26 @@ impl Notifier {
             State::Up if ready => self.queue(NoticeKind::Ready, &name, now + policy.coalesce),
             // Back to what the user believes: whatever was waiting about it is moot.
             _ => self.pending.retain(|p| p.backend != name),
+        }
+    }
+
+    /// Takes one managed-server change into account: the first restart of an episode and a
+    /// server given up on are told once; the restarts after the first are not.
+    pub fn server(&mut self, change: &ServerChange, now: Instant) {
+        let coalesce = self.policy.coalesce;
+        for name in &change.backends {
+            let t = self.tracks.entry(name.clone()).or_default();
+            match change.state {
+                ServerState::Restarting { .. } if !t.restarting => {
+                    t.restarting = true;
+                    self.queue(NoticeKind::Restarting, name, now + coalesce);
+                }
+                ServerState::Failed { .. } => {
+                    t.restarting = false;
+                    self.queue(NoticeKind::ServerFailed, name, now + coalesce);
+                }
+                ServerState::Restarting { .. } | ServerState::Running { .. } => {}
+            }
         }
     }
 
@@ -212,7 +248,7 @@ impl Notifier {
         for p in due {
             let t = self.tracks.entry(p.backend.clone()).or_default();
             match p.kind {
-                NoticeKind::Down => t.believed_down = true,
+                NoticeKind::Down | NoticeKind::Restarting | NoticeKind::ServerFailed => t.believed_down = true,
                 NoticeKind::Up | NoticeKind::Ready => t.believed_down = false,
                 NoticeKind::Flapping => {}
             }
@@ -338,5 +374,43 @@ mod tests {
         n.set_paused(false);
         n.flip(&flip("big", State::Down, State::Up, "2 successes"), Instant::now());
         assert!(step(&mut n, Duration::from_secs(12)).await.is_empty(), "the user was never told it was down");
+    }
+
+    fn server(name: &str, state: ServerState) -> ServerChange {
+        ServerChange { backends: vec![name.into()], state, at: crate::clock::Clock::system().now() }
+    }
+
+    fn restarting(attempt: u32) -> ServerState {
+        ServerState::Restarting { attempt, limit: 5, after_ms: 1000, exit: "signal: 9 (SIGKILL)".into() }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_restarted_server_is_told_once_then_back_up_and_a_failed_one_once() {
+        let mut n = Notifier::default();
+        n.flip(&flip("big", State::Starting, State::Up, "answered"), Instant::now());
+        assert!(step(&mut n, Duration::from_secs(5)).await.is_empty());
+        // Killed: the server's task sees it first, the monitor's DOWN follows.
+        n.server(&server("big", restarting(1)), Instant::now());
+        n.flip(&flip("big", State::Up, State::Down, "refused"), Instant::now());
+        let told = step(&mut n, Duration::from_secs(3)).await;
+        assert_eq!(told, [Notification { kind: NoticeKind::Restarting, backends: vec!["big".into()] }]);
+        n.server(&server("big", ServerState::Running { restarts: 1 }), Instant::now());
+        n.flip(&flip("big", State::Down, State::Starting, "loading model"), Instant::now());
+        n.flip(&flip("big", State::Starting, State::Up, "answered"), Instant::now());
+        let told = step(&mut n, Duration::from_secs(11)).await;
+        assert_eq!(told, [Notification { kind: NoticeKind::Up, backends: vec!["big".into()] }]);
+        assert!(step(&mut n, Duration::from_secs(300)).await.is_empty());
+        // Minutes later (not flapping), it dies again and again: one "restarting", later one "failed".
+        n.server(&server("big", restarting(1)), Instant::now());
+        n.flip(&flip("big", State::Up, State::Down, "refused"), Instant::now());
+        for a in 2..=5 {
+            n.server(&server("big", restarting(a)), Instant::now());
+        }
+        let told = step(&mut n, Duration::from_secs(3)).await;
+        assert_eq!(told.iter().map(|t| t.kind).collect::<Vec<_>>(), [NoticeKind::Restarting]);
+        n.server(&server("big", ServerState::Failed { restarts: 5, exit: "exit status: 1".into() }), Instant::now());
+        let told = step(&mut n, Duration::from_secs(3)).await;
+        assert_eq!(told.iter().map(|t| t.kind).collect::<Vec<_>>(), [NoticeKind::ServerFailed]);
+        assert!(step(&mut n, Duration::from_secs(60)).await.is_empty());
     }
 }

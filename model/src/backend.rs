@@ -179,6 +179,10 @@ pub enum NotificationKind {
     Ready,
     /// Going up and down.
     Flapping,
+    /// Its managed server exited and is being started again.
+    Restarting,
+    /// Its managed server exited too often and is not started again.
+    ServerFailed,
 }
 
 /// Which backends the tray colour counts.

@@ -21,4 +21,4 @@ pub mod status;
 
 pub use backend::{Cause, Kind, Level, NotificationKind, Role, Source, State, TrayScope};
 pub use chat::{Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, StoredMessage};
-pub use status::{BackendStatus, Event, Flip, LevelChange, NativeLoad, Point, QueueStatus};
+pub use status::{BackendStatus, Event, Flip, LevelChange, NativeLoad, Point, QueueStatus, ServerChange, ServerState};

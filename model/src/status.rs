@@ -73,12 +73,36 @@ pub struct LevelChange {
     pub at: DateTime<Utc>,
 }
 
+/// What a managed server (one Switchboard starts, see `launch` in the config) is doing, as
+/// its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ServerState {
+    /// Started (or taken back) by the owner, and running; `restarts` since launch.
+    Running { restarts: u32 },
+    /// It exited (`exit` says how); started again after `after_ms`, the `attempt`-th of at
+    /// most `limit` restarts in a row.
+    Restarting { attempt: u32, limit: u32, after_ms: u64, exit: String },
+    /// It exited again after `restarts` restarts (or could not be started at all): not started
+    /// again until Switchboard restarts.
+    Failed { restarts: u32, exit: String },
+}
+
+/// A managed server's state changed; `backends` are those it serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerChange {
+    pub backends: Vec<String>,
+    pub state: ServerState,
+    pub at: DateTime<Utc>,
+}
+
 /// Everything the engine announces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     Flip(Flip),
     Level(LevelChange),
+    Server(ServerChange),
 }
 
 /// Everything known about one backend, as of `updated`.
@@ -115,6 +139,9 @@ pub struct BackendStatus {
     pub last_error: Option<String>,
     /// Most recent flips, newest last.
     pub flips: Vec<Flip>,
+    /// Its managed server, when this process owns one for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerState>,
     pub updated: DateTime<Utc>,
 }
 
@@ -145,6 +172,7 @@ impl BackendStatus {
             checks: 0,
             last_error: None,
             flips: Vec::new(),
+            server: None,
             updated: at,
         }
     }

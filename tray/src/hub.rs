@@ -64,6 +64,7 @@ async fn run(shell: Arc<Shell>) {
         tokio::select! {
             ev = events.recv() => match ev {
                 Ok(Event::Flip(flip)) => shell.flip(&flip, Instant::now()),
+                Ok(Event::Server(change)) => shell.server(&change, Instant::now()),
                 Ok(Event::Level(_)) => {}
                 Err(RecvError::Lagged(n)) => tracing::warn!("hub missed {n} events"),
                 Err(RecvError::Closed) => return,

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use switchboard_core::model::{Flip, Lang, TrayScope};
+use switchboard_core::model::{Flip, Lang, ServerChange, TrayScope};
 use switchboard_core::notify::{Notification, Notifier, NotifyPolicy};
 use switchboard_core::{BackendStatus, Config, Engine};
 use switchboard_ipc::{Push, UiEvent, View};
@@ -129,6 +129,11 @@ impl Shell {
     /// Hands a flip to the notification policy.
     pub fn flip(&self, flip: &Flip, now: Instant) {
         self.notifier().flip(flip, now);
+    }
+
+    /// Hands a managed-server change to the notification policy.
+    pub fn server(&self, change: &ServerChange, now: Instant) {
+        self.notifier().server(change, now);
     }
 
     /// The notifications due at `now`.

@@ -50,6 +50,14 @@ fn labels(lang: Lang) -> MenuLabels {
 
 /// One menu line for a backend: "big (reasoner): up, busy" / "big (추론): 정상, 바쁨".
 pub fn backend_line(s: &BackendStatus, lang: Lang) -> String {
+    let line = state_line(s, lang);
+    match s.server.as_ref().and_then(|server| i18n::server_state(server, lang)) {
+        Some(server) if s.state != State::Up => format!("{line} ({server})"),
+        _ => line,
+    }
+}
+
+fn state_line(s: &BackendStatus, lang: Lang) -> String {
     match lang {
         Lang::En => match s.state {
             State::Up => format!("{} ({}): up, {}", s.name, s.role, s.level),

@@ -16,7 +16,7 @@ use crate::clock::Clock;
 use crate::config::{BackendConfig, Config, Kind, Role};
 use crate::health::{Change, Hysteresis, Observation};
 use crate::load::{self, Inputs, JobQueue, Level};
-use crate::model::{BackendStatus, Flip, NativeLoad, Point};
+use crate::model::{BackendStatus, Flip, NativeLoad, Point, ServerState};
 use crate::secret::redact_url;
 
 /// How many flips the status keeps.
@@ -55,6 +55,8 @@ struct LoadState {
     published: Option<Level>,
     /// The last hour, for the status view's plot.
     history: History,
+    /// Its managed server, when this process owns one for it.
+    server: Option<ServerState>,
 }
 
 /// A backend as the registry holds it.
@@ -110,6 +112,7 @@ impl Backend {
                 flips: VecDeque::new(),
                 published: None,
                 history: History::new(Instant::now(), clock),
+                server: None,
             }),
             flight: tokio::sync::Mutex::new(()),
         }
@@ -134,6 +137,11 @@ impl Backend {
     /// The server kind (`auto` until detected).
     pub(crate) fn kind(&self) -> Kind {
         self.lock().kind
+    }
+
+    /// What its managed server is doing (reported by the server's task).
+    pub(crate) fn set_server(&self, state: ServerState) {
+        self.lock().server = Some(state);
     }
 
     pub(crate) fn set_kind(&self, kind: Kind) {
@@ -238,6 +246,8 @@ impl Backend {
             }
         }
         let timeout = self.settings.load.ping_timeout;
+        // Counted when sent (a ping hanging on a frozen server is one too).
+        self.lock().pings_sent += 1;
         let result = self.client.ping(timeout).await;
         // A ping is a real request: its outcome is health evidence (a ping that times out on
         // a frozen server counts as a timeout, like a probe's).
@@ -247,7 +257,6 @@ impl Backend {
         });
         let now = Instant::now();
         let mut st = self.lock();
-        st.pings_sent += 1;
         st.ping_attempt = Some(now);
         match result {
             Ok(ms) => {
@@ -296,6 +305,7 @@ impl Backend {
             checks: st.checks,
             last_error: st.last_error.clone(),
             flips: st.flips.iter().cloned().collect(),
+            server: st.server.clone(),
             updated: self.clock.now(),
         }
     }

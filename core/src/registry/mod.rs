@@ -30,7 +30,7 @@ use crate::client::{shared_http, BackendClient, ClientError};
 use crate::clock::Clock;
 use crate::config::{Config, Role};
 use crate::load::JobQueue;
-use crate::model::{BackendStatus, Event, Point, State};
+use crate::model::{BackendStatus, Event, Point, ServerChange, ServerState, State};
 use crate::servers::launch;
 use backend::Backend;
 pub use backend::BackendHandle;
@@ -66,6 +66,26 @@ impl Drop for Inner {
     fn drop(&mut self) {
         self.cancel.cancel();
     }
+}
+
+/// Where managed server `m`'s task reports: the status of every backend it serves, and an
+/// event.
+fn reporter(m: &launch::Managed, backends: &[Arc<Backend>], publisher: &Arc<Publisher>) -> launch::Report {
+    let served: Vec<(usize, Arc<Backend>)> = backends
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.cfg.launch.as_ref() == Some(&m.argv))
+        .map(|(i, b)| (i, Arc::clone(b)))
+        .collect();
+    let publisher = Arc::clone(publisher);
+    Box::new(move |state: ServerState| {
+        for (i, b) in &served {
+            b.set_server(state.clone());
+            publisher.publish(*i, b);
+        }
+        let backends = served.iter().map(|(_, b)| b.cfg.name.clone()).collect();
+        publisher.emit(Event::Server(ServerChange { backends, state, at: publisher.now() }));
+    })
 }
 
 /// The backend registry; clone freely.
@@ -125,7 +145,8 @@ impl Registry {
         let owner = if manage && !managed.is_empty() { launch::owner_lock() } else { None };
         if owner.is_some() {
             for m in managed {
-                tasks.insert(0, tokio::spawn(launch::run(m, cancel.child_token())));
+                let report = reporter(&m, &backends, &publisher);
+                tasks.insert(0, tokio::spawn(launch::run(m, cancel.child_token(), report)));
             }
         } else if manage && !managed.is_empty() {
             tracing::warn!("another Switchboard owns the managed servers: using them as they run");

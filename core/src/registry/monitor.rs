@@ -51,6 +51,9 @@ impl Drop for Monitor {
     }
 }
 
+/// The pause between checks while an UP backend's last check failed.
+const SUSPECT_DELAY: Duration = Duration::from_millis(250);
+
 /// Runs until `cancel` fires.
 pub(crate) async fn run(
     backend: Arc<Backend>,
@@ -211,6 +214,10 @@ impl Monitor {
     fn delay(&mut self) -> Duration {
         let h = &self.backend.settings.health;
         match self.backend.health() {
+            // A suspected outage: the failed check already took its timeout, so the next one
+            // follows at once (a frozen server is DOWN after `fall` timeouts, not after
+            // `fall` × (timeout + poll interval)).
+            State::Up if self.backend.fail_streak() > 0 => SUSPECT_DELAY.min(h.poll_interval),
             State::Up => h.poll_interval,
             State::Starting => h.down_probe_min,
             State::Down => {

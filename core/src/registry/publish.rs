@@ -63,6 +63,11 @@ impl Publisher {
         });
     }
 
+    /// The date now, on the registry's clock.
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     pub(crate) fn emit(&self, event: Event) {
         // No subscriber is fine: events are also in the snapshot's flips.
         let _no_subscribers = self.events.send(event);

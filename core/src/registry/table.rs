@@ -1,6 +1,6 @@
 //! Every backend's status as the CLI prints it: a plain-text table.
 
-use crate::model::{BackendStatus, State};
+use crate::model::{BackendStatus, ServerState, State};
 
 fn ms(v: Option<f64>) -> String {
     match v {
@@ -53,6 +53,15 @@ pub fn table(rows: &[BackendStatus]) -> String {
         out.push('\n');
     }
     for r in rows {
+        if let Some(server) = r.server.as_ref().and_then(|s| crate::i18n::server_state(s, crate::model::Lang::En)) {
+            let exit = match &r.server {
+                Some(ServerState::Restarting { exit, .. } | ServerState::Failed { exit, .. }) => {
+                    format!(" (last: {exit})")
+                }
+                _ => String::new(),
+            };
+            out.push_str(&format!("{}: {server}{exit}\n", r.name));
+        }
         if let Some(e) = &r.last_error {
             if r.state != State::Up {
                 out.push_str(&format!("{}: {e}\n", r.name));

@@ -3,9 +3,12 @@
 //!
 //! One task per distinct command (two backends may share a server), owned by the registry
 //! like the monitors. The monitor sees the server as *starting* (and *loading* while llama.cpp
-//! loads the model) and then *up*, so the desktop's "finished loading" notice covers it. A
-//! managed server that exits on its own is logged and shown as down by the monitor; it is not
-//! restarted behind the user's back.
+//! loads the model) and then *up*, so the desktop's "finished loading" notice covers it.
+//!
+//! A managed server that exits on its own (killed, crashed) is started again after a back-off
+//! (1 s, 2 s, 4 s, ... at most 30 s), at most [`RESTART_LIMIT`] times in a row; a server that
+//! then ran for [`STABLE_AFTER`] starts a new count. After the limit it is reported failed and
+//! left alone. Each step is reported (a [`ServerState`]), for the status and one notification.
 //!
 //! A started server's pid goes in `NAME.pid` beside its log. If Switchboard was killed and the
 //! server outlived it, the next start finds it answering, recognises it by that pid and its
@@ -26,7 +29,18 @@ use tokio::process::{Child, Command};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::BackendConfig;
+use crate::model::ServerState;
 use crate::secret::redact_url;
+
+/// At most this many restarts in a row.
+pub const RESTART_LIMIT: u32 = 5;
+/// A server that ran this long before it exited starts a new count of restarts.
+pub const STABLE_AFTER: Duration = Duration::from_secs(600);
+/// The first back-off; each next one doubles, up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// How often an adopted server (not our child) is checked for having exited.
+const ADOPTED_CHECK: Duration = Duration::from_secs(1);
 
 /// How long a TCP connect to the server's port may take before we decide nothing listens.
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
@@ -189,36 +203,135 @@ async fn stop(name: &str, child: &mut Child) {
     tracing::info!("{name}: managed server killed");
 }
 
-/// Runs one managed server for the life of `cancel`: starts it if its port is free, waits,
-/// and stops it on cancel. If something already answers there, leaves it alone.
-pub async fn run(m: Managed, cancel: CancellationToken) {
-    if something_listens(&m.addr).await {
-        match ours(&m) {
-            Some(pid) => {
-                tracing::info!("{}: our server from an earlier run (pid {pid}) answers; taking it back", m.name);
-                cancel.cancelled().await;
-                stop_adopted(&m, pid).await;
-                forget_pid(&m);
-            }
-            None => tracing::info!("{}: something already answers at {}; not starting it", m.name, m.shown_url),
+/// The restart policy: after each exit, how long to wait before starting again, or `None`
+/// when the limit is reached.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Restarts {
+    /// Restarts in a row so far.
+    attempt: u32,
+    /// Restarts since launch.
+    total: u32,
+}
+
+impl Restarts {
+    /// The back-off before the next start, after a server that ran for `ran` exited.
+    pub fn after_exit(&mut self, ran: Duration) -> Option<Duration> {
+        if ran >= STABLE_AFTER {
+            self.attempt = 0;
         }
-        return;
+        if self.attempt >= RESTART_LIMIT {
+            return None;
+        }
+        self.attempt += 1;
+        self.total += 1;
+        Some(FIRST_BACKOFF.saturating_mul(1 << (self.attempt - 1).min(16)).min(MAX_BACKOFF))
     }
-    let mut child = match spawn(&m) {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!("{}: cannot start `{}`: {e}", m.name, m.argv[0]);
+
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    pub fn total(&self) -> u32 {
+        self.total
+    }
+}
+
+/// Where a managed server's state changes go (the registry: status and events).
+pub type Report = Box<dyn Fn(ServerState) + Send + Sync>;
+
+/// Waits until adopted process `pid` is no longer `m`'s server.
+async fn adopted_gone(m: &Managed, pid: u32) {
+    let mut tick = tokio::time::interval(ADOPTED_CHECK);
+    loop {
+        tick.tick().await;
+        // Gone, or its pid now belongs to another program.
+        if ours(m) != Some(pid) {
             return;
         }
-    };
-    tokio::select! {
-        () = cancel.cancelled() => stop(&m.name, &mut child).await,
-        status = child.wait() => match status {
-            Ok(s) => tracing::warn!("{}: managed server exited ({s})", m.name),
-            Err(e) => tracing::warn!("{}: managed server: {e}", m.name),
-        },
     }
-    forget_pid(&m);
+}
+
+/// Runs one managed server for the life of `cancel`: starts it if its port is free (or takes
+/// back our own from an earlier run), starts it again when it exits (see [`Restarts`]), and
+/// stops it on cancel. If something else already answers there, leaves it alone.
+pub async fn run(m: Managed, cancel: CancellationToken, report: Report) {
+    let mut restarts = Restarts::default();
+    if something_listens(&m.addr).await {
+        let Some(pid) = ours(&m) else {
+            tracing::info!("{}: something already answers at {}; not starting it", m.name, m.shown_url);
+            return;
+        };
+        tracing::info!("{}: our server from an earlier run (pid {pid}) answers; taking it back", m.name);
+        report(ServerState::Running { restarts: 0 });
+        let started = tokio::time::Instant::now();
+        tokio::select! {
+            () = cancel.cancelled() => {
+                stop_adopted(&m, pid).await;
+                forget_pid(&m);
+                return;
+            }
+            () = adopted_gone(&m, pid) => {
+                forget_pid(&m);
+                if !restart_after(&m, &mut restarts, started.elapsed(), "exited".into(), &cancel, &report).await {
+                    return;
+                }
+            }
+        }
+    }
+    loop {
+        let started = tokio::time::Instant::now();
+        let exit = match spawn(&m) {
+            Ok(mut child) => {
+                report(ServerState::Running { restarts: restarts.total() });
+                tokio::select! {
+                    () = cancel.cancelled() => {
+                        stop(&m.name, &mut child).await;
+                        forget_pid(&m);
+                        return;
+                    }
+                    status = child.wait() => match status {
+                        Ok(s) => s.to_string(),
+                        Err(e) => e.to_string(),
+                    },
+                }
+            }
+            Err(e) => format!("cannot start `{}`: {e}", m.argv[0]),
+        };
+        forget_pid(&m);
+        tracing::warn!("{}: managed server: {exit}", m.name);
+        if !restart_after(&m, &mut restarts, started.elapsed(), exit, &cancel, &report).await {
+            return;
+        }
+        if something_listens(&m.addr).await {
+            tracing::warn!("{}: something else answers at {} now; not starting ours", m.name, m.shown_url);
+            return;
+        }
+    }
+}
+
+/// After an exit: reports the restart and waits its back-off (true: start again), or reports
+/// the server failed (false). False also when cancelled meanwhile.
+async fn restart_after(
+    m: &Managed,
+    restarts: &mut Restarts,
+    ran: Duration,
+    exit: String,
+    cancel: &CancellationToken,
+    report: &Report,
+) -> bool {
+    let Some(after) = restarts.after_exit(ran) else {
+        tracing::error!("{}: managed server exited {RESTART_LIMIT} times in a row; not starting it again", m.name);
+        report(ServerState::Failed { restarts: restarts.total(), exit });
+        return false;
+    };
+    let attempt = restarts.attempt();
+    tracing::info!("{}: starting it again in {:.0} s ({attempt} of {RESTART_LIMIT})", m.name, after.as_secs_f64());
+    let after_ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
+    report(ServerState::Restarting { attempt, limit: RESTART_LIMIT, after_ms, exit });
+    tokio::select! {
+        () = cancel.cancelled() => false,
+        () = tokio::time::sleep(after) => true,
+    }
 }
 
 #[cfg(test)]
@@ -234,5 +347,18 @@ mod tests {
         assert!(a.starts_with("_-") && a.is_ascii(), "{a}");
         assert_ne!(file_stem("a/b"), file_stem("a_b"));
         assert_ne!(file_stem(""), file_stem("_"));
+    }
+
+    #[test]
+    fn restarts_back_off_then_give_up_and_a_stable_run_starts_a_new_count() {
+        let mut r = Restarts::default();
+        let quick = Duration::from_secs(2);
+        let waits: Vec<u64> = (0..RESTART_LIMIT).filter_map(|_| r.after_exit(quick)).map(|d| d.as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16]);
+        assert_eq!(r.after_exit(quick), None, "the limit holds");
+        assert_eq!(r.after_exit(quick), None);
+        // A server that ran long enough before it died is given a fresh count.
+        assert_eq!(r.after_exit(STABLE_AFTER), Some(FIRST_BACKOFF));
+        assert_eq!(r.total(), RESTART_LIMIT + 1);
     }
 }

@@ -441,3 +441,73 @@ async fn the_clis_status_beside_the_owner_leaves_its_managed_servers_running() {
     owner.shutdown().await;
     all_closed(&addrs, "the owner did not stop it at shutdown").await;
 }
+
+/// Pings due at every tick (the original's rule with a trigger ratio of 0 and short caches,
+/// probes every 2 s, no native figures): when the server freezes, a ping hangs on it for its
+/// full timeout (20 s), but the health probes go on beside it, so the freeze is seen within
+/// 12 s, as without a ping.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ping_hanging_on_a_frozen_server_does_not_delay_down() {
+    let server = Llama::start(Model::SmolLM2, 1).await;
+    let mut cfg = config(&server.url());
+    cfg.health.interval = Duration::from_secs(2);
+    cfg.load.use_native = false;
+    cfg.load.ping_trigger_ratio = 0.0;
+    cfg.load.cache = Duration::from_secs(1);
+    cfg.load.cooldown = Duration::from_secs(1);
+    let r = Registry::start(cfg).unwrap();
+    wait_for(&r, Duration::from_secs(5), "UP", |s| s.state == State::Up).await;
+    wait_for(&r, Duration::from_secs(10), "pings at every tick", |s| s.pings_sent >= 3).await;
+    let sent = r.snapshot()[0].pings_sent;
+    server.freeze();
+    let took = wait_for(&r, Duration::from_secs(30), "DOWN while frozen", |s| s.state == State::Down).await;
+    let pinged = r.snapshot()[0].pings_sent > sent;
+    server.thaw();
+    assert!(pinged, "no ping was sent to the frozen server: the scenario did not happen");
+    assert!(took <= Duration::from_secs(12), "freeze seen after {took:?} with a ping in flight");
+    wait_for(&r, Duration::from_secs(30), "UP after SIGCONT", |s| s.state == State::Up).await;
+    r.shutdown().await;
+}
+
+/// A managed server killed with -9 is started again by its owner (status says so, an event
+/// tells it), loads, and is UP again; shutdown still stops it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_managed_server_killed_with_9_is_started_again() {
+    use switchboard_core::model::ServerState;
+    use switchboard_core::servers::launch;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, cfg) = local_config(dir.path()).await;
+    let addrs: Vec<String> = cfg.backends.iter().map(|b| format!("127.0.0.1:{}", b.url.port().unwrap())).collect();
+    let victim = launch::managed(&cfg.backends).remove(0);
+    let r = Registry::start(cfg).unwrap();
+    all_up(&r, "managed servers not up").await;
+    let mut events = r.subscribe();
+    let pid = std::fs::read_to_string(launch::state_file(&victim.name, "pid").unwrap()).unwrap();
+    let killed = std::process::Command::new("kill").args(["-KILL", pid.trim()]).status().unwrap();
+    assert!(killed.success());
+
+    let restarting = |s: &BackendStatus| matches!(s.server, Some(ServerState::Restarting { attempt: 1, .. }));
+    let mut rx = r.watch();
+    let seen = timeout(Duration::from_secs(10), rx.wait_for(|v| v.iter().any(restarting))).await;
+    assert!(matches!(seen.map(|s| s.is_ok()), Ok(true)), "no restart shown: {:#?}", r.snapshot());
+    let event = timeout(Duration::from_secs(5), async {
+        loop {
+            if let Ok(Event::Server(c)) = events.recv().await {
+                break c;
+            }
+        }
+    })
+    .await
+    .expect("a server event");
+    assert!(event.backends.contains(&victim.name), "{event:?}");
+    assert!(matches!(&event.state, ServerState::Restarting { exit, .. } if exit.contains("9")), "{event:?}");
+
+    let again = |s: &BackendStatus| matches!(s.server, Some(ServerState::Running { restarts: 1 }));
+    let seen = timeout(Duration::from_secs(15), rx.wait_for(|v| v.iter().any(again))).await;
+    assert!(matches!(seen.map(|s| s.is_ok()), Ok(true)), "not started again: {:#?}", r.snapshot());
+    all_up(&r, "the restarted server is not up").await;
+    let new_pid = std::fs::read_to_string(launch::state_file(&victim.name, "pid").unwrap()).unwrap();
+    assert_ne!(new_pid.trim(), pid.trim(), "a new process");
+    r.shutdown().await;
+    all_closed(&addrs, "managed server after shutdown").await;
+}

@@ -296,6 +296,11 @@ fn print_event(ev: &Event, json: bool) {
             let wait = l.est_wait_ms.map(|w| format!(", wait {:.1} s", w / 1000.0)).unwrap_or_default();
             println!("{} {} ({}) level {} -> {}{wait}", l.at.format("%H:%M:%S"), l.backend, l.role, l.from, l.to);
         }
+        Event::Server(c) => {
+            let what = switchboard_core::i18n::server_state(&c.state, switchboard_core::model::Lang::En)
+                .unwrap_or_else(|| "server running".into());
+            println!("{} {}: {what}", c.at.format("%H:%M:%S"), c.backends.join(", "));
+        }
     }
 }
 
