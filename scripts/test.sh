@@ -15,6 +15,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "[test] unit and engine tests" >&2
 cargo test --workspace --locked --lib --bins
 cargo test -p switchboard-core --locked --test it -- cli:: config_edges:: engine:: hostile:: layers:: router::
+# Its own process: the corpus measures the process's memory growth.
+cargo test -p switchboard-tray --locked --test hostile_socket
 
 echo "[test] real llama-server tests (one at a time: each starts its own server, -t 1)" >&2
 cargo test -p switchboard-core --locked --test it real:: -- --test-threads 1

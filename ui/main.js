@@ -178,7 +178,10 @@ async function openConversation(id) {
 
 function send(text) {
   addUser(text);
-  stream((onEvent) => api.send(conversation, text, onEvent));
+  // Not sent (too long, the engine gone): the text goes back into the box, never lost.
+  stream((onEvent) => api.send(conversation, text, onEvent), () => {
+    if (!$("input").value) $("input").value = text;
+  });
 }
 
 function retry() {
@@ -187,7 +190,7 @@ function retry() {
 }
 
 // Streams one reply into a new assistant message; `start` makes the call with the channel.
-async function stream(start) {
+async function stream(start, notSent = () => {}) {
   const view = addAssistant();
   let answer = "";
   const onEvent = new Channel();
@@ -214,6 +217,7 @@ async function stream(start) {
     $("send").hidden = true;
   } catch (e) {
     view.notices.appendChild(el("div", "notice", String(e)));
+    notSent();
   }
 }
 

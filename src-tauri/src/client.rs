@@ -6,10 +6,12 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use switchboard_ipc::{Answer, Call, ErrorKind, Push, Request, Sent, WireError};
+use switchboard_ipc::{
+    Answer, Call, ErrorKind, LineReader, Push, Request, Sent, WireError, MAX_CALL_LINE, MAX_PUSH_LINE,
+};
 use switchboard_model::{BackendStatus, ChatEvent, Conversation, Lang, Point, StoredMessage};
 use tauri::ipc::Channel;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 use tokio::sync::{mpsc, oneshot};
 
@@ -21,7 +23,7 @@ type Answered = Result<Answer, WireError>;
 /// A connection to the engine (managed state of the window process).
 pub struct Engine {
     /// Requests to write to the socket, in order.
-    requests: mpsc::UnboundedSender<Request>,
+    requests: mpsc::UnboundedSender<Vec<u8>>,
     /// The next request's id.
     next: AtomicU64,
     /// What the socket's reader shares with the callers.
@@ -66,15 +68,17 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Connects to the engine at `path` (on the current tokio runtime). Returns the engine and the
 /// pushes that are for the window itself (`Emit`, `Show`); that stream ends when the engine
 /// closes the socket.
+/// The engine must be this user's (its credentials are checked), and every line it sends is
+/// bounded.
 pub async fn connect(path: &Path) -> std::io::Result<(Engine, mpsc::UnboundedReceiver<Push>)> {
-    let (read, mut write) = UnixStream::connect(path).await?.into_split();
-    let (requests, mut outgoing) = mpsc::unbounded_channel::<Request>();
+    let stream = UnixStream::connect(path).await?;
+    switchboard_ipc::check_peer(stream.peer_cred()?.uid())?;
+    let (read, mut write) = stream.into_split();
+    let (requests, mut outgoing) = mpsc::unbounded_channel::<Vec<u8>>();
     let (to_window, pushes) = mpsc::unbounded_channel();
     let inner = Arc::new(Inner::default());
     tauri::async_runtime::spawn(async move {
-        while let Some(req) = outgoing.recv().await {
-            let Ok(mut line) = serde_json::to_vec(&req) else { continue };
-            line.push(b'\n');
+        while let Some(line) = outgoing.recv().await {
             if write.write_all(&line).await.is_err() {
                 return;
             }
@@ -82,7 +86,7 @@ pub async fn connect(path: &Path) -> std::io::Result<(Engine, mpsc::UnboundedRec
     });
     let state = Arc::clone(&inner);
     tauri::async_runtime::spawn(async move {
-        let mut lines = BufReader::new(read).lines();
+        let mut lines = LineReader::new(BufReader::new(read), MAX_PUSH_LINE);
         while let Ok(Some(line)) = lines.next_line().await {
             match serde_json::from_str::<Push>(&line) {
                 Ok(Push::Reply { id, result }) => {
@@ -111,8 +115,22 @@ pub async fn connect(path: &Path) -> std::io::Result<(Engine, mpsc::UnboundedRec
         lock(&state.streams).clear();
     });
     // First of all: this connection is a window (the engine sends it UI events).
-    let _ = requests.send(Request { id: 0, call: Call::Window });
+    if let Ok(line) = encode(&Request { id: 0, call: Call::Window }) {
+        let _ = requests.send(line);
+    }
     Ok((Engine { requests, next: AtomicU64::new(1), inner }, pushes))
+}
+
+/// One request as a wire line; refused (nothing is sent) when longer than the engine reads.
+fn encode(req: &Request) -> Result<Vec<u8>, WireError> {
+    let mut line = serde_json::to_vec(req).map_err(|e| WireError::new(ErrorKind::Invalid, e.to_string()))?;
+    if line.len() >= MAX_CALL_LINE {
+        let mib = |n: usize| n as f64 / f64::from(1 << 20);
+        let message = format!("too long to send ({:.1} MiB; at most {:.0} MiB)", mib(line.len()), mib(MAX_CALL_LINE));
+        return Err(WireError::new(ErrorKind::Invalid, message));
+    }
+    line.push(b'\n');
+    Ok(line)
 }
 
 /// One typed method per call: each expects the answer its call is answered with.
@@ -179,13 +197,14 @@ impl Engine {
 
     async fn start(&self, call: Call, on_event: Option<Channel<ChatEvent>>) -> Answered {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let line = encode(&Request { id, call })?;
         let (answer, answered) = oneshot::channel();
         lock(&self.inner.pending).insert(id, answer);
         // Registered before the request leaves: the first events may come before the answer.
         if let Some(ch) = on_event {
             lock(&self.inner.streams).insert(id, ch);
         }
-        if self.inner.closed.load(Ordering::SeqCst) || self.requests.send(Request { id, call }).is_err() {
+        if self.inner.closed.load(Ordering::SeqCst) || self.requests.send(line).is_err() {
             lock(&self.inner.pending).remove(&id);
             lock(&self.inner.streams).remove(&id);
             return Err(gone());

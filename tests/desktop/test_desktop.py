@@ -269,3 +269,37 @@ def test_two_backends_going_down_together_make_one_notification():
             assert sum(b in n for n in later) == 1, later
     finally:
         d.close()
+
+
+def test_two_instances_started_together_give_one_engine():
+    """Two `switchboard --hidden` started at the same moment, on a first run (discovery takes a
+    while): one takes the instance lock and runs the engine; the other waits for it, says it is
+    already running, and ends, leaving the first one's socket in place. One tray icon."""
+    d = Desktop(launch=False, prefix="twin")
+    try:
+        del d.env["SWITCHBOARD_CONFIG"]
+        d.env["SWITCHBOARD_DISCOVER_PORTS"] = f"{free_port()},{d.ports['twin-big']}"
+        app = os.environ["SWITCHBOARD_DESKTOP_BIN"]
+        logs = [os.path.join(d.tmp, f"app{i}.log") for i in range(2)]
+        apps = [d.spawn([app, "--hidden"], log=log) for log in logs]
+        gone = wait_for("one of the two ends", lambda: [p for p in apps if p.poll() is not None], 60)
+        assert len(gone) == 1, "exactly one ends"
+        assert gone[0].returncode == 0
+        second = logs[apps.index(gone[0])]
+        with open(second) as f:
+            assert "already running" in f.read()
+        first = next(p for p in apps if p is not gone[0])
+        d.app = first
+        socket_path = os.path.join(d.env["XDG_RUNTIME_DIR"], "switchboard.sock")
+        wait_for("the tray registers, idle green", lambda: IDLE in d.colours(), 30)
+        assert os.path.exists(socket_path), "the second instance left the first one's socket alone"
+        assert first.poll() is None, "the first keeps running"
+        with open(d.tray_log) as f:
+            items = {json.loads(l).get("item") for l in f if l.strip()} - {None}
+        assert len(items) == 1, f"one tray icon, not {items}"
+        first.terminate()
+        first.wait(timeout=15)
+        assert not os.path.exists(socket_path), "the engine removes its own socket at exit"
+        d.app = None
+    finally:
+        d.close()

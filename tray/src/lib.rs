@@ -7,11 +7,13 @@
 //! - [`hub`]: one task that listens to the core and updates the tray, sends notifications and
 //!   sends events to the window.
 //! - [`server`]: the socket the window talks to: one call into the core per request.
+//! - [`instance`]: one Switchboard per user (a lock taken before anything else).
 //! - [`window`]: opening the window = starting `switchboard-window` (the Tauri app in
 //!   `src-tauri/`), which ends when the window is closed.
 
 pub mod hub;
 pub mod ids;
+pub mod instance;
 pub mod server;
 pub mod shell;
 pub mod tray;
@@ -62,27 +64,24 @@ pub fn run() -> ExitCode {
     switchboard_core::init_logging("warn", true);
     // `--hidden`: start in the tray only (for starting at login); the window opens from the tray.
     let hidden = std::env::args().skip(1).any(|a| a == "--hidden");
-    let socket = match switchboard_ipc::socket_path() {
-        Ok(p) => p,
+    let dir = match switchboard_ipc::runtime_dir() {
+        Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
     };
-    // One Switchboard per user: a second one shows the first one's window and ends.
-    if switchboard_ipc::engine_running(&socket) {
-        if hidden {
-            eprintln!("Switchboard is already running");
-            return ExitCode::SUCCESS;
+    let socket = dir.join("switchboard.sock");
+    // One Switchboard per user, decided first of all: a second one shows the first one's
+    // window and ends (waiting for it if it is still starting).
+    let _instance = match instance::take(&dir) {
+        Ok(Some(lock)) => lock,
+        Ok(None) => return second_instance(&socket, hidden),
+        Err(e) => {
+            eprintln!("error: {}: {e}", dir.display());
+            return ExitCode::from(1);
         }
-        return match switchboard_ipc::ask_to_open(&socket, View::Chat) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: Switchboard is running but did not answer ({}): {e}", socket.display());
-                ExitCode::from(1)
-            }
-        };
-    }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -92,9 +91,26 @@ pub fn run() -> ExitCode {
     };
     // Entered for the whole run: the GTK main thread spawns tasks (menu clicks) too.
     let _entered = runtime.enter();
-    let code = run_in(&runtime, &socket, hidden);
-    let _ = std::fs::remove_file(&socket);
-    code
+    run_in(&runtime, &socket, hidden)
+}
+
+/// Another Switchboard holds the instance lock: ask it to show its window.
+fn second_instance(socket: &std::path::Path, hidden: bool) -> ExitCode {
+    if !instance::wait_for_engine(socket, std::time::Duration::from_secs(120)) {
+        eprintln!("error: another Switchboard is starting but its socket ({}) never answered", socket.display());
+        return ExitCode::from(1);
+    }
+    if hidden {
+        eprintln!("Switchboard is already running");
+        return ExitCode::SUCCESS;
+    }
+    match switchboard_ipc::ask_to_open(socket, View::Chat) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: Switchboard is running but did not answer ({}): {e}", socket.display());
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: bool) -> ExitCode {
@@ -113,7 +129,7 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
         let listener = server::bind(socket).map_err(|e| StartError(format!("{}: {e}", socket.display())))?;
         Shell::start(config).map(|(s, tray_rx)| (Arc::new(s), tray_rx, listener))
     });
-    let (shell, tray_rx, listener) = match started {
+    let (shell, tray_rx, (listener, _socket_file)) = match started {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {}", e.0);

@@ -3,33 +3,63 @@
 //! reply's events and the UI events are pushed back. Core errors become [`WireError`]s here.
 
 use std::io;
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 use switchboard_core::chat::StoreError;
 use switchboard_core::registry::RegistryError;
 use switchboard_core::router::{Reply, RouterError};
-use switchboard_ipc::{Answer, Call, ErrorKind, Push, Request, Sent, WireError};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use switchboard_ipc::{Answer, Call, ErrorKind, LineReader, Push, Request, Sent, WireError, MAX_CALL_LINE};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, Semaphore};
 
 use crate::{Action, ActionError, Outcome, Shell};
 
-/// Binds the tray app's socket, replacing a stale one (nothing answers there). Call after
-/// [`switchboard_ipc::engine_running`] said no.
-pub fn bind(path: &Path) -> io::Result<UnixListener> {
+/// At most this many connections at once (a window or two, a second `switchboard` asking
+/// for one); more are closed at once.
+const MAX_CONNECTIONS: usize = 32;
+/// A peer that does not take a line within this time is disconnected.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// After a failed accept (at the file limit, say), wait this long, doubling up to the max.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(2);
+
+/// The socket file this process bound: removed when dropped, only if it is still the same
+/// file (another process's socket at that path is never removed).
+#[derive(Debug)]
+pub struct SocketFile {
+    path: PathBuf,
+    /// Device and inode of the file we bound.
+    id: (u64, u64),
+}
+
+impl Drop for SocketFile {
+    fn drop(&mut self) {
+        let same = std::fs::symlink_metadata(&self.path).is_ok_and(|m| (m.dev(), m.ino()) == self.id);
+        if same {
+            let _gone_already = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Binds the tray app's socket, replacing a stale one. Call only while holding the instance
+/// lock (see [`crate::instance`]): then no other Switchboard's socket can be at `path`. The
+/// directory is private ([`switchboard_ipc::runtime_dir`]), so the socket is private from the
+/// moment it exists; it is made 0600 too.
+pub fn bind(path: &Path) -> io::Result<(UnixListener, SocketFile)> {
     match std::fs::remove_file(path) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
     let listener = UnixListener::bind(path)?;
-    // Only this user may connect (the runtime directory is private too).
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    Ok(listener)
+    let meta = std::fs::symlink_metadata(path)?;
+    Ok((listener, SocketFile { path: path.to_path_buf(), id: (meta.dev(), meta.ino()) }))
 }
 
 /// Accepts windows (and a second `switchboard` asking for one) in a task of the shell's,
@@ -39,10 +69,36 @@ pub fn spawn(shell: &Arc<Shell>, listener: UnixListener) {
 }
 
 async fn serve(shell: Arc<Shell>, listener: UnixListener) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut backoff = ACCEPT_BACKOFF;
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => shell.spawn(connection(Arc::clone(&shell), stream)),
-            Err(e) => tracing::warn!("window socket: {e}"),
+            Ok((stream, _)) => {
+                backoff = ACCEPT_BACKOFF;
+                let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+                    tracing::warn!("window socket: {MAX_CONNECTIONS} connections already; one more closed");
+                    continue;
+                };
+                match stream.peer_cred().map(|c| c.uid()).and_then(switchboard_ipc::check_peer) {
+                    Ok(()) => {}
+                    Err(e) => {
+                        tracing::warn!("window socket: refused: {e}");
+                        continue;
+                    }
+                }
+                let shell2 = Arc::clone(&shell);
+                shell.spawn(async move {
+                    connection(shell2, stream).await;
+                    drop(slot);
+                });
+            }
+            Err(e) => {
+                // EMFILE and the like: the condition does not clear by itself at once, and
+                // retrying in a tight loop would starve everything else.
+                tracing::warn!("window socket: accept: {e}; again in {} ms", backoff.as_millis());
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+            }
         }
     }
 }
@@ -54,13 +110,16 @@ async fn connection(shell: Arc<Shell>, stream: UnixStream) {
     let peer = stream.peer_cred().ok().and_then(|c| c.pid()).and_then(|p| u32::try_from(p).ok());
     let mut window = WindowGuard { shell: Arc::clone(&shell), pid: peer, attached: false };
     let (read, mut write) = stream.into_split();
-    let mut lines = BufReader::new(read).lines();
+    let mut lines = LineReader::new(BufReader::new(read), MAX_CALL_LINE);
     let (tx, mut own) = mpsc::unbounded_channel::<Push>();
+    // Dropped when the peer ends its side: what is still being answered is then written, and
+    // the connection ends when the last answer has gone out.
+    let mut tx = Some(tx);
     let mut ui: Option<broadcast::Receiver<Push>> = None;
     loop {
-        // Every branch is cancel safe (Lines::next_line, mpsc and broadcast recv).
+        // Every branch is cancel safe (LineReader::next_line, mpsc and broadcast recv).
         let push = tokio::select! {
-            line = lines.next_line() => {
+            line = lines.next_line(), if tx.is_some() => {
                 match line {
                     Ok(Some(line)) => match serde_json::from_str::<Request>(&line) {
                         Ok(Request { id, call: Call::Window }) => {
@@ -69,7 +128,9 @@ async fn connection(shell: Arc<Shell>, stream: UnixStream) {
                             Push::Reply { id, result: Ok(Answer::Done) }
                         }
                         Ok(req) => {
-                            handle(&shell, req, &tx);
+                            if let Some(tx) = &tx {
+                                handle(&shell, req, tx);
+                            }
                             continue;
                         }
                         // Answered when it has an id (a window of another version, say), so
@@ -85,10 +146,20 @@ async fn connection(shell: Arc<Shell>, stream: UnixStream) {
                             }
                         },
                     },
-                    _ => return, // closed, or not UTF-8
+                    Ok(None) => {
+                        tx = None;
+                        continue;
+                    }
+                    Err(e) => {
+                        tracing::warn!("window socket: {e}; connection closed");
+                        return;
+                    }
                 }
             }
-            Some(p) = own.recv() => p,
+            p = own.recv() => match p {
+                Some(p) => p,
+                None => return, // the peer is done and everything is answered
+            },
             p = recv_ui(&mut ui) => match p {
                 Ok(p) => p,
                 Err(broadcast::error::RecvError::Lagged(n)) => {
@@ -100,7 +171,8 @@ async fn connection(shell: Arc<Shell>, stream: UnixStream) {
         };
         let Ok(mut line) = serde_json::to_vec(&push) else { continue };
         line.push(b'\n');
-        if write.write_all(&line).await.is_err() {
+        // A peer that stops reading is let go, not waited for.
+        if !matches!(tokio::time::timeout(WRITE_TIMEOUT, write.write_all(&line)).await, Ok(Ok(()))) {
             return;
         }
     }

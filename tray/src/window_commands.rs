@@ -38,8 +38,9 @@ fn app_with_engine(
     let config = switchboard_core::Config::parse(&text, std::path::Path::new("test.toml")).unwrap();
     let socket = dir.join("switchboard.sock");
     let shell = tauri::async_runtime::block_on(async {
-        let listener = crate::server::bind(&socket).unwrap();
-        // No tray here: what the shell asks of one is dropped.
+        let (listener, socket_file) = crate::server::bind(&socket).unwrap();
+        std::mem::forget(socket_file); // the temp dir goes with the test
+                                       // No tray here: what the shell asks of one is dropped.
         let (shell, _tray) = crate::Shell::start(config).unwrap();
         let shell = std::sync::Arc::new(shell);
         crate::server::spawn(&shell, listener);
