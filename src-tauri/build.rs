@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "render_markdown",
     "set_paused",
     "locale",
+    "open_link",
 ];
 
 fn main() {

@@ -20,6 +20,7 @@ const api = {
   render: (text) => invoke("render_markdown", { text }),
   setPaused: (paused) => invoke("set_paused", { paused }),
   locale: () => invoke("locale"),
+  openLink: (url) => invoke("open_link", { url }),
 };
 
 const L10N = {
@@ -30,6 +31,7 @@ const L10N = {
         wait: "Wait", probe: "Probe", baseline: "Baseline", ping: "Ping", native: "Running / waiting / slots",
         queue: "Our queue", history: "Last hour: probe latency (line) and load (strip)",
         theme: "Theme", system: "system", light: "light", dark: "dark", server: "Server",
+        openLink: "Open this link in your browser?", open: "Open in browser", cancel: "Cancel",
         serverRestarting: (a, l) => `restarting (${a} of ${l})`, serverFailed: "failed, not started again" },
   ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
         placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
@@ -37,7 +39,8 @@ const L10N = {
         retry: "다시 시도", rename: "이름 바꾸기", delete: "삭제", confirmDelete: "삭제할까요?",
         probe: "프로브", baseline: "기준", ping: "핑", native: "처리 / 대기 / 슬롯", queue: "대기열",
         history: "최근 1시간: 프로브 지연(선)과 부하(띠)", theme: "테마", system: "시스템", light: "밝게",
-        dark: "어둡게", server: "서버", serverRestarting: (a, l) => `재시작 중 (${a}/${l})`,
+        dark: "어둡게", server: "서버", openLink: "이 링크를 브라우저에서 열까요?", open: "브라우저에서 열기",
+        cancel: "취소", serverRestarting: (a, l) => `재시작 중 (${a}/${l})`,
         serverFailed: "실패, 다시 시작하지 않음" },
 };
 const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
@@ -221,6 +224,43 @@ async function stream(start, notSent = () => {}) {
   }
 }
 
+// ---- links ----
+// A link in a reply never navigates the window (the window refuses that too): a click shows
+// the link's real target, and only "Open in browser" hands it to the system browser.
+function askToOpen(url) {
+  $("link-url").textContent = url;
+  $("link-dialog").hidden = false;
+  $("link-cancel").focus();
+}
+
+function closeLinkDialog() {
+  $("link-dialog").hidden = true;
+  $("link-url").textContent = "";
+}
+
+function watchLinks() {
+  $("messages").addEventListener("click", (e) => {
+    const a = e.target.closest("a");
+    if (!a) return;
+    e.preventDefault();
+    const href = a.getAttribute("href");
+    if (href) askToOpen(a.href);
+  });
+  $("link-cancel").addEventListener("click", closeLinkDialog);
+  $("link-open").addEventListener("click", async () => {
+    const url = $("link-url").textContent;
+    closeLinkDialog();
+    await api.openLink(url).catch((e) => alertNotice(String(e)));
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !$("link-dialog").hidden) closeLinkDialog();
+  });
+}
+
+function alertNotice(text) {
+  $("messages").appendChild(el("div", "notice", text));
+}
+
 // ---- status ----
 const HOUR = 3600 * 1000;
 
@@ -341,6 +381,7 @@ window.addEventListener("DOMContentLoaded", async () => {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("composer").requestSubmit(); }
   });
   $("stop").addEventListener("click", () => { if (replying !== null) api.stop(replying); });
+  watchLinks();
   $("check-now").addEventListener("click", async () => renderCards(await api.checkNow()));
   await listen("status", (e) => { if (!$("view-status").hidden) renderCards(e.payload); });
   await listen("show", (e) => show(e.payload));

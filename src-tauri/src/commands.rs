@@ -38,7 +38,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         delete_conversation,
         render_markdown,
         set_paused,
-        locale
+        locale,
+        open_link
     ]
 }
 
@@ -119,6 +120,13 @@ pub async fn set_paused(engine: Shared<'_>, paused: bool) -> Answer<()> {
 #[tauri::command]
 pub async fn locale(engine: Shared<'_>) -> Answer<Lang> {
     edge(engine.locale().await)
+}
+
+/// Opens a link of a reply in the system browser, after the user confirmed its URL in the
+/// window (http, https and mailto only).
+#[tauri::command]
+pub fn open_link(url: String) -> Answer<()> {
+    crate::links::open_external(&url)
 }
 
 #[cfg(test)]

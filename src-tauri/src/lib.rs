@@ -9,9 +9,11 @@
 //! - [`commands`]: one typed request to the tray app each, errors turned into their message at
 //!   this edge; the one list of them, kept in step by a test.
 //! - [`markdown`]: model output rendered to sanitised HTML.
+//! - [`links`]: the window never navigates away; a link opens in the browser on confirmation.
 
 pub mod client;
 pub mod commands;
+pub mod links;
 pub mod markdown;
 pub mod window;
 

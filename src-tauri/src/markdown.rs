@@ -1,6 +1,7 @@
 //! Model output to HTML: markdown rendered by pulldown-cmark, then sanitised by ammonia, so
 //! nothing a model writes can run: no scripts, no event handlers, no `javascript:` links, no
-//! raw HTML beyond a safe list; links open nothing by themselves (`rel=noopener noreferrer`).
+//! raw HTML beyond a safe list, no relative links; links open nothing by themselves (the window
+//! refuses to navigate, see [`crate::links`]).
 
 use std::collections::HashSet;
 
@@ -16,6 +17,9 @@ pub fn render(text: &str) -> String {
     ammonia::Builder::default()
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .link_rel(Some("noopener noreferrer"))
+        // No relative or scheme-relative (`//host/x`) links: only absolute ones, whose real
+        // target the window can show before opening it.
+        .url_relative(ammonia::UrlRelative::Deny)
         .add_allowed_classes(
             "code",
             ["language-rust", "language-python", "language-js", "language-sh", "language-json"],
@@ -69,6 +73,10 @@ mod tests {
         }
         let h = render("[ok](https://example.com)");
         assert!(h.contains("href=\"https://example.com\"") && h.contains("rel=\"noopener noreferrer\""), "{h}");
+        for relative in ["[a](//evil.example/x)", "[b](/etc/passwd)", "[c](../x)", "<a href=\"//evil.example\">d</a>"] {
+            let h = render(relative);
+            assert!(!h.contains("href"), "{relative:?} rendered as {h:?}");
+        }
         // Raw HTML text stays visible as text where it is not allowed.
         assert!(render("a < b > c").contains("a &lt; b &gt; c"));
     }

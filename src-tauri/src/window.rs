@@ -17,6 +17,13 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, view: View) -> tauri::Result<()> {
         .title("Switchboard")
         .inner_size(960.0, 720.0)
         .min_inner_size(480.0, 400.0)
+        .on_navigation(|url| {
+            let stay = crate::links::stays_in_app(url);
+            if !stay {
+                tracing::warn!("window: navigation to {url} refused");
+            }
+            stay
+        })
         .build()?;
     Ok(())
 }

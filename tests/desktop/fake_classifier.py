@@ -1,6 +1,7 @@
 """An HTTP-level fake classifier (named as such): a real small model cannot be made to answer
 with an attack payload, or to route, on demand. A user message containing "xss" gets a direct
-answer full of hostile markup; anything else is routed to the (real) reasoner."""
+answer full of hostile markup, one containing "link" an answer with links; anything else is
+routed to the (real) reasoner."""
 import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,12 @@ ATTACK = (
     "[click me](javascript:document.title='pwned') "
     "<a href=\"javascript:alert(1)\">raw link</a> <b onclick=\"alert(1)\">bold</b>\n\n"
     "```js\nconsole.log('code')\n```"
+)
+
+# A phishing link, a scheme-relative and a relative one.
+LINKS = (
+    "Your session expired. [Sign in again](https://evil.example/login?next=home) "
+    "or [here](//evil.example/x) or [there](/etc/passwd)."
 )
 
 
@@ -31,6 +38,8 @@ class Handler(BaseHTTPRequestHandler):
         text = req["messages"][-1]["content"]
         if "xss" in text:
             decision = {"action": "direct", "response": ATTACK}
+        elif "link" in text:
+            decision = {"action": "direct", "response": LINKS}
         else:
             decision = {"action": "route", "prompt": text}
         payload = json.dumps(decision)

@@ -22,6 +22,13 @@ def ui():
     d.app = d.spawn([binary, "--hidden"], log=os.path.join(d.tmp, "app.log"))
     socket = os.path.join(d.env["XDG_RUNTIME_DIR"], "switchboard.sock")
     wait_for("the app's socket", lambda: os.path.exists(socket), 30)
+    # The "system browser" that xdg-open starts: it writes down what it was asked to open.
+    d.opened = os.path.join(d.tmp, "opened.txt")
+    browser = os.path.join(d.tmp, "browser.sh")
+    with open(browser, "w") as f:
+        f.write(f'#!/bin/sh\nprintf "%s\\n" "$1" >> {d.opened}\n')
+    os.chmod(browser, 0o755)
+    d.env["BROWSER"] = browser
     port, native = free_port(), free_port()
     driver = d.spawn(
         [os.environ["TAURI_DRIVER"], "--port", str(port), "--native-port", str(native),
@@ -91,6 +98,43 @@ def test_model_output_renders_inert(ui):
         assert bad not in lowered, html
     assert s.js("return document.title") != "pwned"
     assert "console.log" in html and "copy" in html, html  # code block with its copy button
+
+
+def test_a_link_in_a_reply_never_navigates_the_window(ui):
+    """A phishing link in a reply, clicked for real: the window stays on the app; a prompt shows
+    the link's real URL; Cancel opens nothing; "Open in browser" hands exactly that URL to the
+    system browser (xdg-open). Relative links are not links at all; and even a script that
+    sets location cannot take the window away (the window's navigation handler refuses)."""
+    d, s = ui
+    home = s.js("return location.href")
+    send(s, "give me the link")
+    wait_for("the answer with links", lambda: "Sign in again" in last_answer(s), 30)
+    links = s.find_all(".msg.assistant .body a")
+    hrefs = [s.attr(a, "href") for a in links]
+    assert hrefs.count("https://evil.example/login?next=home") == 1, hrefs
+    assert all(h is None or h.startswith("https://") for h in hrefs), f"relative links kept: {hrefs}"
+    # Found again before each click: the reply's HTML is rendered anew as it ends.
+    phishing = lambda: s.find('.msg.assistant .body a[href^="https://"]')
+    s.click(phishing())
+    wait_for("the prompt", lambda: s.js("return !document.getElementById('link-dialog').hidden"), 5)
+    assert text_of(s, "#link-url") == "https://evil.example/login?next=home"
+    screenshot(d, "link-prompt.png")
+    assert s.js("return location.href") == home, "the window left the app"
+    s.click(s.find("#link-cancel"))
+    wait_for("the prompt closes", lambda: s.js("return document.getElementById('link-dialog').hidden"), 5)
+    time.sleep(1)  # the browser would have been started by now: a picture of nothing, not a condition
+    assert not os.path.exists(d.opened), "Cancel opened the link"
+    s.click(phishing())
+    wait_for("the prompt again", lambda: s.js("return !document.getElementById('link-dialog').hidden"), 5)
+    s.click(s.find("#link-open"))
+    wait_for("the system browser is asked", lambda: os.path.exists(d.opened) and open(d.opened).read().strip(), 10)
+    assert open(d.opened).read().split() == ["https://evil.example/login?next=home"]
+    assert s.js("return location.href") == home
+    # A script (were one ever to run) cannot navigate either.
+    s.js("location.href = 'https://evil.example/'; return null")
+    time.sleep(1)
+    assert s.js("return location.href") == home, "navigation by script was not refused"
+    assert s.find("#input") is not None
 
 
 def test_status_view_shows_figures_and_follows_a_dying_backend(ui):

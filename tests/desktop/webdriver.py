@@ -56,6 +56,10 @@ class Session:
     def text(self, el):
         return self.cmd("GET", f"/element/{el}/text")
 
+    def attr(self, el, name):
+        """The element's attribute as written (None when it has none)."""
+        return self.cmd("GET", f"/element/{el}/attribute/{name}")
+
     def js(self, script, *args):
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
 
