@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "set_paused",
     "locale",
     "open_link",
+    "start_notices",
 ];
 
 fn main() {

@@ -21,6 +21,7 @@ const api = {
   setPaused: (paused) => invoke("set_paused", { paused }),
   locale: () => invoke("locale"),
   openLink: (url) => invoke("open_link", { url }),
+  startNotices: () => invoke("start_notices"),
 };
 
 const L10N = {
@@ -387,4 +388,9 @@ window.addEventListener("DOMContentLoaded", async () => {
   await listen("show", (e) => show(e.payload));
   show(location.hash === "#status" ? "status" : "chat");
   loadConversations();
+  // Told once per window: e.g. a damaged chat history that was moved aside at start.
+  for (const text of await api.startNotices().catch(() => [])) {
+    $("banner").appendChild(el("div", "notice start-notice", text));
+    $("banner").hidden = false;
+  }
 });

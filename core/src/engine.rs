@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::chat::{self, Store, StoreError};
+use crate::chat::{self, SetAside, Store, StoreError};
 use crate::client::ClientError;
 use crate::clock::Clock;
 use crate::config::{ChatSettings, Config};
@@ -27,20 +27,24 @@ pub enum EngineError {
 pub struct Engine {
     registry: Registry,
     router: Router,
+    /// The store file that could not be used at start and was moved aside, if any.
+    set_aside: Option<SetAside>,
 }
 
 /// Opens the conversation store the settings name (or the default one), dated by `clock`,
 /// and marks replies a crash left streaming as failed.
-pub fn open_store(chat: &ChatSettings, clock: Clock) -> Result<Store, StoreError> {
+/// A damaged store file (or one of a newer schema) is moved aside and a new one started: what
+/// was moved where comes back, for telling the user.
+pub fn open_store(chat: &ChatSettings, clock: Clock) -> Result<(Store, Option<SetAside>), StoreError> {
     let path = match &chat.store {
         Some(p) => p.clone(),
         None => chat::default_path()?,
     };
-    let store = Store::open_with(&path, clock)?;
+    let (store, set_aside) = Store::open_or_set_aside(&path, clock)?;
     if let Err(e) = store.recover_interrupted() {
         tracing::warn!("{e}");
     }
-    Ok(store)
+    Ok((store, set_aside))
 }
 
 impl Engine {
@@ -51,11 +55,17 @@ impl Engine {
 
     /// Like [`Engine::start`], with dates from `clock`.
     pub fn start_with(config: Config, clock: Clock) -> Result<Engine, EngineError> {
-        let store = open_store(&config.chat, clock)?;
+        let (store, set_aside) = open_store(&config.chat, clock)?;
         let chat = config.chat.clone();
         let registry = Registry::start_with(config, clock)?;
         let router = Router::new(registry.clone(), Arc::new(store), &chat);
-        Ok(Engine { registry, router })
+        Ok(Engine { registry, router, set_aside })
+    }
+
+    /// What the user must be told about the start, in the engine's language (today: a store
+    /// file moved aside).
+    pub fn start_notices(&self) -> Vec<String> {
+        self.set_aside.iter().map(|s| crate::i18n::store_set_aside(s.reason, &s.moved_to, self.lang())).collect()
     }
 
     pub fn registry(&self) -> &Registry {

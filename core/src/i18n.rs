@@ -3,7 +3,7 @@
 //! desktop notifications. The types they describe are plain data ([`crate::model`]); the text
 //! is made here, from them, so no decision ever depends on an English sentence.
 
-use crate::model::{Cause, Lang, Level, NoticeKind, NotificationKind, Role, ServerState, State};
+use crate::model::{Cause, Lang, Level, NoticeKind, NotificationKind, Role, ServerState, SetAsideReason, State};
 
 /// The system's language (sys-locale; "C" or nothing reads as English).
 pub fn system_lang() -> Lang {
@@ -118,6 +118,25 @@ pub fn menu(lang: Lang) -> MenuLabels {
 }
 
 /// What a desktop notification says about one or more backends: (summary, body).
+/// The chat history could not be read at start and was moved aside.
+pub fn store_set_aside(reason: SetAsideReason, moved_to: &std::path::Path, lang: Lang) -> String {
+    let at = moved_to.display();
+    match (reason, lang) {
+        (SetAsideReason::Damaged, Lang::En) => {
+            format!("The chat history could not be read (the file is damaged). It was kept as {at}, and a new one was started.")
+        }
+        (SetAsideReason::Newer, Lang::En) => format!(
+            "The chat history was written by a newer version of Switchboard. It was kept as {at}, and a new one was started."
+        ),
+        (SetAsideReason::Damaged, Lang::Ko) => {
+            format!("대화 기록 파일이 손상되어 읽을 수 없습니다. {at}(으)로 보관하고 새 기록을 시작했습니다.")
+        }
+        (SetAsideReason::Newer, Lang::Ko) => {
+            format!("대화 기록이 더 새로운 버전의 Switchboard로 저장되었습니다. {at}(으)로 보관하고 새 기록을 시작했습니다.")
+        }
+    }
+}
+
 /// A managed server's state in words, when it is worth showing (not when it simply runs).
 pub fn server_state(state: &ServerState, lang: Lang) -> Option<String> {
     match (state, lang) {

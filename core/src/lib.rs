@@ -10,7 +10,7 @@
 //!
 //! 0. [`model`]: the shared vocabulary (roles, states, levels, statuses, chat events), from
 //!    the `switchboard-model` crate. [`secret`]: API keys that never print, URL redaction.
-//!    [`clock`]: wall-clock time, injectable.
+//!    [`clock`]: wall-clock time, injectable. [`private`]: folders 0700 and files 0600.
 //! 1. [`i18n`]: every word shown to a user, English and Korean.
 //! 2. [`config`]: the TOML file; errors name file, line, column and key.
 //! 3. [`client`]: one shared `reqwest` client; per backend: probe, ping, chat (SSE), kind
@@ -44,6 +44,7 @@ pub mod i18n;
 pub mod load;
 pub mod model;
 pub mod notify;
+pub mod private;
 pub mod registry;
 pub mod router;
 pub mod secret;

@@ -38,6 +38,8 @@ pub enum Answer {
     Messages(Vec<StoredMessage>),
     /// The app's language (`Locale`).
     Locale(Lang),
+    /// Sentences for the user (`StartNotices`).
+    Notices(Vec<String>),
     /// Done, nothing to say (`RenameConversation`, `DeleteConversation`, `SetPaused`, `Open`,
     /// `Window`); the web UI gets `null`.
     Done,
@@ -54,6 +56,7 @@ impl Answer {
             Answer::Conversations(_) => "conversations",
             Answer::Messages(_) => "messages",
             Answer::Locale(_) => "locale",
+            Answer::Notices(_) => "notices",
             Answer::Done => "done",
         }
     }

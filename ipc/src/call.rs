@@ -51,6 +51,9 @@ pub enum Call {
     SetPaused { paused: bool },
     /// [`crate::Answer::Locale`].
     Locale,
+    /// [`crate::Answer::Notices`]: what the user must be told about the engine's start (a
+    /// chat history moved aside).
+    StartNotices,
     /// Show the window on `view` (from a second `switchboard` started while one runs).
     /// [`crate::Answer::Done`].
     Open { view: View },

@@ -247,3 +247,13 @@ pub struct StoredMessage {
     pub tokens: Option<i64>,
     pub created_at: String,
 }
+
+/// Why the conversation store's file was moved aside at start (and a new one started).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SetAsideReason {
+    /// Damaged, or not a database at all.
+    Damaged,
+    /// Written by a newer Switchboard (a schema this one does not know).
+    Newer,
+}

@@ -20,5 +20,7 @@ pub mod chat;
 pub mod status;
 
 pub use backend::{Cause, Kind, Level, NotificationKind, Role, Source, State, TrayScope};
-pub use chat::{Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, StoredMessage};
+pub use chat::{
+    Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, SetAsideReason, StoredMessage,
+};
 pub use status::{BackendStatus, Event, Flip, LevelChange, NativeLoad, Point, QueueStatus, ServerChange, ServerState};

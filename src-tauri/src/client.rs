@@ -187,6 +187,10 @@ impl Engine {
         expect_done(self.call(Call::SetPaused { paused }).await)
     }
 
+    pub async fn start_notices(&self) -> Result<Vec<String>, WireError> {
+        expect!(self.call(Call::StartNotices).await, Notices, "notices")
+    }
+
     pub async fn locale(&self) -> Result<Lang, WireError> {
         expect!(self.call(Call::Locale).await, Locale, "locale")
     }

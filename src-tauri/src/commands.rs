@@ -39,7 +39,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         render_markdown,
         set_paused,
         locale,
-        open_link
+        open_link,
+        start_notices
     ]
 }
 
@@ -120,6 +121,12 @@ pub async fn set_paused(engine: Shared<'_>, paused: bool) -> Answer<()> {
 #[tauri::command]
 pub async fn locale(engine: Shared<'_>) -> Answer<Lang> {
     edge(engine.locale().await)
+}
+
+/// What the user must be told about the engine's start (a chat history moved aside).
+#[tauri::command]
+pub async fn start_notices(engine: Shared<'_>) -> Answer<Vec<String>> {
+    edge(engine.start_notices().await)
 }
 
 /// Opens a link of a reply in the system browser, after the user confirmed its URL in the

@@ -303,3 +303,32 @@ def test_two_instances_started_together_give_one_engine():
         d.app = None
     finally:
         d.close()
+
+
+def test_a_damaged_chat_history_is_moved_aside_and_the_app_starts():
+    """A conversations.sqlite3 that is not a database: the app does not stop at start; the file
+    is kept beside as it was (never deleted), a fresh store is made (0600 in a 0700 folder),
+    and the user is told in a notification."""
+    import glob
+    import stat
+    d = Desktop(launch=False, prefix="damaged")
+    try:
+        data = os.path.join(d.env["XDG_DATA_HOME"], "switchboard")
+        os.makedirs(data, exist_ok=True)
+        store = os.path.join(data, "conversations.sqlite3")
+        garbage = b"not a database at all " * 500
+        with open(store, "wb") as f:
+            f.write(garbage)
+        d.app = d.spawn([os.environ["SWITCHBOARD_DESKTOP_BIN"], "--hidden"], log=os.path.join(d.tmp, "app.log"))
+        wait_for("the tray registers", lambda: d.colours(), 30)
+        assert d.app.poll() is None, "the app keeps running"
+        kept = glob.glob(store + ".damaged-*")
+        assert len(kept) == 1, os.listdir(data)
+        with open(kept[0], "rb") as f:
+            assert f.read() == garbage, "the damaged file is kept as it was"
+        told = wait_for("the user is told", lambda: [n for n in d.notifications() if "chat history" in n], 15)
+        assert kept[0] in told[0], told
+        assert stat.S_IMODE(os.stat(store).st_mode) == 0o600
+        assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    finally:
+        d.close()

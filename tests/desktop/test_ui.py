@@ -18,6 +18,11 @@ ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 @pytest.fixture(scope="module")
 def ui():
     d = Desktop(fake_classifier=True, launch=False)
+    # A damaged chat history from before: moved aside at start, and the window says so.
+    data = os.path.join(d.env["XDG_DATA_HOME"], "switchboard")
+    os.makedirs(data, exist_ok=True)
+    with open(os.path.join(data, "conversations.sqlite3"), "wb") as f:
+        f.write(b"damaged " * 1000)
     binary = os.environ["SWITCHBOARD_DESKTOP_BIN"]
     d.app = d.spawn([binary, "--hidden"], log=os.path.join(d.tmp, "app.log"))
     socket = os.path.join(d.env["XDG_RUNTIME_DIR"], "switchboard.sock")
@@ -66,6 +71,13 @@ def last_answer(s):
 
 def text_of(s, css):
     return s.js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null", css)
+
+
+def test_the_window_says_a_damaged_chat_history_was_moved_aside(ui):
+    d, s = ui
+    wait_for("the banner", lambda: s.js("return !document.getElementById('banner').hidden"), 10)
+    text = text_of(s, "#banner")
+    assert "could not be read" in text and ".damaged-" in text, text
 
 
 def test_a_message_streams_its_answer_and_stop_keeps_the_partial(ui):

@@ -60,6 +60,9 @@ async fn run(shell: Arc<Shell>) {
     let mut shown_level: Option<Level> = None;
     let mut shown_menu: Option<Vec<String>> = None;
     let notifications = notifier();
+    for text in shell.engine().start_notices() {
+        let _ = notifications.send(("Switchboard".to_string(), text));
+    }
     loop {
         tokio::select! {
             ev = events.recv() => match ev {

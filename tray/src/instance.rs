@@ -20,8 +20,7 @@ pub struct InstanceLock {
 
 /// Takes the instance lock in `dir`; `None` when another Switchboard holds it.
 pub fn take(dir: &Path) -> io::Result<Option<InstanceLock>> {
-    let file =
-        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join("switchboard.lock"))?;
+    let file = switchboard_core::private::open_file(&dir.join("switchboard.lock"), false)?;
     match file.try_lock() {
         Ok(()) => Ok(Some(InstanceLock { _file: file })),
         Err(std::fs::TryLockError::WouldBlock) => Ok(None),

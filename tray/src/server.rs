@@ -276,7 +276,8 @@ fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
             return answer(store.delete(conversation).map(|()| Answer::Done).map_err(store_error))
         }
         Call::Locale => return answer(Ok(Answer::Locale(shell.lang()))), // "en" | "ko"
-        Call::Window => return,                                          // taken by the connection itself
+        Call::StartNotices => return answer(Ok(Answer::Notices(shell.engine().start_notices()))),
+        Call::Window => return, // taken by the connection itself
         Call::CheckNow => Action::CheckNow,
         Call::SetPaused { paused } => Action::SetPaused(paused),
         Call::Open { view } => Action::Open(view),

@@ -7,4 +7,4 @@
 mod migrations;
 pub mod store;
 
-pub use store::{default_path, ReplyMeta, Store, StoreError};
+pub use store::{default_path, ReplyMeta, SetAside, SetAsideReason, Store, StoreError};

@@ -31,6 +31,47 @@ pub enum StoreError {
     NoConversation(i64),
     #[error("cannot find a data directory (is $HOME set?)")]
     NoDataDir,
+    #[error("conversation store {}: damaged ({detail})", path.display())]
+    Damaged { path: PathBuf, detail: String },
+    #[error("conversation store {}: schema version {found} is newer than this Switchboard's ({known})", path.display())]
+    Newer { path: PathBuf, found: i64, known: i64 },
+    #[error("conversation store {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl StoreError {
+    /// Whether the file itself is unusable (damaged, not a database, or of a newer schema),
+    /// rather than out of reach (permissions, a full disk, locked by another process).
+    fn unreadable_file(&self) -> Option<SetAsideReason> {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        match self {
+            StoreError::Damaged { .. } => Some(SetAsideReason::Damaged),
+            StoreError::Newer { .. } => Some(SetAsideReason::Newer),
+            StoreError::Open { source: rusqlite::Error::SqliteFailure(e, _), .. }
+                if matches!(e.code, DatabaseCorrupt | NotADatabase) =>
+            {
+                Some(SetAsideReason::Damaged)
+            }
+            _ => None,
+        }
+    }
+}
+
+pub use crate::model::SetAsideReason;
+
+/// A store file that could not be used, moved aside (never deleted) so that a fresh one
+/// could start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetAside {
+    /// Where the old file is now.
+    pub moved_to: PathBuf,
+    pub reason: SetAsideReason,
+    /// The error, as SQLite said it.
+    pub detail: String,
 }
 
 /// What a reply update carries besides its text.
@@ -60,21 +101,68 @@ pub fn default_path() -> Result<PathBuf, StoreError> {
         .ok_or(StoreError::NoDataDir)
 }
 
+/// `path` with `suffix` added to its file name.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 impl Store {
     /// Opens (creating and migrating) the store at `path`, dated by the system clock.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         Self::open_with(path, Clock::system())
     }
 
-    /// Like [`Store::open`], dated by `clock`.
+    /// Like [`Store::open`], dated by `clock`. The file is 0600 in a 0700 folder (SQLite
+    /// gives its `-wal` and `-shm` files the database's mode). A damaged file, or one of a
+    /// newer schema, is an error here; see [`Store::open_or_set_aside`].
     pub fn open_with(path: &Path, clock: Clock) -> Result<Store, StoreError> {
         let wrap = |source| StoreError::Open { path: path.to_path_buf(), source };
-        if let Some(dir) = path.parent() {
-            let _exists_or_reported_by_open = std::fs::create_dir_all(dir);
-        }
+        let io = |source| StoreError::Io { path: path.to_path_buf(), source };
+        // Created (empty: SQLite starts a database in it) or tightened, before SQLite opens it.
+        crate::private::open_file(path, false).map_err(io)?;
         let conn = Connection::open(path).map_err(wrap)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(wrap)?;
+        let check: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0)).map_err(wrap)?;
+        if check != "ok" {
+            return Err(StoreError::Damaged { path: path.to_path_buf(), detail: check });
+        }
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(wrap)?;
+        let known = super::migrations::MIGRATIONS.len() as i64;
+        if found > known {
+            return Err(StoreError::Newer { path: path.to_path_buf(), found, known });
+        }
         Self::init(conn, clock).map_err(wrap)
+    }
+
+    /// Opens the store at `path`; if the file is damaged or of a newer schema, moves it (and
+    /// its `-wal` and `-shm` files) aside as `NAME.damaged-DATE` / `NAME.newer-DATE` and
+    /// starts a fresh one, saying where the old one went. Any other error (permissions, a
+    /// full disk, a lock) is returned: then nothing is moved.
+    pub fn open_or_set_aside(path: &Path, clock: Clock) -> Result<(Store, Option<SetAside>), StoreError> {
+        let e = match Self::open_with(path, clock) {
+            Ok(store) => return Ok((store, None)),
+            Err(e) => e,
+        };
+        let Some(reason) = e.unreadable_file() else { return Err(e) };
+        let tag = match reason {
+            SetAsideReason::Damaged => "damaged",
+            SetAsideReason::Newer => "newer",
+        };
+        let stamp = clock.now().format("%Y%m%d-%H%M%S");
+        let moved_to = sibling(path, &format!(".{tag}-{stamp}"));
+        let io = |source| StoreError::Io { path: path.to_path_buf(), source };
+        std::fs::rename(path, &moved_to).map_err(io)?;
+        for side in ["-wal", "-shm"] {
+            let from = sibling(path, side);
+            if from.exists() {
+                std::fs::rename(&from, sibling(&moved_to, side)).map_err(io)?;
+            }
+        }
+        tracing::warn!("{e}: moved to {}; a new conversation store is started", moved_to.display());
+        let store = Self::open_with(path, clock)?;
+        Ok((store, Some(SetAside { moved_to, reason, detail: e.to_string() })))
     }
 
     /// An in-memory store (tests, benchmarks).
@@ -320,5 +408,68 @@ mod tests {
         assert_eq!(s.pending_draft(c).unwrap().as_deref(), Some("{\"title\":\"t\"}"));
         let mode: String = s.conn().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    fn mode(p: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_store_is_private_and_a_damaged_or_newer_file_is_moved_aside_never_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/conversations.sqlite3");
+        let (s, aside) = Store::open_or_set_aside(&path, Clock::system()).unwrap();
+        assert!(aside.is_none());
+        let c = s.create_conversation("kept").unwrap();
+        s.add_message(c, ChatRole::User, "what I typed", MessageState::Done).unwrap();
+        drop(s);
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+
+        // Not a database at all (a file the user or a tool overwrote).
+        let garbage = b"this is not a database, just forty bytes or so of text".repeat(100);
+        std::fs::write(&path, &garbage).unwrap();
+        let _ = std::fs::remove_file(sibling(&path, "-wal"));
+        let _ = std::fs::remove_file(sibling(&path, "-shm"));
+        let (s, aside) = Store::open_or_set_aside(&path, Clock::system()).unwrap();
+        let aside = aside.expect("moved aside");
+        assert_eq!(aside.reason, SetAsideReason::Damaged);
+        assert_eq!(std::fs::read(&aside.moved_to).unwrap(), garbage, "the old file is kept as it was");
+        assert!(aside.moved_to.to_string_lossy().contains(".damaged-"), "{}", aside.moved_to.display());
+        assert!(s.conversations().unwrap().is_empty(), "a fresh store");
+        drop(s);
+
+        // Written by a newer Switchboard.
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        assert!(matches!(Store::open_with(&path, Clock::system()), Err(StoreError::Newer { found: 99, .. })));
+        let (_, aside) = Store::open_or_set_aside(&path, Clock::system()).unwrap();
+        assert_eq!(aside.unwrap().reason, SetAsideReason::Newer);
+
+        // Damaged pages behind a good header: the quick check finds it.
+        let (s, _) = Store::open_or_set_aside(&path, Clock::system()).unwrap();
+        let c = s.create_conversation("big").unwrap();
+        for i in 0..400 {
+            s.add_message(c, ChatRole::User, &format!("message {i} {}", "x".repeat(500)), MessageState::Done).unwrap();
+        }
+        s.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+        drop(s);
+        let mut bytes = std::fs::read(&path).unwrap();
+        for b in bytes.iter_mut().skip(8192).take(16384) {
+            *b = 0x5a;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let (s, aside) = Store::open_or_set_aside(&path, Clock::system()).unwrap();
+        assert_eq!(aside.map(|a| a.reason), Some(SetAsideReason::Damaged));
+        assert!(s.conversations().unwrap().is_empty());
+
+        // Out of reach is not damaged: nothing is moved.
+        let locked = dir.path().join("locked/conversations.sqlite3");
+        std::fs::create_dir_all(locked.parent().unwrap()).unwrap();
+        std::fs::create_dir_all(&locked).unwrap(); // a folder where the file should be
+        assert!(Store::open_or_set_aside(&locked, Clock::system()).is_err());
+        assert!(locked.is_dir(), "left alone");
     }
 }

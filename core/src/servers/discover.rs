@@ -305,12 +305,7 @@ fn local_ports() -> (u16, u16) {
 fn write_config(path: &Path, text: &str) -> Result<(), DiscoverError> {
     Config::parse(text, path)?;
     let err = |source| DiscoverError::Write { path: path.to_path_buf(), source };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(err)?;
-    }
-    let tmp = path.with_extension("toml.part");
-    std::fs::write(&tmp, text).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
+    crate::private::write_atomic(path, text.as_bytes()).map_err(err)
 }
 
 /// Makes sure a config exists at `path`: keeps an existing one, else writes one for the

@@ -81,7 +81,7 @@ pub fn managed(backends: &[BackendConfig]) -> Vec<Managed> {
 fn state_dir() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "switchboard")?;
     let dir = dirs.state_dir().unwrap_or_else(|| dirs.cache_dir()).to_path_buf();
-    std::fs::create_dir_all(&dir).ok()?;
+    crate::private::create_dir(&dir).ok()?;
     Some(dir)
 }
 
@@ -109,7 +109,7 @@ fn file_stem(name: &str) -> String {
 /// (`None`: another process owns them, or the state dir cannot be written).
 pub fn owner_lock() -> Option<std::fs::File> {
     let path = state_dir()?.join("servers.lock");
-    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).ok()?;
+    let file = crate::private::open_file(&path, false).ok()?;
     match file.try_lock() {
         Ok(()) => Some(file),
         Err(e) => {
@@ -159,7 +159,7 @@ fn spawn(m: &Managed) -> std::io::Result<Child> {
     let (program, args) = m.argv.split_first().ok_or_else(|| std::io::Error::other("empty launch command"))?;
     let mut cmd = Command::new(program);
     cmd.args(args).stdin(Stdio::null()).kill_on_drop(true);
-    match state_file(&m.name, "log").and_then(|p| std::fs::File::create(&p).ok().map(|f| (p, f))) {
+    match state_file(&m.name, "log").and_then(|p| crate::private::open_file(&p, true).ok().map(|f| (p, f))) {
         Some((path, file)) => {
             let err = file.try_clone()?;
             cmd.stdout(file).stderr(err);
@@ -171,7 +171,7 @@ fn spawn(m: &Managed) -> std::io::Result<Child> {
     }
     let child = cmd.spawn()?;
     if let (Some(path), Some(pid)) = (state_file(&m.name, "pid"), child.id()) {
-        if let Err(e) = std::fs::write(&path, pid.to_string()) {
+        if let Err(e) = crate::private::write(&path, pid.to_string().as_bytes()) {
             tracing::warn!("{}: cannot write {}: {e}", m.name, path.display());
         }
     }

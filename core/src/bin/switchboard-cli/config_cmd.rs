@@ -66,10 +66,7 @@ pub(super) async fn config_cmd(cmd: ConfigCmd, explicit: Option<&Path>) -> ExitC
                 eprintln!("error: {} exists (use --force to overwrite)", path.display());
                 return ExitCode::from(EXIT_ERROR);
             }
-            let written = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| std::fs::write(&path, config::EXAMPLE));
+            let written = switchboard_core::private::write_atomic(&path, config::EXAMPLE.as_bytes());
             match written {
                 Ok(()) => {
                     println!(

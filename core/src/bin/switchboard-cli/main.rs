@@ -201,6 +201,9 @@ where
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    for text in engine.start_notices() {
+        eprintln!("warning: {text}");
+    }
     let code = f(engine.clone()).await;
     engine.shutdown().await;
     code
@@ -310,7 +313,13 @@ fn conversations(explicit: Option<&Path>, cmd: ConvCmd) -> ExitCode {
         Err(code) => return code,
     };
     let store = match switchboard_core::engine::open_store(&cfg.chat, switchboard_core::clock::Clock::system()) {
-        Ok(s) => s,
+        Ok((s, set_aside)) => {
+            if let Some(a) = set_aside {
+                let lang = switchboard_core::model::Lang::En;
+                eprintln!("warning: {}", switchboard_core::i18n::store_set_aside(a.reason, &a.moved_to, lang));
+            }
+            s
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_ERROR);
