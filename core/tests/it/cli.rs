@@ -81,3 +81,46 @@ async fn status_exit_codes_json_and_no_key_anywhere() {
     assert_eq!(o.status.code(), Some(3), "{out}");
     assert!(out.contains("DOWN") && out.contains("refused"), "{out}");
 }
+
+/// A reply full of terminal control sequences (clear the screen, set the clipboard through
+/// OSC 52, retitle, a carriage return), streamed in 3-character pieces so that sequences are
+/// split across tokens: on a terminal (`script` gives the CLI a pty) none reaches it, the
+/// text does; through a pipe the text passes unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn model_output_reaches_a_terminal_without_control_sequences() {
+    let fake = Fake::start().await;
+    fake.route("/v1/models", Reply::ok(r#"{"data":[{"id":"m"}]}"#));
+    let answer = "safe \u{1b}[2J\u{1b}[Hstart \u{1b}]52;c;c2VjcmV0\u{7}clip \u{1b}]0;pwned\u{1b}\\title\rend";
+    let decision = serde_json::json!({"action": "direct", "response": answer}).to_string();
+    fake.route("/v1/chat/completions", Reply::sse(&decision, 3, std::time::Duration::ZERO));
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &fake.url());
+    let data = dir.path().join("data").display().to_string();
+    let bin = env!("CARGO_BIN_EXE_switchboard-cli");
+    let command = format!("{bin} --config {config} chat 'hello there'");
+    let o = tokio::task::spawn_blocking(move || {
+        Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("XDG_DATA_HOME", &data)
+            .env("SB_TEST_KEY", "k")
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(out.contains("safe start clip titleend"), "{out:?}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "a control sequence reached the terminal: {out:?}");
+
+    let config = write_config(dir.path(), &fake.url());
+    let data = dir.path().join("data").display().to_string();
+    let o = tokio::task::spawn_blocking(move || {
+        cli(&["--config", &config, "chat", "hello again"], &[("XDG_DATA_HOME", &data), ("SB_TEST_KEY", "k")])
+    })
+    .await
+    .unwrap();
+    let (out, _) = text(&o);
+    assert!(out.contains("\u{1b}]52;c;"), "a pipe gets the text as it is: {out:?}");
+}

@@ -8,6 +8,7 @@ use switchboard_core::router::{Reply, Router};
 use switchboard_core::Engine;
 use tokio::io::AsyncBufReadExt;
 
+use super::term::Clean;
 use super::{first_check_timeout, EXIT_DOWN, EXIT_ERROR};
 
 /// Exit code when the user stopped the reply with Ctrl-C.
@@ -32,6 +33,9 @@ pub(super) async fn run(engine: Engine, message: Option<String>, conversation: O
 /// Prints a reply as it streams; Ctrl-C stops it. Exit: 0 done, 130 stopped, 3 failed.
 async fn show(router: &Router, mut reply: Reply, json: bool) -> ExitCode {
     let mut out = std::io::stdout();
+    // Model text on a terminal: control sequences removed (see `term`), across tokens.
+    let (mut clean_out, err_on) = (Clean::stdout(), Clean::stderr());
+    let err = |text: &str| Clean::text(err_on.on(), text);
     loop {
         let ev = tokio::select! {
             _ = tokio::signal::ctrl_c() => {
@@ -47,13 +51,13 @@ async fn show(router: &Router, mut reply: Reply, json: bool) -> ExitCode {
             }
         }
         match ev {
-            ChatEvent::Decision { action, backend } if !json => eprintln!("[{} · {backend}]", action.as_str()),
-            ChatEvent::Notice { text, .. } if !json => eprintln!("({text})"),
+            ChatEvent::Decision { action, backend } if !json => eprintln!("[{} · {}]", action.as_str(), err(&backend)),
+            ChatEvent::Notice { text, .. } if !json => eprintln!("({})", err(&text)),
             ChatEvent::Token { text } if !json => {
-                print!("{text}");
+                print!("{}", clean_out.push(&text));
                 let _ = out.flush();
             }
-            ChatEvent::Error { message } if !json => eprintln!("\nerror: {message}"),
+            ChatEvent::Error { message } if !json => eprintln!("\nerror: {}", err(&message)),
             ChatEvent::Done { state, total_ms, ttft_ms, .. } => {
                 if !json {
                     println!();
@@ -108,13 +112,13 @@ async fn interactive(router: &Router, mut conversation: Option<i64>, json: bool)
                 eprintln!("(new conversation)");
             }
             "/list" => match store.conversations() {
-                Ok(list) => list.iter().for_each(|c| eprintln!("{:>5}  {}", c.id, c.title)),
+                Ok(list) => list.iter().for_each(|c| eprintln!("{:>5}  {}", c.id, Clean::stderr().push(&c.title))),
                 Err(e) => eprintln!("error: {e}"),
             },
             "/open" => match arg.parse::<i64>().ok().map(|id| (id, store.messages(id))) {
                 Some((id, Ok(msgs))) => {
                     for m in msgs {
-                        eprintln!("{}: {}", m.role, m.text);
+                        eprintln!("{}: {}", m.role, Clean::stderr().push(&m.text));
                     }
                     conversation = Some(id);
                 }

@@ -15,6 +15,7 @@ use switchboard_core::{Engine, Registry};
 
 mod chat;
 mod config_cmd;
+mod term;
 
 use config_cmd::config_cmd;
 
@@ -226,7 +227,8 @@ async fn status(r: Registry, json: bool, force: bool) -> ExitCode {
             }
         }
     } else {
-        print!("{}", table(&rows));
+        // Server error texts are in the table: cleaned for a terminal.
+        print!("{}", term::Clean::stdout().push(&table(&rows)));
     }
     if rows.iter().all(|s| s.state == State::Up) {
         ExitCode::SUCCESS
@@ -293,7 +295,7 @@ fn print_event(ev: &Event, json: bool) {
             f.role,
             f.to.label(),
             f.latency_ms.unwrap_or(0.0),
-            f.reason
+            term::Clean::stdout().push(&f.reason)
         ),
         Event::Level(l) => {
             let wait = l.est_wait_ms.map(|w| format!(", wait {:.1} s", w / 1000.0)).unwrap_or_default();
@@ -327,23 +329,26 @@ fn conversations(explicit: Option<&Path>, cmd: ConvCmd) -> ExitCode {
     };
     let result = match cmd {
         ConvCmd::List => store.conversations().map(|list| {
+            let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
             for c in list {
                 println!(
                     "{:>5}  {}  {:>3} messages  {}",
                     c.id,
                     &c.updated_at[..16.min(c.updated_at.len())],
                     c.messages,
-                    c.title
+                    term::Clean::text(tty, &c.title)
                 );
             }
         }),
         ConvCmd::Show { id } => store.messages(id).map(|msgs| {
+            let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
             for m in msgs {
                 let tag = match (&m.action, &m.backend) {
                     (Some(a), Some(b)) => format!(" [{a} · {b}]"),
                     _ => String::new(),
                 };
-                println!("{}{tag} ({:?}):\n{}\n", m.role, m.state, m.text);
+                let tag = term::Clean::text(tty, &tag);
+                println!("{}{tag} ({:?}):\n{}\n", m.role, m.state, term::Clean::text(tty, &m.text));
             }
         }),
         ConvCmd::Rename { id, title } => store.rename(id, &title),
