@@ -75,18 +75,9 @@ function badgeText(action, backend) {
   return backend ? `${name} · ${backend}` : name;
 }
 
-// Renders markdown through Rust, at most once per animation frame per message.
+// Renders markdown through Rust (sanitised by ammonia there), incrementally (render.js).
 function renderInto(body, text) {
-  if (body._pending) { body._text = text; return; }
-  body._text = text;
-  body._pending = true;
-  requestAnimationFrame(async () => {
-    const html = await api.render(body._text);
-    body.innerHTML = html; // sanitised by ammonia in the Rust command
-    addCopyButtons(body);
-    body._pending = false;
-    if (body._text !== text) renderInto(body, body._text);
-  });
+  renderMarkdown(body, text, api.render, addCopyButtons);
 }
 
 function addCopyButtons(body) {
@@ -202,9 +193,10 @@ async function stream(start, notSent = () => {}) {
     switch (ev.type) {
       case "decision": view.badge.textContent = badgeText(ev.action, ev.backend); view.badge.hidden = false; break;
       case "notice": view.notices.appendChild(el("div", "notice", ev.text)); break;
-      case "token": answer += ev.text; renderInto(view.body, answer); view.m.scrollIntoView({ block: "end" }); break;
+      case "token": answer += ev.text; renderInto(view.body, answer); view.m.scrollIntoView({ block: "end" }); window.__lastReply = { body: view.body, text: answer, doneAt: null }; break;
       case "error": view.notices.appendChild(el("div", "notice", ev.message)); break;
       case "done":
+        if (window.__lastReply) window.__lastReply.doneAt = performance.now();
         finishState(view, ev.state, true);
         replying = null;
         $("stop").hidden = true;

@@ -4,6 +4,7 @@ answer full of hostile markup, one containing "link" an answer with links; anyth
 routed to the (real) reasoner."""
 import json
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ATTACK = (
@@ -19,6 +20,19 @@ LINKS = (
     "Your session expired. [Sign in again](https://evil.example/login?next=home) "
     "or [here](//evil.example/x) or [there](/etc/passwd)."
 )
+
+# About 20,000 tokens (80,000 characters) of markdown: paragraphs, lists, code.
+def _long():
+    parts = []
+    for i in range(330):
+        parts.append(f"## Part {i}\n\nThe lighthouse keeper wrote entry **{i}** in the log, noting the wind, "
+                     f"the swell and the ships that passed in the night, one by one, as always.\n")
+        parts.append(f"- item {i}.1 with `code`\n- item {i}.2\n")
+        parts.append(f"```python\nfor n in range({i}):\n    print(n)\n```\n")
+    return "\n".join(parts)
+
+
+LONG = _long()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -38,6 +52,8 @@ class Handler(BaseHTTPRequestHandler):
         text = req["messages"][-1]["content"]
         if "xss" in text:
             decision = {"action": "direct", "response": ATTACK}
+        elif "long answer" in text:
+            decision = {"action": "direct", "response": LONG}
         elif "link" in text:
             decision = {"action": "direct", "response": LINKS}
         else:
@@ -46,9 +62,15 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.end_headers()
-        for i in range(0, len(payload), 6):
-            chunk = {"choices": [{"index": 0, "delta": {"content": payload[i:i + 6]}, "finish_reason": None}]}
+        # The long answer at a model's pace (compressed: 24 characters every 5 ms, some 15 s
+        # in all), the others at once.
+        step, gap = (24, 0.005) if "long answer" in text else (6, 0)
+        for i in range(0, len(payload), step):
+            chunk = {"choices": [{"index": 0, "delta": {"content": payload[i:i + step]}, "finish_reason": None}]}
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            if gap:
+                self.wfile.flush()
+                time.sleep(gap)
         self.wfile.write(b'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n')
 
 

@@ -172,3 +172,32 @@ def test_status_view_shows_figures_and_follows_a_dying_backend(ui):
     wait_for("the plot shows the outage", lambda: s.js(f"return document.querySelectorAll('{plot} rect.lvl-down').length") > 0, 15)
     d.start_backend("e2e-big")
     wait_for("and comes back UP", lambda: text_of(s, state) == "UP", 15)
+
+
+def test_a_20000_token_reply_streams_without_the_window_falling_behind(ui):
+    """An 80,000-character (about 20,000-token) markdown reply, streamed twice: once rendered as
+    before (the whole text on every frame, the baseline) and once incrementally (settled blocks
+    once, the tail per frame). Printed: render time in all, the longest frame, and how long
+    after the last token the window showed all of it."""
+    d, s = ui
+    results = {}
+    for mode in ["full", "incremental"]:
+        s.js("window.__fullRender = arguments[0]; window.__renderStats = {frames: 0, ms: 0, maxMs: 0, chars: 0};"
+             "window.__lastReply = null; return null", mode == "full")
+        send(s, f"a long answer please ({mode})")
+        wait_for("the reply ends", lambda: s.js("return !!(window.__lastReply && window.__lastReply.doneAt)"), 120)
+        caught_up = wait_for("the window shows all of it", lambda: s.js(
+            "const r = window.__lastReply; return r.body._shown === r.text && !r.body._pending"
+            " ? performance.now() - r.doneAt : null"), 120)
+        stats = s.js("return window.__renderStats")
+        shown = s.js("return window.__lastReply.body.textContent.length")
+        results[mode] = (stats, caught_up, shown)
+        print(f"\n[render] {mode}: {stats['frames']} frames, {stats['ms']:.0f} ms rendering in all, "
+              f"longest frame {stats['maxMs']:.0f} ms, {stats['chars'] / 1e6:.1f} M characters rendered, "
+              f"all shown {caught_up:.0f} ms after the last token")
+    s.js("window.__fullRender = false; return null")
+    (full, full_lag, full_len), (inc, inc_lag, inc_len) = results["full"], results["incremental"]
+    assert inc_len == full_len, "both show the same text"
+    assert inc["chars"] * 5 < full["chars"], "incremental rendering re-renders far less"
+    assert inc["maxMs"] < 250, f"a frame took {inc['maxMs']:.0f} ms"
+    assert inc_lag < 2000, f"the window fell {inc_lag:.0f} ms behind"
