@@ -180,6 +180,7 @@ def test_a_20000_token_reply_streams_without_the_window_falling_behind(ui):
     once, the tail per frame). Printed: render time in all, the longest frame, and how long
     after the last token the window showed all of it."""
     d, s = ui
+    s.click(s.find("#tab-chat"))
     results = {}
     for mode in ["full", "incremental"]:
         s.js("window.__fullRender = arguments[0]; window.__renderStats = {frames: 0, ms: 0, maxMs: 0, chars: 0};"
