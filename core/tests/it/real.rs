@@ -511,3 +511,82 @@ async fn a_managed_server_killed_with_9_is_started_again() {
     r.shutdown().await;
     all_closed(&addrs, "managed server after shutdown").await;
 }
+
+/// `big` with short bounds: an answer must start within 2 s and no silence may last 2 s.
+fn short_bounds(url: &str) -> Config {
+    let text = format!(
+        "[[backend]]\nname = \"small\"\nrole = \"classifier\"\nurl = \"{url}\"\nmodel = \"test\"\n\n\
+         [[backend]]\nname = \"big\"\nrole = \"reasoner\"\nurl = \"{url}/v1\"\nmodel = \"test\"\n\
+         timeout_secs = 2\nstall_timeout_secs = 2\n"
+    );
+    Config::parse(&text, Path::new("test.toml")).unwrap()
+}
+
+/// Streams `req` from `big`, calling `during` after the first delta; the text, how it ended
+/// and how long it took.
+async fn stream_from_big(
+    r: &Registry,
+    req: &ChatRequest,
+    during: impl FnOnce(),
+) -> (String, Result<(), switchboard_core::client::ClientError>, Duration) {
+    let big = r.backend("big").unwrap();
+    let started = Instant::now();
+    let mut stream = Box::pin(big.client.chat_stream(req).await.unwrap());
+    let (mut text, mut during) = (String::new(), Some(during));
+    while let Some(ev) = stream.next().await {
+        match ev {
+            Ok(StreamEvent::Delta(t)) => {
+                text.push_str(&t);
+                if let Some(f) = during.take() {
+                    f();
+                }
+            }
+            Ok(_) => {}
+            Err(e) => return (text, Err(e), started.elapsed()),
+        }
+    }
+    (text, Ok(()), started.elapsed())
+}
+
+/// A long answer that keeps flowing completes, however long it takes: with a 2 s bound on
+/// its start and on each silence, a real answer of 1000 tokens (some 20 s on one thread)
+/// streams for many times that. (The old whole-request timeout, 120 s, cut such answers off
+/// at 60 times this bound.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_answer_that_keeps_flowing_outlasts_every_timeout() {
+    let server = Llama::start(Model::SmolLM2, 1).await;
+    let r = Registry::start(short_bounds(&server.url())).unwrap();
+    wait_for(&r, Duration::from_secs(5), "UP", |s| s.state == State::Up).await;
+    let req = ChatRequest {
+        messages: vec![Message::new("user", "Write a very long story about a lighthouse keeper, with many chapters.")],
+        max_tokens: Some(1000),
+        ..Default::default()
+    };
+    let (text, end, took) = stream_from_big(&r, &req, || {}).await;
+    assert!(end.is_ok(), "{end:?} after {took:?}");
+    assert!(took > Duration::from_secs(8), "the answer took only {took:?}: the scenario did not happen");
+    assert!(text.len() > 1500, "{} characters", text.len());
+    eprintln!("a {took:?} answer of {} characters completed with 2 s timeouts", text.len());
+    r.shutdown().await;
+}
+
+/// A real server frozen mid-answer: the stream ends with "stalled" after the stall bound (not
+/// the whole-answer one), with what came before kept, and the backend's health hears of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_answer_frozen_midway_ends_as_stalled_with_the_partial_kept() {
+    let server = Llama::start(Model::SmolLM2, 1).await;
+    let r = Registry::start(short_bounds(&server.url())).unwrap();
+    wait_for(&r, Duration::from_secs(5), "UP", |s| s.state == State::Up).await;
+    let req = ChatRequest {
+        messages: vec![Message::new("user", "Write a very long story about a lighthouse keeper, with many chapters.")],
+        max_tokens: Some(1000),
+        ..Default::default()
+    };
+    let (text, end, took) = stream_from_big(&r, &req, || server.freeze()).await;
+    server.thaw();
+    let e = end.expect_err("a frozen server's answer cannot complete");
+    assert!(e.to_string().contains("stalled"), "{e}");
+    assert!(!text.is_empty(), "the partial answer is kept");
+    assert!(took < Duration::from_secs(8), "the stall was seen after {took:?}");
+    r.shutdown().await;
+}
