@@ -142,6 +142,9 @@ pub struct BackendStatus {
     /// Its managed server, when this process owns one for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<ServerState>,
+    /// Times its monitor stopped on a fault (a bug) and was started again.
+    #[serde(default)]
+    pub monitor_restarts: u32,
     pub updated: DateTime<Utc>,
 }
 
@@ -173,6 +176,7 @@ impl BackendStatus {
             last_error: None,
             flips: Vec::new(),
             server: None,
+            monitor_restarts: 0,
             updated: at,
         }
     }

@@ -57,6 +57,8 @@ struct LoadState {
     history: History,
     /// Its managed server, when this process owns one for it.
     server: Option<ServerState>,
+    /// Times its monitor stopped on a fault and was started again.
+    monitor_restarts: u32,
 }
 
 /// A backend as the registry holds it.
@@ -113,6 +115,7 @@ impl Backend {
                 published: None,
                 history: History::new(Instant::now(), clock),
                 server: None,
+                monitor_restarts: 0,
             }),
             flight: tokio::sync::Mutex::new(()),
         }
@@ -137,6 +140,13 @@ impl Backend {
     /// The server kind (`auto` until detected).
     pub(crate) fn kind(&self) -> Kind {
         self.lock().kind
+    }
+
+    /// Its monitor stopped on a fault (`why`) and is started again, the `count`-th time.
+    pub(crate) fn monitor_fault(&self, count: u32, why: String) {
+        let mut st = self.lock();
+        st.monitor_restarts = count;
+        st.last_error = Some(format!("its monitor stopped on {why} and was started again ({count} times)"));
     }
 
     /// What its managed server is doing (reported by the server's task).
@@ -306,6 +316,7 @@ impl Backend {
             last_error: st.last_error.clone(),
             flips: st.flips.iter().cloned().collect(),
             server: st.server.clone(),
+            monitor_restarts: st.monitor_restarts,
             updated: self.clock.now(),
         }
     }

@@ -19,6 +19,7 @@ pub mod backend;
 pub mod history;
 mod monitor;
 mod publish;
+mod supervise;
 pub mod table;
 
 use tokio::sync::{broadcast, mpsc, watch};
@@ -66,6 +67,26 @@ impl Drop for Inner {
     fn drop(&mut self) {
         self.cancel.cancel();
     }
+}
+
+/// Backend `i`'s monitor, started again after a fault (shown in its status).
+fn supervised_monitor(
+    b: Arc<Backend>,
+    i: usize,
+    publisher: Arc<Publisher>,
+    evidence: mpsc::UnboundedReceiver<crate::health::Observation>,
+    cancel: &CancellationToken,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let evidence = Arc::new(tokio::sync::Mutex::new(evidence));
+    let cancel = cancel.child_token();
+    let (b2, p2, c2) = (Arc::clone(&b), Arc::clone(&publisher), cancel.clone());
+    let start = move || monitor::run(Arc::clone(&b), i, Arc::clone(&publisher), Arc::clone(&evidence), c2.clone());
+    let on_fault = move |count: u32, why: String| {
+        tracing::error!("{} ({}): its monitor stopped on {why}; started again ({count})", b2.cfg.name, b2.cfg.role);
+        b2.monitor_fault(count, why);
+        p2.publish(i, &b2);
+    };
+    async move { supervise::supervise(cancel, start, on_fault).await }
 }
 
 /// Where managed server `m`'s task reports: the status of every backend it serves, and an
@@ -135,9 +156,7 @@ impl Registry {
             .iter()
             .zip(evidence)
             .enumerate()
-            .map(|(i, (b, rx))| {
-                tokio::spawn(monitor::run(Arc::clone(b), i, Arc::clone(&publisher), rx, cancel.child_token()))
-            })
+            .map(|(i, (b, rx))| tokio::spawn(supervised_monitor(Arc::clone(b), i, Arc::clone(&publisher), rx, &cancel)))
             .collect::<Vec<_>>();
         // Managed servers start first in the task list, so shutdown stops them last of all.
         let mut tasks = tasks;

@@ -59,9 +59,12 @@ pub(crate) async fn run(
     backend: Arc<Backend>,
     index: usize,
     publisher: Arc<Publisher>,
-    mut evidence: mpsc::UnboundedReceiver<Observation>,
+    evidence: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Observation>>>,
     cancel: CancellationToken,
 ) {
+    // Shared with the supervisor, which starts a monitor again after a fault (the evidence
+    // queued meanwhile is kept).
+    let mut evidence = evidence.lock().await;
     let down_delay = backend.settings.health.down_probe_min;
     let mut m = Monitor {
         backend,

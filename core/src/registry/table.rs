@@ -62,6 +62,12 @@ pub fn table(rows: &[BackendStatus]) -> String {
             };
             out.push_str(&format!("{}: {server}{exit}\n", r.name));
         }
+        if r.monitor_restarts > 0 {
+            out.push_str(&format!(
+                "{}: its monitor was started again {} times after a fault\n",
+                r.name, r.monitor_restarts
+            ));
+        }
         if let Some(e) = &r.last_error {
             if r.state != State::Up {
                 out.push_str(&format!("{}: {e}\n", r.name));
