@@ -77,6 +77,10 @@ pub fn notice(kind: NoticeKind, wait_ms: Option<f64>, lang: Lang) -> String {
         (NoticeKind::ClassifierDown, Lang::Ko) => "작은 모델이 응답하지 않아 추론 모델에 바로 물어볼게요.".into(),
         (NoticeKind::ReasonerDown, Lang::En) => "The reasoning model is down: the small model answers instead.".into(),
         (NoticeKind::ReasonerDown, Lang::Ko) => "추론 모델이 멈춰 있어 작은 모델이 대신 답할게요.".into(),
+        (NoticeKind::Degenerate, Lang::En) => {
+            "The small model's answer went in circles: asking the reasoning model instead.".into()
+        }
+        (NoticeKind::Degenerate, Lang::Ko) => "작은 모델의 답이 같은 말을 되풀이해 추론 모델에 다시 물어볼게요.".into(),
     }
 }
 

@@ -184,6 +184,8 @@ pub enum NoticeKind {
     ClassifierDown,
     /// No reasoner is up: the classifier answers itself.
     ReasonerDown,
+    /// The small model's answer went in circles (or was a placeholder): the reasoner answers.
+    Degenerate,
 }
 
 /// What a reply's stream carries, in order: a decision, notices, tokens, then `Done`.

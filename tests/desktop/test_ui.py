@@ -199,6 +199,8 @@ def test_a_20000_token_reply_streams_without_the_window_falling_behind(ui):
     s.js("window.__fullRender = false; return null")
     (full, full_lag, full_len), (inc, inc_lag, inc_len) = results["full"], results["incremental"]
     assert inc_len == full_len, "both show the same text"
+    # The work, not the wall time of one frame (that one is mostly the IPC round trip, and
+    # varies with the machine's load): each character rendered about once.
     assert inc["chars"] * 5 < full["chars"], "incremental rendering re-renders far less"
-    assert inc["maxMs"] < 250, f"a frame took {inc['maxMs']:.0f} ms"
+    assert inc["chars"] < 3 * inc_len, f"{inc['chars']} characters rendered for {inc_len}"
     assert inc_lag < 2000, f"the window fell {inc_lag:.0f} ms behind"

@@ -17,7 +17,9 @@
 //! sent, the reply in batches while it streams.
 
 pub mod decision;
+pub mod guard;
 pub mod prompt;
+pub mod rules;
 mod run;
 mod select;
 pub mod stream_parse;

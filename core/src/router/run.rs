@@ -7,7 +7,9 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::decision::Decision;
+use super::guard::{self, RepeatGuard};
 use super::prompt::{self, Lang, Turn};
+use super::rules;
 use super::stream_parse::{Emit, StreamParser};
 use super::writer::Writer;
 use super::{classifier_request, status_summary, tools, Inner};
@@ -18,6 +20,9 @@ use crate::i18n;
 use crate::model::{Action, ChatEvent, ChatRole, Level, MessageState, NoticeKind};
 use crate::registry::BackendHandle;
 
+/// The name shown as the decider of a message the rules decided (no model was asked).
+pub(crate) const RULES: &str = "rules";
+
 /// How one upstream streaming call ended.
 enum Outcome {
     /// Finished; with tokens and time to first token.
@@ -25,6 +30,8 @@ enum Outcome {
         tokens: Option<u64>,
     },
     Stopped,
+    /// Ended by us: the answer degenerated (see [`RepeatGuard`]).
+    Halted,
     /// Failed before any text was shown.
     FailedEarly(ClientError),
     /// Failed after some text was shown.
@@ -46,6 +53,8 @@ pub(super) struct Run<'a> {
     backend: Option<String>,
     model: Option<String>,
     ttft_ms: Option<f64>,
+    /// Set by a stream's text handler to end that stream now.
+    halt: bool,
 }
 
 impl<'a> Run<'a> {
@@ -80,6 +89,7 @@ impl<'a> Run<'a> {
             backend: None,
             model: None,
             ttft_ms: None,
+            halt: false,
         }
     }
 
@@ -100,13 +110,18 @@ impl<'a> Run<'a> {
     }
 
     fn decided(&mut self, action: Action, backend: &BackendHandle) {
+        self.decided_by(action, backend.name.clone(), Some(backend.client.config().model.clone()));
+    }
+
+    /// `by`: the backend that decided, or [`RULES`].
+    fn decided_by(&mut self, action: Action, by: String, model: Option<String>) {
         self.action = Some(action);
-        self.backend = Some(backend.name.clone());
-        self.model = Some(backend.client.config().model.clone());
+        self.backend = Some(by.clone());
+        self.model = model;
         self.w.meta.action = Some(action);
         self.w.meta.backend = self.backend.clone();
         self.w.meta.model = self.model.clone();
-        self.send(ChatEvent::Decision { action, backend: backend.name.clone() });
+        self.send(ChatEvent::Decision { action, backend: by });
     }
 
     fn notice(&mut self, kind: NoticeKind, wait_ms: Option<f64>) {
@@ -152,6 +167,12 @@ impl<'a> Run<'a> {
     }
 
     pub(super) async fn go(&mut self) {
+        let today = self.inner.clock.now_local().date_naive();
+        if let Some(decision) = rules::decide(&self.text, today) {
+            // Certain without a model: decided at once.
+            self.decided_by(decision.action(), RULES.into(), None);
+            return self.dispatch(decision, None, None, None).await;
+        }
         let Some(classifier) = self.classifier() else {
             self.notice(NoticeKind::ClassifierDown, None);
             let prompt = self.text.clone();
@@ -159,6 +180,13 @@ impl<'a> Run<'a> {
         };
         match self.classify(&classifier).await {
             ClassifyResult::Stopped => self.finish(MessageState::Stopped, None, None),
+            ClassifyResult::Degenerate => {
+                // The quick answer went in circles or was only a placeholder: the reasoner
+                // answers instead (what was shown of it stays, above).
+                self.notice(NoticeKind::Degenerate, None);
+                let prompt = self.text.clone();
+                self.reason(&prompt, Some(&classifier)).await
+            }
             ClassifyResult::FailedLate(e) => self.finish(MessageState::Failed, Some(e.to_string()), None),
             ClassifyResult::Unavailable(e) => {
                 tracing::warn!("classifier {} failed: {e}", classifier.name);
@@ -166,7 +194,10 @@ impl<'a> Run<'a> {
                 let prompt = self.text.clone();
                 self.reason(&prompt, None).await
             }
-            ClassifyResult::Decided(decision, rest, tokens) => self.dispatch(decision, rest, tokens, &classifier).await,
+            ClassifyResult::Decided(decision, rest, tokens) => {
+                let decision = rules::correct_draft(decision, &self.text, today);
+                self.dispatch(decision, rest, tokens, Some(&classifier)).await
+            }
         }
     }
 
@@ -194,6 +225,10 @@ impl<'a> Run<'a> {
         );
         let mut parser = StreamParser::new();
         let mut announced = false;
+        // The start of a direct answer is held while it may still be a placeholder (`{name}`,
+        // "..."; ordinary text is clear at its first letter); the answer is watched for loops.
+        let mut held = String::new();
+        let mut repeat = RepeatGuard::new();
         let outcome = {
             let c2 = c.clone();
             let mut on_text = |run: &mut Self, t: &str| {
@@ -203,19 +238,44 @@ impl<'a> Run<'a> {
                             run.decided(a, &c2);
                             announced = true;
                         }
-                        Emit::Text(s) => run.show(&s),
+                        Emit::Text(s) => {
+                            if repeat.push(&s) {
+                                run.halt = true;
+                            }
+                            held.push_str(&s);
+                            if run.w.text.is_empty() && guard::maybe_placeholder(&held) {
+                                // held until it is clearly an answer
+                            } else {
+                                let shown = std::mem::take(&mut held);
+                                run.show(&shown);
+                            }
+                        }
                     }
                 }
             };
             self.stream(c, &req, &mut on_text).await
         };
+        if matches!(outcome, Outcome::Halted) {
+            return ClassifyResult::Degenerate;
+        }
+        if !held.is_empty() {
+            if guard::placeholder(&held) {
+                return ClassifyResult::Degenerate;
+            }
+            self.show(&held);
+        }
         match outcome {
+            Outcome::Halted => ClassifyResult::Degenerate,
             Outcome::Stopped => ClassifyResult::Stopped,
             Outcome::FailedEarly(e) => ClassifyResult::Unavailable(e),
             Outcome::FailedLate(e) if self.w.text.is_empty() => ClassifyResult::Unavailable(e),
             Outcome::FailedLate(e) => ClassifyResult::FailedLate(e),
             Outcome::Done { tokens } => {
                 let (decision, rest) = parser.finish(&self.text);
+                let whole = format!("{}{}", self.w.text, rest.as_deref().unwrap_or(""));
+                if matches!(decision, Decision::Direct { .. }) && guard::placeholder(&whole) {
+                    return ClassifyResult::Degenerate; // "{name}", "...", or nothing at all
+                }
                 if !announced || self.action != Some(decision.action()) {
                     self.decided(decision.action(), c);
                 }
@@ -262,6 +322,11 @@ impl<'a> Run<'a> {
                     guard.token();
                     any = true;
                     on_text(self, &t);
+                    if std::mem::take(&mut self.halt) {
+                        // Dropping the stream closes the connection: the server stops.
+                        guard.finish(tokens);
+                        return Outcome::Halted;
+                    }
                 }
                 Some(Ok(StreamEvent::Usage(u))) => tokens = Some(u.completion_tokens),
                 // Thinking aloud counts as started, for the time to first token.
@@ -282,7 +347,7 @@ impl<'a> Run<'a> {
         decision: Decision,
         rest: Option<String>,
         tokens: Option<u64>,
-        classifier: &BackendHandle,
+        classifier: Option<&BackendHandle>,
     ) {
         match decision {
             Decision::Direct { .. } | Decision::Clarify { .. } => {
@@ -291,7 +356,7 @@ impl<'a> Run<'a> {
                 }
                 self.finish(MessageState::Done, None, tokens);
             }
-            Decision::Route { prompt } => self.reason(&prompt, Some(classifier)).await,
+            Decision::Route { prompt } => self.reason(&prompt, classifier).await,
             Decision::Status => {
                 let rows = tokio::select! {
                     _ = self.cancel.cancelled() => return self.finish(MessageState::Stopped, None, None),
@@ -336,6 +401,7 @@ impl<'a> Run<'a> {
         match self.stream(&reasoner, &req, &mut |run, t| run.show(t)).await {
             Outcome::Done { tokens } => self.finish(MessageState::Done, None, tokens),
             Outcome::Stopped => self.finish(MessageState::Stopped, None, None),
+            Outcome::Halted => self.finish(MessageState::Done, None, None),
             Outcome::FailedLate(e) => self.finish(MessageState::Failed, Some(e.to_string()), None),
             Outcome::FailedEarly(e) => {
                 // The reasoner died before answering: let the classifier answer if it can.
@@ -364,6 +430,7 @@ impl<'a> Run<'a> {
         match self.stream(c, &req, &mut |run, t| run.show(t)).await {
             Outcome::Done { tokens } => self.finish(MessageState::Done, None, tokens),
             Outcome::Stopped => self.finish(MessageState::Stopped, None, None),
+            Outcome::Halted => self.finish(MessageState::Done, None, None),
             Outcome::FailedEarly(_) => {
                 let e = i18n::all_down(self.lang);
                 self.finish(MessageState::Failed, Some(e), None)
@@ -376,6 +443,8 @@ impl<'a> Run<'a> {
 enum ClassifyResult {
     Decided(Decision, Option<String>, Option<u64>),
     Stopped,
+    /// A direct answer that looped or was a placeholder.
+    Degenerate,
     /// Could not be asked (down, refused, failed before any text).
     Unavailable(ClientError),
     /// Failed after showing part of an answer.

@@ -474,3 +474,51 @@ async fn a_stalled_stream_ends_after_the_stall_timeout_with_the_partial_kept() {
     let error = stored[1].error.as_deref().unwrap();
     assert!(error.contains("stalled") && error.contains("30 s"), "{error}");
 }
+
+/// Certain messages are decided by the rules, with no classifier call: a request to send mail
+/// is refused, in both languages; a question about the servers gets the status answer.
+#[tokio::test(start_paused = true)]
+async fn certain_messages_are_decided_by_rules_without_the_classifier() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"direct","response":"Sure!"}"#, 3, GAP));
+    let router = router(&c, &r).await;
+    for (text, want) in
+        [("Send an email to Jane saying I'll be late", "can't send"), ("김 부장님께 메일 보내줘", "메일")]
+    {
+        let mut reply = router.send(None, text).unwrap();
+        let (events, answer) = collect(&mut reply).await;
+        assert!(answer.contains(want), "{text}: {answer}");
+        assert_eq!(decisions(&events), vec![(Action::Tools, "rules".to_string())], "{text}");
+    }
+    assert_eq!(c.hits("/v1/chat/completions"), 0, "the classifier was never asked");
+    // The status answer (its forced 1-token pings are the only requests).
+    let mut reply = router.send(None, "are the servers up?").unwrap();
+    let (events, answer) = collect(&mut reply).await;
+    assert_eq!(decisions(&events), vec![(Action::Status, "rules".to_string())]);
+    assert!(answer.contains('c') && answer.contains('r'), "{answer}");
+}
+
+/// A direct answer that loops is stopped, and the reasoner answers instead, with a notice;
+/// a placeholder answer is never shown.
+#[tokio::test(start_paused = true)]
+async fn a_looping_or_placeholder_direct_answer_goes_to_the_reasoner() {
+    let (c, r) = (fake().await, fake().await);
+    let looping = format!(r#"{{"action":"direct","response":"{}"}}"#, "I'm glad to say I'm here. ".repeat(40));
+    c.route_seq(
+        "/v1/chat/completions",
+        vec![Reply::sse(&looping, 4, GAP), Reply::sse(r#"{"action":"direct","response":"{name}"}"#, 3, GAP)],
+    );
+    r.route("/v1/chat/completions", Reply::sse("A real answer from the reasoner.", 5, GAP));
+    let router = router(&c, &r).await;
+    let mut reply = router.send(None, "hello?").unwrap();
+    let (events, answer) = collect(&mut reply).await;
+    assert!(notices(&events).contains(&NoticeKind::Degenerate), "{events:?}");
+    assert!(answer.ends_with("A real answer from the reasoner."), "{answer}");
+    assert!(answer.matches("I'm glad to say I'm here.").count() <= 3, "the loop was cut short: {answer}");
+
+    let mut reply = router.send(None, "hi").unwrap();
+    let (events, answer) = collect(&mut reply).await;
+    assert!(notices(&events).contains(&NoticeKind::Degenerate), "{events:?}");
+    assert!(!answer.contains("{name}"), "a placeholder was shown: {answer}");
+    assert_eq!(answer, "A real answer from the reasoner.");
+}

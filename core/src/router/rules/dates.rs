@@ -1,0 +1,233 @@
+//! Dates and times in what the user wrote, turned into calendar values by code (not by a
+//! model): "today", "tomorrow 3 pm", "this week", "next Monday at 10:30", "오늘", "내일 오후 3시",
+//! "이번 주", "다음주 월요일 오전 10시", "12월 24일". Relative to `today`; only forms that are
+//! unambiguous are read, everything else is `None`.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+
+/// What a message names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// One day, maybe at a time.
+    Day(NaiveDate, Option<NaiveTime>),
+    /// A range of days (a week), inclusive.
+    Range(NaiveDate, NaiveDate),
+}
+
+const WEEKDAYS_EN: [(&str, Weekday); 7] = [
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+];
+const WEEKDAYS_KO: [(&str, Weekday); 7] = [
+    ("월요일", Weekday::Mon),
+    ("화요일", Weekday::Tue),
+    ("수요일", Weekday::Wed),
+    ("목요일", Weekday::Thu),
+    ("금요일", Weekday::Fri),
+    ("토요일", Weekday::Sat),
+    ("일요일", Weekday::Sun),
+];
+
+fn monday_of(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// The words of `text`, lower case, with the spaces in "다음 주" / "next week" kept as they
+/// are; `text` with spaces squeezed.
+fn norm(text: &str) -> String {
+    let lower = text.to_lowercase();
+    lower.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The day `text` names, relative to `today`.
+fn day(t: &str, today: NaiveDate) -> Option<When> {
+    let has = |w: &str| t.contains(w);
+    let word = |w: &str| t.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+    let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let next_week = word("next") && word("week") || squeezed.contains("다음주");
+    let this_week = (word("this") && word("week")) || squeezed.contains("이번주") || squeezed.contains("금주");
+    // A weekday, maybe "next".
+    let weekday =
+        WEEKDAYS_EN.iter().find(|(n, _)| word(n)).or_else(|| WEEKDAYS_KO.iter().find(|(n, _)| has(n))).map(|(_, w)| *w);
+    if let Some(w) = weekday {
+        let base = if next_week { monday_of(today) + Duration::days(7) } else { monday_of(today) };
+        let mut d = base + Duration::days(i64::from(w.num_days_from_monday()));
+        if !next_week && d < today {
+            d += Duration::days(7); // "on Monday" said on a Wednesday: the coming one
+        }
+        return Some(When::Day(d, None));
+    }
+    if next_week {
+        let m = monday_of(today) + Duration::days(7);
+        return Some(When::Range(m, m + Duration::days(6)));
+    }
+    if this_week {
+        let m = monday_of(today);
+        return Some(When::Range(m, m + Duration::days(6)));
+    }
+    if word("tomorrow") || has("내일") {
+        return Some(When::Day(today + Duration::days(1), None));
+    }
+    if has("day after tomorrow") || has("모레") {
+        return Some(When::Day(today + Duration::days(2), None));
+    }
+    if word("today") || word("tonight") || has("오늘") || has("금일") {
+        return Some(When::Day(today, None));
+    }
+    month_day(t, today).map(|d| When::Day(d, None))
+}
+
+/// "12월 24일", "24 december", "december 24": the next such date from `today`.
+fn month_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let nums = |s: &str| s.trim().parse::<u32>().ok();
+    let mut found = None;
+    if let Some(i) = t.find('월') {
+        let before: String = t[..i].chars().rev().take_while(|c| c.is_ascii_digit()).collect::<String>();
+        let month = nums(&before.chars().rev().collect::<String>());
+        let after = &t[i + '월'.len_utf8()..];
+        let digits: String = after.trim_start().chars().take_while(|c| c.is_ascii_digit()).collect();
+        let rest = &after.trim_start()[digits.len()..];
+        if rest.starts_with('일') {
+            found = month.zip(nums(&digits));
+        }
+    }
+    if found.is_none() {
+        let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        for (i, w) in words.iter().enumerate() {
+            let Some(m) = MONTHS.iter().position(|n| n == w) else { continue };
+            let day = words.get(i + 1).and_then(|d| nums(d)).or_else(|| i.checked_sub(1).and_then(|j| nums(words[j])));
+            found = day.map(|d| (m as u32 + 1, d));
+            break;
+        }
+    }
+    let (m, d) = found?;
+    let this_year = NaiveDate::from_ymd_opt(today.year(), m, d)?;
+    if this_year >= today {
+        Some(this_year)
+    } else {
+        NaiveDate::from_ymd_opt(today.year() + 1, m, d)
+    }
+}
+
+/// The time `text` names: "3 pm", "3:30pm", "15:00", "at 10", "오후 3시", "오전 10시 30분",
+/// "3시 반".
+pub fn time(t: &str) -> Option<NaiveTime> {
+    // Korean: [오전|오후] H시 [M분|반]
+    if let Some(i) = t.find('시') {
+        let before = &t[..i];
+        let digits: String = before.chars().rev().take_while(|c| c.is_ascii_digit()).collect::<String>();
+        let hour: u32 = digits.chars().rev().collect::<String>().parse().ok()?;
+        let after = t[i + '시'.len_utf8()..].trim_start();
+        let mins: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let minute = if after.starts_with('반') {
+            30
+        } else if !mins.is_empty() && after[mins.len()..].starts_with('분') {
+            mins.parse().ok()?
+        } else {
+            0
+        };
+        let pm = before.contains("오후") || before.contains("저녁") || before.contains("밤");
+        // Without 오전/오후, 1시 to 7시 is the afternoon (no one books a 3 a.m. meeting).
+        let am = before.contains("오전") || before.contains("아침") || before.contains("새벽");
+        let hour = if (pm || (!am && (1..=7).contains(&hour))) && hour < 12 { hour + 12 } else { hour };
+        return NaiveTime::from_hms_opt(hour, minute, 0);
+    }
+    // English: H[:MM] am|pm, or HH:MM.
+    let words: Vec<&str> = t.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        let w = w.trim_matches(|c: char| c == ',' || c == '.' || c == '?' || c == '!');
+        let (num, suffix) = match w.find(|c: char| c.is_ascii_alphabetic()) {
+            Some(j) => (&w[..j], &w[j..]),
+            None => (w, words.get(i + 1).map(|n| n.trim_matches(|c: char| !c.is_ascii_alphabetic())).unwrap_or("")),
+        };
+        let (h, m) = match num.split_once(':') {
+            Some((h, m)) => (h.parse::<u32>().ok(), m.parse::<u32>().ok()),
+            None => (num.parse::<u32>().ok(), Some(0)),
+        };
+        let (Some(h), Some(m)) = (h, m) else { continue };
+        let suffix = suffix.to_ascii_lowercase().replace('.', "");
+        let hour = match suffix.as_str() {
+            "pm" if h < 12 => h + 12,
+            "am" if h == 12 => 0,
+            "am" | "pm" => h,
+            _ if num.contains(':') => h,
+            _ => continue, // a bare number is not a time
+        };
+        if let Some(t) = NaiveTime::from_hms_opt(hour, m, 0) {
+            return Some(t);
+        }
+    }
+    None
+}
+
+/// The date (and time) or range `text` names, relative to `today`.
+pub fn parse(text: &str, today: NaiveDate) -> Option<When> {
+    let t = norm(text);
+    match day(&t, today)? {
+        When::Day(d, _) => Some(When::Day(d, time(&t))),
+        range => Some(range),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+    fn at(s: &str, hm: &str) -> When {
+        When::Day(d(s), Some(NaiveTime::parse_from_str(hm, "%H:%M").unwrap()))
+    }
+
+    #[test]
+    fn dates_and_times_in_both_languages() {
+        // Wednesday 2026-12-02.
+        let today = d("2026-12-02");
+        let cases: &[(&str, Option<When>)] = &[
+            ("what's on my calendar today?", Some(When::Day(today, None))),
+            ("meeting tomorrow at 3 pm", Some(at("2026-12-03", "15:00"))),
+            ("lunch tomorrow 12:30", Some(at("2026-12-03", "12:30"))),
+            ("this week", Some(When::Range(d("2026-11-30"), d("2026-12-06")))),
+            ("anything next week?", Some(When::Range(d("2026-12-07"), d("2026-12-13")))),
+            ("next Monday at 10:30am", Some(at("2026-12-07", "10:30"))),
+            ("on friday", Some(When::Day(d("2026-12-04"), None))),
+            ("on monday", Some(When::Day(d("2026-12-07"), None))),
+            ("오늘 일정 알려줘", Some(When::Day(today, None))),
+            ("내일 오후 3시에 회의", Some(at("2026-12-03", "15:00"))),
+            ("이번 주 일정", Some(When::Range(d("2026-11-30"), d("2026-12-06")))),
+            ("다음주 월요일 오전 10시", Some(at("2026-12-07", "10:00"))),
+            ("다음 주 금요일 3시 반", Some(at("2026-12-11", "15:30"))),
+            ("내일 오전 9시", Some(at("2026-12-03", "09:00"))),
+            ("12월 24일 저녁 7시", Some(at("2026-12-24", "19:00"))),
+            ("1월 5일", Some(When::Day(d("2027-01-05"), None))),
+            ("december 31", Some(When::Day(d("2026-12-31"), None))),
+            ("explain monads", None),
+            ("I have 3 cats", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse(text, today), *want, "{text}");
+        }
+        assert_eq!(time("call at 3"), None, "a bare number is not a time");
+        assert_eq!(time("12 am"), NaiveTime::from_hms_opt(0, 0, 0));
+    }
+}

@@ -1,0 +1,204 @@
+//! Rules that are certain: recognisers, in English and Korean, for messages that need no
+//! model. High precision only: a message that matches is decided here, at once; anything else
+//! goes to the classifier.
+//!
+//! - a request to send, forward or reply to mail: refused (a tool call the checks refuse);
+//! - a question about the servers: the status answer;
+//! - a calendar question with a date ("today", "this week", "다음주 월요일"): `today` or
+//!   `search` with dates computed here ([`dates`]).
+//!
+//! [`dates`] also corrects a model's `create_draft`: dates and times the user wrote are read by
+//! code, so "tomorrow 3 pm" is tomorrow at 15:00 whatever the model wrote.
+
+pub mod dates;
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use super::decision::Decision;
+use dates::When;
+
+fn words(t: &str) -> Vec<&str> {
+    t.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect()
+}
+
+fn any_word(ws: &[&str], of: &[&str]) -> bool {
+    ws.iter().any(|w| of.contains(w))
+}
+
+fn contains_any(t: &str, of: &[&str]) -> bool {
+    of.iter().any(|p| t.contains(p))
+}
+
+/// A request to send mail (en/ko).
+fn sends_mail(t: &str, ws: &[&str]) -> bool {
+    let mail = any_word(ws, &["email", "e-mail", "mail", "emails", "mails"]);
+    let send = any_word(ws, &["send", "forward", "reply", "compose", "write"]);
+    let question_about = contains_any(t, &["how do i send", "how to send", "can you explain"]);
+    let ko_mail = contains_any(t, &["메일", "이메일"]);
+    let ko_send = contains_any(t, &["보내", "전송", "발송", "회신", "답장", "전달해"]);
+    (mail && send && !question_about) || (ko_mail && ko_send)
+}
+
+/// A question about the servers themselves (en/ko), not about servers in general ("explain
+/// how a web server handles load").
+fn asks_status(t: &str, ws: &[&str]) -> bool {
+    let general =
+        contains_any(t, &["explain", "how does", "how do ", "what is a", "in general", "handles", "설명", "원리"]);
+    if general {
+        return false;
+    }
+    let servers = any_word(ws, &["server", "servers", "backend", "backends", "gpu", "gpus", "llm", "llms"]);
+    let how = any_word(
+        ws,
+        &[
+            "up",
+            "down",
+            "busy",
+            "status",
+            "running",
+            "alive",
+            "load",
+            "loaded",
+            "overloaded",
+            "online",
+            "offline",
+            "slow",
+            "healthy",
+        ],
+    );
+    let ko_servers = contains_any(t, &["서버", "백엔드", "모델 서버", "gpu"]);
+    let ko_how = contains_any(
+        t,
+        &["상태", "살아", "괜찮", "바쁘", "바빠", "느려", "느리", "다운", "죽었", "돌아가", "부하", "작동"],
+    );
+    (servers && how) || (ko_servers && ko_how)
+}
+
+/// A question about the calendar, not a request to add to it (en/ko).
+fn asks_calendar(t: &str, ws: &[&str]) -> bool {
+    let cal = any_word(
+        ws,
+        &["calendar", "schedule", "agenda", "meetings", "meeting", "appointments", "appointment", "events", "plans"],
+    );
+    let asks = any_word(ws, &["what", "what's", "whats", "show", "any", "do", "list", "check", "have", "anything"]);
+    let adds = any_word(ws, &["add", "create", "book", "schedule", "set", "put", "make", "arrange", "plan", "remind"]);
+    let ko_cal = contains_any(t, &["일정", "스케줄", "약속", "회의", "캘린더", "달력"]);
+    let ko_asks = contains_any(t, &["알려", "뭐", "무슨", "있어", "있나", "있니", "있는지", "확인", "보여", "어때"]);
+    let ko_adds = contains_any(t, &["잡아", "추가", "등록", "만들어", "넣어", "예약"]);
+    let schedule_as_verb = t.starts_with("schedule ");
+    (cal && asks && !adds && !schedule_as_verb) || (ko_cal && ko_asks && !ko_adds)
+}
+
+fn calendar(operation: &str, params: Map<String, Value>) -> Decision {
+    Decision::Tools { tool: "calendar".into(), operation: operation.into(), params }
+}
+
+/// The decision for `text` when a rule is certain of it; `None` sends it to the classifier.
+pub fn decide(text: &str, today: NaiveDate) -> Option<Decision> {
+    let t = text.to_lowercase();
+    let ws = words(&t);
+    if sends_mail(&t, &ws) {
+        return Some(Decision::Tools { tool: "email".into(), operation: "send".into(), params: Map::new() });
+    }
+    if asks_status(&t, &ws) {
+        return Some(Decision::Status);
+    }
+    if asks_calendar(&t, &ws) {
+        let day = |d: NaiveDate| Value::String(d.format("%Y-%m-%d").to_string());
+        return match dates::parse(text, today)? {
+            When::Day(d, _) if d == today => Some(calendar("today", Map::new())),
+            When::Day(d, _) => {
+                Some(calendar("search", Map::from_iter([("date_from".into(), day(d)), ("date_to".into(), day(d))])))
+            }
+            When::Range(a, b) => {
+                Some(calendar("search", Map::from_iter([("date_from".into(), day(a)), ("date_to".into(), day(b))])))
+            }
+        };
+    }
+    None
+}
+
+/// A model's `create_draft` with the date and time the user wrote, read by code, in place of
+/// the model's (which small models get wrong); unchanged when the text names none.
+pub fn correct_draft(decision: Decision, text: &str, today: NaiveDate) -> Decision {
+    let Decision::Tools { tool, operation, mut params } = decision else { return decision };
+    if tool == "calendar" && operation == "create_draft" {
+        if let Some(When::Day(d, time)) = dates::parse(text, today) {
+            params.insert("date".into(), Value::String(d.format("%Y-%m-%d").to_string()));
+            if let Some(t) = time {
+                params.insert("time".into(), Value::String(t.format("%H:%M").to_string()));
+            }
+        }
+    }
+    Decision::Tools { tool, operation, params }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    }
+
+    fn op(d: &Option<Decision>) -> Option<String> {
+        d.as_ref().map(|d| match d {
+            Decision::Tools { tool, operation, .. } => format!("{tool}.{operation}"),
+            other => other.action().as_str().to_string(),
+        })
+    }
+
+    #[test]
+    fn certain_messages_are_decided_and_the_rest_left_to_the_model() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("Send an email to Jane saying I'll be late", Some("email.send")),
+            ("please forward this mail to my boss", Some("email.send")),
+            ("김 부장님께 메일 보내줘", Some("email.send")),
+            ("이 메일에 답장 좀 써서 보내", Some("email.send")),
+            ("are the servers up?", Some("status")),
+            ("is the gpu backend busy right now", Some("status")),
+            ("서버 상태 어때?", Some("status")),
+            ("백엔드 살아 있어?", Some("status")),
+            ("what's on my calendar today?", Some("calendar.today")),
+            ("do I have any meetings tomorrow?", Some("calendar.search")),
+            ("오늘 일정 알려줘", Some("calendar.today")),
+            ("이번 주 일정 뭐 있어?", Some("calendar.search")),
+            // Left to the model.
+            ("schedule a meeting with Tom tomorrow at 3pm", None),
+            ("내일 오후 3시에 회의 잡아줘", None),
+            ("how do I send an email with attachments in Python?", None),
+            ("explain how a web server handles load", None),
+            ("hi there!", None),
+            ("what is the capital of France?", None),
+            ("what's on my calendar", None), // no date: the model asks or picks
+            ("find the mail from Jane about the invoice", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(op(&decide(text, today())).as_deref(), *want, "{text}");
+        }
+        let Some(Decision::Tools { params, .. }) = decide("이번 주 일정 뭐 있어?", today()) else { panic!() };
+        assert_eq!(params["date_from"], "2026-11-30");
+        assert_eq!(params["date_to"], "2026-12-06");
+    }
+
+    #[test]
+    fn a_drafts_date_and_time_come_from_the_users_words() {
+        let model = Decision::Tools {
+            tool: "calendar".into(),
+            operation: "create_draft".into(),
+            params: Map::from_iter([
+                ("title".into(), Value::from("Meeting")),
+                ("date".into(), Value::from("2024-01-01")),
+                ("time".into(), Value::from("09:00")),
+            ]),
+        };
+        let Decision::Tools { params, .. } = correct_draft(model, "내일 오후 3시에 회의 잡아줘", today())
+        else {
+            panic!()
+        };
+        assert_eq!(params["date"], "2026-12-03");
+        assert_eq!(params["time"], "15:00");
+        assert_eq!(params["title"], "Meeting");
+    }
+}
