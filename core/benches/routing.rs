@@ -12,7 +12,17 @@
 //! router sends) answers each message once; the approaches are scored on the same replies:
 //! - `model`: the decision read from the classifier's reply (the router before this change);
 //! - `rules + model`: the certain rules first (`router::rules`), the model for the rest, and
-//!   dates and times in a calendar draft read by code.
+//!   dates and times in a calendar draft read by code;
+//! - `rules + leanings + model`: also, before the model, reasoning requests to the reasoner
+//!   and vague requests answered with a question (`lean_to_reasoner`);
+//! - `choose, then write` (`router::choose`): the action alone, scored from the first
+//!   token's log-probabilities, then (for a tool) the call written under a tool-only schema;
+//!   `calibrated`: the scores divided by the model's leaning on content-free messages;
+//! - the rules and leanings first, then choose-then-write, calibrated: the router now.
+//!
+//! Two sets: `dev.jsonl` (written with the rules, so the rules' figures on it are flattered)
+//! and `holdout.jsonl` (120 messages written apart, without reading the rules: the honest
+//! figure). `--dev` runs the first only, `--quick` every fourth message.
 //!
 //! Printed per approach: accuracy overall, per action and language, tool operations right,
 //! tool calls whose parameters pass the checks, a confusion matrix, and the added latency.
@@ -22,11 +32,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use serde_json::Value;
 use switchboard_core::client::{shared_http, BackendClient};
+use switchboard_core::config::DEFAULT_DIRECT_CONFIDENCE;
+use switchboard_core::model::Action;
 use switchboard_core::router::decision::{self, Decision};
 use switchboard_core::router::prompt::{Lang, Persona, Turn};
-use switchboard_core::router::{classifier_request, rules, tools};
+use switchboard_core::router::{choose, classifier_request, rules, tools, tools_request};
 use switchboard_core::Config;
 use switchboard_testkit::llama::{Llama, Model};
 use tokio::time::Instant;
@@ -41,8 +54,8 @@ struct Item {
     history: Vec<Turn>,
 }
 
-fn items() -> Vec<Item> {
-    include_str!("routing/dev.jsonl")
+fn items(source: &str) -> Vec<Item> {
+    source
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
@@ -118,6 +131,16 @@ impl Score {
         self.by_rules += u32::from(by_rules);
     }
 
+    fn pc_right(&self) -> f64 {
+        100.0 * f64::from(self.right) / f64::from(self.all.max(1))
+    }
+
+    fn action_pc(&self, action: &str) -> f64 {
+        let (r, a) =
+            self.by.iter().filter(|((w, _), _)| w == action).fold((0, 0), |(r, a), (_, (x, y))| (r + x, a + y));
+        100.0 * f64::from(r) / f64::from(a.max(1))
+    }
+
     fn print(&self, name: &str) {
         let pc = |(a, b): (u32, u32)| if b == 0 { 0.0 } else { 100.0 * f64::from(a) / f64::from(b) };
         println!("\n{name}: {:.1} % right ({} of {})", pc((self.right, self.all)), self.right, self.all);
@@ -163,13 +186,64 @@ impl Score {
     }
 }
 
+/// What one message got from each approach (the model's replies made once, scored by all).
+struct Run {
+    item: Item,
+    /// The JSON decision and its time.
+    json: (Decision, f64),
+    /// The rules' decision, without and with the leanings, and its time.
+    rules: [Option<(Decision, f64)>; 2],
+    /// Choose, then write: the scores (none: the server gave none), the tool call written
+    /// when the best action was `tools`, and the time of both calls.
+    chosen: Option<(choose::Scores, Option<Decision>, f64)>,
+}
+
+impl Run {
+    /// Choose-then-write's decision at `confidence`; the JSON one where there are no scores.
+    fn chosen_decision(&self, confidence: f64, prior: Option<&choose::Scores>) -> (Decision, f64) {
+        let Some((scores, tool, ms)) = &self.chosen else { return self.json.clone() };
+        let scores = prior.map_or(*scores, |p| scores.calibrated(p));
+        let d = match scores.pick(confidence) {
+            Action::Direct => Decision::Direct { response: String::new() },
+            Action::Route => Decision::Route { prompt: self.item.text.clone() },
+            Action::Clarify => Decision::Clarify { response: String::new() },
+            Action::Status => Decision::Status,
+            Action::Tools => match tool {
+                Some(d @ Decision::Tools { .. }) => d.clone(),
+                _ => Decision::Clarify { response: String::new() },
+            },
+        };
+        (d, *ms)
+    }
+
+    /// `lean`: with the leanings; `choose`: the model part by choose-then-write at `confidence`.
+    fn decision(
+        &self,
+        lean: bool,
+        choose: Option<f64>,
+        prior: Option<&choose::Scores>,
+        today: NaiveDate,
+    ) -> (Decision, f64, bool) {
+        if let Some((d, ms)) = &self.rules[usize::from(lean)] {
+            return (d.clone(), *ms, true);
+        }
+        let (d, ms) = match choose {
+            Some(c) => self.chosen_decision(c, prior),
+            None => self.json.clone(),
+        };
+        (rules::correct_draft(d, &self.item.text, today), ms, false)
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let mut all = items();
-    if quick {
-        all = all.into_iter().step_by(4).collect();
-    }
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let sets: Vec<(&str, &str)> =
+        [("dev", include_str!("routing/dev.jsonl")), ("holdout", include_str!("routing/holdout.jsonl"))]
+            .into_iter()
+            .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")
+            .collect();
     let server = Llama::start(Model::SmolLM2, 1).await;
     let url = server.url();
     let text = format!(
@@ -181,31 +255,113 @@ async fn main() {
     let clock = switchboard_core::clock::Clock::system();
     let now = clock.now_local();
     let today = now.date_naive();
-    println!("Switchboard routing benchmark: {} labelled messages, SmolLM2-135M classifier (llama-server, -t 1), the router's prompt and schema", all.len());
-    let (mut model, mut ruled) = (Score::default(), Score::default());
-    for item in &all {
-        let req = classifier_request(
-            &Persona::default(),
-            item.lang,
-            &now,
-            &item.history,
-            None,
-            &item.text,
-            true,
-            cfg.backends[0].max_tokens,
-        );
-        let started = Instant::now();
-        let reply = client.chat(&req).await.map(|r| r.text).unwrap_or_default();
-        let model_ms = started.elapsed().as_secs_f64() * 1000.0;
-        let from_model = decision::parse(&reply, &item.text);
-        model.add(item, &from_model, model_ms, false);
-        let started = Instant::now();
-        let (d, ms, by_rules) = match rules::decide(&item.text, today) {
-            Some(d) => (d, started.elapsed().as_secs_f64() * 1000.0, true),
-            None => (rules::correct_draft(from_model, &item.text, today), model_ms, false),
-        };
-        ruled.add(item, &d, ms, by_rules);
+    let max_tokens = cfg.backends[0].max_tokens;
+    // The classifier's leaning before any message, per language (contextual calibration).
+    let mut priors = BTreeMap::new();
+    for lang in [Lang::En, Lang::Ko] {
+        let mut all = Vec::new();
+        for req in choose::prior_requests(lang) {
+            let answer = client.chat(&req).await.ok();
+            if let Some(s) = answer.and_then(|a| choose::Scores::from_logprobs(&a.first_token_logprobs)) {
+                all.push(s);
+            }
+        }
+        let prior = choose::Scores::mean(&all).unwrap();
+        println!("prior ({lang:?}, content-free messages): {prior}");
+        priors.insert(lang == Lang::Ko, prior);
     }
-    model.print("model (the router before: the classifier's JSON decision)");
-    ruled.print("rules + model (certain rules first, dates by code)");
+    for (set, source) in sets {
+        let mut all = items(source);
+        if quick {
+            all = all.into_iter().step_by(4).collect();
+        }
+        println!(
+            "\n=== Switchboard routing benchmark, set `{set}`: {} labelled messages, SmolLM2-135M classifier (llama-server, -t 1) ===",
+            all.len()
+        );
+        let mut runs = Vec::new();
+        for item in all {
+            let req = classifier_request(
+                &Persona::default(),
+                item.lang,
+                &now,
+                &item.history,
+                None,
+                &item.text,
+                true,
+                max_tokens,
+            );
+            let started = Instant::now();
+            let reply = client.chat(&req).await.map(|r| r.text).unwrap_or_default();
+            let json = (decision::parse(&reply, &item.text), started.elapsed().as_secs_f64() * 1000.0);
+            let rules = [false, true].map(|lean| {
+                let started = Instant::now();
+                rules::decide(&item.text, today, &item.history, item.lang, lean)
+                    .map(|d| (d, started.elapsed().as_secs_f64() * 1000.0))
+            });
+            let started = Instant::now();
+            let answer = client.chat(&choose::request(item.lang, &item.history, &item.text)).await;
+            let scores = answer.ok().and_then(|a| choose::Scores::from_logprobs(&a.first_token_logprobs));
+            let mut chosen = None;
+            if let Some(scores) = scores {
+                let calibrated = scores.calibrated(&priors[&(item.lang == Lang::Ko)]);
+                let tool = if scores.best() == Action::Tools || calibrated.best() == Action::Tools {
+                    let req = tools_request(
+                        &Persona::default(),
+                        item.lang,
+                        &now,
+                        &item.history,
+                        &item.text,
+                        true,
+                        max_tokens,
+                    );
+                    let reply = client.chat(&req).await.map(|r| r.text).unwrap_or_default();
+                    Some(decision::parse(&reply, &item.text))
+                } else {
+                    None
+                };
+                chosen = Some((scores, tool, started.elapsed().as_secs_f64() * 1000.0));
+            }
+            runs.push(Run { item, json, rules, chosen });
+        }
+        let no_scores = runs.iter().filter(|r| r.chosen.is_none()).count();
+        let conf = Some(DEFAULT_DIRECT_CONFIDENCE);
+        let approaches: [(&str, bool, bool, Option<f64>, bool); 7] = [
+            ("model (the router before: the classifier's JSON decision)", false, false, None, false),
+            ("rules + model (certain rules first, dates by code)", true, false, None, false),
+            ("rules + leanings + model (JSON)", true, true, None, false),
+            ("choose, then write (model only)", false, false, conf, false),
+            ("choose, then write, calibrated (model only)", false, false, conf, true),
+            ("rules + leanings + choose, then write", true, true, conf, false),
+            ("rules + leanings + choose, then write, calibrated (the router now: defaults)", true, true, conf, true),
+        ];
+        for (name, with_rules, lean, choose, calibrate) in approaches {
+            let mut score = Score::default();
+            for r in &runs {
+                let prior = calibrate.then(|| &priors[&(r.item.lang == Lang::Ko)]);
+                let (d, ms, by_rules) = if with_rules {
+                    r.decision(lean, choose, prior, today)
+                } else {
+                    let (d, ms) = choose.map_or_else(|| r.json.clone(), |c| r.chosen_decision(c, prior));
+                    (d, ms, false)
+                };
+                score.add(&r.item, &d, ms, by_rules);
+            }
+            score.print(&format!("[{set}] {name}"));
+        }
+        if no_scores > 0 {
+            println!("  ({no_scores} messages got no token probabilities: JSON decision used for them)");
+        }
+        println!("\n[{set}] direct_confidence (rules + leanings + choose, calibrated): overall, direct, route right");
+        for c in [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] {
+            let mut score = Score::default();
+            for r in &runs {
+                let prior = &priors[&(r.item.lang == Lang::Ko)];
+                let (d, ms, by_rules) = r.decision(true, Some(c), Some(prior), today);
+                score.add(&r.item, &d, ms, by_rules);
+            }
+            let (direct, route) = (score.action_pc("direct"), score.action_pc("route"));
+            println!("  {c:.1}: {:>5.1} %  direct {direct:>5.1} %  route {route:>5.1} %", score.pc_right());
+        }
+    }
 }

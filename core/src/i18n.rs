@@ -84,6 +84,14 @@ pub fn notice(kind: NoticeKind, wait_ms: Option<f64>, lang: Lang) -> String {
     }
 }
 
+/// The question asked back when a request points at something it never names.
+pub fn clarify(lang: Lang) -> String {
+    match lang {
+        Lang::En => "Could you tell me a little more about what you would like me to do?".into(),
+        Lang::Ko => "어떤 걸 원하시는지 조금 더 자세히 알려주시겠어요?".into(),
+    }
+}
+
 /// Said when no model server answers at all.
 pub fn all_down(lang: Lang) -> String {
     match lang {

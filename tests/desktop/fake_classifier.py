@@ -1,7 +1,9 @@
 """An HTTP-level fake classifier (named as such): a real small model cannot be made to answer
 with an attack payload, or to route, on demand. A user message containing "xss" gets a direct
 answer full of hostile markup, one containing "link" an answer with links; anything else is
-routed to the (real) reasoner."""
+routed to the (real) reasoner. It speaks both of the router's ways: choose-then-write (a
+one-token choice with its log-probabilities, then the direct answer as plain streamed text)
+and the JSON decision."""
 import json
 import sys
 import time
@@ -58,7 +60,11 @@ class Handler(BaseHTTPRequestHandler):
             decision = {"action": "direct", "response": LINKS}
         else:
             decision = {"action": "route", "prompt": text}
-        payload = json.dumps(decision)
+        if req.get("logprobs"):
+            return self.choose(decision["action"])
+        # Choose-then-write's second call is plain text; the JSON decision's is JSON.
+        plain = not req.get("response_format") and "JSON" not in req["messages"][0]["content"]
+        payload = decision.get("response", "") if plain else json.dumps(decision)
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.end_headers()
@@ -72,6 +78,19 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 time.sleep(gap)
         self.wfile.write(b'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n')
+
+    def choose(self, label):
+        other = "route" if label == "direct" else "direct"
+        top = [{"token": label, "logprob": -0.01}, {"token": other, "logprob": -5.0}]
+        body = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": label},
+                                        "logprobs": {"content": [{"token": label, "logprob": -0.01, "top_logprobs": top}]},
+                                        "finish_reason": "length"}],
+                           "usage": {"prompt_tokens": 50, "completion_tokens": 1}}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,27 @@ pub struct ChatRequest {
     pub temperature: Option<f64>,
     /// An OpenAI `response_format` object (e.g. a JSON schema), passed through.
     pub response_format: Option<Value>,
+    /// Ask for the N most likely first tokens with their log-probabilities (OpenAI
+    /// `logprobs` / `top_logprobs`; llama.cpp, vLLM and SGLang give them).
+    pub top_logprobs: Option<u8>,
+    /// Penalties against repeating (for small models' direct answers), or none.
+    pub penalties: Option<Penalties>,
+}
+
+/// Sampling settings against loops: OpenAI's `frequency_penalty` / `presence_penalty`, which
+/// llama.cpp, vLLM, SGLang, Ollama and LM Studio read; llama.cpp also reads `repeat_penalty`
+/// and the DRY sampler's `dry_multiplier` (ignored by the others).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Penalties {
+    pub frequency: f64,
+    pub presence: f64,
+    pub repeat: f64,
+    pub dry: f64,
+}
+
+impl Penalties {
+    /// For a small model answering by itself: loops are its commonest failure.
+    pub const SMALL_MODEL: Penalties = Penalties { frequency: 0.3, presence: 0.2, repeat: 1.15, dry: 0.8 };
 }
 
 /// Token counts a server reported.
@@ -50,6 +71,29 @@ pub struct ChatResponse {
     pub text: String,
     pub usage: Option<Usage>,
     pub finish_reason: Option<String>,
+    /// The first token's most likely alternatives, (token, log-probability), when asked for
+    /// (see [`ChatRequest::top_logprobs`]); checked: at most 64, finite, short tokens.
+    pub first_token_logprobs: Vec<(String, f64)>,
+}
+
+/// The most alternatives read, and the longest token kept, from a server's logprobs.
+const MAX_LOGPROBS: usize = 64;
+const MAX_TOKEN_CHARS: usize = 64;
+
+/// `choices[0].logprobs.content[0].top_logprobs` of an OpenAI answer, checked.
+fn first_token_logprobs(choice: &Value) -> Vec<(String, f64)> {
+    let Some(top) = choice.pointer("/logprobs/content/0/top_logprobs").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    top.iter()
+        .take(MAX_LOGPROBS)
+        .filter_map(|t| {
+            let token = t.get("token")?.as_str()?;
+            let lp = t.get("logprob")?.as_f64()?;
+            (lp.is_finite() && lp <= 1e-6 && token.chars().count() <= MAX_TOKEN_CHARS)
+                .then(|| (token.to_string(), lp.min(0.0)))
+        })
+        .collect()
 }
 
 /// One event of a streamed answer.
@@ -79,6 +123,16 @@ impl BackendClient {
         if let Some(rf) = &req.response_format {
             body["response_format"] = rf.clone();
         }
+        if let Some(n) = req.top_logprobs {
+            body["logprobs"] = json!(true);
+            body["top_logprobs"] = json!(n);
+        }
+        if let Some(p) = req.penalties {
+            body["frequency_penalty"] = json!(p.frequency);
+            body["presence_penalty"] = json!(p.presence);
+            body["repeat_penalty"] = json!(p.repeat);
+            body["dry_multiplier"] = json!(p.dry);
+        }
         body
     }
 
@@ -88,7 +142,7 @@ impl BackendClient {
             messages: vec![Message::new("user", "Hi")],
             max_tokens: Some(1),
             temperature: Some(0.0),
-            response_format: None,
+            ..ChatRequest::default()
         };
         let start = Instant::now();
         self.chat_with_timeout(&req, timeout).await?;
@@ -115,6 +169,7 @@ impl BackendClient {
             text: choice.pointer("/message/content").and_then(Value::as_str).unwrap_or_default().to_string(),
             usage: v.get("usage").and_then(|u| serde_json::from_value(u.clone()).ok()),
             finish_reason: choice.get("finish_reason").and_then(Value::as_str).map(str::to_string),
+            first_token_logprobs: first_token_logprobs(choice),
         })
     }
 

@@ -25,7 +25,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::time::Instant;
 
-pub use chat::{ChatRequest, ChatResponse, Message, StreamEvent, Usage};
+pub use chat::{ChatRequest, ChatResponse, Message, Penalties, StreamEvent, Usage};
 pub use error::ClientError;
 
 use crate::config::{BackendConfig, Kind};

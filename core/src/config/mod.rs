@@ -52,6 +52,21 @@ pub enum LangSetting {
     Ko,
 }
 
+/// See [`ChatSettings::direct_confidence`].
+pub const DEFAULT_DIRECT_CONFIDENCE: f64 = 0.5;
+
+/// How the classifier decides a message the rules left open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Decide {
+    /// Choose, then write: the action alone first, scored from the first token's
+    /// log-probabilities, then a call that writes it; `json` where the server gives none.
+    #[default]
+    Choose,
+    /// One JSON object with the action and its text (the original's contract).
+    Json,
+}
+
 /// The assistant and its conversations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatSettings {
@@ -62,6 +77,15 @@ pub struct ChatSettings {
     pub language: LangSetting,
     /// Earlier exchanges (user + assistant) given as context.
     pub history_turns: usize,
+    /// Before asking the classifier, send a message that asks for reasoning (explain, why,
+    /// prove, code, design, compare, plan; 설명, 왜, 비교 ...) to the reasoner, and answer a
+    /// short vague request that has nothing before it with a question.
+    pub lean_to_reasoner: bool,
+    /// See [`Decide`].
+    pub decide: Decide,
+    /// Under `decide = "choose"`, the least share of the probability with which the classifier
+    /// answers by itself; below it the reasoner answers (0: never second-guessed).
+    pub direct_confidence: f64,
     /// Replaces the built-in classifier instructions (`{name}` is substituted); the date,
     /// pending draft and recent turns are still appended.
     pub classifier_prompt: Option<String>,
@@ -78,6 +102,9 @@ impl Default for ChatSettings {
             persona: String::new(),
             language: LangSetting::Auto,
             history_turns: 6,
+            lean_to_reasoner: true,
+            decide: Decide::Choose,
+            direct_confidence: DEFAULT_DIRECT_CONFIDENCE,
             classifier_prompt: None,
             reasoner_prompt: None,
             store: None,

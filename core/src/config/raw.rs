@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::check::Check;
-use super::{ChatSettings, ConfigError, HealthSettings, Kind, LangSetting, LoadSettings, Role, Structured};
+use super::{ChatSettings, ConfigError, Decide, HealthSettings, Kind, LangSetting, LoadSettings, Role, Structured};
 use crate::model::TrayScope;
 
 /// A float read with where it is in the file.
@@ -37,6 +37,10 @@ pub struct Assistant {
     #[serde(default)]
     language: LangSetting,
     history_turns: Int,
+    lean_to_reasoner: Option<bool>,
+    #[serde(default)]
+    decide: Decide,
+    direct_confidence: Float,
     classifier_prompt: Option<String>,
     reasoner_prompt: Option<String>,
     store: Option<String>,
@@ -47,11 +51,15 @@ impl Assistant {
         let d = ChatSettings::default();
         let nonempty = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
         let turns = c.int(&self.history_turns, "assistant.history_turns", 0, 100)?;
+        let confidence = c.float(&self.direct_confidence, "assistant.direct_confidence", 0.0, 1.0)?;
         Ok(ChatSettings {
             name: nonempty(self.name).unwrap_or(d.name),
             persona: self.persona.unwrap_or_default(),
             language: self.language,
             history_turns: turns.map_or(d.history_turns, |n| n as usize),
+            lean_to_reasoner: self.lean_to_reasoner.unwrap_or(d.lean_to_reasoner),
+            decide: self.decide,
+            direct_confidence: confidence.unwrap_or(d.direct_confidence),
             classifier_prompt: nonempty(self.classifier_prompt),
             reasoner_prompt: nonempty(self.reasoner_prompt),
             store: nonempty(self.store).map(|s| config_path.parent().unwrap_or(Path::new(".")).join(s)),

@@ -58,6 +58,14 @@ impl RepeatGuard {
         looping || self.loops_at_end()
     }
 
+    /// Whether the sentence being written so far begins like one already said twice (its
+    /// third time would be a loop): a caller holds it back until it is clear, so a looping
+    /// sentence is never shown a third time.
+    pub fn suspect(&self) -> bool {
+        let partial = norm(&self.text[self.sentence_start..]);
+        !partial.is_empty() && self.seen.iter().any(|(s, n)| *n >= 2 && s.starts_with(&partial))
+    }
+
     /// The same run of characters three times in a row at the end.
     fn loops_at_end(&mut self) -> bool {
         // The last 3 × MAX_PERIOD characters, newest first, in a buffer kept between calls.
@@ -125,6 +133,20 @@ mod tests {
         assert!(!loops(fine, 4), "short sentences and ordinary text pass");
         let list = "- item one is here\n- item two is here\n- item three is here\n";
         assert!(!loops(list, 3));
+    }
+
+    #[test]
+    fn a_third_time_is_suspect_from_its_first_word() {
+        let mut g = RepeatGuard::new();
+        assert!(!g.push("I'm glad to say I'm here. I'm glad to say I'm here. "));
+        assert!(!g.suspect());
+        assert!(!g.push("I'm glad"));
+        assert!(g.suspect(), "begins like a sentence said twice");
+        assert!(!g.push(" you asked. "));
+        assert!(!g.suspect(), "it went elsewhere");
+        assert!(!g.push("I'm glad to say"));
+        assert!(g.suspect());
+        assert!(g.push(" I'm here."), "the third time");
     }
 
     #[test]

@@ -4,8 +4,11 @@
 //! when it is busy; `status` answers from the registry; tool calls are checked ([`tools`]).
 //!
 //! - this file: the [`Router`] handle (send, retry, stop, shutdown) and its errors;
-//! - `run`: one reply's work (classify, dispatch, stream, fall back); `writer`: its batched
+//! - `run`: one reply's work (rules, classify, dispatch, stream, fall back; `run::chosen`:
+//!   writing an action the classifier chose); `writer`: its batched
 //!   writes to the store; `select`: which classifier and which reasoner;
+//! - [`rules`]: what code decides before any model; [`choose`]: the action chosen alone,
+//!   scored from token probabilities; [`guard`]: answers that loop or are placeholders;
 //! - [`decision`]: the classifier's decision and the lenient reader of what small models
 //!   write; [`stream_parse`]: the decision read while it streams; [`prompt`]: our prompts
 //!   (English and Korean); [`tools`]: tool calls checked; [`summary`]: the status answer.
@@ -16,6 +19,7 @@
 //! Everything is written to the [`Store`] as it happens: the user's message before anything is
 //! sent, the reply in batches while it streams.
 
+pub mod choose;
 pub mod decision;
 pub mod guard;
 pub mod prompt;
@@ -38,7 +42,7 @@ use tokio_util::task::TaskTracker;
 use crate::chat::{Store, StoreError};
 use crate::client::{ChatRequest, Message};
 use crate::clock::Clock;
-use crate::config::{ChatSettings, LangSetting};
+use crate::config::{ChatSettings, Decide, LangSetting};
 pub use crate::model::{ChatEvent, NoticeKind};
 use crate::model::{ChatRole, Lang, MessageState};
 use crate::registry::Registry;
@@ -75,6 +79,16 @@ struct Inner {
     persona: Persona,
     lang: Lang,
     history_turns: usize,
+    /// See `ChatSettings::lean_to_reasoner`.
+    lean: bool,
+    /// See `ChatSettings::decide` and `direct_confidence`.
+    decide: Decide,
+    direct_confidence: f64,
+    /// Classifiers that gave no token probabilities: asked for JSON from then on.
+    no_scores: Mutex<std::collections::HashSet<String>>,
+    /// Each classifier's leaning before any message, per language (see
+    /// `choose::Scores::calibrated`); `None`: it could not be measured.
+    priors: Mutex<HashMap<(String, Lang), Option<choose::Scores>>>,
     /// Replies under way: reply id -> its stop switch.
     running: Mutex<HashMap<i64, CancellationToken>>,
     tasks: TaskTracker,
@@ -118,6 +132,11 @@ impl Router {
                 persona,
                 lang,
                 history_turns: chat.history_turns,
+                lean: chat.lean_to_reasoner,
+                decide: chat.decide,
+                direct_confidence: chat.direct_confidence,
+                no_scores: Mutex::default(),
+                priors: Mutex::default(),
                 running: Mutex::new(HashMap::new()),
                 tasks: TaskTracker::new(),
                 cancel: CancellationToken::new(),
@@ -245,5 +264,29 @@ where
         response_format: structured.then(|| {
             serde_json::json!({"type": "json_schema", "json_schema": {"name": "decision", "schema": decision::schema()}})
         }),
+        ..ChatRequest::default()
     }
+}
+
+/// The second call of choose-then-write for a tool: the classifier's prompt for this moment,
+/// under a schema that admits tool calls only (where the server constrains output).
+pub fn tools_request<Tz: TimeZone>(
+    persona: &Persona,
+    lang: Lang,
+    now: &DateTime<Tz>,
+    history: &[Turn],
+    text: &str,
+    structured: bool,
+    max_tokens: u32,
+) -> ChatRequest
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let mut req = classifier_request(persona, lang, now, history, None, text, structured, max_tokens);
+    if structured {
+        let schema = serde_json::json!({ "oneOf": tools::call_schemas() });
+        req.response_format =
+            Some(serde_json::json!({"type": "json_schema", "json_schema": {"name": "tool_call", "schema": schema}}));
+    }
+    req
 }

@@ -181,6 +181,21 @@ pub fn classifier_plain_system(p: &Persona, lang: Lang) -> String {
     reasoner_system(&Persona { reasoner_override: None, ..p.clone() }, lang)
 }
 
+/// The classifier's prompt for a question back, when it chose `clarify`.
+pub fn clarify_system(p: &Persona, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "You are {}, a friendly assistant. The user's request is unclear. Ask ONE short question to learn what \
+they want. Write only the question.",
+            p.name
+        ),
+        Lang::Ko => format!(
+            "너는 상냥한 도우미 '{}'야. 사용자의 요청이 모호해. 무엇을 원하는지 알기 위한 짧은 질문 하나만 해. 질문만 써.",
+            p.name
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -279,7 +279,8 @@ async fn routed_answer_streams_from_a_real_reasoner_and_kill9_mid_answer_keeps_e
         let mut reasoner = Llama::start(model, 1).await;
         let text = format!(
             "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"m\"\nkind = \"openai\"\n\n\
-             [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"test\"\nmax_tokens = 1500\n",
+             [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"test\"\nmax_tokens = 1500\n\n\
+             [assistant]\ndecide = \"json\"\n",
             classifier.url(),
             reasoner.url()
         );
@@ -589,4 +590,116 @@ async fn a_real_answer_frozen_midway_ends_as_stalled_with_the_partial_kept() {
     assert!(!text.is_empty(), "the partial answer is kept");
     assert!(took < Duration::from_secs(8), "the stall was seen after {took:?}");
     r.shutdown().await;
+}
+
+/// Sentences of 8+ characters said three times or more in `text` (counted here, not by the
+/// router's own guard).
+fn repeated_sentences(text: &str) -> Vec<String> {
+    let mut seen = std::collections::HashMap::<String, u32>::new();
+    for s in text.split(['.', '!', '?', '\n', '。']) {
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        if s.chars().count() >= 8 {
+            *seen.entry(s).or_default() += 1;
+        }
+    }
+    seen.into_iter().filter(|(_, n)| *n >= 3).map(|(s, _)| s).collect()
+}
+
+/// Small talk to the router with its defaults (SmolLM2-135M classifying: choose, then write;
+/// Gemma-3-270M reasoning) until 40 messages were answered directly by the classifier: no
+/// answer repeats a sentence three times, none is empty, none is a placeholder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_direct_answers_from_the_default_classifier_never_loop() {
+    use std::sync::Arc;
+    use switchboard_core::router::decision::Action;
+    use switchboard_core::router::{guard, ChatEvent, NoticeKind, Router};
+    use switchboard_core::Store;
+
+    const SMALL_TALK: [&str; 40] = [
+        "hi!",
+        "good morning!",
+        "how are you today?",
+        "thanks, that was helpful",
+        "what's your name?",
+        "tell me a joke",
+        "say something nice",
+        "I'm bored",
+        "good night",
+        "do you like music?",
+        "what's your favourite colour?",
+        "haha that's funny",
+        "nice to meet you",
+        "I just got back from a walk",
+        "it's raining here",
+        "have a great day",
+        "who are you?",
+        "I'm feeling tired today",
+        "what's up?",
+        "thank you so much!",
+        "안녕!",
+        "좋은 아침이야",
+        "오늘 기분 어때?",
+        "고마워",
+        "이름이 뭐야?",
+        "농담 하나 해줘",
+        "심심해",
+        "잘 자",
+        "음악 좋아해?",
+        "반가워",
+        "산책하고 왔어",
+        "여기 비 와",
+        "좋은 하루 보내",
+        "넌 누구야?",
+        "오늘 좀 피곤하네",
+        "뭐해?",
+        "정말 고마워!",
+        "배고프다",
+        "주말 잘 보냈어?",
+        "ㅎㅎ 웃기다",
+    ];
+    let classifier = Llama::start(Model::SmolLM2, 1).await;
+    let reasoner = Llama::start(Model::Gemma, 1).await;
+    let text = format!(
+        "[[backend]]\nname = \"small\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"test\"\n\n\
+         [[backend]]\nname = \"big\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"test\"\nmax_tokens = 256\n",
+        classifier.url(),
+        reasoner.url()
+    );
+    let cfg = Config::parse(&text, Path::new("t.toml")).unwrap();
+    let chat = cfg.chat.clone();
+    let registry = Registry::start(cfg).unwrap();
+    assert!(registry.ready(Duration::from_secs(30)).await);
+    let router = Router::new(registry.clone(), Arc::new(Store::in_memory().unwrap()), &chat);
+    let (mut direct, mut handed_on, mut sent) = (0, 0, 0);
+    let mut bad = Vec::new();
+    for message in SMALL_TALK.iter().cycle().take(120) {
+        if direct >= 40 {
+            break;
+        }
+        sent += 1;
+        let mut reply = router.send(None, message).unwrap();
+        let (mut answer, mut decided, mut degenerate) = (String::new(), None, false);
+        while let Some(ev) = timeout(Duration::from_secs(120), reply.events.recv()).await.unwrap() {
+            match ev {
+                ChatEvent::Token { text } => answer.push_str(&text),
+                ChatEvent::Decision { action, backend } if decided.is_none() => decided = Some((action, backend)),
+                ChatEvent::Notice { kind: NoticeKind::Degenerate, .. } => degenerate = true,
+                ChatEvent::Done { .. } => break,
+                _ => {}
+            }
+        }
+        if decided == Some((Action::Direct, "small".to_string())) {
+            direct += 1;
+            handed_on += u32::from(degenerate);
+        }
+        let loops = repeated_sentences(&answer);
+        if answer.trim().is_empty() || guard::placeholder(&answer) || !loops.is_empty() {
+            bad.push(format!("{message:?} ({decided:?}) -> {answer:?} (repeated: {loops:?})"));
+        }
+    }
+    println!("{sent} messages, {direct} answered directly ({handed_on} handed to the reasoner by the loop guard)");
+    assert!(bad.is_empty(), "{} bad answers:\n{}", bad.len(), bad.join("\n"));
+    assert!(direct >= 40, "only {direct} of {sent} small-talk messages were answered directly");
+    router.shutdown().await;
+    registry.shutdown().await;
 }

@@ -25,11 +25,16 @@ fn dead() -> String {
     format!("http://127.0.0.1:{}", free_port())
 }
 
+/// The JSON decision (one streamed object), without the leanings: most tests here are about it.
 async fn router_with(c_url: &str, r_url: &str, extra: &str) -> Router {
+    router_cfg(c_url, r_url, extra, "decide = \"json\"\nlean_to_reasoner = false").await
+}
+
+async fn router_cfg(c_url: &str, r_url: &str, extra: &str, assistant: &str) -> Router {
     let text = format!(
         "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{c_url}\"\nmodel = \"small\"\nkind = \"openai\"\n{extra}\n\
          [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{r_url}\"\nmodel = \"big\"\nkind = \"openai\"\n\
-         [assistant]\nlanguage = \"en\"\n"
+         [assistant]\nlanguage = \"en\"\n{assistant}\n"
     );
     let config = Config::parse(&text, Path::new("t.toml")).unwrap();
     let chat = config.chat.clone();
@@ -368,7 +373,8 @@ async fn the_least_loaded_reasoner_that_is_up_is_chosen() {
         "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"s\"\nkind = \"openai\"\n\
          [[backend]]\nname = \"r1\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"b\"\nkind = \"openai\"\n\
          [[backend]]\nname = \"r2\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"b\"\nkind = \"openai\"\n\
-         [[backend]]\nname = \"r0\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"b\"\nkind = \"openai\"\n",
+         [[backend]]\nname = \"r0\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"b\"\nkind = \"openai\"\n\
+         [assistant]\ndecide = \"json\"\n",
         c.url(),
         r1.url(),
         r2.url(),
@@ -415,7 +421,7 @@ async fn a_fixed_clock_is_the_classifiers_today_and_the_stores_dates() {
     let text = format!(
         "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"small\"\nkind = \"openai\"\n\
          [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"big\"\nkind = \"openai\"\n\
-         [assistant]\nlanguage = \"en\"\nstore = \"{}\"\n",
+         [assistant]\nlanguage = \"en\"\ndecide = \"json\"\nstore = \"{}\"\n",
         c.url(),
         r.url(),
         dir.path().join("c.sqlite3").display()
@@ -521,4 +527,153 @@ async fn a_looping_or_placeholder_direct_answer_goes_to_the_reasoner() {
     assert!(notices(&events).contains(&NoticeKind::Degenerate), "{events:?}");
     assert!(!answer.contains("{name}"), "a placeholder was shown: {answer}");
     assert_eq!(answer, "A real answer from the reasoner.");
+}
+
+/// A one-token answer choosing among the labels with these probabilities (OpenAI logprobs).
+fn choice(probs: &[(&str, f64)]) -> Reply {
+    let top: Vec<serde_json::Value> =
+        probs.iter().map(|(t, p)| serde_json::json!({"token": t, "logprob": p.ln()})).collect();
+    let body = serde_json::json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": probs[0].0},
+        "logprobs": {"content": [{"token": probs[0].0, "logprob": probs[0].1.ln(), "top_logprobs": top}]},
+        "finish_reason": "length"}], "usage": {"prompt_tokens": 90, "completion_tokens": 1}});
+    Reply::ok(&body.to_string())
+}
+
+/// A whole (non-streamed) answer with this text.
+fn whole(text: &str) -> Reply {
+    let body = serde_json::json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}]});
+    Reply::ok(&body.to_string())
+}
+
+/// The answers a choosing classifier gives to its first message: the choice, then the three
+/// content-free messages that measure its leaning (here none: every label alike), then `rest`.
+fn chosen_seq(first: Reply, rest: Vec<Reply>) -> Vec<Reply> {
+    let even = || choice(&[("direct", 0.2), ("route", 0.2), ("clarify", 0.2), ("tools", 0.2), ("status", 0.2)]);
+    let mut seq = vec![first, even(), even(), even()];
+    seq.extend(rest);
+    seq
+}
+
+async fn choosing_router(c: &Fake, r: &Fake) -> Router {
+    router_cfg(&c.url(), &r.url(), "", "lean_to_reasoner = false").await
+}
+
+/// Choose, then write: a one-token choice read from its probabilities, then the direct answer
+/// as plain text, streamed, with penalties against loops.
+#[tokio::test(start_paused = true)]
+async fn choose_then_write_a_direct_answer() {
+    let (c, r) = (fake().await, fake().await);
+    c.route_seq(
+        "/v1/chat/completions",
+        chosen_seq(
+            choice(&[("direct", 0.8), ("route", 0.15), ("d", 0.05)]),
+            vec![Reply::sse("Hi! Good to see you.", 3, GAP)],
+        ),
+    );
+    let router = choosing_router(&c, &r).await;
+    let mut reply = router.send(None, "hello there").unwrap();
+    let (events, text) = collect(&mut reply).await;
+    assert_eq!(text, "Hi! Good to see you.");
+    assert_eq!(decisions(&events), vec![(Action::Direct, "c".to_string())]);
+    assert_eq!(done_state(&events), MessageState::Done);
+    assert_eq!(c.hits("/v1/chat/completions"), 5, "the choice, the leaning measured, the answer");
+    let written: serde_json::Value = serde_json::from_str(&c.last_body("/v1/chat/completions").unwrap()).unwrap();
+    assert!(written.get("response_format").is_none() && written["stream"] == true, "{written}");
+    assert!(written["frequency_penalty"].as_f64().unwrap() > 0.0 && written["max_tokens"].as_u64().unwrap() <= 512);
+    assert_eq!(r.hits("/v1/chat/completions"), 0);
+}
+
+/// When in doubt, reason: `direct` as the likeliest label, but below `direct_confidence`,
+/// goes to the reasoner; `status` and `route` need no second call of the classifier.
+#[tokio::test(start_paused = true)]
+async fn an_unsure_direct_choice_goes_to_the_reasoner() {
+    let (c, r) = (fake().await, fake().await);
+    c.route_seq(
+        "/v1/chat/completions",
+        chosen_seq(
+            choice(&[("direct", 0.45), ("route", 0.35), ("tools", 0.2)]),
+            vec![choice(&[("status", 0.9), ("direct", 0.1)])],
+        ),
+    );
+    r.route("/v1/chat/completions", Reply::sse("A careful answer.", 5, GAP));
+    let router = choosing_router(&c, &r).await;
+    let mut reply = router.send(None, "tell me about heaps").unwrap();
+    let (events, text) = collect(&mut reply).await;
+    assert_eq!(text, "A careful answer.");
+    assert_eq!(decisions(&events), vec![(Action::Route, "r".to_string())]);
+    assert_eq!(c.hits("/v1/chat/completions"), 4, "the choice and the leaning only");
+    let mut reply = router.send(None, "how are things going on the big box").unwrap();
+    let (events, text) = collect(&mut reply).await;
+    assert_eq!(decisions(&events), vec![(Action::Status, "c".to_string())]);
+    assert!(text.contains('c') && text.contains('r'), "{text}");
+}
+
+/// A tool chosen: its call is written under a schema of tool calls alone, then checked.
+#[tokio::test(start_paused = true)]
+async fn a_chosen_tool_call_is_written_then_checked() {
+    let (c, r) = (fake().await, fake().await);
+    let call = r#"{"action":"tools","tool":"document","operation":"search","params":{"query":"lease"}}"#;
+    c.route_seq("/v1/chat/completions", chosen_seq(choice(&[("tools", 0.7), ("direct", 0.3)]), vec![whole(call)]));
+    let router = choosing_router(&c, &r).await;
+    let mut reply = router.send(None, "where did I put the flat rental papers").unwrap();
+    let (events, _text) = collect(&mut reply).await;
+    assert_eq!(decisions(&events), vec![(Action::Tools, "c".to_string())]);
+    let written: serde_json::Value = serde_json::from_str(&c.last_body("/v1/chat/completions").unwrap()).unwrap();
+    assert_eq!(written["stream"], false);
+    let stored = router.store().messages(reply.conversation_id).unwrap();
+    assert_eq!(stored[1].action.as_deref(), Some("tools"));
+}
+
+/// A server that gives no probabilities is asked for the JSON decision, at once and from then on.
+#[tokio::test(start_paused = true)]
+async fn without_probabilities_the_json_decision_is_used_and_remembered() {
+    let (c, r) = (fake().await, fake().await);
+    let json = r#"{"action":"direct","response":"Hello from JSON."}"#;
+    c.route_seq("/v1/chat/completions", vec![whole("direct"), Reply::sse(json, 4, GAP)]);
+    let router = choosing_router(&c, &r).await;
+    for _ in 0..2 {
+        let mut reply = router.send(None, "hey").unwrap();
+        let (events, text) = collect(&mut reply).await;
+        assert_eq!(text, "Hello from JSON.");
+        assert_eq!(decisions(&events), vec![(Action::Direct, "c".to_string())]);
+    }
+    assert_eq!(c.hits("/v1/chat/completions"), 3, "one choice, then JSON twice");
+}
+
+/// A chosen direct answer that loops is cut, and the reasoner answers, with a notice.
+#[tokio::test(start_paused = true)]
+async fn a_chosen_direct_answer_that_loops_goes_to_the_reasoner() {
+    let (c, r) = (fake().await, fake().await);
+    let looping = "I'm glad to say I'm here. ".repeat(40);
+    c.route_seq(
+        "/v1/chat/completions",
+        chosen_seq(choice(&[("direct", 0.9), ("route", 0.1)]), vec![Reply::sse(&looping, 4, GAP)]),
+    );
+    r.route("/v1/chat/completions", Reply::sse("A real answer from the reasoner.", 5, GAP));
+    let router = choosing_router(&c, &r).await;
+    let mut reply = router.send(None, "hello?").unwrap();
+    let (events, answer) = collect(&mut reply).await;
+    assert!(notices(&events).contains(&NoticeKind::Degenerate), "{events:?}");
+    assert!(answer.ends_with("A real answer from the reasoner."), "{answer}");
+    assert!(answer.matches("I'm glad to say I'm here.").count() <= 3, "{answer}");
+}
+
+/// The classifier's leaning is measured once, on content-free messages, and divides its
+/// scores: a model that says `direct` to nothing at all is not taken at its word.
+#[tokio::test(start_paused = true)]
+async fn a_classifier_that_leans_to_direct_is_calibrated_once() {
+    let (c, r) = (fake().await, fake().await);
+    let leaning = || choice(&[("direct", 0.9), ("route", 0.05), ("tools", 0.05)]);
+    let message = choice(&[("direct", 0.6), ("route", 0.35), ("tools", 0.05)]);
+    let mut seq = vec![message.clone(), leaning(), leaning(), leaning(), message];
+    seq.truncate(5);
+    c.route_seq("/v1/chat/completions", seq);
+    r.route("/v1/chat/completions", Reply::sse("Reasoned.", 5, GAP));
+    let router = choosing_router(&c, &r).await;
+    for n in [4, 5] {
+        let (events, text) = collect(&mut router.send(None, "lists or arrays for a queue").unwrap()).await;
+        assert_eq!(text, "Reasoned.");
+        assert_eq!(decisions(&events), vec![(Action::Route, "r".to_string())]);
+        assert_eq!(c.hits("/v1/chat/completions"), n, "the leaning is measured once");
+    }
 }

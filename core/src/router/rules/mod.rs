@@ -11,22 +11,25 @@
 //! code, so "tomorrow 3 pm" is tomorrow at 15:00 whatever the model wrote.
 
 pub mod dates;
+mod intent;
+mod lean;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use super::decision::Decision;
+use super::prompt::{Lang, Turn};
 use dates::When;
 
-fn words(t: &str) -> Vec<&str> {
+pub(crate) fn words(t: &str) -> Vec<&str> {
     t.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect()
 }
 
-fn any_word(ws: &[&str], of: &[&str]) -> bool {
+pub(crate) fn any_word(ws: &[&str], of: &[&str]) -> bool {
     ws.iter().any(|w| of.contains(w))
 }
 
-fn contains_any(t: &str, of: &[&str]) -> bool {
+pub(crate) fn contains_any(t: &str, of: &[&str]) -> bool {
     of.iter().any(|p| t.contains(p))
 }
 
@@ -94,8 +97,9 @@ fn calendar(operation: &str, params: Map<String, Value>) -> Decision {
     Decision::Tools { tool: "calendar".into(), operation: operation.into(), params }
 }
 
-/// The decision for `text` when a rule is certain of it; `None` sends it to the classifier.
-pub fn decide(text: &str, today: NaiveDate) -> Option<Decision> {
+/// The decision for `text` when a rule is certain of it (or, with `lean`, when a leaning
+/// applies: see [`lean`]); `None` sends it to the classifier. `history`: the turns before it.
+pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: bool) -> Option<Decision> {
     let t = text.to_lowercase();
     let ws = words(&t);
     if sends_mail(&t, &ws) {
@@ -105,18 +109,31 @@ pub fn decide(text: &str, today: NaiveDate) -> Option<Decision> {
         return Some(Decision::Status);
     }
     if asks_calendar(&t, &ws) {
-        let day = |d: NaiveDate| Value::String(d.format("%Y-%m-%d").to_string());
-        return match dates::parse(text, today)? {
-            When::Day(d, _) if d == today => Some(calendar("today", Map::new())),
-            When::Day(d, _) => {
-                Some(calendar("search", Map::from_iter([("date_from".into(), day(d)), ("date_to".into(), day(d))])))
-            }
-            When::Range(a, b) => {
-                Some(calendar("search", Map::from_iter([("date_from".into(), day(a)), ("date_to".into(), day(b))])))
-            }
-        };
+        if let Some(when) = dates::parse(text, today) {
+            return Some(calendar_for(when, today));
+        }
+    }
+    if let Some(call) = intent::tool_call(text, &t, &ws, today, history) {
+        return Some(call);
+    }
+    if lean && history.is_empty() && lean::vague(&t, &ws) {
+        return Some(Decision::Clarify { response: crate::i18n::clarify(lang) });
+    }
+    if lean && lean::analytic(&t, &ws) {
+        return Some(Decision::Route { prompt: text.to_string() });
     }
     None
+}
+
+/// `calendar.today`, or `calendar.search` over the day or days `when` names.
+fn calendar_for(when: When, today: NaiveDate) -> Decision {
+    let day = |d: NaiveDate| Value::String(d.format("%Y-%m-%d").to_string());
+    let (from, to) = match when {
+        When::Day(d, _) if d == today => return calendar("today", Map::new()),
+        When::Day(d, _) => (d, d),
+        When::Range(a, b) => (a, b),
+    };
+    calendar("search", Map::from_iter([("date_from".into(), day(from)), ("date_to".into(), day(to))]))
 }
 
 /// A model's `create_draft` with the date and time the user wrote, read by code, in place of
@@ -164,20 +181,28 @@ mod tests {
             ("do I have any meetings tomorrow?", Some("calendar.search")),
             ("오늘 일정 알려줘", Some("calendar.today")),
             ("이번 주 일정 뭐 있어?", Some("calendar.search")),
+            ("schedule a meeting with Tom tomorrow at 3pm", Some("calendar.create_draft")),
+            ("내일 오후 3시에 회의 잡아줘", Some("calendar.create_draft")),
+            ("find the mail from Jane about the invoice", Some("email.search")),
+            ("계약서 찾아줘", Some("document.search")),
+            ("read me the mail with uid 4521", Some("email.read")),
+            ("문서 31번 내용 보여줘", Some("document.read")),
             // Left to the model.
-            ("schedule a meeting with Tom tomorrow at 3pm", None),
-            ("내일 오후 3시에 회의 잡아줘", None),
+            ("schedule a meeting with Tom", None), // no time: the model asks
             ("how do I send an email with attachments in Python?", None),
             ("explain how a web server handles load", None),
             ("hi there!", None),
             ("what is the capital of France?", None),
             ("what's on my calendar", None), // no date: the model asks or picks
-            ("find the mail from Jane about the invoice", None),
+            ("explain monads", None),        // a leaning, off here
         ];
         for (text, want) in cases {
-            assert_eq!(op(&decide(text, today())).as_deref(), *want, "{text}");
+            assert_eq!(op(&decide(text, today(), &[], Lang::En, false)).as_deref(), *want, "{text}");
         }
-        let Some(Decision::Tools { params, .. }) = decide("이번 주 일정 뭐 있어?", today()) else { panic!() };
+        let Some(Decision::Tools { params, .. }) = decide("이번 주 일정 뭐 있어?", today(), &[], Lang::Ko, false)
+        else {
+            panic!()
+        };
         assert_eq!(params["date_from"], "2026-11-30");
         assert_eq!(params["date_to"], "2026-12-06");
     }
@@ -200,5 +225,42 @@ mod tests {
         assert_eq!(params["date"], "2026-12-03");
         assert_eq!(params["time"], "15:00");
         assert_eq!(params["title"], "Meeting");
+    }
+
+    #[test]
+    fn leanings_and_follow_ups() {
+        let d = |text: &str, history: &[Turn]| op(&decide(text, today(), history, Lang::En, true));
+        assert_eq!(d("explain how TCP congestion control works", &[]).as_deref(), Some("route"));
+        assert_eq!(d("하늘은 왜 파란가요?", &[]).as_deref(), Some("route"));
+        assert_eq!(d("fix it", &[]).as_deref(), Some("clarify"));
+        assert_eq!(d("그거 해줘", &[]).as_deref(), Some("clarify"));
+        assert_eq!(d("hi there!", &[]), None);
+        assert_eq!(d("what is the capital of France?", &[]), None);
+        let listed = [
+            Turn { user: true, text: "find mails from Jane".into() },
+            Turn {
+                user: false,
+                text: "Found 3 mails from Jane: [uid 101] Invoice March, [uid 102] Lunch?, [uid 103] Contract draft"
+                    .into(),
+            },
+        ];
+        let Some(Decision::Tools { params, .. }) = decide("open the second one", today(), &listed, Lang::En, true)
+        else {
+            panic!()
+        };
+        assert_eq!(params["uid"], "102");
+        let Some(Decision::Tools { params, .. }) =
+            decide("show the full text of the contract draft mail", today(), &listed, Lang::En, true)
+        else {
+            panic!()
+        };
+        assert_eq!(params["uid"], "103");
+        let Some(Decision::Tools { params, .. }) =
+            decide("add lunch with Sarah on Friday at 12:30", today(), &[], Lang::En, true)
+        else {
+            panic!()
+        };
+        assert_eq!((params["date"].as_str(), params["time"].as_str()), (Some("2026-12-04"), Some("12:30")));
+        assert!(params["title"].as_str().unwrap().contains("lunch"), "{params:?}");
     }
 }

@@ -1,5 +1,16 @@
-//! One reply's work: classify (streaming the decision), then answer directly, route to a
+//! One reply's work: the rules, or the classifier, then answer directly, route to a
 //! reasoner, answer a status question or check a tool call; fall back when a backend is down.
+//!
+//! - this file: the run's state, its events and store writes, the order of the steps, one
+//!   guarded stream, the dispatch of a decision;
+//! - `chosen`: choose, then write (the action from token probabilities, then its text);
+//! - `json`: the decision as one streamed JSON object; `reason`: the reasoner's answer.
+
+mod chosen;
+mod json;
+mod reason;
+
+use json::ClassifyResult;
 
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
@@ -8,16 +19,15 @@ use tokio_util::sync::CancellationToken;
 
 use super::decision::Decision;
 use super::guard::{self, RepeatGuard};
-use super::prompt::{self, Lang, Turn};
+use super::prompt::{Lang, Turn};
 use super::rules;
-use super::stream_parse::{Emit, StreamParser};
 use super::writer::Writer;
-use super::{classifier_request, status_summary, tools, Inner};
+use super::{status_summary, tools, Inner};
 use crate::chat::ReplyMeta;
-use crate::client::{ChatRequest, ClientError, Message, StreamEvent};
+use crate::client::{ChatRequest, ClientError, StreamEvent};
 use crate::config::{Kind, Structured};
 use crate::i18n;
-use crate::model::{Action, ChatEvent, ChatRole, Level, MessageState, NoticeKind};
+use crate::model::{Action, ChatEvent, ChatRole, MessageState, NoticeKind};
 use crate::registry::BackendHandle;
 
 /// The name shown as the decider of a message the rules decided (no model was asked).
@@ -168,7 +178,8 @@ impl<'a> Run<'a> {
 
     pub(super) async fn go(&mut self) {
         let today = self.inner.clock.now_local().date_naive();
-        if let Some(decision) = rules::decide(&self.text, today) {
+        let history = self.history();
+        if let Some(decision) = rules::decide(&self.text, today, &history, self.lang, self.inner.lean) {
             // Certain without a model: decided at once.
             self.decided_by(decision.action(), RULES.into(), None);
             return self.dispatch(decision, None, None, None).await;
@@ -178,6 +189,20 @@ impl<'a> Run<'a> {
             let prompt = self.text.clone();
             return self.reason(&prompt, None).await;
         };
+        if self.choosing(&classifier) {
+            match self.choose(&classifier, &history).await {
+                chosen::Chosen::Action(action) => return self.write_chosen(action, &classifier, &history).await,
+                chosen::Chosen::Stopped => return self.finish(MessageState::Stopped, None, None),
+                chosen::Chosen::Unavailable(e) => {
+                    tracing::warn!("classifier {} failed: {e}", classifier.name);
+                    self.notice(NoticeKind::ClassifierDown, None);
+                    let prompt = self.text.clone();
+                    return self.reason(&prompt, None).await;
+                }
+                // Asked for JSON instead (below).
+                chosen::Chosen::NoScores => {}
+            }
+        }
         match self.classify(&classifier).await {
             ClassifyResult::Stopped => self.finish(MessageState::Stopped, None, None),
             ClassifyResult::Degenerate => {
@@ -201,85 +226,14 @@ impl<'a> Run<'a> {
         }
     }
 
-    async fn classify(&mut self, c: &BackendHandle) -> ClassifyResult {
-        let pending = self.inner.store.pending_draft(self.conversation).ok().flatten();
-        let history = self.history();
-        let cfg = c.client.config();
-        let structured = match cfg.structured {
+    /// Whether `c`'s output is constrained by a JSON schema (configured, or by its kind).
+    fn structured(&self, c: &BackendHandle) -> bool {
+        match c.client.config().structured {
             Structured::JsonSchema => true,
             Structured::None => false,
             Structured::Auto => {
                 let kind = self.inner.registry.snapshot().into_iter().find(|s| s.name == c.name).map(|s| s.kind);
                 matches!(kind, Some(Kind::Llamacpp | Kind::Vllm | Kind::Sglang | Kind::Ollama))
-            }
-        };
-        let req = classifier_request(
-            &self.inner.persona,
-            self.lang,
-            &self.inner.clock.now_local(),
-            &history,
-            pending.as_deref(),
-            &self.text,
-            structured,
-            cfg.max_tokens,
-        );
-        let mut parser = StreamParser::new();
-        let mut announced = false;
-        // The start of a direct answer is held while it may still be a placeholder (`{name}`,
-        // "..."; ordinary text is clear at its first letter); the answer is watched for loops.
-        let mut held = String::new();
-        let mut repeat = RepeatGuard::new();
-        let outcome = {
-            let c2 = c.clone();
-            let mut on_text = |run: &mut Self, t: &str| {
-                for e in parser.push(t) {
-                    match e {
-                        Emit::Action(a) => {
-                            run.decided(a, &c2);
-                            announced = true;
-                        }
-                        Emit::Text(s) => {
-                            if repeat.push(&s) {
-                                run.halt = true;
-                            }
-                            held.push_str(&s);
-                            if run.w.text.is_empty() && guard::maybe_placeholder(&held) {
-                                // held until it is clearly an answer
-                            } else {
-                                let shown = std::mem::take(&mut held);
-                                run.show(&shown);
-                            }
-                        }
-                    }
-                }
-            };
-            self.stream(c, &req, &mut on_text).await
-        };
-        if matches!(outcome, Outcome::Halted) {
-            return ClassifyResult::Degenerate;
-        }
-        if !held.is_empty() {
-            if guard::placeholder(&held) {
-                return ClassifyResult::Degenerate;
-            }
-            self.show(&held);
-        }
-        match outcome {
-            Outcome::Halted => ClassifyResult::Degenerate,
-            Outcome::Stopped => ClassifyResult::Stopped,
-            Outcome::FailedEarly(e) => ClassifyResult::Unavailable(e),
-            Outcome::FailedLate(e) if self.w.text.is_empty() => ClassifyResult::Unavailable(e),
-            Outcome::FailedLate(e) => ClassifyResult::FailedLate(e),
-            Outcome::Done { tokens } => {
-                let (decision, rest) = parser.finish(&self.text);
-                let whole = format!("{}{}", self.w.text, rest.as_deref().unwrap_or(""));
-                if matches!(decision, Decision::Direct { .. }) && guard::placeholder(&whole) {
-                    return ClassifyResult::Degenerate; // "{name}", "...", or nothing at all
-                }
-                if !announced || self.action != Some(decision.action()) {
-                    self.decided(decision.action(), c);
-                }
-                ClassifyResult::Decided(decision, rest, tokens)
             }
         }
     }
@@ -375,78 +329,43 @@ impl<'a> Run<'a> {
             }
         }
     }
-
-    /// Sends `prompt` to the best reasoner; without one, the classifier answers plainly.
-    async fn reason(&mut self, prompt: &str, classifier: Option<&BackendHandle>) {
-        let Some((reasoner, status)) = self.reasoner() else {
-            let fallback = classifier.cloned().or_else(|| self.classifier());
-            let Some(c) = fallback else {
-                let e = i18n::all_down(self.lang);
-                return self.finish(MessageState::Failed, Some(e), None);
-            };
-            self.notice(NoticeKind::ReasonerDown, None);
-            return self.answer_plainly(&c, prompt, Action::Direct).await;
-        };
-        if matches!(status.level, Level::Busy | Level::VeryBusy) {
-            self.notice(NoticeKind::Busy, status.est_wait_ms);
-        }
-        self.decided(Action::Route, &reasoner);
-        let mut messages = vec![Message::new("system", prompt::reasoner_system(&self.inner.persona, self.lang))];
-        for t in self.history() {
-            let role = if t.user { ChatRole::User } else { ChatRole::Assistant };
-            messages.push(Message::new(role.as_str(), t.text));
-        }
-        messages.push(Message::new("user", prompt));
-        let req = ChatRequest { messages, ..ChatRequest::default() };
-        match self.stream(&reasoner, &req, &mut |run, t| run.show(t)).await {
-            Outcome::Done { tokens } => self.finish(MessageState::Done, None, tokens),
-            Outcome::Stopped => self.finish(MessageState::Stopped, None, None),
-            Outcome::Halted => self.finish(MessageState::Done, None, None),
-            Outcome::FailedLate(e) => self.finish(MessageState::Failed, Some(e.to_string()), None),
-            Outcome::FailedEarly(e) => {
-                // The reasoner died before answering: let the classifier answer if it can.
-                tracing::warn!("reasoner {} failed: {e}", reasoner.name);
-                match classifier.cloned().or_else(|| self.classifier()) {
-                    Some(c) => {
-                        self.notice(NoticeKind::ReasonerDown, None);
-                        self.answer_plainly(&c, prompt, Action::Direct).await
-                    }
-                    None => self.finish(MessageState::Failed, Some(e.to_string()), None),
-                }
-            }
-        }
-    }
-
-    /// The classifier answers without the JSON contract.
-    async fn answer_plainly(&mut self, c: &BackendHandle, prompt: &str, action: Action) {
-        self.decided(action, c);
-        let req = ChatRequest {
-            messages: vec![
-                Message::new("system", prompt::classifier_plain_system(&self.inner.persona, self.lang)),
-                Message::new("user", prompt),
-            ],
-            ..ChatRequest::default()
-        };
-        match self.stream(c, &req, &mut |run, t| run.show(t)).await {
-            Outcome::Done { tokens } => self.finish(MessageState::Done, None, tokens),
-            Outcome::Stopped => self.finish(MessageState::Stopped, None, None),
-            Outcome::Halted => self.finish(MessageState::Done, None, None),
-            Outcome::FailedEarly(_) => {
-                let e = i18n::all_down(self.lang);
-                self.finish(MessageState::Failed, Some(e), None)
-            }
-            Outcome::FailedLate(e) => self.finish(MessageState::Failed, Some(e.to_string()), None),
-        }
-    }
 }
 
-enum ClassifyResult {
-    Decided(Decision, Option<String>, Option<u64>),
-    Stopped,
-    /// A direct answer that looped or was a placeholder.
-    Degenerate,
-    /// Could not be asked (down, refused, failed before any text).
-    Unavailable(ClientError),
-    /// Failed after showing part of an answer.
-    FailedLate(ClientError),
+/// An answer shown as it streams, watched: its start is held while it may still be a
+/// placeholder (`{name}`, "..."; ordinary text is clear at its first letter), a sentence is
+/// held while it begins like one said twice already, and the answer is halted when it loops
+/// (see [`RepeatGuard`]): a looping sentence is shown at most twice.
+#[derive(Default)]
+struct Guarded {
+    held: String,
+    repeat: RepeatGuard,
+}
+
+impl Guarded {
+    fn push(&mut self, run: &mut Run<'_>, s: &str) {
+        self.held.push_str(s);
+        if self.repeat.push(s) {
+            // Halted: what is held (the loop's third time) is never shown.
+            run.halt = true;
+            self.held.clear();
+        } else if (run.w.text.is_empty() && guard::maybe_placeholder(&self.held)) || self.repeat.suspect() {
+            // held until it is clearly an answer, or clearly not a loop
+        } else {
+            let shown = std::mem::take(&mut self.held);
+            run.show(&shown);
+        }
+    }
+
+    /// At the end of the stream: shows what was held; true when it was a placeholder.
+    fn end(&mut self, run: &mut Run<'_>) -> bool {
+        let held = std::mem::take(&mut self.held);
+        if held.is_empty() {
+            return false;
+        }
+        if guard::placeholder(&held) {
+            return true;
+        }
+        run.show(&held);
+        false
+    }
 }

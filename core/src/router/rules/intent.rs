@@ -1,0 +1,290 @@
+//! Tool requests that name what they want plainly, read by code: searching and reading mail
+//! and documents, and adding a calendar event with a date and time. The parameters come from
+//! the words (and, for "open the second one", from the results the history shows).
+
+use chrono::{Duration, NaiveDate};
+use serde_json::{Map, Value};
+
+use super::dates::{self, When};
+use super::{any_word, contains_any};
+use crate::router::decision::Decision;
+use crate::router::prompt::Turn;
+
+fn call(tool: &str, operation: &str, params: Map<String, Value>) -> Decision {
+    Decision::Tools { tool: tool.into(), operation: operation.into(), params }
+}
+
+fn one(key: &str, v: impl Into<Value>) -> Map<String, Value> {
+    Map::from_iter([(key.to_string(), v.into())])
+}
+
+const STOP: &[&str] = &[
+    "find",
+    "search",
+    "look",
+    "for",
+    "up",
+    "the",
+    "a",
+    "an",
+    "my",
+    "me",
+    "any",
+    "did",
+    "i",
+    "get",
+    "got",
+    "in",
+    "of",
+    "mail",
+    "mails",
+    "email",
+    "emails",
+    "inbox",
+    "messages",
+    "message",
+    "new",
+    "document",
+    "documents",
+    "docs",
+    "where",
+    "are",
+    "is",
+    "about",
+    "that",
+    "mention",
+    "mentions",
+    "show",
+    "please",
+    "can",
+    "you",
+    "this",
+    "week",
+    "from",
+];
+
+/// The words worth searching for: `text` without request words, bounded.
+fn query(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let kept: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !STOP.contains(w))
+        .filter(|w| {
+            !["찾아줘", "찾아", "검색해줘", "검색", "있어", "왔어", "어디", "있지", "찾아봐"]
+                .iter()
+                .any(|s| w.starts_with(s))
+        })
+        .collect();
+    let q = if kept.is_empty() { text.trim().to_string() } else { kept.join(" ") };
+    q.chars().take(120).collect()
+}
+
+/// "first", "second", "두 번째", "마지막": 0-based, or `usize::MAX` for the last.
+fn ordinal(t: &str) -> Option<usize> {
+    let table: [(&[&str], usize); 4] = [
+        (&["first", "1st", "첫 번째", "첫번째", "첫째"], 0),
+        (&["second", "2nd", "두 번째", "두번째", "둘째"], 1),
+        (&["third", "3rd", "세 번째", "세번째", "셋째"], 2),
+        (&["last", "마지막"], usize::MAX),
+    ];
+    table.iter().find(|(words, _)| contains_any(t, words)).map(|(_, i)| *i)
+}
+
+/// The ids tagged `[uid N]` / `[doc N]` in the last assistant turn, in order.
+fn listed(history: &[Turn], tag: &str) -> Vec<(String, String)> {
+    let Some(last) = history.iter().rev().find(|t| !t.user) else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut rest = last.text.as_str();
+    let open = format!("[{tag} ");
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i + open.len()..];
+        let Some(end) = after.find(']') else { break };
+        let id = after[..end].trim().to_string();
+        let title_end = after[end..].find(", [").map_or(after.len(), |j| end + j);
+        out.push((id, after[end + 1..title_end].to_lowercase()));
+        rest = &after[end..];
+    }
+    out
+}
+
+/// The number after `word` ("uid 4521", "doc 31", "문서 31번").
+fn number_after(t: &str, word: &str) -> Option<String> {
+    let i = t.find(word)?;
+    let digits: String = t[i + word.len()..].trim_start().chars().take_while(char::is_ascii_digit).collect();
+    (!digits.is_empty()).then_some(digits)
+}
+
+/// Which listed item `t` means: by ordinal, or by a word of its title.
+fn pick(t: &str, items: &[(String, String)]) -> Option<String> {
+    if let Some(i) = ordinal(t) {
+        let i = if i == usize::MAX { items.len().checked_sub(1)? } else { i };
+        return items.get(i).map(|(id, _)| id.clone());
+    }
+    let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).collect();
+    items.iter().find(|(_, title)| words.iter().any(|w| title.contains(w))).map(|(id, _)| id.clone())
+}
+
+fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Decision> {
+    let mail =
+        any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"]) || contains_any(t, &["메일", "편지함"]);
+    let messages_from = t.contains("messages from");
+    let reads = any_word(ws, &["open", "read", "show"]) || contains_any(t, &["열어", "읽어", "본문", "내용"]);
+    // "open the second one" after a list of mails.
+    let follow_up = reads && ordinal(t).is_some() && !listed(history, "uid").is_empty();
+    if !(mail || messages_from || follow_up) {
+        return None;
+    }
+    if reads {
+        if let Some(uid) = number_after(t, "uid") {
+            return Some(call("email", "read", one("uid", uid)));
+        }
+        if let Some(uid) = pick(t, &listed(history, "uid")) {
+            return Some(call("email", "read", one("uid", uid)));
+        }
+    }
+    let finds = any_word(ws, &["find", "search", "look", "any", "did", "got", "check"])
+        || contains_any(t, &["찾아", "검색", "왔어", "왔나", "있어", "있나", "확인"]);
+    if !finds {
+        return None;
+    }
+    let mut params = one("query", query(t));
+    if let Some(When::Range(a, _)) = dates::parse(t, today) {
+        params.insert("days".into(), Value::from((today - a).num_days().clamp(1, 365) + 1));
+    }
+    Some(call("email", "search", params))
+}
+
+fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
+    let doc_words = [
+        "document",
+        "documents",
+        "doc",
+        "docs",
+        "file",
+        "files",
+        "notes",
+        "lease",
+        "agreement",
+        "contract",
+        "minutes",
+        "report",
+        "pdf",
+    ];
+    let doc = any_word(ws, &doc_words) || ws.windows(2).any(|w| w == ["tax", "return"]);
+    let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고"]);
+    let reads = any_word(ws, &["open", "read", "show"]) || contains_any(t, &["열어", "읽어", "내용", "보여"]);
+    let follow_up = reads && ordinal(t).is_some() && !listed(history, "doc").is_empty();
+    if !(doc || ko_doc || follow_up) {
+        return None;
+    }
+    if reads {
+        let id =
+            number_after(t, "doc ").or_else(|| number_after(t, "문서")).or_else(|| pick(t, &listed(history, "doc")));
+        if let Some(id) = id {
+            return Some(call("document", "read", one("doc_id", id)));
+        }
+    }
+    let finds =
+        any_word(ws, &["find", "search", "look", "where", "locate"]) || contains_any(t, &["찾아", "검색", "어디"]);
+    finds.then(|| call("document", "search", one("query", query(t))))
+}
+
+/// The event's title: the words that are not the request, the date or the time.
+fn title(t: &str) -> String {
+    const DROP: &[&str] = &[
+        "schedule",
+        "add",
+        "book",
+        "put",
+        "set",
+        "create",
+        "remind",
+        "me",
+        "to",
+        "a",
+        "an",
+        "the",
+        "on",
+        "at",
+        "for",
+        "tomorrow",
+        "today",
+        "next",
+        "this",
+        "week",
+        "pm",
+        "am",
+        "with",
+        "please",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "in",
+        "my",
+        "calendar",
+    ];
+    let words: Vec<&str> = t
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty() && !DROP.contains(&w.to_lowercase().as_str()))
+        .filter(|w| !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .filter(|w| {
+            !["내일", "오늘", "모레", "다음주", "다음", "주", "이번", "오전", "오후", "저녁", "아침"].contains(w)
+        })
+        .filter(|w| {
+            !w.ends_with("요일")
+                && !w.ends_with("시")
+                && !w.ends_with('월')
+                && !w.ends_with('일')
+                && !w.contains("시에")
+        })
+        .filter(|w| !["잡아줘", "추가해줘", "등록해줘", "넣어줘", "예약해줘", "반에"].contains(w))
+        .collect();
+    let t: String = words.join(" ");
+    if t.is_empty() {
+        "Event".into()
+    } else {
+        t.chars().take(120).collect()
+    }
+}
+
+fn add_event(text: &str, ws: &[&str], today: NaiveDate) -> Option<Decision> {
+    let t = text.to_lowercase();
+    let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind"])
+        || t.starts_with("set up")
+        || contains_any(&t, &["잡아", "추가", "등록", "넣어", "예약해"]);
+    if !adds {
+        return None;
+    }
+    let When::Day(day, Some(time)) = dates::parse(text, today)? else { return None };
+    let mut params = one("title", title(text));
+    params.insert("date".into(), Value::from(day.format("%Y-%m-%d").to_string()));
+    params.insert("time".into(), Value::from(time.format("%H:%M").to_string()));
+    Some(call("calendar", "create_draft", params))
+}
+
+/// "when is my dentist appointment?": the next 90 days.
+fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision> {
+    let when = t.starts_with("when is")
+        || t.starts_with("when's")
+        || (t.contains("언제") && contains_any(t, &["예약", "약속", "회의", "일정"]));
+    let event = any_word(ws, &["appointment", "meeting", "event", "call", "dinner", "lunch"]) || t.contains("언제");
+    (when && event).then(|| {
+        let day = |d: NaiveDate| Value::from(d.format("%Y-%m-%d").to_string());
+        let mut p = one("date_from", day(today));
+        p.insert("date_to".into(), day(today + Duration::days(90)));
+        call("calendar", "search", p)
+    })
+}
+
+/// A tool call `text` asks for plainly, or `None`.
+pub fn tool_call(text: &str, t: &str, ws: &[&str], today: NaiveDate, history: &[Turn]) -> Option<Decision> {
+    add_event(text, ws, today)
+        .or_else(|| when_is(t, ws, today))
+        .or_else(|| mail(t, ws, history, today))
+        .or_else(|| document(t, ws, history))
+}

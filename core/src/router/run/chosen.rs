@@ -1,0 +1,262 @@
+//! Choose, then write (see [`choose`]): the action chosen alone from the classifier's token
+//! probabilities (calibrated by its leaning on content-free messages, measured once per
+//! classifier and language), then written by a call of its own.
+
+use super::{Guarded, Outcome, Run};
+use crate::client::{ChatRequest, ChatResponse, ClientError, Message, Penalties};
+use crate::config::Decide;
+use crate::i18n;
+use crate::model::{Action, ChatRole, MessageState, NoticeKind};
+use crate::registry::BackendHandle;
+use crate::router::choose::{self, Scores};
+use crate::router::decision::{self, Decision};
+use crate::router::prompt::{self, Turn};
+use crate::router::{rules, tools_request};
+
+/// Longest direct answer the classifier writes (a small model's long answers wander).
+const DIRECT_MAX_TOKENS: u32 = 512;
+/// Longest question back.
+const CLARIFY_MAX_TOKENS: u32 = 80;
+
+pub(super) enum Chosen {
+    Action(Action),
+    /// The server gave no usable probabilities: ask for the JSON decision instead.
+    NoScores,
+    Stopped,
+    /// Could not be asked (down, refused).
+    Unavailable(ClientError),
+}
+
+/// How a guarded answer ended.
+enum Written {
+    Done(Option<u64>),
+    /// It looped or was a placeholder.
+    Degenerate,
+    Stopped,
+    FailedEarly(ClientError),
+    FailedLate(ClientError),
+}
+
+impl Run<'_> {
+    /// Whether to choose first with `c`: configured so, no draft waiting for a yes (the JSON
+    /// contract reads those), and `c` has not shown it gives no probabilities.
+    pub(super) fn choosing(&self, c: &BackendHandle) -> bool {
+        self.inner.decide == Decide::Choose
+            && !self.inner.no_scores.lock().unwrap_or_else(|p| p.into_inner()).contains(&c.name)
+            && self.inner.store.pending_draft(self.conversation).ok().flatten().is_none()
+    }
+
+    /// One whole (non-streamed) answer from `c`, through its in-flight guard; `Ok(None)`
+    /// when stopped.
+    async fn ask(&mut self, c: &BackendHandle, req: &ChatRequest) -> Result<Option<ChatResponse>, ClientError> {
+        let cancel = self.cancel.clone();
+        let mut guard = tokio::select! {
+            _ = cancel.cancelled() => return Ok(None),
+            g = c.queue.acquire() => g,
+        };
+        let answer = tokio::select! {
+            _ = cancel.cancelled() => return Ok(None),
+            a = c.client.chat(req) => a,
+        };
+        match answer {
+            Ok(a) => {
+                guard.token();
+                guard.finish(a.usage.map(|u| u.completion_tokens));
+                Ok(Some(a))
+            }
+            Err(e) => {
+                guard.fail(&e);
+                Err(e)
+            }
+        }
+    }
+
+    /// `c`'s leaning in this language before any message: measured once, on content-free
+    /// messages, then kept.
+    async fn prior(&mut self, c: &BackendHandle) -> Option<Scores> {
+        let key = (c.name.clone(), self.lang);
+        if let Some(p) = self.inner.priors.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return *p;
+        }
+        let mut all = Vec::new();
+        for req in choose::prior_requests(self.lang) {
+            match self.ask(c, &req).await {
+                Ok(Some(a)) => all.extend(Scores::from_logprobs(&a.first_token_logprobs)),
+                // Stopped: measured another time.
+                Ok(None) => return None,
+                // Failed: not calibrated (not asked again with every message).
+                Err(e) => {
+                    tracing::warn!("classifier {}: its leaning could not be measured: {e}", c.name);
+                    break;
+                }
+            }
+        }
+        let prior = Scores::mean(&all);
+        tracing::info!("classifier {} leans, with no message ({:?}): {prior:?}", c.name, self.lang);
+        self.inner.priors.lock().unwrap_or_else(|p| p.into_inner()).insert(key, prior);
+        prior
+    }
+
+    /// Asks `c` for the action alone (one token, its alternatives scored, calibrated).
+    pub(super) async fn choose(&mut self, c: &BackendHandle, history: &[Turn]) -> Chosen {
+        let req = choose::request(self.lang, history, &self.text);
+        let answer = match self.ask(c, &req).await {
+            Ok(Some(a)) => a,
+            Ok(None) => return Chosen::Stopped,
+            Err(e) => return Chosen::Unavailable(e),
+        };
+        match Scores::from_logprobs(&answer.first_token_logprobs) {
+            Some(scores) => {
+                let scores = match self.prior(c).await {
+                    Some(prior) => scores.calibrated(&prior),
+                    None => scores,
+                };
+                let action = scores.pick(self.inner.direct_confidence);
+                tracing::debug!("classifier {} chose {} ({scores})", c.name, action.as_str());
+                Chosen::Action(action)
+            }
+            None => {
+                tracing::info!("classifier {} gives no token probabilities: it decides in JSON from now on", c.name);
+                self.inner.no_scores.lock().unwrap_or_else(|p| p.into_inner()).insert(c.name.clone());
+                Chosen::NoScores
+            }
+        }
+    }
+
+    /// Writes the chosen action.
+    pub(super) async fn write_chosen(&mut self, action: Action, c: &BackendHandle, history: &[Turn]) {
+        let prompt = self.text.clone();
+        match action {
+            Action::Route => self.reason(&prompt, Some(c)).await,
+            Action::Status => {
+                self.decided(Action::Status, c);
+                self.dispatch(Decision::Status, None, None, Some(c)).await
+            }
+            Action::Tools => self.write_tool_call(c, history).await,
+            Action::Direct => {
+                self.decided(Action::Direct, c);
+                let system = prompt::classifier_plain_system(&self.inner.persona, self.lang);
+                let req = self.plain_request(system, history, DIRECT_MAX_TOKENS.min(c.client.config().max_tokens));
+                match self.write_guarded(c, &req).await {
+                    Written::Done(tokens) => self.finish(MessageState::Done, None, tokens),
+                    Written::Degenerate => {
+                        // The quick answer went in circles or was a placeholder: the reasoner
+                        // answers instead (what was shown of it stays, above).
+                        self.notice(NoticeKind::Degenerate, None);
+                        self.reason(&prompt, Some(c)).await
+                    }
+                    Written::FailedEarly(e) => {
+                        // Down since it chose: the reasoner answers.
+                        tracing::warn!("classifier {} failed: {e}", c.name);
+                        self.notice(NoticeKind::ClassifierDown, None);
+                        self.reason(&prompt, None).await
+                    }
+                    written => self.end_written(written),
+                }
+            }
+            Action::Clarify => {
+                self.decided(Action::Clarify, c);
+                let system = prompt::clarify_system(&self.inner.persona, self.lang);
+                let req = self.plain_request(system, history, CLARIFY_MAX_TOKENS);
+                match self.write_guarded(c, &req).await {
+                    Written::Done(tokens) if !self.w.text.trim().is_empty() => {
+                        self.finish(MessageState::Done, None, tokens)
+                    }
+                    Written::Done(_) | Written::Degenerate | Written::FailedEarly(_)
+                        if self.w.text.trim().is_empty() =>
+                    {
+                        self.show(&i18n::clarify(self.lang));
+                        self.finish(MessageState::Done, None, None)
+                    }
+                    Written::Degenerate => self.finish(MessageState::Done, None, None),
+                    written => self.end_written(written),
+                }
+            }
+        }
+    }
+
+    /// The tool call's parameters, written under a schema of tool calls alone; dates and
+    /// times from the user's words (see [`rules::correct_draft`]).
+    async fn write_tool_call(&mut self, c: &BackendHandle, history: &[Turn]) {
+        let now = self.inner.clock.now_local();
+        let structured = self.structured(c);
+        let req = tools_request(
+            &self.inner.persona,
+            self.lang,
+            &now,
+            history,
+            &self.text,
+            structured,
+            c.client.config().max_tokens,
+        );
+        let answer = match self.ask(c, &req).await {
+            Ok(Some(a)) => a,
+            Ok(None) => return self.finish(MessageState::Stopped, None, None),
+            Err(e) => {
+                tracing::warn!("classifier {} failed writing a tool call: {e}", c.name);
+                self.notice(NoticeKind::ClassifierDown, None);
+                let prompt = self.text.clone();
+                return self.reason(&prompt, None).await;
+            }
+        };
+        let tokens = answer.usage.map(|u| u.completion_tokens);
+        match rules::correct_draft(decision::parse(&answer.text, &self.text), &self.text, now.date_naive()) {
+            call @ Decision::Tools { .. } => {
+                self.decided(Action::Tools, c);
+                self.dispatch(call, None, tokens, Some(c)).await
+            }
+            // Not a tool call after all: asked what is meant.
+            _ => {
+                self.decided(Action::Clarify, c);
+                self.show(&i18n::clarify(self.lang));
+                self.finish(MessageState::Done, None, tokens)
+            }
+        }
+    }
+
+    /// `system`, the recent turns and the message, for a plain answer from a small model.
+    fn plain_request(&self, system: String, history: &[Turn], max_tokens: u32) -> ChatRequest {
+        let mut messages = vec![Message::new("system", system)];
+        for t in history {
+            let role = if t.user { ChatRole::User } else { ChatRole::Assistant };
+            messages.push(Message::new(role.as_str(), t.text.clone()));
+        }
+        messages.push(Message::new("user", self.text.clone()));
+        ChatRequest {
+            messages,
+            max_tokens: Some(max_tokens),
+            penalties: Some(Penalties::SMALL_MODEL),
+            ..ChatRequest::default()
+        }
+    }
+
+    /// Streams `req` from `c`, shown through the loop and placeholder guard.
+    async fn write_guarded(&mut self, c: &BackendHandle, req: &ChatRequest) -> Written {
+        let mut guarded = Guarded::default();
+        let outcome = self.stream(c, req, &mut |run, t| guarded.push(run, t)).await;
+        if matches!(outcome, Outcome::Halted) || guarded.end(self) {
+            return Written::Degenerate;
+        }
+        match outcome {
+            Outcome::Done { .. } if self.w.text.trim().is_empty() => Written::Degenerate,
+            Outcome::Done { tokens } => Written::Done(tokens),
+            Outcome::Halted => Written::Degenerate,
+            Outcome::Stopped => Written::Stopped,
+            Outcome::FailedEarly(e) => Written::FailedEarly(e),
+            Outcome::FailedLate(e) => Written::FailedLate(e),
+        }
+    }
+
+    fn end_written(&mut self, written: Written) {
+        match written {
+            Written::Done(tokens) => self.finish(MessageState::Done, None, tokens),
+            Written::Degenerate => self.finish(MessageState::Done, None, None),
+            Written::Stopped => self.finish(MessageState::Stopped, None, None),
+            Written::FailedLate(e) => self.finish(MessageState::Failed, Some(e.to_string()), None),
+            Written::FailedEarly(_) => {
+                let e = i18n::all_down(self.lang);
+                self.finish(MessageState::Failed, Some(e), None)
+            }
+        }
+    }
+}
