@@ -6,7 +6,8 @@
 //!    the classifier's reply is streamed and read as it arrives (ours) versus waiting for the
 //!    whole JSON (the original). The schema is narrowed to a direct answer of 240+ characters
 //!    so that every reply is a direct answer of 60+ tokens; both figures come from the same
-//!    stream, so the ratio is exact.
+//!    stream, so the ratio is exact. Beside them, choose-then-write (the default): the
+//!    one-token choice, then the plain answer until its first text, for the same message.
 //! 2. The router's own overhead: 200 messages through the router (store writes, prompt,
 //!    parsing, events) against an HTTP-level fake that answers at once, minus the same reply
 //!    fetched by a bare streaming client, interleaved in the same run.
@@ -17,10 +18,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use switchboard_core::client::{shared_http, BackendClient, StreamEvent};
-use switchboard_core::router::prompt::{Lang, Persona};
+use switchboard_core::client::{shared_http, BackendClient, ChatRequest, Message, Penalties, StreamEvent};
+use switchboard_core::router::prompt::{self, Lang, Persona};
 use switchboard_core::router::stream_parse::{Emit, StreamParser};
-use switchboard_core::router::{classifier_request, ChatEvent, Router};
+use switchboard_core::router::{choose, classifier_request, ChatEvent, Router};
 use switchboard_core::Store;
 use switchboard_core::{Config, Registry};
 use switchboard_testkit::fake::{Fake, Reply};
@@ -33,11 +34,12 @@ fn pct(v: &[f64], p: f64) -> f64 {
     v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
 }
 
+/// The JSON decision: the overhead's fake answers every call with one streamed JSON object.
 fn config(c: &str, r: &str) -> Config {
     let text = format!(
         "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{c}\"\nmodel = \"test\"\n\n\
          [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{r}\"\nmodel = \"test\"\nkind = \"openai\"\n\
-         [assistant]\nlanguage = \"en\"\n"
+         [assistant]\nlanguage = \"en\"\ndecide = \"json\"\n"
     );
     Config::parse(&text, Path::new("bench.toml")).unwrap()
 }
@@ -55,6 +57,7 @@ async fn first_word(runs: usize) {
         "What's a fun fact about cats?",
     ];
     let (mut streamed, mut whole, mut ratios, mut tokens_seen) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut chosen, mut choose_ms, mut chosen_ratios) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..runs {
         let text = prompts[i % prompts.len()];
         let now = switchboard_core::clock::Clock::system().now_local();
@@ -84,9 +87,38 @@ async fn first_word(runs: usize) {
             }
         }
         let all = start.elapsed().as_secs_f64() * 1000.0;
+        // Choose, then write: the one-token choice, then the plain answer until its first text.
+        let start = Instant::now();
+        let choice = client.chat(&choose::request(Lang::En, &[], text)).await.unwrap();
+        let chose = start.elapsed().as_secs_f64() * 1000.0;
+        let plain = ChatRequest {
+            messages: vec![
+                Message::new("system", prompt::classifier_plain_system(&Persona::default(), Lang::En)),
+                Message::new("user", text),
+            ],
+            max_tokens: Some(512),
+            penalties: Some(Penalties::SMALL_MODEL),
+            ..ChatRequest::default()
+        };
+        let mut plain_stream = Box::pin(client.chat_stream(&plain).await.unwrap());
+        let mut plain_first = None;
+        while let Some(ev) = plain_stream.next().await {
+            if let StreamEvent::Delta(t) = ev.unwrap() {
+                if plain_first.is_none() && !t.trim().is_empty() {
+                    plain_first = Some(start.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+        }
         let Some(first) = first else { continue };
         if tokens < 60 {
             continue;
+        }
+        if choose::Scores::from_logprobs(&choice.first_token_logprobs).is_some() {
+            if let Some(p) = plain_first {
+                chosen.push(p);
+                choose_ms.push(chose);
+                chosen_ratios.push(p / all);
+            }
         }
         streamed.push(first);
         whole.push(all);
@@ -100,6 +132,17 @@ async fn first_word(runs: usize) {
         pct(&streamed, 0.9)
     );
     println!("  whole JSON first (the original) median {:>6.0} ms  p90 {:>6.0} ms", pct(&whole, 0.5), pct(&whole, 0.9));
+    println!(
+        "  choose, then write (the default) median {:>6.0} ms  p90 {:>6.0} ms  (of which the choice: median {:.0} ms)",
+        pct(&chosen, 0.5),
+        pct(&chosen, 0.9),
+        pct(&choose_ms, 0.5)
+    );
+    println!(
+        "  ratio choose-then-write / original median {:.2}  worst {:.2}",
+        pct(&chosen_ratios, 0.5),
+        pct(&chosen_ratios, 1.0)
+    );
     println!(
         "  ratio ours / original           median {:.2}  worst {:.2}  (target <= 0.33); reply length median {:.0} tokens",
         pct(&ratios, 0.5),

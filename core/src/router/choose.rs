@@ -98,7 +98,8 @@ const CONTENT_FREE: [&str; 3] = ["N/A", "...", "?"];
 const MIN_PRIOR: f64 = 0.05;
 
 /// The choosing requests for the content-free messages: their mean scores are the prior that
-/// [`Scores::calibrated`] divides by (asked once per classifier and language).
+/// [`Scores::calibrated`] divides by. Measured by the routing benchmark, not used by the
+/// router: on SmolLM2-135M it sent small talk away (see the README's figures).
 pub fn prior_requests(lang: Lang) -> Vec<ChatRequest> {
     CONTENT_FREE.iter().map(|t| request(lang, &[], t)).collect()
 }

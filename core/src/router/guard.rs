@@ -25,6 +25,8 @@ pub struct RepeatGuard {
     seen: HashMap<String, u32>,
     /// Scratch space for the loop check.
     tail: Vec<char>,
+    /// Inside a code fence (```): code repeats lines by nature, and is not counted.
+    in_code: bool,
 }
 
 fn ends_sentence(c: char) -> bool {
@@ -48,20 +50,25 @@ impl RepeatGuard {
             if ends_sentence(c) {
                 let sentence = norm(&self.text[self.sentence_start..]);
                 self.sentence_start = self.text.len();
-                if sentence.chars().count() >= MIN_SENTENCE {
+                if c == '\n' && sentence.starts_with("```") {
+                    self.in_code = !self.in_code;
+                } else if !self.in_code && sentence.chars().count() >= MIN_SENTENCE {
                     let n = self.seen.entry(sentence).or_default();
                     *n += 1;
                     looping |= *n >= 3;
                 }
             }
         }
-        looping || self.loops_at_end()
+        looping || (!self.in_code && self.loops_at_end())
     }
 
     /// Whether the sentence being written so far begins like one already said twice (its
     /// third time would be a loop): a caller holds it back until it is clear, so a looping
     /// sentence is never shown a third time.
     pub fn suspect(&self) -> bool {
+        if self.in_code {
+            return false;
+        }
         let partial = norm(&self.text[self.sentence_start..]);
         !partial.is_empty() && self.seen.iter().any(|(s, n)| *n >= 2 && s.starts_with(&partial))
     }
@@ -133,6 +140,14 @@ mod tests {
         assert!(!loops(fine, 4), "short sentences and ordinary text pass");
         let list = "- item one is here\n- item two is here\n- item three is here\n";
         assert!(!loops(list, 3));
+    }
+
+    #[test]
+    fn code_repeats_lines_and_is_not_a_loop() {
+        let code = "Here it is:\n```rust\nlet total = a + b;\nlet total = a + b;\nlet total = a + b;\nlet total = a + b;\n```\nDone.";
+        assert!(!loops(code, 3), "lines inside a fence are not counted");
+        let after = format!("{code}\nSame again. Same again. Same again.");
+        assert!(loops(&after, 3), "counted again after the fence");
     }
 
     #[test]

@@ -86,9 +86,6 @@ struct Inner {
     direct_confidence: f64,
     /// Classifiers that gave no token probabilities: asked for JSON from then on.
     no_scores: Mutex<std::collections::HashSet<String>>,
-    /// Each classifier's leaning before any message, per language (see
-    /// `choose::Scores::calibrated`); `None`: it could not be measured.
-    priors: Mutex<HashMap<(String, Lang), Option<choose::Scores>>>,
     /// Replies under way: reply id -> its stop switch.
     running: Mutex<HashMap<i64, CancellationToken>>,
     tasks: TaskTracker,
@@ -136,7 +133,6 @@ impl Router {
                 decide: chat.decide,
                 direct_confidence: chat.direct_confidence,
                 no_scores: Mutex::default(),
-                priors: Mutex::default(),
                 running: Mutex::new(HashMap::new()),
                 tasks: TaskTracker::new(),
                 cancel: CancellationToken::new(),

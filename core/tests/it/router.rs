@@ -545,11 +545,9 @@ fn whole(text: &str) -> Reply {
     Reply::ok(&body.to_string())
 }
 
-/// The answers a choosing classifier gives to its first message: the choice, then the three
-/// content-free messages that measure its leaning (here none: every label alike), then `rest`.
+/// The answers a choosing classifier gives: the choice, then `rest`.
 fn chosen_seq(first: Reply, rest: Vec<Reply>) -> Vec<Reply> {
-    let even = || choice(&[("direct", 0.2), ("route", 0.2), ("clarify", 0.2), ("tools", 0.2), ("status", 0.2)]);
-    let mut seq = vec![first, even(), even(), even()];
+    let mut seq = vec![first];
     seq.extend(rest);
     seq
 }
@@ -576,7 +574,7 @@ async fn choose_then_write_a_direct_answer() {
     assert_eq!(text, "Hi! Good to see you.");
     assert_eq!(decisions(&events), vec![(Action::Direct, "c".to_string())]);
     assert_eq!(done_state(&events), MessageState::Done);
-    assert_eq!(c.hits("/v1/chat/completions"), 5, "the choice, the leaning measured, the answer");
+    assert_eq!(c.hits("/v1/chat/completions"), 2, "the choice, then the answer");
     let written: serde_json::Value = serde_json::from_str(&c.last_body("/v1/chat/completions").unwrap()).unwrap();
     assert!(written.get("response_format").is_none() && written["stream"] == true, "{written}");
     assert!(written["frequency_penalty"].as_f64().unwrap() > 0.0 && written["max_tokens"].as_u64().unwrap() <= 512);
@@ -601,7 +599,7 @@ async fn an_unsure_direct_choice_goes_to_the_reasoner() {
     let (events, text) = collect(&mut reply).await;
     assert_eq!(text, "A careful answer.");
     assert_eq!(decisions(&events), vec![(Action::Route, "r".to_string())]);
-    assert_eq!(c.hits("/v1/chat/completions"), 4, "the choice and the leaning only");
+    assert_eq!(c.hits("/v1/chat/completions"), 1, "the choice only");
     let mut reply = router.send(None, "how are things going on the big box").unwrap();
     let (events, text) = collect(&mut reply).await;
     assert_eq!(decisions(&events), vec![(Action::Status, "c".to_string())]);
@@ -656,24 +654,4 @@ async fn a_chosen_direct_answer_that_loops_goes_to_the_reasoner() {
     assert!(notices(&events).contains(&NoticeKind::Degenerate), "{events:?}");
     assert!(answer.ends_with("A real answer from the reasoner."), "{answer}");
     assert!(answer.matches("I'm glad to say I'm here.").count() <= 3, "{answer}");
-}
-
-/// The classifier's leaning is measured once, on content-free messages, and divides its
-/// scores: a model that says `direct` to nothing at all is not taken at its word.
-#[tokio::test(start_paused = true)]
-async fn a_classifier_that_leans_to_direct_is_calibrated_once() {
-    let (c, r) = (fake().await, fake().await);
-    let leaning = || choice(&[("direct", 0.9), ("route", 0.05), ("tools", 0.05)]);
-    let message = choice(&[("direct", 0.6), ("route", 0.35), ("tools", 0.05)]);
-    let mut seq = vec![message.clone(), leaning(), leaning(), leaning(), message];
-    seq.truncate(5);
-    c.route_seq("/v1/chat/completions", seq);
-    r.route("/v1/chat/completions", Reply::sse("Reasoned.", 5, GAP));
-    let router = choosing_router(&c, &r).await;
-    for n in [4, 5] {
-        let (events, text) = collect(&mut router.send(None, "lists or arrays for a queue").unwrap()).await;
-        assert_eq!(text, "Reasoned.");
-        assert_eq!(decisions(&events), vec![(Action::Route, "r".to_string())]);
-        assert_eq!(c.hits("/v1/chat/completions"), n, "the leaning is measured once");
-    }
 }

@@ -1,6 +1,5 @@
 //! Choose, then write (see [`choose`]): the action chosen alone from the classifier's token
-//! probabilities (calibrated by its leaning on content-free messages, measured once per
-//! classifier and language), then written by a call of its own.
+//! probabilities, then written by a call of its own.
 
 use super::{Guarded, Outcome, Run};
 use crate::client::{ChatRequest, ChatResponse, ClientError, Message, Penalties};
@@ -71,33 +70,7 @@ impl Run<'_> {
         }
     }
 
-    /// `c`'s leaning in this language before any message: measured once, on content-free
-    /// messages, then kept.
-    async fn prior(&mut self, c: &BackendHandle) -> Option<Scores> {
-        let key = (c.name.clone(), self.lang);
-        if let Some(p) = self.inner.priors.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            return *p;
-        }
-        let mut all = Vec::new();
-        for req in choose::prior_requests(self.lang) {
-            match self.ask(c, &req).await {
-                Ok(Some(a)) => all.extend(Scores::from_logprobs(&a.first_token_logprobs)),
-                // Stopped: measured another time.
-                Ok(None) => return None,
-                // Failed: not calibrated (not asked again with every message).
-                Err(e) => {
-                    tracing::warn!("classifier {}: its leaning could not be measured: {e}", c.name);
-                    break;
-                }
-            }
-        }
-        let prior = Scores::mean(&all);
-        tracing::info!("classifier {} leans, with no message ({:?}): {prior:?}", c.name, self.lang);
-        self.inner.priors.lock().unwrap_or_else(|p| p.into_inner()).insert(key, prior);
-        prior
-    }
-
-    /// Asks `c` for the action alone (one token, its alternatives scored, calibrated).
+    /// Asks `c` for the action alone (one token, its alternatives scored).
     pub(super) async fn choose(&mut self, c: &BackendHandle, history: &[Turn]) -> Chosen {
         let req = choose::request(self.lang, history, &self.text);
         let answer = match self.ask(c, &req).await {
@@ -107,10 +80,6 @@ impl Run<'_> {
         };
         match Scores::from_logprobs(&answer.first_token_logprobs) {
             Some(scores) => {
-                let scores = match self.prior(c).await {
-                    Some(prior) => scores.calibrated(&prior),
-                    None => scores,
-                };
                 let action = scores.pick(self.inner.direct_confidence);
                 tracing::debug!("classifier {} chose {} ({scores})", c.name, action.as_str());
                 Chosen::Action(action)
