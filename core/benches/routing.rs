@@ -18,7 +18,7 @@
 //! - `choose, then write` (`router::choose`): the action alone, scored from the first
 //!   token's log-probabilities, then (for a tool) the call written under a tool-only schema;
 //!   `calibrated`: the scores divided by the model's leaning on content-free messages;
-//! - the rules and leanings first, then choose-then-write, calibrated: the router now.
+//! - the rules and leanings first, then choose-then-write (uncalibrated): the router now.
 //!
 //! Two sets: `dev.jsonl` (written with the rules, so the rules' figures on it are flattered)
 //! and `holdout.jsonl` (120 messages written apart, without reading the rules: the honest
@@ -332,8 +332,8 @@ async fn main() {
             ("rules + leanings + model (JSON)", true, true, None, false),
             ("choose, then write (model only)", false, false, conf, false),
             ("choose, then write, calibrated (model only)", false, false, conf, true),
-            ("rules + leanings + choose, then write", true, true, conf, false),
-            ("rules + leanings + choose, then write, calibrated (the router now: defaults)", true, true, conf, true),
+            ("rules + leanings + choose, then write (the router now: defaults)", true, true, conf, false),
+            ("rules + leanings + choose, then write, calibrated", true, true, conf, true),
         ];
         for (name, with_rules, lean, choose, calibrate) in approaches {
             let mut score = Score::default();
@@ -352,12 +352,13 @@ async fn main() {
         if no_scores > 0 {
             println!("  ({no_scores} messages got no token probabilities: JSON decision used for them)");
         }
-        println!("\n[{set}] direct_confidence (rules + leanings + choose, calibrated): overall, direct, route right");
+        println!(
+            "\n[{set}] direct_confidence (rules + leanings + choose, the router now): overall, direct, route right"
+        );
         for c in [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] {
             let mut score = Score::default();
             for r in &runs {
-                let prior = &priors[&(r.item.lang == Lang::Ko)];
-                let (d, ms, by_rules) = r.decision(true, Some(c), Some(prior), today);
+                let (d, ms, by_rules) = r.decision(true, Some(c), None, today);
                 score.add(&r.item, &d, ms, by_rules);
             }
             let (direct, route) = (score.action_pc("direct"), score.action_pc("route"));
