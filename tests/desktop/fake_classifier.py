@@ -29,7 +29,8 @@ def _long():
     for i in range(330):
         parts.append(f"## Part {i}\n\nThe lighthouse keeper wrote entry **{i}** in the log, noting the wind, "
                      f"the swell and the ships that passed in the night, one by one, as always.\n")
-        parts.append(f"- item {i}.1 with `code`\n- item {i}.2\n")
+        # Every sentence differs (the router cuts an answer that says one three times).
+        parts.append(f"- item {i}, first, with `code`\n- item {i}, second\n")
         parts.append(f"```python\nfor n in range({i}):\n    print(n)\n```\n")
     return "\n".join(parts)
 
