@@ -191,7 +191,12 @@ fn salvage(text: &str, user_text: &str) -> Decision {
         (Some(Action::Direct), Some(r)) | (None, Some(r)) => Decision::Direct { response: r },
         (Some(Action::Clarify), Some(r)) => Decision::Clarify { response: r },
         (Some(Action::Status), _) => Decision::Status,
-        _ => Decision::Route { prompt: extract_string(text, "prompt").unwrap_or_else(|| user_text.to_string()) },
+        _ => Decision::Route {
+            // An empty or cut-off prompt (`"prompt":"` at the end) is no prompt: the user's text.
+            prompt: extract_string(text, "prompt")
+                .filter(|p| !p.trim().is_empty())
+                .unwrap_or_else(|| user_text.to_string()),
+        },
     }
 }
 
@@ -282,6 +287,15 @@ mod tests {
         walk(&s, "");
         assert_eq!(s["oneOf"].as_array().map(Vec::len), Some(4 + 8), "four plain actions and eight tool operations");
         assert!(crate::router::tools::max_params_chars() <= MAX_FIELD_CHARS);
+    }
+
+    /// Found by the fuzzer: a salvaged route whose prompt was cut off at its opening quote
+    /// went to the reasoner empty.
+    #[test]
+    fn a_cut_off_prompt_routes_the_users_text() {
+        let reply = "Sure!: {\"action\":\"cla```json\n{\"action\":\"routeri\"fy\"\",\"prompt\":\"";
+        assert_eq!(parse(reply, USER), route());
+        assert_eq!(parse(r#"{"action":"route","prompt":"   "#, USER), route());
     }
 
     #[test]
