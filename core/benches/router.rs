@@ -39,7 +39,7 @@ fn config(c: &str, r: &str) -> Config {
     let text = format!(
         "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{c}\"\nmodel = \"test\"\n\n\
          [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{r}\"\nmodel = \"test\"\nkind = \"openai\"\n\
-         [assistant]\nlanguage = \"en\"\ndecide = \"json\"\n"
+         [assistant]\nlanguage = \"en\"\ndecide = \"json\"\nnearest_examples = false\n"
     );
     Config::parse(&text, Path::new("bench.toml")).unwrap()
 }

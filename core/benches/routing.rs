@@ -18,7 +18,10 @@
 //! - `choose, then write` (`router::choose`): the action alone, scored from the first
 //!   token's log-probabilities, then (for a tool) the call written under a tool-only schema;
 //!   `calibrated`: the scores divided by the model's leaning on content-free messages;
-//! - the rules and leanings first, then choose-then-write (uncalibrated): the router now.
+//! - `nearest examples` (`router::nearest`): the action of the labelled example utterances
+//!   a message is most like (character n-grams, TF-IDF, 5 neighbours);
+//! - the rules and leanings, the nearest examples when sure, then choose-then-write
+//!   (uncalibrated): the router now.
 //!
 //! Two sets: `dev.jsonl` (written with the rules, so the rules' figures on it are flattered)
 //! and `holdout.jsonl` (120 messages written apart, without reading the rules: the honest
@@ -39,7 +42,7 @@ use switchboard_core::config::DEFAULT_DIRECT_CONFIDENCE;
 use switchboard_core::model::Action;
 use switchboard_core::router::decision::{self, Decision};
 use switchboard_core::router::prompt::{Lang, Persona, Turn};
-use switchboard_core::router::{choose, classifier_request, rules, tools, tools_request};
+use switchboard_core::router::{choose, classifier_request, nearest, rules, tools, tools_request};
 use switchboard_core::Config;
 use switchboard_testkit::llama::{Llama, Model};
 use tokio::time::Instant;
@@ -196,6 +199,9 @@ struct Run {
     /// Choose, then write: the scores (none: the server gave none), the tool call written
     /// when the best action was `tools`, and the time of both calls.
     chosen: Option<(choose::Scores, Option<Decision>, f64)>,
+    /// The nearest examples' verdict, the tool call written for its operation (when it names
+    /// one), and the time of that call.
+    near: Option<(nearest::Verdict, Option<Decision>, f64)>,
 }
 
 impl Run {
@@ -216,16 +222,44 @@ impl Run {
         (d, *ms)
     }
 
-    /// `lean`: with the leanings; `choose`: the model part by choose-then-write at `confidence`.
+    /// The nearest examples' decision (any verdict, sure or not).
+    fn near_decision(&self) -> Option<(Decision, f64)> {
+        let (v, tool, ms) = self.near.as_ref()?;
+        let d = match v.action {
+            Action::Direct => Decision::Direct { response: String::new() },
+            Action::Route => Decision::Route { prompt: self.item.text.clone() },
+            Action::Clarify => Decision::Clarify { response: String::new() },
+            Action::Status => Decision::Status,
+            Action::Tools => match (tool, v.op.as_deref().and_then(|o| o.split_once('.'))) {
+                (Some(d @ Decision::Tools { .. }), _) => d.clone(),
+                (_, Some((t, o))) => {
+                    Decision::Tools { tool: t.into(), operation: o.into(), params: Default::default() }
+                }
+                _ => Decision::Clarify { response: String::new() },
+            },
+        };
+        Some((d, *ms))
+    }
+
+    /// `lean`: with the leanings; `near`: the nearest examples when sure at these (similarity,
+    /// agreement); `choose`: the model part by choose-then-write at `confidence`.
     fn decision(
         &self,
         lean: bool,
+        near: Option<(f64, f64)>,
         choose: Option<f64>,
         prior: Option<&choose::Scores>,
         today: NaiveDate,
     ) -> (Decision, f64, bool) {
         if let Some((d, ms)) = &self.rules[usize::from(lean)] {
             return (d.clone(), *ms, true);
+        }
+        if let Some((sim, agree)) = near {
+            if self.near.as_ref().is_some_and(|(v, _, _)| v.sure(sim, agree)) {
+                if let Some((d, ms)) = self.near_decision() {
+                    return (rules::correct_draft(d, &self.item.text, today), ms, true);
+                }
+            }
         }
         let (d, ms) = match choose {
             Some(c) => self.chosen_decision(c, prior),
@@ -314,6 +348,7 @@ async fn main() {
                         &item.text,
                         true,
                         max_tokens,
+                        None,
                     );
                     let reply = client.chat(&req).await.map(|r| r.text).unwrap_or_default();
                     Some(decision::parse(&reply, &item.text))
@@ -322,32 +357,92 @@ async fn main() {
                 };
                 chosen = Some((scores, tool, started.elapsed().as_secs_f64() * 1000.0));
             }
-            runs.push(Run { item, json, rules, chosen });
+            let started = Instant::now();
+            let near = match nearest::nearest(&item.text) {
+                Some(v) if v.action == Action::Tools && v.op.as_deref() != Some("email.send") => {
+                    let req = tools_request(
+                        &Persona::default(),
+                        item.lang,
+                        &now,
+                        &item.history,
+                        &item.text,
+                        true,
+                        max_tokens,
+                        v.op.as_deref(),
+                    );
+                    let reply = client.chat(&req).await.map(|r| r.text).unwrap_or_default();
+                    Some((v, Some(decision::parse(&reply, &item.text)), started.elapsed().as_secs_f64() * 1000.0))
+                }
+                Some(v) => Some((v, None, started.elapsed().as_secs_f64() * 1000.0)),
+                None => None,
+            };
+            runs.push(Run { item, json, rules, chosen, near });
         }
         let no_scores = runs.iter().filter(|r| r.chosen.is_none()).count();
         let conf = Some(DEFAULT_DIRECT_CONFIDENCE);
-        let approaches: [(&str, bool, bool, Option<f64>, bool); 7] = [
-            ("model (the router before: the classifier's JSON decision)", false, false, None, false),
-            ("rules + model (certain rules first, dates by code)", true, false, None, false),
-            ("rules + leanings + model (JSON)", true, true, None, false),
-            ("choose, then write (model only)", false, false, conf, false),
-            ("choose, then write, calibrated (model only)", false, false, conf, true),
-            ("rules + leanings + choose, then write (the router now: defaults)", true, true, conf, false),
-            ("rules + leanings + choose, then write, calibrated", true, true, conf, true),
+        let sure = Some((nearest::MIN_SIMILARITY, nearest::MIN_AGREEMENT));
+        type Approach<'a> = (&'a str, Box<dyn Fn(&Run) -> (Decision, f64, bool) + 'a>);
+        let approaches: Vec<Approach> = vec![
+            (
+                "model (the router before: the classifier's JSON decision)",
+                Box::new(|r: &Run| (r.json.0.clone(), r.json.1, false)),
+            ),
+            (
+                "rules + model (certain rules first, dates by code)",
+                Box::new(|r: &Run| r.decision(false, None, None, None, today)),
+            ),
+            ("rules + leanings + model (JSON)", Box::new(|r: &Run| r.decision(true, None, None, None, today))),
+            (
+                "choose, then write (model only)",
+                Box::new(|r: &Run| {
+                    let (d, ms) = r.chosen_decision(DEFAULT_DIRECT_CONFIDENCE, None);
+                    (d, ms, false)
+                }),
+            ),
+            (
+                "choose, then write, calibrated (model only)",
+                Box::new(|r: &Run| {
+                    let (d, ms) =
+                        r.chosen_decision(DEFAULT_DIRECT_CONFIDENCE, Some(&priors[&(r.item.lang == Lang::Ko)]));
+                    (d, ms, false)
+                }),
+            ),
+            (
+                "nearest examples only (every verdict taken)",
+                Box::new(|r: &Run| {
+                    let (d, ms) =
+                        r.near_decision().unwrap_or_else(|| (Decision::Clarify { response: String::new() }, 0.0));
+                    (d, ms, true)
+                }),
+            ),
+            ("rules + leanings + choose, then write", Box::new(|r: &Run| r.decision(true, None, conf, None, today))),
+            (
+                "rules + leanings + nearest examples + choose, then write (the router now: defaults)",
+                Box::new(|r: &Run| r.decision(true, sure, conf, None, today)),
+            ),
         ];
-        for (name, with_rules, lean, choose, calibrate) in approaches {
+        for (name, decide) in &approaches {
             let mut score = Score::default();
             for r in &runs {
-                let prior = calibrate.then(|| &priors[&(r.item.lang == Lang::Ko)]);
-                let (d, ms, by_rules) = if with_rules {
-                    r.decision(lean, choose, prior, today)
-                } else {
-                    let (d, ms) = choose.map_or_else(|| r.json.clone(), |c| r.chosen_decision(c, prior));
-                    (d, ms, false)
-                };
+                let (d, ms, by_rules) = decide(r);
                 score.add(&r.item, &d, ms, by_rules);
             }
             score.print(&format!("[{set}] {name}"));
+        }
+        println!("\n[{set}] the nearest examples' thresholds (the router now): overall right");
+        for sim in [0.3, 0.4, 0.5, 0.6, 0.7] {
+            let row: Vec<String> = [0.5, 0.6, 0.8, 1.0]
+                .iter()
+                .map(|agree| {
+                    let mut score = Score::default();
+                    for r in &runs {
+                        let (d, ms, by_rules) = r.decision(true, Some((sim, *agree)), conf, None, today);
+                        score.add(&r.item, &d, ms, by_rules);
+                    }
+                    format!("agreement {agree:.1}: {:>5.1} %", score.pc_right())
+                })
+                .collect();
+            println!("  similarity {sim:.1}  {}", row.join("  "));
         }
         if no_scores > 0 {
             println!("  ({no_scores} messages got no token probabilities: JSON decision used for them)");
@@ -358,7 +453,7 @@ async fn main() {
         for c in [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] {
             let mut score = Score::default();
             for r in &runs {
-                let (d, ms, by_rules) = r.decision(true, Some(c), None, today);
+                let (d, ms, by_rules) = r.decision(true, sure, Some(c), None, today);
                 score.add(&r.item, &d, ms, by_rules);
             }
             let (direct, route) = (score.action_pc("direct"), score.action_pc("route"));

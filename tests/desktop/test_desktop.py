@@ -102,6 +102,9 @@ class Desktop:
             for name, role in [(small, "classifier"), (big, "reasoner")]:
                 f.write(f'[[backend]]\nname = "{name}"\nrole = "{role}"\nurl = "http://127.0.0.1:{self.ports[name]}"\nmodel = "m"\n\n')
             f.write('[assistant]\nlanguage = "en"\n')
+            if fake_classifier:
+                # The fake decides (it is asked to choose): nothing decides before it.
+                f.write('lean_to_reasoner = false\nnearest_examples = false\n')
         self.env["SWITCHBOARD_CONFIG"] = config
         self.env["LANG"] = "C.UTF-8"
         if launch:

@@ -81,6 +81,9 @@ pub struct ChatSettings {
     /// prove, code, design, compare, plan; 설명, 왜, 비교 ...) to the reasoner, and answer a
     /// short vague request that has nothing before it with a question.
     pub lean_to_reasoner: bool,
+    /// Before the classifier, a message close to the labelled example utterances of one action
+    /// takes that action (`router::nearest`).
+    pub nearest_examples: bool,
     /// See [`Decide`].
     pub decide: Decide,
     /// Under `decide = "choose"`, the least share of the probability with which the classifier
@@ -103,6 +106,7 @@ impl Default for ChatSettings {
             language: LangSetting::Auto,
             history_turns: 6,
             lean_to_reasoner: true,
+            nearest_examples: true,
             decide: Decide::Choose,
             direct_confidence: DEFAULT_DIRECT_CONFIDENCE,
             classifier_prompt: None,

@@ -38,6 +38,7 @@ pub struct Assistant {
     language: LangSetting,
     history_turns: Int,
     lean_to_reasoner: Option<bool>,
+    nearest_examples: Option<bool>,
     #[serde(default)]
     decide: Decide,
     direct_confidence: Float,
@@ -58,6 +59,7 @@ impl Assistant {
             language: self.language,
             history_turns: turns.map_or(d.history_turns, |n| n as usize),
             lean_to_reasoner: self.lean_to_reasoner.unwrap_or(d.lean_to_reasoner),
+            nearest_examples: self.nearest_examples.unwrap_or(d.nearest_examples),
             decide: self.decide,
             direct_confidence: confidence.unwrap_or(d.direct_confidence),
             classifier_prompt: nonempty(self.classifier_prompt),

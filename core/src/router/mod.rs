@@ -7,7 +7,8 @@
 //! - `run`: one reply's work (rules, classify, dispatch, stream, fall back; `run::chosen`:
 //!   writing an action the classifier chose); `writer`: its batched
 //!   writes to the store; `select`: which classifier and which reasoner;
-//! - [`rules`]: what code decides before any model; [`choose`]: the action chosen alone,
+//! - [`rules`]: what code decides before any model; [`nearest`]: the action of the example
+//!   utterances a message is most like; [`choose`]: the action chosen alone,
 //!   scored from token probabilities; [`guard`]: answers that loop or are placeholders;
 //! - [`decision`]: the classifier's decision and the lenient reader of what small models
 //!   write; [`stream_parse`]: the decision read while it streams; [`prompt`]: our prompts
@@ -22,6 +23,7 @@
 pub mod choose;
 pub mod decision;
 pub mod guard;
+pub mod nearest;
 pub mod prompt;
 pub mod rules;
 mod run;
@@ -81,6 +83,8 @@ struct Inner {
     history_turns: usize,
     /// See `ChatSettings::lean_to_reasoner`.
     lean: bool,
+    /// See `ChatSettings::nearest_examples`.
+    nearest: bool,
     /// See `ChatSettings::decide` and `direct_confidence`.
     decide: Decide,
     direct_confidence: f64,
@@ -130,6 +134,7 @@ impl Router {
                 lang,
                 history_turns: chat.history_turns,
                 lean: chat.lean_to_reasoner,
+                nearest: chat.nearest_examples,
                 decide: chat.decide,
                 direct_confidence: chat.direct_confidence,
                 no_scores: Mutex::default(),
@@ -265,7 +270,9 @@ where
 }
 
 /// The second call of choose-then-write for a tool: the classifier's prompt for this moment,
-/// under a schema that admits tool calls only (where the server constrains output).
+/// under a schema that admits tool calls only (where the server constrains output); only the
+/// operation `only` (`tool.operation`) when it is known.
+#[allow(clippy::too_many_arguments)] // each is one fact of this moment the prompt needs
 pub fn tools_request<Tz: TimeZone>(
     persona: &Persona,
     lang: Lang,
@@ -274,13 +281,21 @@ pub fn tools_request<Tz: TimeZone>(
     text: &str,
     structured: bool,
     max_tokens: u32,
+    only: Option<&str>,
 ) -> ChatRequest
 where
     Tz::Offset: std::fmt::Display,
 {
     let mut req = classifier_request(persona, lang, now, history, None, text, structured, max_tokens);
     if structured {
-        let schema = serde_json::json!({ "oneOf": tools::call_schemas() });
+        let named = |s: &serde_json::Value| {
+            let p = &s["properties"];
+            format!("{}.{}", p["tool"]["const"].as_str().unwrap_or(""), p["operation"]["const"].as_str().unwrap_or(""))
+        };
+        let all = tools::call_schemas();
+        let chosen: Vec<serde_json::Value> =
+            all.iter().filter(|s| only.is_none_or(|o| named(s) == o)).cloned().collect();
+        let schema = serde_json::json!({ "oneOf": if chosen.is_empty() { all } else { chosen } });
         req.response_format =
             Some(serde_json::json!({"type": "json_schema", "json_schema": {"name": "tool_call", "schema": schema}}));
     }

@@ -24,7 +24,8 @@ fn write_config(dir: &std::path::Path, classifier_url: &str) -> String {
         "[[backend]]\nname = \"small\"\nrole = \"classifier\"\nurl = \"{classifier_url}\"\nmodel = \"m\"\nkind = \"openai\"\n\
          api_key_env = \"SB_TEST_KEY\"\n\n\
          [[backend]]\nname = \"big\"\nrole = \"reasoner\"\nurl = \"{classifier_url}\"\nmodel = \"m\"\nkind = \"openai\"\n\n\
-         [assistant]\ndecide = \"json\"  # the fake answers every call with one streamed JSON decision\n"
+         [assistant]\ndecide = \"json\"  # the fake answers every call with one streamed JSON decision\n\
+         nearest_examples = false\nlean_to_reasoner = false\n"
     );
     std::fs::write(&path, body).unwrap();
     path.display().to_string()

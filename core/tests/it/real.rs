@@ -280,7 +280,7 @@ async fn routed_answer_streams_from_a_real_reasoner_and_kill9_mid_answer_keeps_e
         let text = format!(
             "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"m\"\nkind = \"openai\"\n\n\
              [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"test\"\nmax_tokens = 1500\n\n\
-             [assistant]\ndecide = \"json\"\n",
+             [assistant]\ndecide = \"json\"\nnearest_examples = false\n",
             classifier.url(),
             reasoner.url()
         );

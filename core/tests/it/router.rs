@@ -27,7 +27,7 @@ fn dead() -> String {
 
 /// The JSON decision (one streamed object), without the leanings: most tests here are about it.
 async fn router_with(c_url: &str, r_url: &str, extra: &str) -> Router {
-    router_cfg(c_url, r_url, extra, "decide = \"json\"\nlean_to_reasoner = false").await
+    router_cfg(c_url, r_url, extra, "decide = \"json\"\nlean_to_reasoner = false\nnearest_examples = false").await
 }
 
 async fn router_cfg(c_url: &str, r_url: &str, extra: &str, assistant: &str) -> Router {
@@ -374,7 +374,7 @@ async fn the_least_loaded_reasoner_that_is_up_is_chosen() {
          [[backend]]\nname = \"r1\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"b\"\nkind = \"openai\"\n\
          [[backend]]\nname = \"r2\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"b\"\nkind = \"openai\"\n\
          [[backend]]\nname = \"r0\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"b\"\nkind = \"openai\"\n\
-         [assistant]\ndecide = \"json\"\n",
+         [assistant]\ndecide = \"json\"\nnearest_examples = false\n",
         c.url(),
         r1.url(),
         r2.url(),
@@ -421,7 +421,7 @@ async fn a_fixed_clock_is_the_classifiers_today_and_the_stores_dates() {
     let text = format!(
         "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"small\"\nkind = \"openai\"\n\
          [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"big\"\nkind = \"openai\"\n\
-         [assistant]\nlanguage = \"en\"\ndecide = \"json\"\nstore = \"{}\"\n",
+         [assistant]\nlanguage = \"en\"\ndecide = \"json\"\nnearest_examples = false\nstore = \"{}\"\n",
         c.url(),
         r.url(),
         dir.path().join("c.sqlite3").display()
@@ -553,7 +553,7 @@ fn chosen_seq(first: Reply, rest: Vec<Reply>) -> Vec<Reply> {
 }
 
 async fn choosing_router(c: &Fake, r: &Fake) -> Router {
-    router_cfg(&c.url(), &r.url(), "", "lean_to_reasoner = false").await
+    router_cfg(&c.url(), &r.url(), "", "lean_to_reasoner = false\nnearest_examples = false").await
 }
 
 /// Choose, then write: a one-token choice read from its probabilities, then the direct answer
@@ -654,4 +654,20 @@ async fn a_chosen_direct_answer_that_loops_goes_to_the_reasoner() {
     assert!(notices(&events).contains(&NoticeKind::Degenerate), "{events:?}");
     assert!(answer.ends_with("A real answer from the reasoner."), "{answer}");
     assert!(answer.matches("I'm glad to say I'm here.").count() <= 3, "{answer}");
+}
+
+/// A message close to the example utterances of one action takes it with no choice asked:
+/// the classifier is called once, to write the answer.
+#[tokio::test(start_paused = true)]
+async fn a_message_like_the_examples_takes_their_action_without_a_choice() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse("Good morning to you too!", 4, GAP));
+    r.route("/v1/chat/completions", Reply::sse("Reasoned.", 5, GAP));
+    let router = router_cfg(&c.url(), &r.url(), "", "lean_to_reasoner = false").await;
+    let (events, text) = collect(&mut router.send(None, "good morning!").unwrap()).await;
+    assert_eq!(text, "Good morning to you too!");
+    assert_eq!(decisions(&events), vec![(Action::Direct, "c".to_string())]);
+    assert_eq!(c.hits("/v1/chat/completions"), 1, "no choice asked");
+    let written: serde_json::Value = serde_json::from_str(&c.last_body("/v1/chat/completions").unwrap()).unwrap();
+    assert!(written.get("logprobs").is_none() && written["stream"] == true, "{written}");
 }

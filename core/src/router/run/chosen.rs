@@ -1,5 +1,6 @@
-//! Choose, then write (see [`choose`]): the action chosen alone from the classifier's token
-//! probabilities, then written by a call of its own.
+//! Choose, then write (see [`choose`]): the action taken from the nearest example utterances
+//! when they are sure ([`nearest`]), else chosen alone from the classifier's token
+//! probabilities; then written by a call of its own.
 
 use super::{Guarded, Outcome, Run};
 use crate::client::{ChatRequest, ChatResponse, ClientError, Message, Penalties};
@@ -9,6 +10,7 @@ use crate::model::{Action, ChatRole, MessageState, NoticeKind};
 use crate::registry::BackendHandle;
 use crate::router::choose::{self, Scores};
 use crate::router::decision::{self, Decision};
+use crate::router::nearest::{self, Verdict};
 use crate::router::prompt::{self, Turn};
 use crate::router::{rules, tools_request};
 
@@ -70,6 +72,17 @@ impl Run<'_> {
         }
     }
 
+    /// The action of the example utterances this message is most like, when they are sure
+    /// (and no draft waits for a yes).
+    pub(super) fn near_examples(&self) -> Option<Verdict> {
+        if !self.inner.nearest || self.inner.store.pending_draft(self.conversation).ok().flatten().is_some() {
+            return None;
+        }
+        let v = nearest::nearest(&self.text)?;
+        tracing::debug!("nearest examples: {v:?}");
+        v.sure(nearest::MIN_SIMILARITY, nearest::MIN_AGREEMENT).then_some(v)
+    }
+
     /// Asks `c` for the action alone (one token, its alternatives scored).
     pub(super) async fn choose(&mut self, c: &BackendHandle, history: &[Turn]) -> Chosen {
         let req = choose::request(self.lang, history, &self.text);
@@ -92,8 +105,8 @@ impl Run<'_> {
         }
     }
 
-    /// Writes the chosen action.
-    pub(super) async fn write_chosen(&mut self, action: Action, c: &BackendHandle, history: &[Turn]) {
+    /// Writes the chosen action (for a tool, the operation `op` when it is known).
+    pub(super) async fn write_chosen(&mut self, action: Action, c: &BackendHandle, history: &[Turn], op: Option<&str>) {
         let prompt = self.text.clone();
         match action {
             Action::Route => self.reason(&prompt, Some(c)).await,
@@ -101,7 +114,14 @@ impl Run<'_> {
                 self.decided(Action::Status, c);
                 self.dispatch(Decision::Status, None, None, Some(c)).await
             }
-            Action::Tools => self.write_tool_call(c, history).await,
+            // Sending mail needs no parameters: it is refused.
+            Action::Tools if op == Some("email.send") => {
+                self.decided(Action::Tools, c);
+                let call =
+                    Decision::Tools { tool: "email".into(), operation: "send".into(), params: Default::default() };
+                self.dispatch(call, None, None, Some(c)).await
+            }
+            Action::Tools => self.write_tool_call(c, history, op).await,
             Action::Direct => {
                 self.decided(Action::Direct, c);
                 let system = prompt::classifier_plain_system(&self.inner.persona, self.lang);
@@ -146,7 +166,7 @@ impl Run<'_> {
 
     /// The tool call's parameters, written under a schema of tool calls alone; dates and
     /// times from the user's words (see [`rules::correct_draft`]).
-    async fn write_tool_call(&mut self, c: &BackendHandle, history: &[Turn]) {
+    async fn write_tool_call(&mut self, c: &BackendHandle, history: &[Turn], op: Option<&str>) {
         let now = self.inner.clock.now_local();
         let structured = self.structured(c);
         let req = tools_request(
@@ -157,6 +177,7 @@ impl Run<'_> {
             &self.text,
             structured,
             c.client.config().max_tokens,
+            op,
         );
         let answer = match self.ask(c, &req).await {
             Ok(Some(a)) => a,

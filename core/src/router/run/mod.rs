@@ -189,9 +189,12 @@ impl<'a> Run<'a> {
             let prompt = self.text.clone();
             return self.reason(&prompt, None).await;
         };
+        if let Some(v) = self.near_examples() {
+            return self.write_chosen(v.action, &classifier, &history, v.op.as_deref()).await;
+        }
         if self.choosing(&classifier) {
             match self.choose(&classifier, &history).await {
-                chosen::Chosen::Action(action) => return self.write_chosen(action, &classifier, &history).await,
+                chosen::Chosen::Action(action) => return self.write_chosen(action, &classifier, &history, None).await,
                 chosen::Chosen::Stopped => return self.finish(MessageState::Stopped, None, None),
                 chosen::Chosen::Unavailable(e) => {
                     tracing::warn!("classifier {} failed: {e}", classifier.name);
@@ -342,6 +345,17 @@ struct Guarded {
 }
 
 impl Guarded {
+    /// A guard that counts what is shown above already (the part of an answer handed on):
+    /// the whole reply, not each part, never says a sentence three times.
+    fn after(shown: &str) -> Guarded {
+        let mut g = Guarded::default();
+        if !shown.is_empty() {
+            g.repeat.push(shown);
+            g.repeat.push("\n");
+        }
+        g
+    }
+
     fn push(&mut self, run: &mut Run<'_>, s: &str) {
         self.held.push_str(s);
         if self.repeat.push(s) {

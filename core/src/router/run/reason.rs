@@ -31,7 +31,7 @@ impl Run<'_> {
         messages.push(Message::new("user", prompt));
         let req = ChatRequest { messages, ..ChatRequest::default() };
         // Watched like a direct answer: a reasoner that loops is cut (what it said before stays).
-        let mut guarded = Guarded::default();
+        let mut guarded = Guarded::after(&self.w.text);
         let outcome = self.stream(&reasoner, &req, &mut |run, t| guarded.push(run, t)).await;
         if !matches!(outcome, Outcome::Halted) && guarded.end(self) {
             return self.finish(MessageState::Done, None, None);
@@ -65,7 +65,7 @@ impl Run<'_> {
             ],
             ..ChatRequest::default()
         };
-        let mut guarded = Guarded::default();
+        let mut guarded = Guarded::after(&self.w.text);
         let outcome = self.stream(c, &req, &mut |run, t| guarded.push(run, t)).await;
         if !matches!(outcome, Outcome::Halted) && guarded.end(self) {
             return self.finish(MessageState::Done, None, None);

@@ -1,0 +1,216 @@
+//! Nearest examples: a message takes the action of the labelled example utterances it is most
+//! like (the approach of semantic routers), compared as character n-grams (2 to 4, within
+//! words, weighted by TF-IDF, cosine similarity). Character n-grams need no model and work
+//! for Korean, whose words change their endings (일정 / 일정이 / 일정은).
+//!
+//! The examples are `examples.jsonl` beside this file (written apart from the benchmark's
+//! sets). A verdict is given only when the nearest examples agree and are close enough;
+//! otherwise the classifier decides.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::model::Action;
+
+/// The examples' text (JSON lines: lang, want, op, text).
+const EXAMPLES: &str = include_str!("examples.jsonl");
+/// Neighbours that vote.
+const K: usize = 5;
+/// A verdict is acted on when its nearest example is at least this alike ...
+pub const MIN_SIMILARITY: f64 = 0.5;
+/// ... and the neighbours' vote at least this much for it (tuned on the dev set only).
+pub const MIN_AGREEMENT: f64 = 0.6;
+/// Longest message compared, in characters (a long paste is not small talk or a tool request).
+const MAX_CHARS: usize = 600;
+
+#[derive(Deserialize)]
+struct Line {
+    want: String,
+    op: Option<String>,
+    text: String,
+}
+
+/// What the nearest examples say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub action: Action,
+    /// `tool.operation`, for tools.
+    pub op: Option<String>,
+    /// Cosine similarity of the nearest example (0 to 1).
+    pub similarity: f64,
+    /// The winning label's share of the neighbours' similarity-weighted vote (0 to 1).
+    pub agreement: f64,
+}
+
+/// A sparse, L2-normalised vector of n-gram weights.
+type Vector = Vec<(u64, f64)>;
+
+struct Index {
+    idf: HashMap<u64, f64>,
+    examples: Vec<(Vector, Action, Option<String>)>,
+}
+
+fn hash(s: &str) -> u64 {
+    // SipHash with fixed keys: the same on every run.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// N-gram counts of `text`: lower case, words of letters and digits, each padded with a space
+/// on both sides.
+fn grams(text: &str) -> HashMap<u64, f64> {
+    let lower: String = text.chars().take(MAX_CHARS).collect::<String>().to_lowercase();
+    let mut counts = HashMap::new();
+    for word in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let chars: Vec<char> = std::iter::once(' ').chain(word.chars()).chain(std::iter::once(' ')).collect();
+        for n in 2..=4 {
+            for w in chars.windows(n) {
+                *counts.entry(hash(&w.iter().collect::<String>())).or_insert(0.0) += 1.0;
+            }
+        }
+    }
+    counts
+}
+
+fn vector(counts: HashMap<u64, f64>, idf: &HashMap<u64, f64>, unseen: f64) -> Vector {
+    let mut v: Vector =
+        counts.into_iter().map(|(g, tf)| (g, (1.0 + tf.ln()) * idf.get(&g).copied().unwrap_or(unseen))).collect();
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+    if norm > 0.0 {
+        for (_, w) in &mut v {
+            *w /= norm;
+        }
+    }
+    v.sort_unstable_by_key(|(g, _)| *g);
+    v
+}
+
+fn cosine(a: &Vector, b: &Vector) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+impl Index {
+    fn build(source: &str) -> Index {
+        let lines: Vec<Line> = source.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        let counts: Vec<HashMap<u64, f64>> = lines.iter().map(|l| grams(&l.text)).collect();
+        let mut df: HashMap<u64, f64> = HashMap::new();
+        for c in &counts {
+            for g in c.keys() {
+                *df.entry(*g).or_insert(0.0) += 1.0;
+            }
+        }
+        let n = counts.len().max(1) as f64;
+        let idf: HashMap<u64, f64> = df.into_iter().map(|(g, d)| (g, (n / d).ln() + 1.0)).collect();
+        let unseen = n.ln() + 1.0;
+        let examples = lines
+            .into_iter()
+            .zip(counts)
+            .filter_map(|(l, c)| Some((vector(c, &idf, unseen), Action::parse(&l.want)?, l.op)))
+            .collect();
+        Index { idf, examples }
+    }
+
+    fn nearest(&self, text: &str) -> Option<Verdict> {
+        let n = self.examples.len().max(1) as f64;
+        let v = vector(grams(text), &self.idf, n.ln() + 1.0);
+        if v.is_empty() {
+            return None;
+        }
+        let mut scored: Vec<(f64, usize)> =
+            self.examples.iter().enumerate().map(|(i, (e, _, _))| (cosine(&v, e), i)).collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored.truncate(K);
+        let similarity = scored.first()?.0;
+        // Votes per label (action and operation), weighted by similarity.
+        let mut votes: Vec<((Action, Option<String>), f64)> = Vec::new();
+        for (s, i) in &scored {
+            let (_, action, op) = &self.examples[*i];
+            let label = (*action, op.clone());
+            match votes.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, w)) => *w += s,
+                None => votes.push((label, *s)),
+            }
+        }
+        let total: f64 = votes.iter().map(|(_, w)| w).sum();
+        let ((action, op), best) = votes.into_iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let agreement = if total > 0.0 { best / total } else { 0.0 };
+        Some(Verdict { action, op, similarity, agreement })
+    }
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| Index::build(EXAMPLES))
+}
+
+/// What the nearest examples say of `text`.
+pub fn nearest(text: &str) -> Option<Verdict> {
+    index().nearest(text)
+}
+
+impl Verdict {
+    /// Whether this verdict is sure enough to act on: the nearest example at least
+    /// `min_similarity` alike, and the neighbours' vote at least `min_agreement` for it.
+    pub fn sure(&self, min_similarity: f64, min_agreement: f64) -> bool {
+        self.similarity >= min_similarity && self.agreement >= min_agreement
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = r#"{"lang":"en","want":"direct","text":"hello there, how are you"}
+{"lang":"en","want":"direct","text":"good morning to you"}
+{"lang":"en","want":"tools","op":"calendar.today","text":"what is on my calendar today"}
+{"lang":"en","want":"tools","op":"calendar.today","text":"any meetings today"}
+{"lang":"ko","want":"tools","op":"calendar.today","text":"오늘 일정 알려줘"}
+{"lang":"en","want":"status","text":"is the gpu server busy"}
+not json
+{"lang":"en","want":"nonsense","text":"skipped"}"#;
+
+    #[test]
+    fn the_nearest_examples_vote() {
+        let index = Index::build(SMALL);
+        assert_eq!(index.examples.len(), 6, "bad lines and unknown actions are skipped");
+        let v = index.nearest("hello, how are you doing?").unwrap();
+        assert_eq!(v.action, Action::Direct, "{v:?}");
+        let v = index.nearest("오늘 일정이 뭐야").unwrap();
+        assert_eq!((v.action, v.op.as_deref()), (Action::Tools, Some("calendar.today")), "{v:?}");
+        assert!(v.similarity > 0.3 && v.similarity <= 1.0 + 1e-9, "{v:?}");
+        let v = index.nearest("is the server busy right now").unwrap();
+        assert_eq!(v.action, Action::Status, "{v:?}");
+        assert_eq!(index.nearest("!!! ..."), None, "no words, no verdict");
+    }
+
+    #[test]
+    fn sure_needs_both_similarity_and_agreement() {
+        let v = Verdict { action: Action::Direct, op: None, similarity: 0.6, agreement: 0.9 };
+        assert!(v.sure(0.5, 0.6));
+        assert!(!v.sure(0.7, 0.6));
+        assert!(!Verdict { agreement: 0.5, ..v }.sure(0.5, 0.6));
+    }
+
+    #[test]
+    fn the_shipped_examples_load_and_a_long_paste_is_bounded() {
+        assert!(index().examples.len() >= 100, "{}", index().examples.len());
+        let paste = "word ".repeat(100_000);
+        assert!(nearest(&paste).is_some());
+    }
+}
