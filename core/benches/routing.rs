@@ -430,8 +430,8 @@ async fn main() {
             score.print(&format!("[{set}] {name}"));
         }
         println!("\n[{set}] the nearest examples' thresholds (the router now): overall right");
-        for sim in [0.3, 0.4, 0.5, 0.6, 0.7] {
-            let row: Vec<String> = [0.5, 0.6, 0.8, 1.0]
+        for sim in [0.0, 0.3, 0.4, 0.5, 0.6, 0.7] {
+            let row: Vec<String> = [0.0, 0.5, 0.6, 0.8, 1.0]
                 .iter()
                 .map(|agree| {
                     let mut score = Score::default();
