@@ -138,19 +138,29 @@ impl Index {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         scored.truncate(K);
         let similarity = scored.first()?.0;
-        // Votes per label (action and operation), weighted by similarity.
-        let mut votes: Vec<((Action, Option<String>), f64)> = Vec::new();
+        // Votes per action, weighted by similarity (two tool operations agree on `tools`);
+        // then, for a tool, the operation with the most weight among its neighbours.
+        let mut votes: Vec<(Action, f64)> = Vec::new();
+        let mut ops: Vec<(&str, f64)> = Vec::new();
         for (s, i) in &scored {
             let (_, action, op) = &self.examples[*i];
-            let label = (*action, op.clone());
-            match votes.iter_mut().find(|(l, _)| *l == label) {
+            match votes.iter_mut().find(|(a, _)| a == action) {
                 Some((_, w)) => *w += s,
-                None => votes.push((label, *s)),
+                None => votes.push((*action, *s)),
+            }
+            if let Some(op) = op.as_deref() {
+                match ops.iter_mut().find(|(o, _)| *o == op) {
+                    Some((_, w)) => *w += s,
+                    None => ops.push((op, *s)),
+                }
             }
         }
         let total: f64 = votes.iter().map(|(_, w)| w).sum();
-        let ((action, op), best) = votes.into_iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let (action, best) = votes.into_iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
         let agreement = if total > 0.0 { best / total } else { 0.0 };
+        let op = (action == Action::Tools)
+            .then(|| ops.into_iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(o, _)| o.to_string()))
+            .flatten();
         Some(Verdict { action, op, similarity, agreement })
     }
 }
@@ -198,6 +208,21 @@ not json
         let v = index.nearest("is the server busy right now").unwrap();
         assert_eq!(v.action, Action::Status, "{v:?}");
         assert_eq!(index.nearest("!!! ..."), None, "no words, no verdict");
+    }
+
+    /// Neighbours that are all tool calls agree on `tools`, whatever their operations.
+    #[test]
+    fn tool_operations_agree_on_the_action() {
+        let index = Index::build(
+            r#"{"lang":"en","want":"tools","op":"calendar.search","text":"am I free on friday"}
+{"lang":"en","want":"tools","op":"calendar.create_draft","text":"book a call friday at 3pm"}
+{"lang":"en","want":"tools","op":"calendar.today","text":"am I free right now"}
+{"lang":"en","want":"direct","text":"good evening friend"}"#,
+        );
+        let v = index.nearest("am I free friday at 3pm?").unwrap();
+        assert_eq!(v.action, Action::Tools, "{v:?}");
+        assert!(v.agreement > 0.9, "{v:?}");
+        assert_eq!(v.op.as_deref(), Some("calendar.search"), "{v:?}");
     }
 
     #[test]
