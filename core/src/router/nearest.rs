@@ -250,6 +250,9 @@ not json
     #[test]
     fn the_shipped_examples_load_and_a_long_paste_is_bounded() {
         assert!(index().examples.len() >= 100, "{}", index().examples.len());
+        // Found trying the app: answered directly before the vote was per action.
+        let v = nearest("am I free tomorrow at 3pm?").unwrap();
+        assert!(v.action == Action::Tools && v.sure(MIN_SIMILARITY, MIN_AGREEMENT), "{v:?}");
         let paste = "word ".repeat(100_000);
         assert!(nearest(&paste).is_some());
     }
