@@ -2,7 +2,7 @@
 //! when they are sure ([`nearest`]), else chosen alone from the classifier's token
 //! probabilities; then written by a call of its own.
 
-use super::{Guarded, Outcome, Run};
+use super::{Outcome, Run};
 use crate::client::{ChatRequest, ChatResponse, ClientError, Message, Penalties};
 use crate::config::Decide;
 use crate::i18n;
@@ -222,12 +222,7 @@ impl Run<'_> {
 
     /// Streams `req` from `c`, shown through the loop and placeholder guard.
     async fn write_guarded(&mut self, c: &BackendHandle, req: &ChatRequest) -> Written {
-        let mut guarded = Guarded::default();
-        let outcome = self.stream(c, req, &mut |run, t| guarded.push(run, t)).await;
-        if matches!(outcome, Outcome::Halted) || guarded.end(self) {
-            return Written::Degenerate;
-        }
-        match outcome {
+        match self.stream_guarded(c, req).await {
             Outcome::Done { .. } if self.w.text.trim().is_empty() => Written::Degenerate,
             Outcome::Done { tokens } => Written::Done(tokens),
             Outcome::Halted => Written::Degenerate,

@@ -241,6 +241,17 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Streams `req` from `b` shown through a [`Guarded`] that counts what is shown above
+    /// already; an answer that looped, or was only a placeholder, ends as `Halted`.
+    async fn stream_guarded(&mut self, b: &BackendHandle, req: &ChatRequest) -> Outcome {
+        let mut guarded = Guarded::after(&self.w.text);
+        let outcome = self.stream(b, req, &mut |run, t| guarded.push(run, t)).await;
+        if !matches!(outcome, Outcome::Halted) && guarded.end(self) {
+            return Outcome::Halted;
+        }
+        outcome
+    }
+
     /// Streams one chat completion through `b`'s in-flight guard, feeding text to `on_text`.
     async fn stream(
         &mut self,

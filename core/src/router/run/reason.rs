@@ -1,6 +1,6 @@
 //! The reasoner's answer, and the classifier's plain answer when no reasoner can give one.
 
-use super::{Guarded, Outcome, Run};
+use super::{Outcome, Run};
 use crate::client::{ChatRequest, Message};
 use crate::i18n;
 use crate::model::{Action, ChatRole, Level, MessageState, NoticeKind};
@@ -31,12 +31,7 @@ impl Run<'_> {
         messages.push(Message::new("user", prompt));
         let req = ChatRequest { messages, ..ChatRequest::default() };
         // Watched like a direct answer: a reasoner that loops is cut (what it said before stays).
-        let mut guarded = Guarded::after(&self.w.text);
-        let outcome = self.stream(&reasoner, &req, &mut |run, t| guarded.push(run, t)).await;
-        if !matches!(outcome, Outcome::Halted) && guarded.end(self) {
-            return self.finish(MessageState::Done, None, None);
-        }
-        match outcome {
+        match self.stream_guarded(&reasoner, &req).await {
             Outcome::Done { tokens } => self.finish(MessageState::Done, None, tokens),
             Outcome::Stopped => self.finish(MessageState::Stopped, None, None),
             Outcome::Halted => self.finish(MessageState::Done, None, None),
@@ -65,12 +60,7 @@ impl Run<'_> {
             ],
             ..ChatRequest::default()
         };
-        let mut guarded = Guarded::after(&self.w.text);
-        let outcome = self.stream(c, &req, &mut |run, t| guarded.push(run, t)).await;
-        if !matches!(outcome, Outcome::Halted) && guarded.end(self) {
-            return self.finish(MessageState::Done, None, None);
-        }
-        match outcome {
+        match self.stream_guarded(c, &req).await {
             Outcome::Done { tokens } => self.finish(MessageState::Done, None, tokens),
             Outcome::Stopped => self.finish(MessageState::Stopped, None, None),
             Outcome::Halted => self.finish(MessageState::Done, None, None),
