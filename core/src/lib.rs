@@ -21,7 +21,8 @@
 //!    requests, the server's own figures and the wait they imply. [`servers`]: first-run
 //!    discovery and managed servers (`launch = [...]`).
 //! 6. [`registry`]: owns every backend and its monitor task; snapshot on a `watch`, events on
-//!    a `broadcast`; clean shutdown. [`chat`]: conversations in SQLite.
+//!    a `broadcast`; clean shutdown. [`chat`]: conversations in SQLite. [`tools`]: calendars
+//!    (and, to come, mail and documents) on the user's own servers and files.
 //! 7. [`router`]: classifier → direct / route / clarify / tools / status, streamed from the
 //!    first word; fallbacks; stop.
 //! 8. [`engine`]: the one start-up (store, registry, router) used by the CLI and the tray app.
@@ -49,6 +50,7 @@ pub mod registry;
 pub mod router;
 pub mod secret;
 pub mod servers;
+pub mod tools;
 pub mod tray;
 
 pub use chat::Store;

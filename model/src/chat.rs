@@ -204,6 +204,10 @@ pub enum ChatEvent {
     Token {
         text: String,
     },
+    /// A tool's answer, shown as a card (after the reply's sentence).
+    Card {
+        card: crate::ToolCard,
+    },
     /// Something went wrong; `Done` follows with state `failed`.
     Error {
         message: String,
@@ -248,6 +252,9 @@ pub struct StoredMessage {
     pub total_ms: Option<f64>,
     pub tokens: Option<i64>,
     pub created_at: String,
+    /// A tool's answer (events, a draft), shown under the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<crate::ToolCard>,
 }
 
 /// Why the conversation store's file was moved aside at start (and a new one started).

@@ -7,6 +7,8 @@
 //!   in it, [`Flip`] and [`LevelChange`] ([`Event`]), the history [`Point`]s of the status plot.
 //! - [`chat`]: conversations as they are stored and streamed: [`ChatRole`], [`Action`],
 //!   [`MessageState`], [`ChatEvent`], [`Conversation`], [`StoredMessage`], [`Lang`].
+//! - [`tool`]: what a tool answers with: a [`ToolCard`] of [`EventRow`]s, or an [`EventDraft`]
+//!   waiting for the user's yes ([`DraftState`]).
 //!
 //! This crate has no behaviour beyond naming and ordering its values, and no I/O: the engine
 //! (`switchboard-core`) builds these records, the wire (`switchboard-ipc`) carries them to the
@@ -18,9 +20,11 @@
 pub mod backend;
 pub mod chat;
 pub mod status;
+pub mod tool;
 
 pub use backend::{Cause, Kind, Level, NotificationKind, Role, Source, State, TrayScope};
 pub use chat::{
     Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, SetAsideReason, StoredMessage,
 };
 pub use status::{BackendStatus, Event, Flip, LevelChange, NativeLoad, Point, QueueStatus, ServerChange, ServerState};
+pub use tool::{DraftState, EventDraft, EventRow, ToolCard};

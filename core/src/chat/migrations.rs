@@ -29,6 +29,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
     );
     CREATE INDEX messages_by_conversation ON messages(conversation_id, id);",
+    // 2: a tool's answer shown as a card (JSON of a `ToolCard`).
+    "ALTER TABLE messages ADD COLUMN card TEXT;",
 ];
 
 /// Brings the database at `conn` to the latest version.

@@ -14,7 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::clock::Clock;
-use crate::model::{Action, ChatRole, Conversation, MessageState, StoredMessage};
+use crate::model::{Action, ChatRole, Conversation, MessageState, StoredMessage, ToolCard};
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +29,10 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("no conversation {0}")]
     NoConversation(i64),
+    #[error("no message {0}")]
+    NoMessage(i64),
+    #[error("conversation store: cannot write a card: {0}")]
+    Card(String),
     #[error("cannot find a data directory (is $HOME set?)")]
     NoDataDir,
     #[error("conversation store {}: damaged ({detail})", path.display())]
@@ -289,7 +293,7 @@ impl Store {
     pub fn messages(&self, conversation: i64) -> Result<Vec<StoredMessage>, StoreError> {
         let c = self.conn();
         let mut st = c.prepare(
-            "SELECT id, conversation_id, role, text, action, backend, model, state, error, ttft_ms, total_ms, tokens, created_at
+            "SELECT id, conversation_id, role, text, action, backend, model, state, error, ttft_ms, total_ms, tokens, created_at, card
              FROM messages WHERE conversation_id = ?1 ORDER BY id",
         )?;
         let rows = st.query_map(params![conversation], |r| {
@@ -308,6 +312,8 @@ impl Store {
                 total_ms: r.get(10)?,
                 tokens: r.get(11)?,
                 created_at: r.get(12)?,
+                // Written by us, read as untrusted all the same: a damaged card is dropped.
+                card: r.get::<_, Option<String>>(13)?.and_then(|j| serde_json::from_str(&j).ok()),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -322,6 +328,16 @@ impl Store {
             Some(c) => Ok(self.messages(c)?.into_iter().find(|m| m.id == id)),
             None => Ok(None),
         }
+    }
+
+    /// Sets (or replaces) the card shown under a message.
+    pub fn set_card(&self, id: i64, card: &ToolCard) -> Result<(), StoreError> {
+        let json = serde_json::to_string(card).map_err(|e| StoreError::Card(e.to_string()))?;
+        let n = self.conn().execute("UPDATE messages SET card = ?1 WHERE id = ?2", params![json, id])?;
+        if n == 0 {
+            return Err(StoreError::NoMessage(id));
+        }
+        Ok(())
     }
 
     pub fn pending_draft(&self, conversation: i64) -> Result<Option<String>, StoreError> {

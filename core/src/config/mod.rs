@@ -8,6 +8,7 @@
 //!   the key ([`ConfigError`]); `keys`: API keys, from an environment variable or a key file,
 //!   held as [`Secret`]s;
 //! - `raw`: the file's shape as serde reads it (unknown keys are errors);
+//! - `tools`: the tools' accounts (`[[calendar]]`), their passwords named, never held;
 //! - [`paths`]: where the file is; `example.toml`: the commented example `config init` writes.
 
 mod check;
@@ -15,6 +16,7 @@ mod keys;
 mod parse;
 pub mod paths;
 mod raw;
+mod tools;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -26,6 +28,7 @@ pub use crate::model::{Kind, Role, TrayScope};
 use crate::secret::Secret;
 pub use parse::is_loopback;
 pub use paths::{default_path, resolve_path, CONFIG_ENV};
+pub use tools::{CalendarAccount, CalendarSource, PasswordSource};
 
 /// A commented example written by `config init`.
 pub const EXAMPLE: &str = include_str!("example.toml");
@@ -96,6 +99,8 @@ pub struct ChatSettings {
     pub reasoner_prompt: Option<String>,
     /// The conversation database (default: `$XDG_DATA_HOME/switchboard/conversations.sqlite3`).
     pub store: Option<PathBuf>,
+    /// The user's time zone, for "today" and for events (default: the system's).
+    pub timezone: Option<chrono_tz::Tz>,
 }
 
 impl Default for ChatSettings {
@@ -112,6 +117,7 @@ impl Default for ChatSettings {
             classifier_prompt: None,
             reasoner_prompt: None,
             store: None,
+            timezone: None,
         }
     }
 }
@@ -272,6 +278,8 @@ pub struct Config {
     pub tray_scope: TrayScope,
     /// Backends in priority order (within a role, earlier is preferred).
     pub backends: Vec<BackendConfig>,
+    /// The calendar tool's accounts, in the order given (new events go to the first writable).
+    pub calendars: Vec<CalendarAccount>,
 }
 
 /// A configuration error, with where it is.

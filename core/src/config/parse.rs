@@ -122,7 +122,8 @@ impl Config {
                 ));
             }
         }
-        Ok(Config { health, load, chat, tray_scope: raw.tray.scope, backends })
+        let calendars = super::tools::calendars(raw.calendar, path, c)?;
+        Ok(Config { health, load, chat, tray_scope: raw.tray.scope, backends, calendars })
     }
 }
 

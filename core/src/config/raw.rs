@@ -27,6 +27,8 @@ pub struct File {
     pub tray: Tray,
     #[serde(default)]
     pub backend: Vec<Backend>,
+    #[serde(default)]
+    pub calendar: Vec<super::tools::RawCalendar>,
 }
 
 #[derive(Deserialize, Default)]
@@ -45,6 +47,7 @@ pub struct Assistant {
     classifier_prompt: Option<String>,
     reasoner_prompt: Option<String>,
     store: Option<String>,
+    timezone: Option<Spanned<String>>,
 }
 
 impl Assistant {
@@ -53,6 +56,17 @@ impl Assistant {
         let nonempty = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
         let turns = c.int(&self.history_turns, "assistant.history_turns", 0, 100)?;
         let confidence = c.float(&self.direct_confidence, "assistant.direct_confidence", 0.0, 1.0)?;
+        let timezone = match &self.timezone {
+            None => None,
+            Some(tz) => Some(tz.get_ref().trim().parse::<chrono_tz::Tz>().map_err(|_| {
+                let shown: String = tz.get_ref().chars().take(60).collect();
+                (c.at)(
+                    Some(tz.span()),
+                    Some("assistant.timezone"),
+                    format!("`{shown}` is not a time zone name (like \"Asia/Seoul\" or \"Europe/Berlin\")"),
+                )
+            })?),
+        };
         Ok(ChatSettings {
             name: nonempty(self.name).unwrap_or(d.name),
             persona: self.persona.unwrap_or_default(),
@@ -65,6 +79,7 @@ impl Assistant {
             classifier_prompt: nonempty(self.classifier_prompt),
             reasoner_prompt: nonempty(self.reasoner_prompt),
             store: nonempty(self.store).map(|s| config_path.parent().unwrap_or(Path::new(".")).join(s)),
+            timezone,
         })
     }
 }

@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["client"],
     &["health"],
     &["load", "servers"],
-    &["registry", "chat"],
+    &["registry", "chat", "tools"],
     &["router"],
     &["engine"],
     &["notify", "tray"],

@@ -1,0 +1,171 @@
+//! The tools' accounts: `[[calendar]]` (CalDAV, a vdir folder, or read-only `.ics` files).
+//! Passwords are never in the file: an environment variable, a key file or the desktop
+//! keyring names where each is, and it is read when it is needed.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::check::Check;
+use super::ConfigError;
+
+/// Where an account's password is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordSource {
+    /// An environment variable's name.
+    Env(String),
+    /// A file holding only the password (its path resolved against the config file's folder).
+    File(PathBuf),
+    /// An entry in the desktop keyring (Secret Service), stored with `switchboard-cli secret set NAME`.
+    Keyring(String),
+}
+
+/// Where a calendar's events are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CalendarSource {
+    /// A CalDAV calendar collection, or an account root whose calendars are all read (the first
+    /// one is written to).
+    CalDav {
+        url: reqwest::Url,
+        user: Option<String>,
+        password: Option<PasswordSource>,
+        /// An extra CA certificate (PEM) to trust, for a server with a private CA.
+        ca_file: Option<PathBuf>,
+    },
+    /// A vdir folder (one `.ics` per event, as khal and vdirsyncer keep them); writable.
+    Dir(PathBuf),
+    /// `.ics` files, read only.
+    Files(Vec<PathBuf>),
+}
+
+/// One `[[calendar]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarAccount {
+    pub name: String,
+    pub source: CalendarSource,
+}
+
+impl CalendarAccount {
+    /// Whether new events can be written to it.
+    pub fn writable(&self) -> bool {
+        !matches!(self.source, CalendarSource::Files(_))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    name: Spanned<String>,
+    caldav: Option<Spanned<String>>,
+    dir: Option<String>,
+    files: Option<Vec<String>>,
+    user: Option<String>,
+    password_env: Option<String>,
+    password_file: Option<String>,
+    password_keyring: Option<String>,
+    ca_file: Option<String>,
+}
+
+/// `~/x` under the home folder, a relative path under the config file's folder.
+pub(super) fn expand_path(p: &str, config_path: &Path) -> PathBuf {
+    let p = p.trim();
+    if let Some(rest) = p.strip_prefix("~/") {
+        if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+            return PathBuf::from(home).join(rest);
+        }
+    }
+    config_path.parent().unwrap_or(Path::new(".")).join(p)
+}
+
+fn password(raw: &RawCalendar, config_path: &Path) -> Result<Option<PasswordSource>, (&'static str, String)> {
+    let given = [raw.password_env.is_some(), raw.password_file.is_some(), raw.password_keyring.is_some()];
+    if given.iter().filter(|g| **g).count() > 1 {
+        return Err(("password_env", "give one of password_env, password_file, password_keyring".into()));
+    }
+    let nonempty = |key: &'static str, v: &str| {
+        if v.trim().is_empty() {
+            Err((key, format!("`{key}` must not be empty")))
+        } else {
+            Ok(v.trim().to_string())
+        }
+    };
+    Ok(if let Some(v) = &raw.password_env {
+        Some(PasswordSource::Env(nonempty("password_env", v)?))
+    } else if let Some(v) = &raw.password_file {
+        Some(PasswordSource::File(expand_path(&nonempty("password_file", v)?, config_path)))
+    } else if let Some(v) = &raw.password_keyring {
+        Some(PasswordSource::Keyring(nonempty("password_keyring", v)?))
+    } else {
+        None
+    })
+}
+
+/// Checks the `[[calendar]]` entries: names unique and non-empty, exactly one source each, a
+/// CalDAV URL that is http(s).
+pub(super) fn calendars(
+    raw: Vec<RawCalendar>,
+    config_path: &Path,
+    c: &Check<'_>,
+) -> Result<Vec<CalendarAccount>, ConfigError> {
+    let mut out: Vec<CalendarAccount> = Vec::new();
+    for r in raw {
+        let span = Some(r.name.span());
+        let name = r.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return Err((c.at)(span, Some("name"), "calendar name must not be empty".into()));
+        }
+        if out.iter().any(|o| o.name == name) {
+            return Err((c.at)(span, Some("name"), format!("duplicate calendar name `{name}`")));
+        }
+        let sources = [r.caldav.is_some(), r.dir.is_some(), r.files.is_some()].iter().filter(|x| **x).count();
+        if sources != 1 {
+            return Err((c.at)(
+                span,
+                Some("caldav"),
+                format!("calendar `{name}` needs exactly one of caldav = URL, dir = FOLDER, files = [...]"),
+            ));
+        }
+        let pw = password(&r, config_path).map_err(|(key, m)| (c.at)(span.clone(), Some(key), m))?;
+        let source = if let Some(url) = &r.caldav {
+            let parsed = reqwest::Url::parse(url.get_ref().trim())
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+            let Some(mut url_ok) = parsed else {
+                let shown = url.get_ref().split(['?', '#', '@']).next_back().unwrap_or_default().to_string();
+                return Err((c.at)(
+                    Some(url.span()),
+                    Some("caldav"),
+                    format!("invalid caldav url `{shown}`: expected https://host/path/"),
+                ));
+            };
+            if !url_ok.username().is_empty() || url_ok.password().is_some() {
+                return Err((c.at)(
+                    Some(url.span()),
+                    Some("caldav"),
+                    "put the user in `user` and the password in password_env / password_file / password_keyring, not in the url".into(),
+                ));
+            }
+            if !url_ok.path().ends_with('/') {
+                let p = format!("{}/", url_ok.path());
+                url_ok.set_path(&p);
+            }
+            CalendarSource::CalDav {
+                url: url_ok,
+                user: r.user.clone().filter(|u| !u.trim().is_empty()),
+                password: pw,
+                ca_file: r.ca_file.as_deref().map(|p| expand_path(p, config_path)),
+            }
+        } else if let Some(dir) = &r.dir {
+            CalendarSource::Dir(expand_path(dir, config_path))
+        } else {
+            let files = r.files.clone().unwrap_or_default();
+            if files.is_empty() {
+                return Err((c.at)(span, Some("files"), format!("calendar `{name}`: files = [] names no file")));
+            }
+            CalendarSource::Files(files.iter().map(|f| expand_path(f, config_path)).collect())
+        };
+        out.push(CalendarAccount { name, source });
+    }
+    Ok(out)
+}

@@ -1,0 +1,67 @@
+//! The assistant's tools, connected to the user's own servers and files: [`calendar`] (CalDAV,
+//! vdir folders, `.ics` files). Each kind of tool is a trait with one implementation per
+//! kind of account, so more providers can be added without touching the router.
+//!
+//! Nothing here decides to change the user's data: a write is a separate call that the
+//! router makes only on the user's own yes (see `router::tools`).
+//!
+//! - [`password`]: an account's password from the environment, a file or the [`keyring`];
+//! - [`tz`]: the user's time zone by name.
+
+pub mod calendar;
+pub mod keyring;
+pub mod password;
+pub mod tz;
+
+use chrono_tz::Tz;
+
+use crate::config::Config;
+
+/// Why a tool could not do what was asked. The messages are for the user: they name the
+/// account and the server (without credentials), never a password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ToolError {
+    #[error("cannot reach {0}")]
+    Unreachable(String),
+    #[error("{0}")]
+    Auth(String),
+    #[error("no password: {0}")]
+    NoPassword(String),
+    #[error("unexpected answer from {0}")]
+    BadAnswer(String),
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Config(String),
+    #[error("no calendar named `{0}`")]
+    NoCalendar(String),
+    #[error("calendar `{0}` is read-only")]
+    ReadOnly(String),
+    #[error("an event with this id exists already")]
+    Exists,
+}
+
+/// One account's probe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountHealth {
+    pub tool: &'static str,
+    pub account: String,
+    pub result: Result<(), ToolError>,
+}
+
+/// Every tool, as configured.
+pub struct Tools {
+    pub calendars: calendar::Calendars,
+}
+
+impl Tools {
+    pub fn new(config: &Config) -> Tools {
+        let tz: Tz = config.chat.timezone.unwrap_or_else(tz::system);
+        Tools { calendars: calendar::Calendars::new(&config.calendars, tz) }
+    }
+
+    /// Every account's health, probed together.
+    pub async fn health(&self) -> Vec<AccountHealth> {
+        self.calendars.health().await
+    }
+}

@@ -1,0 +1,86 @@
+//! What a tool answers with, as the window shows it and the store keeps it: a card of events
+//! (and, later, mails and documents), or an event draft waiting for the user's own yes.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// One occurrence of an event, in the user's time zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRow {
+    /// The calendar it is in (the account's name in the config).
+    pub calendar: String,
+    pub title: String,
+    /// Local start; midnight for an all-day event.
+    pub start: NaiveDateTime,
+    /// Local end (exclusive); for an all-day event, midnight after its last day.
+    pub end: NaiveDateTime,
+    pub all_day: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// An event the assistant proposes; written only when the user says so.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDraft {
+    pub title: String,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The calendar it will be written to.
+    pub calendar: String,
+}
+
+/// Where a draft stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DraftState {
+    /// Waiting for the user's yes or no.
+    Pending,
+    /// Written to the calendar.
+    Written,
+    /// The user said no.
+    Declined,
+    /// Writing failed; the draft is kept (pending again) and can be confirmed once more.
+    Failed { message: String },
+}
+
+/// A tool's answer, shown as a card under the reply's sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToolCard {
+    /// Events between two dates (inclusive), earliest first.
+    Events {
+        from: NaiveDate,
+        to: NaiveDate,
+        events: Vec<EventRow>,
+        /// Calendars that could not be read, with why (shown on the card, not hidden).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unavailable: Vec<String>,
+    },
+    /// An event draft.
+    Draft { draft: EventDraft, state: DraftState },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_reads_back_as_written() {
+        let at = |h| NaiveDate::from_ymd_opt(2026, 12, 3).and_then(|d| d.and_hms_opt(h, 0, 0)).unwrap_or_default();
+        let card = ToolCard::Draft {
+            draft: EventDraft {
+                title: "회의".into(),
+                start: at(15),
+                end: at(16),
+                description: None,
+                calendar: "home".into(),
+            },
+            state: DraftState::Failed { message: "412".into() },
+        };
+        let text = serde_json::to_string(&card).unwrap_or_default();
+        assert!(text.contains("\"kind\":\"draft\""), "{text}");
+        assert_eq!(serde_json::from_str::<ToolCard>(&text).ok(), Some(card));
+    }
+}
