@@ -13,7 +13,9 @@ APT_PACKAGES=(build-essential pkg-config curl ca-certificates python3 python3-ve
   # its end-to-end tests and footprint benchmark: a display, a private session bus, a tray
   # watcher, a notification daemon, X11 from Python (python3-xlib: closing the window as a WM does),
   # screenshots of the X display (imagemagick's `import`)
-  xvfb xauth dbus-daemon dbus-bin python3-dbus python3-gi gir1.2-gdkpixbuf-2.0 python3-dbusmock python3-pytest webkit2gtk-driver python3-xlib imagemagick)
+  xvfb xauth dbus-daemon dbus-bin python3-dbus python3-gi gir1.2-gdkpixbuf-2.0 python3-dbusmock python3-pytest webkit2gtk-driver python3-xlib imagemagick
+  # the tools' real servers (scripts/tool-servers.sh): CalDAV, and the test CA's tools
+  radicale openssl)
 
 need=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -12,6 +12,8 @@
 //! - `layers`: the core's layering, read from its sources (no upward import).
 //! - `real`: against real llama-server processes on 127.0.0.1 (installed by
 //!   `scripts/backends.sh install`): kill -9, SIGSTOP/SIGCONT, real load, an idle minute.
+//! - `tools`: the tools against real servers (Radicale over TLS, from
+//!   `scripts/tool-servers.sh`) and local calendar folders.
 
 mod cli;
 mod config_edges;
@@ -20,3 +22,4 @@ mod hostile;
 mod layers;
 mod real;
 mod router;
+mod tools;

@@ -139,6 +139,8 @@ impl CalDav {
         if out.first() == Some(url) {
             out.truncate(1);
         }
+        // In a stable order: new events go to the first.
+        out.sort();
         out.truncate(MAX_CALENDARS);
         Ok(out)
     }

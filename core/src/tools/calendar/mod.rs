@@ -121,6 +121,14 @@ impl Calendars {
     /// Writes `draft` to its calendar with a fresh UID (the server refuses to replace an
     /// event that has it); returns the UID.
     pub async fn create(&self, draft: &EventDraft) -> Result<String, ToolError> {
+        let uid = format!("{}@switchboard", uuid::Uuid::new_v4());
+        self.create_with_uid(draft, &uid).await?;
+        Ok(uid)
+    }
+
+    /// Writes `draft` under `uid`; refused with [`ToolError::Exists`] when the calendar has an
+    /// event of that UID already (the write is `If-None-Match: *`).
+    pub async fn create_with_uid(&self, draft: &EventDraft, uid: &str) -> Result<(), ToolError> {
         let p = self
             .providers
             .iter()
@@ -129,10 +137,8 @@ impl Calendars {
         if !p.writable() {
             return Err(ToolError::ReadOnly(draft.calendar.clone()));
         }
-        let uid = format!("{}@switchboard", uuid::Uuid::new_v4());
-        let text = ics::new_event(draft, &uid, self.tz, Utc::now());
-        p.create(&uid, &text).await?;
-        Ok(uid)
+        let text = ics::new_event(draft, uid, self.tz, Utc::now());
+        p.create(uid, &text).await
     }
 
     /// Each calendar's health, probed together.

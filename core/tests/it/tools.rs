@@ -1,0 +1,236 @@
+//! The tools against real servers on 127.0.0.1: Radicale over TLS with a test CA (started and
+//! seeded by `scripts/tool-servers.sh`, fresh per test), and local vdir folders.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{Local, NaiveDate, NaiveDateTime};
+use switchboard_core::model::{EventDraft, EventRow};
+use switchboard_core::tools::calendar::Calendars;
+use switchboard_core::tools::ToolError;
+use switchboard_core::Config;
+
+/// A Radicale started for one test; stopped when dropped.
+struct ToolServers {
+    dir: tempfile::TempDir,
+    env: HashMap<String, String>,
+}
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/tool-servers.sh")
+}
+
+impl ToolServers {
+    fn start() -> ToolServers {
+        let dir = tempfile::tempdir().unwrap();
+        let out =
+            std::process::Command::new("bash").arg(script()).arg("start").arg(dir.path().join("s")).output().unwrap();
+        assert!(out.status.success(), "tool-servers.sh: {}", String::from_utf8_lossy(&out.stderr));
+        let env = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ToolServers { dir, env }
+    }
+
+    fn get(&self, k: &str) -> &str {
+        self.env.get(k).map(String::as_str).unwrap_or_default()
+    }
+
+    fn password(&self) -> String {
+        std::fs::read_to_string(self.get("RADICALE_PASSWORD_FILE")).unwrap().trim().to_string()
+    }
+
+    /// The config with one `[[calendar]]` whose URL is `path` on the server and `extra` lines.
+    fn config(&self, path: &str, extra: &str) -> Config {
+        let text = format!(
+            r#"[assistant]
+timezone = "Europe/Berlin"
+
+[[backend]]
+name = "small"
+role = "classifier"
+url = "http://127.0.0.1:9"
+model = "m"
+
+[[backend]]
+name = "big"
+role = "reasoner"
+url = "http://127.0.0.1:9"
+model = "m"
+
+[[calendar]]
+name = "work"
+caldav = "{}{path}"
+user = "alice"
+ca_file = "{}"
+{extra}
+"#,
+            self.get("RADICALE_URL"),
+            self.get("TOOLS_CA")
+        );
+        Config::parse(&text, &self.dir.path().join("config.toml")).unwrap()
+    }
+
+    fn calendars(&self, path: &str) -> Calendars {
+        let extra = format!("password_file = \"{}\"", self.get("RADICALE_PASSWORD_FILE"));
+        let c = self.config(path, &extra);
+        Calendars::new(&c.calendars, c.chat.timezone.unwrap())
+    }
+}
+
+impl ToolServers {
+    fn stop(&self) {
+        let _ = std::process::Command::new("bash").arg(script()).arg("stop").arg(self.dir.path().join("s")).status();
+    }
+}
+
+impl Drop for ToolServers {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn at(y: i32, m: u32, day: u32, h: u32, min: u32) -> NaiveDateTime {
+    d(y, m, day).and_hms_opt(h, min, 0).unwrap()
+}
+
+fn titles(rows: &[EventRow]) -> Vec<(&str, NaiveDateTime)> {
+    rows.iter().map(|r| (r.title.as_str(), r.start)).collect()
+}
+
+#[tokio::test]
+async fn caldav_events_are_expanded_like_a_calendar_app_shows_them() {
+    let s = ToolServers::start();
+    let cal = s.calendars("alice/");
+    let autumn = cal.events(d(2026, 10, 1), d(2026, 11, 30)).await;
+    assert!(autumn.unavailable.is_empty(), "{:?}", autumn.unavailable);
+    assert_eq!(
+        titles(&autumn.events),
+        vec![
+            ("Standup", at(2026, 10, 15, 10, 0)),
+            ("Standup (moved)", at(2026, 10, 29, 14, 0)),
+            ("Standup", at(2026, 11, 12, 10, 0)),
+            ("Standup", at(2026, 11, 19, 10, 0)),
+            ("Standup", at(2026, 11, 26, 10, 0)),
+        ]
+    );
+    // Multi-day all-day, with a Korean title and place; another zone (09:00 New York = 15:00 Berlin).
+    let dec = cal.events(d(2026, 12, 3), d(2026, 12, 10)).await;
+    let workshop = dec.events.iter().find(|e| e.title == "워크숍").unwrap();
+    assert!(workshop.all_day && workshop.end == at(2026, 12, 5, 0, 0) && workshop.location.as_deref() == Some("부산"));
+    assert!(titles(&dec.events).contains(&("NY call", at(2026, 12, 10, 15, 0))), "{:?}", titles(&dec.events));
+    // The other calendar of the account: a yearly birthday, years on.
+    let march = cal.events(d(2031, 3, 15), d(2031, 3, 15)).await;
+    assert_eq!(titles(&march.events), vec![("Birthday", at(2031, 3, 15, 0, 0))]);
+    assert_eq!(march.events[0].calendar, "work");
+}
+
+#[tokio::test]
+async fn today_has_the_seeded_all_day_and_floating_events_and_the_root_url_finds_the_calendars() {
+    let s = ToolServers::start();
+    // The server root: the principal and its calendar home are found from it.
+    let cal = s.calendars("");
+    // The script seeds "today" in the machine's zone; the floating 15:00 is on the user's clock.
+    let today = Local::now().date_naive();
+    let found = cal.events(today, today).await;
+    assert!(found.unavailable.is_empty(), "{:?}", found.unavailable);
+    let t = titles(&found.events);
+    assert!(t.contains(&("창립기념일", today.and_hms_opt(0, 0, 0).unwrap())), "{t:?}");
+    assert!(t.contains(&("Dentist", today.and_hms_opt(15, 0, 0).unwrap())), "{t:?}");
+}
+
+#[tokio::test]
+async fn a_written_event_is_on_the_server_and_its_uid_is_never_written_twice() {
+    let s = ToolServers::start();
+    let cal = s.calendars("alice/work/");
+    let draft = EventDraft {
+        title: "치과 예약".into(),
+        start: at(2026, 12, 17, 9, 30),
+        end: at(2026, 12, 17, 10, 30),
+        description: Some("bring the X-ray".into()),
+        calendar: "work".into(),
+    };
+    let uid = cal.create(&draft).await.unwrap();
+    let day = cal.events(d(2026, 12, 17), d(2026, 12, 17)).await;
+    assert_eq!(titles(&day.events), vec![("치과 예약", at(2026, 12, 17, 9, 30))]);
+    assert_eq!(day.events[0].end, at(2026, 12, 17, 10, 30));
+    // Written with If-None-Match: the server refuses a second event of the same UID.
+    let again = cal.create_with_uid(&EventDraft { title: "other".into(), ..draft.clone() }, &uid).await;
+    assert_eq!(again, Err(ToolError::Exists));
+    let day = cal.events(d(2026, 12, 17), d(2026, 12, 17)).await;
+    assert_eq!(day.events.len(), 1);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_a_stopped_server_are_told_plainly_without_the_password() {
+    let s = ToolServers::start();
+    let pw_file = s.dir.path().join("wrong.password");
+    std::fs::write(&pw_file, "not-the-password").unwrap();
+    let c = s.config("alice/", &format!("password_file = \"{}\"", pw_file.display()));
+    let cal = Calendars::new(&c.calendars, c.chat.timezone.unwrap());
+    let found = cal.events(d(2026, 12, 1), d(2026, 12, 31)).await;
+    assert_eq!(found.unavailable.len(), 1);
+    let why = &found.unavailable[0];
+    assert!(why.contains("refused the user or password") && !why.contains("not-the-password"), "{why}");
+    let health = cal.health().await;
+    assert!(matches!(health[0].result, Err(ToolError::Auth(_))), "{health:?}");
+
+    // A password from the environment that is not set.
+    let c = s.config("alice/", "password_env = \"SWITCHBOARD_TEST_UNSET_PASSWORD\"");
+    let cal = Calendars::new(&c.calendars, c.chat.timezone.unwrap());
+    let why = cal.events(d(2026, 12, 1), d(2026, 12, 1)).await.unavailable.join(" ");
+    assert!(why.contains("SWITCHBOARD_TEST_UNSET_PASSWORD") && why.contains("not set"), "{why}");
+
+    let good = s.calendars("alice/");
+    assert!(good.health().await[0].result.is_ok());
+    let secret = s.password();
+    s.stop();
+    // (stop is a kill: poll until the port is closed)
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while good.health().await[0].result.is_ok() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let health = good.health().await;
+    let Err(e) = &health[0].result else { panic!("a stopped server probed ok") };
+    assert!(matches!(e, ToolError::Unreachable(_)), "{e:?}");
+    assert!(!e.to_string().contains(&secret));
+}
+
+#[tokio::test]
+async fn a_vdir_folder_is_read_and_written_and_ics_files_are_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("local");
+    let file = dir.path().join("holidays.ics");
+    std::fs::write(
+        &file,
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:h@t\r\nDTSTART;VALUE=DATE:20261225\r\nSUMMARY:Christmas\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let text = format!(
+        "[assistant]\ntimezone = \"Asia/Seoul\"\n[[backend]]\nname = \"a\"\nrole = \"classifier\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n[[backend]]\nname = \"b\"\nrole = \"reasoner\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n[[calendar]]\nname = \"holidays\"\nfiles = [\"{}\"]\n[[calendar]]\nname = \"local\"\ndir = \"{}\"\n",
+        file.display(),
+        folder.display()
+    );
+    let c = Config::parse(&text, &dir.path().join("c.toml")).unwrap();
+    let cal = Calendars::new(&c.calendars, c.chat.timezone.unwrap());
+    assert_eq!(cal.target(), Some("local"));
+    let draft = EventDraft {
+        title: "Lunch".into(),
+        start: at(2026, 12, 25, 12, 0),
+        end: at(2026, 12, 25, 13, 0),
+        description: None,
+        calendar: "local".into(),
+    };
+    cal.create(&draft).await.unwrap();
+    let ro = cal.create(&EventDraft { calendar: "holidays".into(), ..draft.clone() }).await;
+    assert_eq!(ro, Err(ToolError::ReadOnly("holidays".into())));
+    let day = cal.events(d(2026, 12, 25), d(2026, 12, 25)).await;
+    assert_eq!(titles(&day.events), vec![("Christmas", at(2026, 12, 25, 0, 0)), ("Lunch", at(2026, 12, 25, 12, 0))]);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
+}
