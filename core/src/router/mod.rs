@@ -20,6 +20,7 @@
 //! Everything is written to the [`Store`] as it happens: the user's message before anything is
 //! sent, the reply in batches while it streams.
 
+pub mod cards;
 pub mod choose;
 pub mod decision;
 pub mod guard;
@@ -48,6 +49,7 @@ use crate::config::{ChatSettings, Decide, LangSetting};
 pub use crate::model::{ChatEvent, NoticeKind};
 use crate::model::{ChatRole, Lang, MessageState};
 use crate::registry::Registry;
+use crate::tools::Tools;
 use prompt::{Persona, Turn};
 use run::Run;
 pub use summary::status_summary;
@@ -98,6 +100,8 @@ struct Inner {
     runtime: tokio::runtime::Handle,
     /// Dates: the classifier's "today".
     clock: Clock,
+    /// The calendars (and, to come, mail and documents).
+    tools: Arc<Tools>,
 }
 
 /// The router; a cheap-clone handle.
@@ -112,8 +116,15 @@ impl Router {
         self.inner.lang
     }
 
-    /// Must be called inside a tokio runtime (replies run on it).
+    /// Must be called inside a tokio runtime (replies run on it). No tool account is
+    /// connected: see [`Router::with_tools`].
     pub fn new(registry: Registry, store: Arc<Store>, chat: &ChatSettings) -> Router {
+        let tz = chat.timezone.unwrap_or_else(crate::tools::tz::system);
+        Router::with_tools(registry, store, chat, Arc::new(Tools::none(tz)))
+    }
+
+    /// A router whose tool calls run on `tools`.
+    pub fn with_tools(registry: Registry, store: Arc<Store>, chat: &ChatSettings, tools: Arc<Tools>) -> Router {
         let lang = match chat.language {
             LangSetting::Auto => crate::i18n::system_lang(),
             LangSetting::En => Lang::En,
@@ -143,6 +154,7 @@ impl Router {
                 cancel: CancellationToken::new(),
                 runtime: tokio::runtime::Handle::current(),
                 clock,
+                tools,
             }),
         }
     }
@@ -153,6 +165,11 @@ impl Router {
 
     pub fn registry(&self) -> &Registry {
         &self.inner.registry
+    }
+
+    /// The tools the router's calls run on.
+    pub fn tools(&self) -> &Tools {
+        &self.inner.tools
     }
 
     /// Sends `text` in `conversation` (a new one when `None`). The user's message is stored

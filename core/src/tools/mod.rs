@@ -60,6 +60,11 @@ impl Tools {
         Tools { calendars: calendar::Calendars::new(&config.calendars, tz) }
     }
 
+    /// No account connected (every tool call says how to set one up).
+    pub fn none(tz: Tz) -> Tools {
+        Tools { calendars: calendar::Calendars::new(&[], tz) }
+    }
+
     /// Every account's health, probed together.
     pub async fn health(&self) -> Vec<AccountHealth> {
         self.calendars.health().await

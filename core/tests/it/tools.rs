@@ -234,3 +234,56 @@ async fn a_vdir_folder_is_read_and_written_and_ics_files_are_read_only() {
     assert_eq!(titles(&day.events), vec![("Christmas", at(2026, 12, 25, 0, 0)), ("Lunch", at(2026, 12, 25, 12, 0))]);
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
 }
+
+/// All of a reply's text, its card, and whether a model was asked.
+async fn reply(
+    router: &switchboard_core::Router,
+    conv: Option<i64>,
+    text: &str,
+) -> (i64, String, Option<switchboard_core::model::ToolCard>) {
+    use switchboard_core::model::ChatEvent;
+    let mut r = router.send(conv, text).unwrap();
+    let (mut said, mut card) = (String::new(), None);
+    while let Some(ev) = r.events.recv().await {
+        match ev {
+            ChatEvent::Token { text } => said.push_str(&text),
+            ChatEvent::Card { card: c } => card = Some(c),
+            ChatEvent::Done { .. } => break,
+            _ => {}
+        }
+    }
+    (r.conversation_id, said, card)
+}
+
+#[tokio::test]
+async fn the_router_answers_calendar_questions_and_writes_a_draft_on_yes_in_both_languages() {
+    use switchboard_core::model::{DraftState, ToolCard};
+    let s = ToolServers::start();
+    let extra = format!("password_file = \"{}\"", s.get("RADICALE_PASSWORD_FILE"));
+    let mut config = s.config("alice/work/", &extra);
+    config.chat.language = switchboard_core::config::LangSetting::En;
+    let chat = config.chat.clone();
+    let tools = std::sync::Arc::new(switchboard_core::tools::Tools::new(&config));
+    let registry = switchboard_core::Registry::start(config).unwrap();
+    let store = std::sync::Arc::new(switchboard_core::Store::in_memory().unwrap());
+    let router = switchboard_core::Router::with_tools(registry, store, &chat, tools);
+
+    // Decided by the rules (the backends here are dead ports): no model is needed.
+    let (_, said, card) = reply(&router, None, "what's on my calendar today?").await;
+    let Some(ToolCard::Events { events, .. }) = card else { panic!("no events card: {said}") };
+    assert!(events.iter().any(|e| e.title == "창립기념일"), "{said} {events:?}");
+    let (_, said, card) = reply(&router, None, "다음주 일정 알려줘").await;
+    assert!(said.contains("일정"), "{said}");
+    assert!(matches!(card, Some(ToolCard::Events { .. })), "{said}");
+
+    let (conv, said, card) = reply(&router, None, "내일 오후 3시에 치과 예약 잡아줘").await;
+    let Some(ToolCard::Draft { draft, state: DraftState::Pending }) = card else { panic!("no draft: {said}") };
+    assert!(said.contains("추가할까요"), "{said}");
+    let tomorrow = draft.start.date();
+    let before = router.tools().calendars.events(tomorrow, tomorrow).await.events.len();
+    let (_, said, card) = reply(&router, Some(conv), "네").await;
+    assert!(matches!(card, Some(ToolCard::Draft { state: DraftState::Written, .. })), "{said}");
+    let after = router.tools().calendars.events(tomorrow, tomorrow).await.events;
+    assert_eq!(after.len(), before + 1, "{after:?}");
+    assert!(after.iter().any(|e| e.start == draft.start && e.title == draft.title), "{after:?}");
+}

@@ -10,6 +10,7 @@
 //! [`dates`] also corrects a model's `create_draft`: dates and times the user wrote are read by
 //! code, so "tomorrow 3 pm" is tomorrow at 15:00 whatever the model wrote.
 
+pub mod confirm;
 pub mod dates;
 mod intent;
 mod lean;

@@ -1,0 +1,194 @@
+//! What a tool's answer says, in the user's language: the short sentence above a card, the
+//! card as plain text (for the CLI and for the classifier's context, where it is marked as
+//! data), and the draft that waits for the user's yes ([`PendingDraft`]).
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::prompt::Lang;
+use crate::model::{DraftState, EventDraft, EventRow, ToolCard};
+use crate::tools::calendar::Found;
+use crate::tools::ToolError;
+
+/// The draft a conversation waits on (the store's `pending_draft`, as JSON): the event and the
+/// reply whose card shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingDraft {
+    pub message: i64,
+    pub draft: EventDraft,
+}
+
+const KO_DAYS: [&str; 7] = ["월", "화", "수", "목", "금", "토", "일"];
+
+fn day(d: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::En => d.format("%a %-d %b").to_string(),
+        Lang::Ko => format!("{}월 {}일({})", d.month(), d.day(), KO_DAYS[d.weekday().num_days_from_monday() as usize]),
+    }
+}
+
+fn time(t: NaiveDateTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// "today", "on Thu 10 Dec", "from Mon 7 Dec to Sun 13 Dec" (and in Korean).
+fn span(from: NaiveDate, to: NaiveDate, today: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::En if from == to && from == today => "today".into(),
+        Lang::En if from == to => format!("on {}", day(from, lang)),
+        Lang::En => format!("from {} to {}", day(from, lang), day(to, lang)),
+        Lang::Ko if from == to && from == today => "오늘".into(),
+        Lang::Ko if from == to => day(from, lang),
+        Lang::Ko => format!("{}부터 {}까지", day(from, lang), day(to, lang)),
+    }
+}
+
+/// The sentence above a list of events.
+pub fn events_sentence(found: &Found, from: NaiveDate, to: NaiveDate, today: NaiveDate, lang: Lang) -> String {
+    let when = span(from, to, today, lang);
+    let n = found.events.len();
+    let mut s = match (lang, n) {
+        (Lang::En, 0) => format!("Nothing on your calendar {when}."),
+        (Lang::En, 1) => format!("One event {when}:"),
+        (Lang::En, _) => format!("{n} events {when}:"),
+        (Lang::Ko, 0) => format!("{when} 일정이 없어요."),
+        (Lang::Ko, _) => format!("{when} 일정이 {n}개 있어요."),
+    };
+    if !found.unavailable.is_empty() {
+        let list = found.unavailable.join("; ");
+        s.push_str(&match lang {
+            Lang::En => format!(" (Could not read {list}.)"),
+            Lang::Ko => format!(" (읽지 못한 캘린더: {list})"),
+        });
+    }
+    s
+}
+
+pub fn draft_sentence(draft: &EventDraft, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Here is the event I would add to {}. Add it? (yes / no)", draft.calendar),
+        Lang::Ko => format!("{} 캘린더에 넣을 일정 초안이에요. 추가할까요? (네 / 아니요)", draft.calendar),
+    }
+}
+
+pub fn written(draft: &EventDraft, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Added \"{}\" to {}.", draft.title, draft.calendar),
+        Lang::Ko => format!("\"{}\" 일정을 {} 캘린더에 추가했어요.", draft.title, draft.calendar),
+    }
+}
+
+pub fn declined(lang: Lang) -> String {
+    match lang {
+        Lang::En => "OK, I did not add it.".into(),
+        Lang::Ko => "알겠어요, 추가하지 않았어요.".into(),
+    }
+}
+
+pub fn write_failed(e: &ToolError, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("I could not add it: {e}. The draft is kept: answer yes to try again."),
+        Lang::Ko => format!("추가하지 못했어요: {e}. 초안은 남겨 두었어요. 다시 시도하려면 \"네\"라고 답해 주세요."),
+    }
+}
+
+pub fn no_calendar(lang: Lang) -> String {
+    match lang {
+        Lang::En => "No calendar is set up: add a [[calendar]] to the config file (see the README).".into(),
+        Lang::Ko => "설정된 캘린더가 없어요. 설정 파일에 [[calendar]]를 추가해 주세요 (README 참고).".into(),
+    }
+}
+
+pub fn no_writable_calendar(lang: Lang) -> String {
+    match lang {
+        Lang::En => "None of your calendars can be written to (only read-only .ics files are set up).".into(),
+        Lang::Ko => "쓸 수 있는 캘린더가 없어요 (읽기 전용 .ics 파일만 설정되어 있어요).".into(),
+    }
+}
+
+/// The model's own `create_confirmed`: never a write, only how to make one.
+pub fn confirm_how(pending: bool, lang: Lang) -> String {
+    match (pending, lang) {
+        (true, Lang::En) => "To add the draft, press Add on its card or answer yes.".into(),
+        (true, Lang::Ko) => "초안을 추가하려면 카드의 추가 버튼을 누르거나 \"네\"라고 답해 주세요.".into(),
+        (false, Lang::En) => "There is no draft event to confirm. Tell me what to put in the calendar first.".into(),
+        (false, Lang::Ko) => "확정할 일정 초안이 없어요. 먼저 어떤 일정을 넣을지 알려 주세요.".into(),
+    }
+}
+
+fn row_text(e: &EventRow, lang: Lang) -> String {
+    let when = if e.all_day {
+        let last = e.end.date().pred_opt().unwrap_or(e.end.date()).max(e.start.date());
+        if last == e.start.date() {
+            day(e.start.date(), lang)
+        } else {
+            format!("{} – {}", day(e.start.date(), lang), day(last, lang))
+        }
+    } else if e.start.date() == e.end.date() {
+        format!("{} {}–{}", day(e.start.date(), lang), time(e.start), time(e.end))
+    } else {
+        format!("{} {} – {} {}", day(e.start.date(), lang), time(e.start), day(e.end.date(), lang), time(e.end))
+    };
+    let place = e.location.as_deref().map(|l| format!(" @ {l}")).unwrap_or_default();
+    format!("- {when}: {}{place} [{}]", e.title, e.calendar)
+}
+
+/// A card as plain lines.
+pub fn card_text(card: &ToolCard, lang: Lang) -> String {
+    match card {
+        ToolCard::Events { events, unavailable, .. } => {
+            let mut lines: Vec<String> = events.iter().map(|e| row_text(e, lang)).collect();
+            lines.extend(unavailable.iter().map(|u| format!("! {u}")));
+            lines.join("\n")
+        }
+        ToolCard::Draft { draft, state } => {
+            let row = EventRow {
+                calendar: draft.calendar.clone(),
+                title: draft.title.clone(),
+                start: draft.start,
+                end: draft.end,
+                all_day: false,
+                location: None,
+            };
+            let state = match (state, lang) {
+                (DraftState::Pending, Lang::En) => "draft, not added yet".to_string(),
+                (DraftState::Pending, Lang::Ko) => "초안, 아직 추가 안 됨".to_string(),
+                (DraftState::Written, Lang::En) => "added".to_string(),
+                (DraftState::Written, Lang::Ko) => "추가됨".to_string(),
+                (DraftState::Declined, Lang::En) => "not added".to_string(),
+                (DraftState::Declined, Lang::Ko) => "추가 안 함".to_string(),
+                (DraftState::Failed { message }, _) => format!("failed: {message}"),
+            };
+            let desc = draft.description.as_deref().map(|d| format!("\n  {d}")).unwrap_or_default();
+            format!("{} ({state}){desc}", row_text(&row, lang))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_read_as_a_person_scans_them() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 12, day).unwrap_or_default();
+        let e = EventRow {
+            calendar: "work".into(),
+            title: "워크숍".into(),
+            start: d(1).and_hms_opt(0, 0, 0).unwrap_or_default(),
+            end: d(5).and_hms_opt(0, 0, 0).unwrap_or_default(),
+            all_day: true,
+            location: Some("부산".into()),
+        };
+        assert_eq!(row_text(&e, Lang::Ko), "- 12월 1일(화) – 12월 4일(금): 워크숍 @ 부산 [work]");
+        let found = Found { events: vec![e], unavailable: vec!["home: cannot reach x".into()] };
+        assert_eq!(
+            events_sentence(&found, d(3), d(3), d(3), Lang::En),
+            "One event today: (Could not read home: cannot reach x.)"
+        );
+        assert_eq!(
+            events_sentence(&Found::default(), d(1), d(7), d(3), Lang::Ko),
+            "12월 1일(화)부터 12월 7일(월)까지 일정이 없어요."
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! A tool call run: checked, then answered with a sentence and a card. A draft is kept per
+//! conversation and written only on the user's own plain yes ([`Run::settle`]); the model's
+//! `create_confirmed` never writes.
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+use serde_json::{Map, Value};
+
+use super::Run;
+use crate::model::{ChatEvent, DraftState, EventDraft, MessageState, ToolCard};
+use crate::router::cards::{self, PendingDraft};
+use crate::router::tools;
+
+fn param<'p>(params: &'p Map<String, Value>, k: &str) -> Option<&'p str> {
+    params.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn date(params: &Map<String, Value>, k: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(param(params, k)?, "%Y-%m-%d").ok()
+}
+
+fn time(params: &Map<String, Value>, k: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(param(params, k)?, "%H:%M").ok()
+}
+
+impl Run<'_> {
+    /// The draft this conversation waits on, if any (a damaged one reads as none).
+    pub(super) fn pending(&self) -> Option<PendingDraft> {
+        let json = self.inner.store.pending_draft(self.conversation).ok().flatten()?;
+        serde_json::from_str(&json).ok()
+    }
+
+    /// Shows `card` under the reply and keeps it with the reply.
+    fn card(&mut self, card: ToolCard) {
+        if let Err(e) = self.inner.store.set_card(self.w.id, &card) {
+            tracing::warn!("{e}");
+        }
+        self.send(ChatEvent::Card { card });
+    }
+
+    fn say(&mut self, text: &str) {
+        self.show(text);
+        self.finish(MessageState::Done, None, None);
+    }
+
+    /// The user's own yes or no to the pending draft: written, or dropped. A failed write
+    /// keeps the draft (a later yes tries again).
+    pub(super) async fn settle(&mut self, pending: PendingDraft, yes: bool) {
+        let store = &self.inner.store;
+        let (state, text) = if yes {
+            let cancel = self.cancel.clone();
+            let written = tokio::select! {
+                _ = cancel.cancelled() => return self.finish(MessageState::Stopped, None, None),
+                r = self.inner.tools.calendars.create(&pending.draft) => r,
+            };
+            match written {
+                Ok(uid) => {
+                    tracing::info!("event {uid} written to calendar {}", pending.draft.calendar);
+                    if let Err(e) = store.set_pending_draft(self.conversation, None) {
+                        tracing::warn!("{e}");
+                    }
+                    (DraftState::Written, cards::written(&pending.draft, self.lang))
+                }
+                Err(e) => (DraftState::Failed { message: e.to_string() }, cards::write_failed(&e, self.lang)),
+            }
+        } else {
+            if let Err(e) = store.set_pending_draft(self.conversation, None) {
+                tracing::warn!("{e}");
+            }
+            (DraftState::Declined, cards::declined(self.lang))
+        };
+        let card = ToolCard::Draft { draft: pending.draft, state };
+        // The draft's own card shows where it stands too.
+        if let Err(e) = store.set_card(pending.message, &card) {
+            tracing::warn!("{e}");
+        }
+        self.show(&text);
+        self.card(card);
+        self.finish(MessageState::Done, None, None);
+    }
+
+    pub(super) async fn run_tool(&mut self, tool: &str, operation: &str, params: &Map<String, Value>) {
+        let pending = self.pending().is_some();
+        let checked = tools::validate(tool, operation, params, pending);
+        if checked.is_err() || tool != "calendar" {
+            // Refused, or a tool not connected yet (mail, documents).
+            let text = tools::answer(tool, operation, &checked, self.lang);
+            return self.say(&text);
+        }
+        let cal = &self.inner.tools.calendars;
+        if cal.is_empty() {
+            return self.say(&cards::no_calendar(self.lang));
+        }
+        let today = self.inner.clock.now().with_timezone(&cal.tz()).date_naive();
+        match operation {
+            "today" | "search" => {
+                let (from, to) = match operation {
+                    "today" => (today, today),
+                    _ => (date(params, "date_from").unwrap_or(today), date(params, "date_to").unwrap_or(today)),
+                };
+                let cancel = self.cancel.clone();
+                let found = tokio::select! {
+                    _ = cancel.cancelled() => return self.finish(MessageState::Stopped, None, None),
+                    f = cal.events(from, to) => f,
+                };
+                let (from, to) = (from.min(to), to.max(from));
+                let text = cards::events_sentence(&found, from, to, today, self.lang);
+                self.show(&text);
+                self.card(ToolCard::Events { from, to, events: found.events, unavailable: found.unavailable });
+                self.finish(MessageState::Done, None, None);
+            }
+            "create_draft" => {
+                let Some(target) = cal.target().map(str::to_string) else {
+                    return self.say(&cards::no_writable_calendar(self.lang));
+                };
+                let (Some(day), Some(at)) = (date(params, "date"), time(params, "time")) else {
+                    // validate() checked both; unreachable in practice, refused all the same.
+                    return self.say(&tools::answer(
+                        tool,
+                        operation,
+                        &Err(tools::ToolRefusal::MissingParam("date".into())),
+                        self.lang,
+                    ));
+                };
+                let start = day.and_time(at);
+                let end = time(params, "end_time")
+                    .map(|t| day.and_time(t))
+                    .filter(|e| *e > start)
+                    .unwrap_or(start + Duration::hours(1));
+                let draft = EventDraft {
+                    title: param(params, "title").unwrap_or("Event").chars().take(120).collect(),
+                    start,
+                    end,
+                    description: param(params, "description").map(|d| d.chars().take(500).collect()),
+                    calendar: target,
+                };
+                let keep = PendingDraft { message: self.w.id, draft: draft.clone() };
+                match serde_json::to_string(&keep)
+                    .map(|j| self.inner.store.set_pending_draft(self.conversation, Some(&j)))
+                {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => tracing::warn!("{e}"),
+                    Err(e) => tracing::warn!("{e}"),
+                }
+                self.show(&cards::draft_sentence(&draft, self.lang));
+                self.card(ToolCard::Draft { draft, state: DraftState::Pending });
+                self.finish(MessageState::Done, None, None);
+            }
+            // The model's confirmation is never a write: only the user's own yes is (settle).
+            "create_confirmed" => self.say(&cards::confirm_how(pending, self.lang)),
+            _ => {
+                let text = tools::answer(tool, operation, &checked, self.lang);
+                self.say(&text);
+            }
+        }
+    }
+}
