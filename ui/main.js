@@ -33,7 +33,11 @@ const L10N = {
         queue: "Our queue", history: "Last hour: probe latency (line) and load (strip)",
         theme: "Theme", system: "system", light: "light", dark: "dark", server: "Server",
         openLink: "Open this link in your browser?", open: "Open in browser", cancel: "Cancel",
-        serverRestarting: (a, l) => `restarting (${a} of ${l})`, serverFailed: "failed, not started again" },
+        serverRestarting: (a, l) => `restarting (${a} of ${l})`, serverFailed: "failed, not started again",
+        addEvent: "Add to calendar", dontAdd: "Don't add", yesWord: "yes", noWord: "no", title: "Title",
+        when: "When", calendar: "Calendar", note: "Note", allDay: "all day", draftPending: "Draft: not added yet",
+        draftWritten: "Added to the calendar", draftDeclined: "Not added", draftFailed: "Could not add: ",
+        noEvents: "No events", unreadable: "Could not read: " },
   ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
         placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
         statusAction: "상태", stopped: "중지됨", failed: "실패", state: "상태", level: "부하", wait: "대기",
@@ -42,7 +46,11 @@ const L10N = {
         history: "최근 1시간: 프로브 지연(선)과 부하(띠)", theme: "테마", system: "시스템", light: "밝게",
         dark: "어둡게", server: "서버", openLink: "이 링크를 브라우저에서 열까요?", open: "브라우저에서 열기",
         cancel: "취소", serverRestarting: (a, l) => `재시작 중 (${a}/${l})`,
-        serverFailed: "실패, 다시 시작하지 않음" },
+        serverFailed: "실패, 다시 시작하지 않음",
+        addEvent: "캘린더에 추가", dontAdd: "추가 안 함", yesWord: "네", noWord: "아니요", title: "제목",
+        when: "일시", calendar: "캘린더", note: "메모", allDay: "종일", draftPending: "초안: 아직 추가 안 됨",
+        draftWritten: "캘린더에 추가됨", draftDeclined: "추가 안 함", draftFailed: "추가 실패: ",
+        noEvents: "일정 없음", unreadable: "읽지 못함: " },
 };
 const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
                  ko: { idle: "여유", normal: "보통", busy: "바쁨", very_busy: "매우 바쁨", starting: "시작 중", down: "중단" } };
@@ -100,10 +108,74 @@ function addAssistant() {
   badge.hidden = true;
   const notices = el("div", "notices");
   const body = el("div", "body");
+  const tool = el("div", "toolcard");
+  tool.hidden = true;
   const state = el("span", "state");
-  m.append(badge, notices, body, state);
+  m.append(badge, notices, body, tool, state);
   $("messages").appendChild(m);
-  return { m, badge, notices, body, state };
+  return { m, badge, notices, body, tool, state };
+}
+
+// ---- tool cards ----
+// A tool's answer (events, a draft) as plain text nodes: what a calendar shows, never HTML.
+// A draft's buttons send the user's own "yes" / "no": the engine writes only on that answer.
+function when(start, end, allDay) {
+  const d = (s) => s.slice(0, 10);
+  const hm = (s) => s.slice(11, 16);
+  if (allDay) {
+    const last = new Date(d(end) + "T00:00:00Z");
+    last.setUTCDate(last.getUTCDate() - 1);
+    const lastDay = last.toISOString().slice(0, 10);
+    return lastDay > d(start) ? `${d(start)} – ${lastDay} (${t("allDay")})` : `${d(start)} (${t("allDay")})`;
+  }
+  return d(start) === d(end) ? `${d(start)} ${hm(start)}–${hm(end)}` : `${d(start)} ${hm(start)} – ${d(end)} ${hm(end)}`;
+}
+
+function renderToolCard(view, card) {
+  const box = view.tool;
+  box.replaceChildren();
+  box.hidden = false;
+  if (card.kind === "events") {
+    const ul = el("ul", "events");
+    for (const e of card.events) {
+      const li = el("li");
+      li.append(el("span", "when", when(e.start, e.end, e.all_day)), el("span", "what", e.title));
+      if (e.location) li.append(el("span", "where", e.location));
+      li.append(el("span", "cal", e.calendar));
+      ul.appendChild(li);
+    }
+    if (!card.events.length) box.appendChild(el("div", "muted", t("noEvents")));
+    box.appendChild(ul);
+    for (const u of card.unavailable || []) box.appendChild(el("div", "notice", t("unreadable") + u));
+    return;
+  }
+  if (card.kind !== "draft") return;
+  const dr = card.draft;
+  const dl = el("dl");
+  const row = (k, v) => { dl.append(el("dt", null, t(k)), el("dd", null, v)); };
+  row("title", dr.title);
+  row("when", when(dr.start, dr.end, false));
+  row("calendar", dr.calendar);
+  if (dr.description) row("note", dr.description);
+  box.appendChild(dl);
+  const st = card.state;
+  const label = st.state === "pending" ? t("draftPending") : st.state === "written" ? t("draftWritten")
+    : st.state === "declined" ? t("draftDeclined") : t("draftFailed") + (st.message || "");
+  box.appendChild(el("div", "draft-state " + st.state, label));
+  if (st.state === "pending" || st.state === "failed") {
+    const buttons = el("div", "buttons");
+    const add = el("button", "add", t("addEvent"));
+    const no = el("button", "no", t("dontAdd"));
+    const answer = (word) => {
+      if (replying !== null) return;
+      add.disabled = true; no.disabled = true;
+      send(word);
+    };
+    add.addEventListener("click", () => answer(t("yesWord")));
+    no.addEventListener("click", () => answer(t("noWord")));
+    buttons.append(add, no);
+    box.appendChild(buttons);
+  }
 }
 
 function finishState(view, state, last) {
@@ -157,6 +229,19 @@ async function loadConversations() {
   }
 }
 
+// Re-reads the conversation's cards (a draft answered by a later message changed state).
+async function refreshCards() {
+  const id = conversation;
+  const messages = await api.messages(id).catch(() => []);
+  if (id !== conversation) return;
+  const views = [...$("messages").querySelectorAll(".msg.assistant")];
+  const replies = messages.filter((m) => m.role !== "user");
+  replies.forEach((m, i) => {
+    const v = views[i];
+    if (v && m.card) renderToolCard({ tool: v.querySelector(".toolcard") }, m.card);
+  });
+}
+
 async function openConversation(id) {
   conversation = id;
   $("messages").replaceChildren();
@@ -166,6 +251,7 @@ async function openConversation(id) {
     const v = addAssistant();
     if (m.action) { v.badge.textContent = badgeText(m.action, m.backend); v.badge.hidden = false; }
     renderInto(v.body, m.text);
+    if (m.card) renderToolCard(v, m.card);
     finishState(v, m.state, i === messages.length - 1);
   });
   loadConversations();
@@ -188,6 +274,8 @@ function retry() {
 async function stream(start, notSent = () => {}) {
   const view = addAssistant();
   let answer = "";
+  // A reply decided by rules can end before the call that started it returns.
+  let ended = false;
   const onEvent = new Channel();
   onEvent.onmessage = (ev) => {
     switch (ev.type) {
@@ -195,22 +283,28 @@ async function stream(start, notSent = () => {}) {
       case "notice": view.notices.appendChild(el("div", "notice", ev.text)); break;
       case "token": answer += ev.text; renderInto(view.body, answer); view.m.scrollIntoView({ block: "end" }); window.__lastReply = { body: view.body, text: answer, doneAt: null }; break;
       case "error": view.notices.appendChild(el("div", "notice", ev.message)); break;
+      case "card": renderToolCard(view, ev.card); view.m.scrollIntoView({ block: "end" }); break;
       case "done":
+        ended = true;
         if (window.__lastReply) window.__lastReply.doneAt = performance.now();
         finishState(view, ev.state, true);
         replying = null;
         $("stop").hidden = true;
         $("send").hidden = false;
         loadConversations();
+        // A settled draft: its earlier card now says where it stands (buttons gone).
+        if (view.tool && !view.tool.hidden && conversation !== null) refreshCards();
         break;
     }
   };
   try {
     const sent = await start(onEvent);
     conversation = sent.conversation_id;
-    replying = sent.reply_message_id;
-    $("stop").hidden = false;
-    $("send").hidden = true;
+    if (!ended) {
+      replying = sent.reply_message_id;
+      $("stop").hidden = false;
+      $("send").hidden = true;
+    }
   } catch (e) {
     view.notices.appendChild(el("div", "notice", String(e)));
     notSent();

@@ -57,7 +57,7 @@ impl Engine {
     pub fn start_with(config: Config, clock: Clock) -> Result<Engine, EngineError> {
         let (store, set_aside) = open_store(&config.chat, clock)?;
         let chat = config.chat.clone();
-        let tools = Arc::new(crate::tools::Tools::new(&config));
+        let tools = Arc::new(crate::tools::Tools::new(&config, clock));
         let registry = Registry::start_with(config, clock)?;
         let router = Router::with_tools(registry.clone(), Arc::new(store), &chat, tools);
         Ok(Engine { registry, router, set_aside })

@@ -3,6 +3,7 @@ tauri-driver + WebKitWebDriver start and drive its window (`switchboard-window c
 tray's "Open chat" starts), which talks to the running tray app over its socket.
 The classifier is an HTTP-level fake (fake_classifier.py: routes everything, or answers with
 hostile markup); the reasoner is a real llama-server. Screenshots go to tests/artifacts/."""
+import glob
 import os
 import subprocess
 import time
@@ -12,12 +13,22 @@ import pytest
 from test_desktop import Desktop, free_port, wait_for
 from webdriver import Session
 
+HERE_UI = os.path.dirname(os.path.abspath(__file__))
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
 
 
 @pytest.fixture(scope="module")
 def ui():
     d = Desktop(fake_classifier=True, launch=False)
+    # A real CalDAV server (Radicale over TLS, seeded): the draft test writes to it.
+    d.tools = os.path.join(d.tmp, "tools")
+    repo = os.path.dirname(os.path.dirname(HERE_UI))
+    out = subprocess.run(["bash", os.path.join(repo, "scripts", "tool-servers.sh"), "start", d.tools],
+                         check=True, capture_output=True, text=True).stdout
+    env = dict(l.split("=", 1) for l in out.splitlines() if "=" in l)
+    with open(d.env["SWITCHBOARD_CONFIG"], "a") as f:
+        f.write(f'\n[[calendar]]\nname = "work"\ncaldav = "{env["RADICALE_URL"]}alice/work/"\nuser = "alice"\n'
+                f'password_file = "{env["RADICALE_PASSWORD_FILE"]}"\nca_file = "{env["TOOLS_CA"]}"\n')
     # A damaged chat history from before: moved aside at start, and the window says so.
     data = os.path.join(d.env["XDG_DATA_HOME"], "switchboard")
     os.makedirs(data, exist_ok=True)
@@ -49,6 +60,7 @@ def ui():
     s.close()
     driver.terminate()
     d.close()
+    subprocess.run(["bash", os.path.join(repo, "scripts", "tool-servers.sh"), "stop", d.tools])
 
 
 def screenshot(d, name):
@@ -204,3 +216,39 @@ def test_a_20000_token_reply_streams_without_the_window_falling_behind(ui):
     assert inc["chars"] * 5 < full["chars"], "incremental rendering re-renders far less"
     assert inc["chars"] < 3 * inc_len, f"{inc['chars']} characters rendered for {inc_len}"
     assert inc_lag < 2000, f"the window fell {inc_lag:.0f} ms behind"
+
+
+def stored_events(d):
+    """The events Radicale holds in the calendar (its storage folder: one file per event)."""
+    return sorted(glob.glob(os.path.join(d.tools, "collections", "collection-root", "alice", "work", "*.ics")))
+
+
+def test_a_draft_is_written_to_the_caldav_server_only_by_the_users_click(ui):
+    d, s = ui
+    s.click(s.find("#tab-chat"))
+    s.click(s.find("#new-chat"))
+    before = stored_events(d)
+    send(s, "schedule a dentist appointment tomorrow at 3pm")
+    add = ".msg.assistant:last-of-type .toolcard button.add"
+    wait_for("the draft card", lambda: s.js(f"return !!document.querySelector('{add}')"), 30)
+    card = text_of(s, ".msg.assistant:last-of-type .toolcard")
+    assert "15:00" in card and "work" in card, card
+    screenshot(d, "draft-card.png")
+    assert stored_events(d) == before, "a draft was written before the click"
+    s.click(s.find(add))
+    wait_for("written on the server", lambda: len(stored_events(d)) == len(before) + 1, 30)
+    new = [p for p in stored_events(d) if p not in before][0]
+    text = open(new, encoding="utf-8").read()
+    assert "dentist" in text.lower() and "BEGIN:VEVENT" in text, text
+    wait_for("the card says so", lambda: "Added to the calendar" in (text_of(s, ".msg.assistant:last-of-type .toolcard") or ""), 10)
+    # The draft's own card lost its buttons.
+    assert s.js("return document.querySelectorAll('.toolcard button.add').length") == 0
+    # A declined draft is never written.
+    written = stored_events(d)
+    send(s, "schedule lunch with Ann tomorrow at 1pm")
+    wait_for("the second draft", lambda: s.js(f"return !!document.querySelector('{add}')"), 30)
+    s.click(s.find(".msg.assistant:last-of-type .toolcard button.no"))
+    wait_for("declined", lambda: "Not added" in (text_of(s, ".msg.assistant:last-of-type .toolcard") or ""), 30)
+    time.sleep(1)  # a write would have happened by now: a check of nothing, not a condition
+    assert stored_events(d) == written
+    screenshot(d, "draft-declined.png")

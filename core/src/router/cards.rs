@@ -2,8 +2,9 @@
 //! card as plain text (for the CLI and for the classifier's context, where it is marked as
 //! data), and the draft that waits for the user's yes ([`PendingDraft`]).
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::prompt::Lang;
 use crate::model::{DraftState, EventDraft, EventRow, ToolCard};
@@ -16,6 +17,23 @@ use crate::tools::ToolError;
 pub struct PendingDraft {
     pub message: i64,
     pub draft: EventDraft,
+}
+
+/// The draft a checked `create_draft` call describes, for `calendar`: one hour when no end
+/// (or an end before the start) is given; title and description bounded.
+pub fn draft_from(params: &Map<String, Value>, calendar: &str) -> Option<EventDraft> {
+    let get = |k: &str| params.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+    let day = NaiveDate::parse_from_str(get("date")?, "%Y-%m-%d").ok()?;
+    let time = |k: &str| get(k).and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok());
+    let start = day.and_time(time("time")?);
+    let end = time("end_time").map(|t| day.and_time(t)).filter(|e| *e > start).unwrap_or(start + Duration::hours(1));
+    Some(EventDraft {
+        title: get("title").unwrap_or("Event").chars().take(120).collect(),
+        start,
+        end,
+        description: get("description").map(|d| d.chars().take(500).collect()),
+        calendar: calendar.to_string(),
+    })
 }
 
 const KO_DAYS: [&str; 7] = ["월", "화", "수", "목", "금", "토", "일"];

@@ -120,7 +120,8 @@ impl Router {
     /// connected: see [`Router::with_tools`].
     pub fn new(registry: Registry, store: Arc<Store>, chat: &ChatSettings) -> Router {
         let tz = chat.timezone.unwrap_or_else(crate::tools::tz::system);
-        Router::with_tools(registry, store, chat, Arc::new(Tools::none(tz)))
+        let clock = registry.clock();
+        Router::with_tools(registry, store, chat, Arc::new(Tools::none(tz, clock)))
     }
 
     /// A router whose tool calls run on `tools`.

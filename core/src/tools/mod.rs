@@ -15,6 +15,7 @@ pub mod tz;
 
 use chrono_tz::Tz;
 
+use crate::clock::Clock;
 use crate::config::Config;
 
 /// Why a tool could not do what was asked. The messages are for the user: they name the
@@ -55,14 +56,14 @@ pub struct Tools {
 }
 
 impl Tools {
-    pub fn new(config: &Config) -> Tools {
+    pub fn new(config: &Config, clock: Clock) -> Tools {
         let tz: Tz = config.chat.timezone.unwrap_or_else(tz::system);
-        Tools { calendars: calendar::Calendars::new(&config.calendars, tz) }
+        Tools { calendars: calendar::Calendars::new(&config.calendars, tz, clock) }
     }
 
     /// No account connected (every tool call says how to set one up).
-    pub fn none(tz: Tz) -> Tools {
-        Tools { calendars: calendar::Calendars::new(&[], tz) }
+    pub fn none(tz: Tz, clock: Clock) -> Tools {
+        Tools { calendars: calendar::Calendars::new(&[], tz, clock) }
     }
 
     /// Every account's health, probed together.

@@ -686,7 +686,7 @@ async fn router_with_calendar(c: &Fake, r: &Fake, dir: &Path) -> Router {
     );
     let config = Config::parse(&text, Path::new("t.toml")).unwrap();
     let chat = config.chat.clone();
-    let tools = Arc::new(switchboard_core::tools::Tools::new(&config));
+    let tools = Arc::new(switchboard_core::tools::Tools::new(&config, switchboard_core::clock::Clock::system()));
     let registry = Registry::start(config).unwrap();
     assert!(registry.ready(Duration::from_secs(10)).await);
     Router::with_tools(registry, Arc::new(Store::in_memory().unwrap()), &chat, tools)

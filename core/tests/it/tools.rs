@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{Local, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
+use switchboard_core::clock::Clock;
 use switchboard_core::model::{EventDraft, EventRow};
 use switchboard_core::tools::calendar::Calendars;
 use switchboard_core::tools::ToolError;
@@ -76,7 +77,7 @@ ca_file = "{}"
     fn calendars(&self, path: &str) -> Calendars {
         let extra = format!("password_file = \"{}\"", self.get("RADICALE_PASSWORD_FILE"));
         let c = self.config(path, &extra);
-        Calendars::new(&c.calendars, c.chat.timezone.unwrap())
+        Calendars::new(&c.calendars, c.chat.timezone.unwrap(), Clock::system())
     }
 }
 
@@ -137,7 +138,7 @@ async fn today_has_the_seeded_all_day_and_floating_events_and_the_root_url_finds
     // The server root: the principal and its calendar home are found from it.
     let cal = s.calendars("");
     // The script seeds "today" in the machine's zone; the floating 15:00 is on the user's clock.
-    let today = Local::now().date_naive();
+    let today = Clock::system().now_local().date_naive();
     let found = cal.events(today, today).await;
     assert!(found.unavailable.is_empty(), "{:?}", found.unavailable);
     let t = titles(&found.events);
@@ -173,7 +174,7 @@ async fn a_wrong_password_and_a_stopped_server_are_told_plainly_without_the_pass
     let pw_file = s.dir.path().join("wrong.password");
     std::fs::write(&pw_file, "not-the-password").unwrap();
     let c = s.config("alice/", &format!("password_file = \"{}\"", pw_file.display()));
-    let cal = Calendars::new(&c.calendars, c.chat.timezone.unwrap());
+    let cal = Calendars::new(&c.calendars, c.chat.timezone.unwrap(), Clock::system());
     let found = cal.events(d(2026, 12, 1), d(2026, 12, 31)).await;
     assert_eq!(found.unavailable.len(), 1);
     let why = &found.unavailable[0];
@@ -183,7 +184,7 @@ async fn a_wrong_password_and_a_stopped_server_are_told_plainly_without_the_pass
 
     // A password from the environment that is not set.
     let c = s.config("alice/", "password_env = \"SWITCHBOARD_TEST_UNSET_PASSWORD\"");
-    let cal = Calendars::new(&c.calendars, c.chat.timezone.unwrap());
+    let cal = Calendars::new(&c.calendars, c.chat.timezone.unwrap(), Clock::system());
     let why = cal.events(d(2026, 12, 1), d(2026, 12, 1)).await.unavailable.join(" ");
     assert!(why.contains("SWITCHBOARD_TEST_UNSET_PASSWORD") && why.contains("not set"), "{why}");
 
@@ -218,7 +219,7 @@ async fn a_vdir_folder_is_read_and_written_and_ics_files_are_read_only() {
         folder.display()
     );
     let c = Config::parse(&text, &dir.path().join("c.toml")).unwrap();
-    let cal = Calendars::new(&c.calendars, c.chat.timezone.unwrap());
+    let cal = Calendars::new(&c.calendars, c.chat.timezone.unwrap(), Clock::system());
     assert_eq!(cal.target(), Some("local"));
     let draft = EventDraft {
         title: "Lunch".into(),
@@ -263,7 +264,7 @@ async fn the_router_answers_calendar_questions_and_writes_a_draft_on_yes_in_both
     let mut config = s.config("alice/work/", &extra);
     config.chat.language = switchboard_core::config::LangSetting::En;
     let chat = config.chat.clone();
-    let tools = std::sync::Arc::new(switchboard_core::tools::Tools::new(&config));
+    let tools = std::sync::Arc::new(switchboard_core::tools::Tools::new(&config, Clock::system()));
     let registry = switchboard_core::Registry::start(config).unwrap();
     let store = std::sync::Arc::new(switchboard_core::Store::in_memory().unwrap());
     let router = switchboard_core::Router::with_tools(registry, store, &chat, tools);

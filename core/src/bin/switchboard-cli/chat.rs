@@ -57,6 +57,10 @@ async fn show(router: &Router, mut reply: Reply, json: bool) -> ExitCode {
                 print!("{}", clean_out.push(&text));
                 let _ = out.flush();
             }
+            ChatEvent::Card { card } if !json => {
+                let text = switchboard_core::router::cards::card_text(&card, router.lang());
+                print!("\n{}", clean_out.push(&text));
+            }
             ChatEvent::Error { message } if !json => eprintln!("\nerror: {}", err(&message)),
             ChatEvent::Done { state, total_ms, ttft_ms, .. } => {
                 if !json {

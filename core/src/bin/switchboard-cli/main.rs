@@ -16,6 +16,7 @@ use switchboard_core::{Engine, Registry};
 mod chat;
 mod config_cmd;
 mod term;
+mod tool_cmd;
 
 use config_cmd::config_cmd;
 
@@ -75,6 +76,36 @@ enum Cmd {
     Config {
         #[command(subcommand)]
         cmd: ConfigCmd,
+    },
+    /// Run one tool operation: `tool calendar.today`, `tool calendar.search date_from=2026-12-01
+    /// date_to=2026-12-07`, `tool calendar.create_draft title=Dentist date=2026-12-17 time=09:30`
+    /// (asks y/N before writing; exit 4 when nothing was written).
+    Tool {
+        /// tool.operation
+        op: String,
+        /// key=value parameters.
+        params: Vec<String>,
+        #[arg(long)]
+        json: bool,
+        /// Write a draft without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Store or delete a password in the desktop keyring (for password_keyring = "NAME").
+    Secret {
+        #[command(subcommand)]
+        cmd: SecretCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum SecretCmd {
+    /// Reads the password from the terminal (not echoed), or the first line of stdin.
+    Set {
+        name: String,
+    },
+    Delete {
+        name: String,
     },
 }
 
@@ -160,6 +191,12 @@ async fn run(cli: Cli) -> ExitCode {
             with_engine(cli.config.as_deref(), |e| chat::run(e, message, conversation, json)).await
         }
         Cmd::Conversations { cmd } => conversations(cli.config.as_deref(), cmd),
+        Cmd::Tool { op, params, json, yes } => match load_config(cli.config.as_deref()) {
+            Ok((_, cfg)) => tool_cmd::tool(cfg, op, params, json, yes).await,
+            Err(code) => code,
+        },
+        Cmd::Secret { cmd: SecretCmd::Set { name } } => tool_cmd::secret_set(&name),
+        Cmd::Secret { cmd: SecretCmd::Delete { name } } => tool_cmd::secret_delete(&name),
     }
 }
 

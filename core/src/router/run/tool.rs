@@ -2,11 +2,11 @@
 //! conversation and written only on the user's own plain yes ([`Run::settle`]); the model's
 //! `create_confirmed` never writes.
 
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use super::Run;
-use crate::model::{ChatEvent, DraftState, EventDraft, MessageState, ToolCard};
+use crate::model::{ChatEvent, DraftState, MessageState, ToolCard};
 use crate::router::cards::{self, PendingDraft};
 use crate::router::tools;
 
@@ -16,10 +16,6 @@ fn param<'p>(params: &'p Map<String, Value>, k: &str) -> Option<&'p str> {
 
 fn date(params: &Map<String, Value>, k: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(param(params, k)?, "%Y-%m-%d").ok()
-}
-
-fn time(params: &Map<String, Value>, k: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(param(params, k)?, "%H:%M").ok()
 }
 
 impl Run<'_> {
@@ -112,26 +108,10 @@ impl Run<'_> {
                 let Some(target) = cal.target().map(str::to_string) else {
                     return self.say(&cards::no_writable_calendar(self.lang));
                 };
-                let (Some(day), Some(at)) = (date(params, "date"), time(params, "time")) else {
-                    // validate() checked both; unreachable in practice, refused all the same.
-                    return self.say(&tools::answer(
-                        tool,
-                        operation,
-                        &Err(tools::ToolRefusal::MissingParam("date".into())),
-                        self.lang,
-                    ));
-                };
-                let start = day.and_time(at);
-                let end = time(params, "end_time")
-                    .map(|t| day.and_time(t))
-                    .filter(|e| *e > start)
-                    .unwrap_or(start + Duration::hours(1));
-                let draft = EventDraft {
-                    title: param(params, "title").unwrap_or("Event").chars().take(120).collect(),
-                    start,
-                    end,
-                    description: param(params, "description").map(|d| d.chars().take(500).collect()),
-                    calendar: target,
+                let Some(draft) = cards::draft_from(params, &target) else {
+                    // validate() checked the date and time; refused all the same.
+                    let missing = Err(tools::ToolRefusal::MissingParam("date".into()));
+                    return self.say(&tools::answer(tool, operation, &missing, self.lang));
                 };
                 let keep = PendingDraft { message: self.w.id, draft: draft.clone() };
                 match serde_json::to_string(&keep)

@@ -169,7 +169,8 @@ fn a_new_event_reads_back_as_drafted() {
         description: Some("line one\nline two".into()),
         calendar: "home".into(),
     };
-    let text = new_event(&draft, "uid-1@switchboard", seoul, Utc::now());
+    let stamp = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+    let text = new_event(&draft, "uid-1@switchboard", seoul, stamp);
     assert!(text.contains("UID:uid-1@switchboard") && text.contains("DTSTART:20261204T060000Z"), "{text}");
     let rows = occurrences(&text, &range(d(2026, 12, 4), d(2026, 12, 4), seoul), "home").unwrap();
     assert_eq!(starts(&rows), vec![(draft.title.clone(), draft.start)]);

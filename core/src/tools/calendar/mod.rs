@@ -12,11 +12,12 @@ mod caldav;
 pub mod ics;
 mod vdir;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use futures_util::future::{join_all, BoxFuture};
 
 use super::{AccountHealth, ToolError};
+use crate::clock::Clock;
 use crate::config::{CalendarAccount, CalendarSource};
 use crate::model::{EventDraft, EventRow};
 use ics::Range;
@@ -44,6 +45,7 @@ pub trait CalendarProvider: Send + Sync {
 pub struct Calendars {
     providers: Vec<Box<dyn CalendarProvider>>,
     tz: Tz,
+    clock: Clock,
 }
 
 /// Events in a range, and the calendars that could not be read.
@@ -54,7 +56,7 @@ pub struct Found {
 }
 
 impl Calendars {
-    pub fn new(accounts: &[CalendarAccount], tz: Tz) -> Calendars {
+    pub fn new(accounts: &[CalendarAccount], tz: Tz, clock: Clock) -> Calendars {
         let providers = accounts
             .iter()
             .map(|a| -> Box<dyn CalendarProvider> {
@@ -67,7 +69,7 @@ impl Calendars {
                 }
             })
             .collect();
-        Calendars { providers, tz }
+        Calendars { providers, tz, clock }
     }
 
     /// Whether any calendar is configured.
@@ -81,7 +83,7 @@ impl Calendars {
 
     /// Today's date in the user's zone.
     pub fn today(&self) -> NaiveDate {
-        Utc::now().with_timezone(&self.tz).date_naive()
+        self.clock.now().with_timezone(&self.tz).date_naive()
     }
 
     /// The calendar new events go to: the first writable one.
@@ -137,7 +139,7 @@ impl Calendars {
         if !p.writable() {
             return Err(ToolError::ReadOnly(draft.calendar.clone()));
         }
-        let text = ics::new_event(draft, uid, self.tz, Utc::now());
+        let text = ics::new_event(draft, uid, self.tz, self.clock.now());
         p.create(uid, &text).await
     }
 
