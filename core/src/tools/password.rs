@@ -15,9 +15,9 @@ const MAX_PASSWORD_FILE: u64 = 64 * 1024;
 /// The keyring's service name for Switchboard's entries.
 pub const KEYRING_SERVICE: &str = "switchboard";
 
-/// The password of account `account`, or why it cannot be had.
-pub fn read(source: &PasswordSource, account: &str) -> Result<Secret, ToolError> {
-    let missing = |why: String| ToolError::NoPassword(format!("{account}: {why}"));
+/// The password of an account, or why it cannot be had.
+pub fn read(source: &PasswordSource) -> Result<Secret, ToolError> {
+    let missing = ToolError::NoPassword;
     match source {
         PasswordSource::Env(var) => match std::env::var(var) {
             Ok(v) if !v.is_empty() => Ok(Secret::new(v.trim_end_matches(['\r', '\n']))),

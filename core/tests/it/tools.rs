@@ -288,3 +288,126 @@ async fn the_router_answers_calendar_questions_and_writes_a_draft_on_yes_in_both
     assert_eq!(after.len(), before + 1, "{after:?}");
     assert!(after.iter().any(|e| e.start == draft.start && e.title == draft.title), "{after:?}");
 }
+
+/// A private session bus and an unlocked GNOME Keyring on it, in a scratch home; stopped when
+/// dropped.
+struct Keyring {
+    home: tempfile::TempDir,
+    bus: String,
+    procs: Vec<std::process::Child>,
+}
+
+impl Keyring {
+    fn start() -> Keyring {
+        use std::io::{BufRead, Write};
+        use std::process::{Command, Stdio};
+        let home = tempfile::tempdir().unwrap();
+        let runtime = home.path().join("run");
+        std::fs::create_dir_all(&runtime).unwrap();
+        std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon (apt: dbus-daemon)");
+        let mut address = String::new();
+        std::io::BufReader::new(bus.stdout.take().unwrap()).read_line(&mut address).unwrap();
+        let mut k = Keyring { home, bus: address.trim().to_string(), procs: vec![bus] };
+        let mut daemon = k
+            .command("gnome-keyring-daemon")
+            .args(["--unlock", "--components=secrets", "--foreground"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon (apt: gnome-keyring)");
+        // The new login keyring's password, then end of input.
+        daemon.stdin.take().unwrap().write_all(b"unlock-password").unwrap();
+        k.procs.push(daemon);
+        k
+    }
+
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut c = std::process::Command::new(program);
+        let h = self.home.path();
+        c.env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env("HOME", h)
+            .env("XDG_DATA_HOME", h.join("data"))
+            .env("XDG_CONFIG_HOME", h.join("config"))
+            .env("XDG_RUNTIME_DIR", h.join("run"));
+        c
+    }
+
+    /// The CLI with `stdin`; (exit code, stdout + stderr).
+    fn cli(&self, args: &[&str], stdin: &str) -> (i32, String) {
+        use std::io::Write;
+        let mut child = self
+            .command(env!("CARGO_BIN_EXE_switchboard-cli"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code().unwrap_or(-1), text)
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        for p in self.procs.iter_mut().rev() {
+            let _ = p.kill();
+            let _ = p.wait();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_calendar_password_in_the_desktop_keyring_is_used_and_never_shown() {
+    let s = ToolServers::start();
+    let k = Keyring::start();
+    let password = s.password();
+    // The daemon takes a moment to own its bus name: the first store is retried until it does.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let (code, out) = k.cli(&["secret", "set", "work-cal"], &format!("{password}\n"));
+        if code == 0 {
+            assert!(!out.contains(&password), "{out}");
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "secret set never worked: {out}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let config = s.dir.path().join("keyring.toml");
+    let c = s.config("alice/", "password_keyring = \"work-cal\"");
+    assert!(matches!(
+        &c.calendars[0].source,
+        switchboard_core::config::CalendarSource::CalDav {
+            password: Some(switchboard_core::config::PasswordSource::Keyring(_)),
+            ..
+        }
+    ));
+    let text = format!(
+        "[assistant]\ntimezone = \"Europe/Berlin\"\n[[backend]]\nname = \"a\"\nrole = \"classifier\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n\
+         [[backend]]\nname = \"b\"\nrole = \"reasoner\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n\
+         [[calendar]]\nname = \"work\"\ncaldav = \"{}alice/\"\nuser = \"alice\"\npassword_keyring = \"work-cal\"\nca_file = \"{}\"\n",
+        s.get("RADICALE_URL"),
+        s.get("TOOLS_CA")
+    );
+    std::fs::write(&config, text).unwrap();
+    let cfg = config.to_str().unwrap();
+    let (code, out) =
+        k.cli(&["--config", cfg, "tool", "calendar.search", "date_from=2026-12-01", "date_to=2026-12-04"], "");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("워크숍") && !out.contains(&password), "{out}");
+    let (code, out) = k.cli(&["--config", cfg, "status"], "");
+    assert!(out.contains("calendar work: ok"), "{code} {out}");
+    // Deleted: the calendar says where the password should be.
+    assert_eq!(k.cli(&["secret", "delete", "work-cal"], "").0, 0);
+    let (code, out) = k.cli(&["--config", cfg, "tool", "calendar.today"], "");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("no keyring entry `work-cal`"), "{out}");
+}

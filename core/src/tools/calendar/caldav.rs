@@ -81,7 +81,7 @@ impl CalDav {
     fn auth(&self, req: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, ToolError> {
         Ok(match (&self.user, &self.password) {
             (Some(user), Some(source)) => {
-                let secret = password::read(source, &self.name)?;
+                let secret = password::read(source)?;
                 req.basic_auth(user, Some(secret.expose()))
             }
             (Some(user), None) => req.basic_auth(user, None::<&str>),
