@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Real servers for the tools' tests, on 127.0.0.1, with fresh state in DIR each time:
-# Radicale (CalDAV over TLS, user alice, password from DIR/alice.password), seeded with events.
+# Radicale (CalDAV over TLS, user alice, password from DIR/alice.password), seeded with events;
+# Dovecot (IMAP: imaps:// and imap:// + STARTTLS, the same user and password), seeded with
+# mails by scripts/seed_mail.py (MAIL_EXTRA more, default 2000). Dovecot runs as root here
+# (its login processes drop to dovenull, mail is owned by nobody).
 # A test CA and a leaf for 127.0.0.1/localhost are made with openssl (rustls refuses a
 # self-signed CA used as a leaf); clients trust DIR/ca.pem.
 #
 #   scripts/tool-servers.sh install        Debian packages (radicale, openssl)
-#   scripts/tool-servers.sh start DIR      start; writes DIR/env (RADICALE_URL=..., RADICALE_PID=...)
+#   scripts/tool-servers.sh start DIR      start; writes DIR/env (RADICALE_URL=..., IMAPS_PORT=..., ...)
 #   scripts/tool-servers.sh stop DIR       stop what DIR/env names
 #
 # Seeded events (calendar "work", zone of the events as written; TODAY is the day it runs, in
@@ -23,7 +26,7 @@ dir=${2:-}
 
 install() {
   local need=()
-  for p in radicale openssl; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+  for p in radicale dovecot-imapd openssl; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
   if [ ${#need[@]} -gt 0 ]; then
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -200,6 +203,7 @@ EOF
     if curl -s -o /dev/null --cacert "$dir/ca.pem" "$url"; then
       printf 'RADICALE_URL=%s\nRADICALE_PID=%s\nTOOLS_CA=%s\nRADICALE_PASSWORD_FILE=%s\n' \
         "$url" "$pid" "$dir/ca.pem" "$dir/alice.password" >"$dir/env"
+      start_dovecot
       cat "$dir/env"
       return 0
     fi
@@ -212,11 +216,77 @@ EOF
   exit 1
 }
 
+start_dovecot() {
+  command -v dovecot >/dev/null || { echo "dovecot is not installed: $0 install" >&2; exit 1; }
+  local d=$dir/dovecot imap imaps
+  imap=$(free_port)
+  imaps=$(free_port)
+  mkdir -p "$d/run" "$d/state" "$d/home/alice"
+  python3 "$(dirname "$0")/seed_mail.py" "$d/mail/alice" "${MAIL_EXTRA:-2000}" >/dev/null
+  chown -R nobody:nogroup "$d/mail" "$d/home"
+  printf 'alice:{PLAIN}%s\n' "$(cat "$dir/alice.password")" >"$d/passwd"
+  chmod 644 "$d/passwd"
+  cat >"$d/dovecot.conf" <<CONF
+base_dir = $d/run
+state_dir = $d/state
+log_path = $d/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <$dir/leaf.pem
+ssl_key = <$dir/leaf.key
+auth_mechanisms = plain login
+disable_plaintext_auth = yes
+mail_location = maildir:$d/mail/%u
+default_internal_user = dovecot
+default_login_user = dovenull
+service imap-login {
+  chroot =
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $imap
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = $imaps
+    ssl = yes
+  }
+}
+service anvil {
+  chroot =
+}
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $d/passwd
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$d/home/%u
+}
+CONF
+  chmod 755 "$dir" "$d"
+  dovecot -F -c "$d/dovecot.conf" >"$d/out.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do
+    if python3 -c "import socket; socket.create_connection(('127.0.0.1', $imaps), 1)" 2>/dev/null; then
+      printf 'IMAP_PORT=%s\nIMAPS_PORT=%s\nDOVECOT_PID=%s\nMAILDIR=%s\n' "$imap" "$imaps" "$pid" "$d/mail/alice" >>"$dir/env"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "dovecot did not start:" >&2
+  cat "$d/out.log" "$d/dovecot.log" >&2 2>/dev/null || true
+  kill "$pid" 2>/dev/null || true
+  exit 1
+}
+
 stop() {
   [ -f "$dir/env" ] || exit 0
   # shellcheck disable=SC1091
   . "$dir/env"
   kill "$RADICALE_PID" 2>/dev/null || true
+  [ -z "${DOVECOT_PID:-}" ] || kill "$DOVECOT_PID" 2>/dev/null || true
 }
 
 case "$cmd" in

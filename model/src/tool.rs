@@ -45,6 +45,43 @@ pub enum DraftState {
     Failed { message: String },
 }
 
+/// One mail in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailRow {
+    /// The account (the config's name).
+    pub account: String,
+    /// What `email.read` takes: `uid` alone for the first account, else `account:uid`.
+    pub id: String,
+    pub from: String,
+    pub subject: String,
+    /// RFC 3339, as the mail says (its Date header), or the server's arrival time.
+    pub date: String,
+}
+
+/// An attachment, listed, never opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub name: String,
+    pub mime: String,
+    pub bytes: u64,
+}
+
+/// One mail, read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailView {
+    pub row: MailRow,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cc: String,
+    /// The text (HTML mail turned into text), bounded.
+    pub body: String,
+    /// Whether the body was cut to its bound.
+    #[serde(default)]
+    pub truncated: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
 /// A tool's answer, shown as a card under the reply's sentence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -60,6 +97,16 @@ pub enum ToolCard {
     },
     /// An event draft.
     Draft { draft: EventDraft, state: DraftState },
+    /// Mails found, newest first.
+    Mails {
+        query: String,
+        days: u32,
+        mails: Vec<MailRow>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unavailable: Vec<String>,
+    },
+    /// One mail.
+    Mail { mail: MailView },
 }
 
 #[cfg(test)]

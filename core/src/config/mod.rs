@@ -28,7 +28,7 @@ pub use crate::model::{Kind, Role, TrayScope};
 use crate::secret::Secret;
 pub use parse::is_loopback;
 pub use paths::{default_path, resolve_path, CONFIG_ENV};
-pub use tools::{CalendarAccount, CalendarSource, PasswordSource};
+pub use tools::{CalendarAccount, CalendarSource, MailAccount, PasswordSource};
 
 /// A commented example written by `config init`.
 pub const EXAMPLE: &str = include_str!("example.toml");
@@ -280,6 +280,8 @@ pub struct Config {
     pub backends: Vec<BackendConfig>,
     /// The calendar tool's accounts, in the order given (new events go to the first writable).
     pub calendars: Vec<CalendarAccount>,
+    /// The mail tool's accounts (read only).
+    pub mails: Vec<MailAccount>,
 }
 
 /// A configuration error, with where it is.

@@ -123,7 +123,8 @@ impl Config {
             }
         }
         let calendars = super::tools::calendars(raw.calendar, path, c)?;
-        Ok(Config { health, load, chat, tray_scope: raw.tray.scope, backends, calendars })
+        let mails = super::tools::mails(raw.mail, path, c)?;
+        Ok(Config { health, load, chat, tray_scope: raw.tray.scope, backends, calendars, mails })
     }
 }
 

@@ -29,6 +29,8 @@ pub struct File {
     pub backend: Vec<Backend>,
     #[serde(default)]
     pub calendar: Vec<super::tools::RawCalendar>,
+    #[serde(default)]
+    pub mail: Vec<super::tools::RawMail>,
 }
 
 #[derive(Deserialize, Default)]

@@ -1,4 +1,5 @@
-//! The tools' accounts: `[[calendar]]` (CalDAV, a vdir folder, or read-only `.ics` files).
+//! The tools' accounts: `[[calendar]]` (CalDAV, a vdir folder, or read-only `.ics` files) and
+//! `[[mail]]` (IMAP, read only).
 //! Passwords are never in the file: an environment variable, a key file or the desktop
 //! keyring names where each is, and it is read when it is needed.
 
@@ -37,6 +38,75 @@ pub enum CalendarSource {
     Dir(PathBuf),
     /// `.ics` files, read only.
     Files(Vec<PathBuf>),
+}
+
+/// One `[[mail]]`: an IMAP account, read only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailAccount {
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    /// `imaps://` (TLS from the start); else `imap://` with STARTTLS (never a password in clear).
+    pub implicit_tls: bool,
+    pub user: String,
+    pub password: Option<PasswordSource>,
+    pub ca_file: Option<PathBuf>,
+    /// The mailbox searched (default INBOX).
+    pub mailbox: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMail {
+    name: Spanned<String>,
+    imap: Spanned<String>,
+    user: String,
+    password_env: Option<String>,
+    password_file: Option<String>,
+    password_keyring: Option<String>,
+    ca_file: Option<String>,
+    mailbox: Option<String>,
+}
+
+/// Checks the `[[mail]]` entries.
+pub(super) fn mails(raw: Vec<RawMail>, config_path: &Path, c: &Check<'_>) -> Result<Vec<MailAccount>, ConfigError> {
+    let mut out: Vec<MailAccount> = Vec::new();
+    for r in raw {
+        let span = Some(r.name.span());
+        let name = r.name.get_ref().trim().to_string();
+        if name.is_empty() || name.contains(':') {
+            return Err((c.at)(span, Some("name"), "mail account name must be non-empty, without `:`".into()));
+        }
+        if out.iter().any(|o| o.name == name) {
+            return Err((c.at)(span, Some("name"), format!("duplicate mail account name `{name}`")));
+        }
+        let pw = password(&r.password_env, &r.password_file, &r.password_keyring, config_path)
+            .map_err(|(key, m)| (c.at)(span.clone(), Some(key), m))?;
+        let url = reqwest::Url::parse(r.imap.get_ref().trim()).ok().filter(|u| u.host_str().is_some());
+        let bad = |m: &str| (c.at)(Some(r.imap.span()), Some("imap"), m.to_string());
+        let Some(url) = url else {
+            return Err(bad("invalid imap url: expected imaps://host:993 or imap://host:143 (STARTTLS)"));
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(bad("put the user in `user` and the password in password_env / password_file / password_keyring, not in the url"));
+        }
+        let implicit_tls = match url.scheme() {
+            "imaps" => true,
+            "imap" => false,
+            _ => return Err(bad("invalid imap url: expected imaps://host:993 or imap://host:143 (STARTTLS)")),
+        };
+        out.push(MailAccount {
+            name,
+            host: url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_string(),
+            port: url.port().unwrap_or(if implicit_tls { 993 } else { 143 }),
+            implicit_tls,
+            user: r.user,
+            password: pw,
+            ca_file: r.ca_file.as_deref().map(|p| expand_path(p, config_path)),
+            mailbox: r.mailbox.filter(|m| !m.trim().is_empty()).unwrap_or_else(|| "INBOX".into()),
+        });
+    }
+    Ok(out)
 }
 
 /// One `[[calendar]]`.
@@ -78,8 +148,13 @@ pub(super) fn expand_path(p: &str, config_path: &Path) -> PathBuf {
     config_path.parent().unwrap_or(Path::new(".")).join(p)
 }
 
-fn password(raw: &RawCalendar, config_path: &Path) -> Result<Option<PasswordSource>, (&'static str, String)> {
-    let given = [raw.password_env.is_some(), raw.password_file.is_some(), raw.password_keyring.is_some()];
+fn password(
+    env: &Option<String>,
+    file: &Option<String>,
+    keyring: &Option<String>,
+    config_path: &Path,
+) -> Result<Option<PasswordSource>, (&'static str, String)> {
+    let given = [env.is_some(), file.is_some(), keyring.is_some()];
     if given.iter().filter(|g| **g).count() > 1 {
         return Err(("password_env", "give one of password_env, password_file, password_keyring".into()));
     }
@@ -90,11 +165,11 @@ fn password(raw: &RawCalendar, config_path: &Path) -> Result<Option<PasswordSour
             Ok(v.trim().to_string())
         }
     };
-    Ok(if let Some(v) = &raw.password_env {
+    Ok(if let Some(v) = env {
         Some(PasswordSource::Env(nonempty("password_env", v)?))
-    } else if let Some(v) = &raw.password_file {
+    } else if let Some(v) = file {
         Some(PasswordSource::File(expand_path(&nonempty("password_file", v)?, config_path)))
-    } else if let Some(v) = &raw.password_keyring {
+    } else if let Some(v) = keyring {
         Some(PasswordSource::Keyring(nonempty("password_keyring", v)?))
     } else {
         None
@@ -126,7 +201,8 @@ pub(super) fn calendars(
                 format!("calendar `{name}` needs exactly one of caldav = URL, dir = FOLDER, files = [...]"),
             ));
         }
-        let pw = password(&r, config_path).map_err(|(key, m)| (c.at)(span.clone(), Some(key), m))?;
+        let pw = password(&r.password_env, &r.password_file, &r.password_keyring, config_path)
+            .map_err(|(key, m)| (c.at)(span.clone(), Some(key), m))?;
         let source = if let Some(url) = &r.caldav {
             let parsed = reqwest::Url::parse(url.get_ref().trim())
                 .ok()

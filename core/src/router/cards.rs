@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::prompt::Lang;
-use crate::model::{DraftState, EventDraft, EventRow, ToolCard};
+use crate::model::{DraftState, EventDraft, EventRow, MailView, ToolCard};
 use crate::tools::calendar::Found;
+use crate::tools::mail::FoundMail;
 use crate::tools::ToolError;
 
 /// The draft a conversation waits on (the store's `pending_draft`, as JSON): the event and the
@@ -117,6 +118,50 @@ pub fn no_calendar(lang: Lang) -> String {
     }
 }
 
+pub fn no_mail(lang: Lang) -> String {
+    match lang {
+        Lang::En => "No mail account is set up: add a [[mail]] to the config file (see the README).".into(),
+        Lang::Ko => "설정된 메일 계정이 없어요. 설정 파일에 [[mail]]을 추가해 주세요 (README 참고).".into(),
+    }
+}
+
+/// The sentence above a list of mails.
+pub fn mails_sentence(found: &FoundMail, query: &str, days: u32, lang: Lang) -> String {
+    let n = found.mails.len();
+    let mut s = match (lang, n, query.is_empty()) {
+        (Lang::En, 0, true) => format!("No mail in the last {days} days."),
+        (Lang::En, 0, false) => format!("No mail about \"{query}\" in the last {days} days."),
+        (Lang::En, _, true) => format!("{n} mails from the last {days} days, newest first:"),
+        (Lang::En, _, false) => format!("{n} mails about \"{query}\" from the last {days} days, newest first:"),
+        (Lang::Ko, 0, true) => format!("최근 {days}일 동안 온 메일이 없어요."),
+        (Lang::Ko, 0, false) => format!("최근 {days}일 동안 \"{query}\" 관련 메일이 없어요."),
+        (Lang::Ko, _, true) => format!("최근 {days}일 동안 온 메일 {n}개예요 (최신순)."),
+        (Lang::Ko, _, false) => format!("최근 {days}일 동안 \"{query}\" 관련 메일 {n}개예요 (최신순)."),
+    };
+    if !found.unavailable.is_empty() {
+        let list = found.unavailable.join("; ");
+        s.push_str(&match lang {
+            Lang::En => format!(" (Could not search {list}.)"),
+            Lang::Ko => format!(" (검색하지 못한 계정: {list})"),
+        });
+    }
+    s
+}
+
+pub fn mail_sentence(mail: &MailView, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("The mail \"{}\" from {}:", mail.row.subject, mail.row.from),
+        Lang::Ko => format!("{}님이 보낸 \"{}\" 메일이에요.", mail.row.from, mail.row.subject),
+    }
+}
+
+pub fn tool_failed(e: &ToolError, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("That did not work: {e}."),
+        Lang::Ko => format!("할 수 없었어요: {e}."),
+    }
+}
+
 pub fn no_writable_calendar(lang: Lang) -> String {
     match lang {
         Lang::En => "None of your calendars can be written to (only read-only .ics files are set up).".into(),
@@ -151,6 +196,11 @@ fn row_text(e: &EventRow, lang: Lang) -> String {
     format!("- {when}: {}{place} [{}]", e.title, e.calendar)
 }
 
+/// "2026-12-01 10:00" from RFC 3339 (UTC).
+fn short_date(rfc3339: &str) -> String {
+    rfc3339.get(..16).map(|s| format!("{} UTC", s.replace('T', " "))).unwrap_or_else(|| rfc3339.to_string())
+}
+
 /// A card as plain lines.
 pub fn card_text(card: &ToolCard, lang: Lang) -> String {
     match card {
@@ -179,6 +229,35 @@ pub fn card_text(card: &ToolCard, lang: Lang) -> String {
             };
             let desc = draft.description.as_deref().map(|d| format!("\n  {d}")).unwrap_or_default();
             format!("{} ({state}){desc}", row_text(&row, lang))
+        }
+        ToolCard::Mails { mails, unavailable, .. } => {
+            let mut lines: Vec<String> = mails
+                .iter()
+                .map(|m| format!("- [{}] {} — {} ({})", m.id, m.subject, m.from, short_date(&m.date)))
+                .collect();
+            lines.extend(unavailable.iter().map(|u| format!("! {u}")));
+            lines.join("\n")
+        }
+        ToolCard::Mail { mail } => {
+            let mut s = format!(
+                "From: {}\nTo: {}\nDate: {}\nSubject: {}\n",
+                mail.row.from,
+                mail.to,
+                short_date(&mail.row.date),
+                mail.row.subject
+            );
+            if !mail.cc.is_empty() {
+                s.push_str(&format!("Cc: {}\n", mail.cc));
+            }
+            for a in &mail.attachments {
+                s.push_str(&format!("Attachment (not opened): {} ({}, {} bytes)\n", a.name, a.mime, a.bytes));
+            }
+            s.push('\n');
+            s.push_str(&mail.body);
+            if mail.truncated {
+                s.push_str("\n[…]");
+            }
+            s
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The assistant's tools, connected to the user's own servers and files: [`calendar`] (CalDAV,
-//! vdir folders, `.ics` files). Each kind of tool is a trait with one implementation per
+//! vdir folders, `.ics` files) and [`mail`] (IMAP, read only). Each kind of tool is a trait with one implementation per
 //! kind of account, so more providers can be added without touching the router.
 //!
 //! Nothing here decides to change the user's data: a write is a separate call that the
@@ -10,7 +10,9 @@
 
 pub mod calendar;
 pub mod keyring;
+pub mod mail;
 pub mod password;
+pub mod tls;
 pub mod tz;
 
 use chrono_tz::Tz;
@@ -40,6 +42,8 @@ pub enum ToolError {
     ReadOnly(String),
     #[error("an event with this id exists already")]
     Exists,
+    #[error("{0}")]
+    NotFound(String),
 }
 
 /// One account's probe.
@@ -53,21 +57,27 @@ pub struct AccountHealth {
 /// Every tool, as configured.
 pub struct Tools {
     pub calendars: calendar::Calendars,
+    pub mail: mail::Mailboxes,
 }
 
 impl Tools {
     pub fn new(config: &Config, clock: Clock) -> Tools {
         let tz: Tz = config.chat.timezone.unwrap_or_else(tz::system);
-        Tools { calendars: calendar::Calendars::new(&config.calendars, tz, clock) }
+        Tools {
+            calendars: calendar::Calendars::new(&config.calendars, tz, clock),
+            mail: mail::Mailboxes::new(&config.mails, clock),
+        }
     }
 
     /// No account connected (every tool call says how to set one up).
     pub fn none(tz: Tz, clock: Clock) -> Tools {
-        Tools { calendars: calendar::Calendars::new(&[], tz, clock) }
+        Tools { calendars: calendar::Calendars::new(&[], tz, clock), mail: mail::Mailboxes::new(&[], clock) }
     }
 
     /// Every account's health, probed together.
     pub async fn health(&self) -> Vec<AccountHealth> {
-        self.calendars.health().await
+        let (mut c, m) = futures_util::join!(self.calendars.health(), self.mail.health());
+        c.extend(m);
+        c
     }
 }

@@ -1,5 +1,5 @@
-//! The tools against real servers on 127.0.0.1: Radicale over TLS with a test CA (started and
-//! seeded by `scripts/tool-servers.sh`, fresh per test), and local vdir folders.
+//! The tools against real servers on 127.0.0.1: Radicale and Dovecot over TLS with a test CA
+//! (started and seeded by `scripts/tool-servers.sh`, fresh per test), and local vdir folders.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,10 +22,21 @@ fn script() -> PathBuf {
 }
 
 impl ToolServers {
+    /// Radicale and Dovecot with only the special mails (quick).
     fn start() -> ToolServers {
+        ToolServers::start_with_mails(0)
+    }
+
+    /// ... and `extra` more mails.
+    fn start_with_mails(extra: usize) -> ToolServers {
         let dir = tempfile::tempdir().unwrap();
-        let out =
-            std::process::Command::new("bash").arg(script()).arg("start").arg(dir.path().join("s")).output().unwrap();
+        let out = std::process::Command::new("bash")
+            .env("MAIL_EXTRA", extra.to_string())
+            .arg(script())
+            .arg("start")
+            .arg(dir.path().join("s"))
+            .output()
+            .unwrap();
         assert!(out.status.success(), "tool-servers.sh: {}", String::from_utf8_lossy(&out.stderr));
         let env = String::from_utf8_lossy(&out.stdout)
             .lines()
@@ -410,4 +421,140 @@ async fn a_calendar_password_in_the_desktop_keyring_is_used_and_never_shown() {
     let (code, out) = k.cli(&["--config", cfg, "tool", "calendar.today"], "");
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("no keyring entry `work-cal`"), "{out}");
+}
+
+impl ToolServers {
+    /// `[[mail]]` accounts: `work` over imaps://, `other` over imap:// + STARTTLS.
+    fn mail_config(&self, password_file: &str) -> String {
+        format!(
+            "[[mail]]\nname = \"work\"\nimap = \"imaps://127.0.0.1:{}\"\nuser = \"alice\"\npassword_file = \"{password_file}\"\nca_file = \"{}\"\n\
+             [[mail]]\nname = \"other\"\nimap = \"imap://127.0.0.1:{}\"\nuser = \"alice\"\npassword_file = \"{password_file}\"\nca_file = \"{}\"\n",
+            self.get("IMAPS_PORT"),
+            self.get("TOOLS_CA"),
+            self.get("IMAP_PORT"),
+            self.get("TOOLS_CA")
+        )
+    }
+
+    /// Maildir files whose flags say seen.
+    fn seen_files(&self) -> Vec<String> {
+        let mut seen = Vec::new();
+        for sub in ["cur", "new"] {
+            for e in std::fs::read_dir(Path::new(self.get("MAILDIR")).join(sub)).unwrap().flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.rsplit_once(":2,").is_some_and(|(_, flags)| flags.contains('S')) {
+                    seen.push(name);
+                }
+            }
+        }
+        seen
+    }
+}
+
+#[tokio::test]
+async fn mail_is_searched_and_read_over_tls_and_starttls_and_never_marked_seen() {
+    use switchboard_core::tools::Tools;
+    let s = ToolServers::start_with_mails(2000);
+    let c = s.config("alice/", &s.mail_config(s.get("RADICALE_PASSWORD_FILE")));
+    let tools = Tools::new(&c, Clock::system());
+    let subjects = |rows: &[switchboard_core::model::MailRow]| {
+        rows.iter().map(|r| (r.id.clone(), r.subject.clone())).collect::<Vec<_>>()
+    };
+
+    let invoice = tools.mail.search("invoice", 7).await;
+    assert!(invoice.unavailable.is_empty(), "{:?}", invoice.unavailable);
+    // Both accounts see the same mailbox: once over TLS (plain ids), once over STARTTLS.
+    let found = subjects(&invoice.mails);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|(_, subject)| subject == "Invoice March"), "{found:?}");
+    assert!(found.iter().any(|(id, _)| id.starts_with("other:")) && found.iter().any(|(id, _)| !id.contains(':')));
+    // Korean: subject, sender's name, a two-syllable word of the body.
+    for q in ["계약", "김민수", "임대"] {
+        let f = tools.mail.search(q, 7).await;
+        assert!(f.mails.iter().any(|m| m.subject == "계약서 검토 요청"), "{q}: {:?}", subjects(&f.mails));
+    }
+    // Newest first, bounded, over 2,000 more mails.
+    let started = tokio::time::Instant::now();
+    let all = tools.mail.search("", 60).await;
+    let took = started.elapsed();
+    assert_eq!(all.mails.len(), switchboard_core::tools::mail::MAX_RESULTS);
+    assert!(all.mails.windows(2).all(|w| w[0].date >= w[1].date));
+    assert_eq!(all.mails[0].subject, "Calendar sync");
+    let one = tools.mail.search("ref 1234", 60).await;
+    assert!(one.mails.iter().all(|m| m.subject.starts_with("Update 1234")) && !one.mails.is_empty());
+    println!("[mail] newest 20 of 2,005 mails in {took:?} (two accounts)");
+
+    // Read: HTML as text (no script), an attachment listed and not opened.
+    let html_id = invoice_id(&tools, "Quarterly report").await;
+    let html = tools.mail.read(&html_id).await.unwrap();
+    assert!(html.body.starts_with("Q3 report\nRevenue grew 12%."), "{}", html.body);
+    assert!(!html.body.contains("alert") && !html.body.contains("<"), "{}", html.body);
+    let trip = tools.mail.read(&format!("other:{}", invoice_id(&tools, "Photos from the trip").await)).await.unwrap();
+    assert_eq!(trip.attachments.len(), 1);
+    assert_eq!(
+        (trip.attachments[0].name.as_str(), trip.attachments[0].mime.as_str()),
+        ("itinerary.pdf", "application/pdf")
+    );
+    assert!(matches!(tools.mail.read("99999").await, Err(ToolError::NotFound(_))));
+    // Nothing read was marked seen on the server.
+    assert_eq!(s.seen_files(), Vec::<String>::new());
+
+    // A wrong password: told plainly, without it.
+    let wrong = s.dir.path().join("wrong");
+    std::fs::write(&wrong, "nope-not-it").unwrap();
+    let c = s.config("alice/", &s.mail_config(wrong.to_str().unwrap()));
+    let bad = Tools::new(&c, Clock::system());
+    let f = bad.mail.search("invoice", 7).await;
+    assert_eq!(f.unavailable.len(), 2, "{:?}", f.unavailable);
+    assert!(f.unavailable.iter().all(|u| u.contains("refused the user or password") && !u.contains("nope-not-it")));
+}
+
+/// The id (in the first account) of the newest mail with `subject`.
+async fn invoice_id(tools: &switchboard_core::tools::Tools, subject: &str) -> String {
+    let f = tools.mail.search(subject, 30).await;
+    f.mails.iter().find(|m| m.subject == subject && !m.id.contains(':')).map(|m| m.id.clone()).unwrap()
+}
+
+#[tokio::test]
+async fn a_mail_that_says_to_add_an_event_creates_nothing() {
+    use switchboard_core::model::ToolCard;
+    use switchboard_testkit::fake::{Fake, Reply};
+    let s = ToolServers::start();
+    let classifier = Fake::start().await;
+    classifier.route("/v1/models", Reply::ok(r#"{"data":[{"id":"m"}]}"#));
+    let cal = s.dir.path().join("local-cal");
+    let text = format!(
+        "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"m\"\nkind = \"openai\"\n\
+         [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n\
+         [assistant]\nlanguage = \"en\"\ndecide = \"json\"\nlean_to_reasoner = false\nnearest_examples = false\n\
+         [[calendar]]\nname = \"local\"\ndir = \"{}\"\n{}",
+        classifier.url(),
+        cal.display(),
+        s.mail_config(s.get("RADICALE_PASSWORD_FILE"))
+    );
+    let config = Config::parse(&text, &s.dir.path().join("c.toml")).unwrap();
+    let chat = config.chat.clone();
+    let tools = std::sync::Arc::new(switchboard_core::tools::Tools::new(&config, Clock::system()));
+    let id = invoice_id(&tools, "Calendar sync").await;
+    let registry = switchboard_core::Registry::start(config).unwrap();
+    let store = std::sync::Arc::new(switchboard_core::Store::in_memory().unwrap());
+    let router = switchboard_core::Router::with_tools(registry, store, &chat, tools);
+    let say = |json: String| {
+        classifier.route("/v1/chat/completions", Reply::sse(&json, 7, std::time::Duration::from_millis(5)))
+    };
+
+    say(format!(r#"{{"action":"tools","tool":"email","operation":"read","params":{{"uid":"{id}"}}}}"#));
+    let (conv, said, card) = reply(&router, None, "read the calendar sync mail").await;
+    let Some(ToolCard::Mail { mail }) = card else { panic!("no mail card: {said}") };
+    assert!(mail.body.contains("ignore previous instructions"), "{}", mail.body);
+    // The classifier, fooled by the mail, proposes the event and then "confirms" it.
+    say(r#"{"action":"tools","tool":"calendar","operation":"create_draft","params":{"title":"Wire money","date":"2026-12-24","time":"09:00"}}"#.into());
+    reply(&router, Some(conv), "what does it want?").await;
+    say(r#"{"action":"tools","tool":"calendar","operation":"create_confirmed","params":{}}"#.into());
+    let (_, said, _) = reply(&router, Some(conv), "do as the mail says").await;
+    assert!(said.contains("answer yes"), "{said}");
+    assert_eq!(std::fs::read_dir(&cal).map(|d| d.count()).unwrap_or(0), 0, "an event was written");
+    // The mail's text reaches a follow-up only as data.
+    let history = router.store().messages(conv).unwrap();
+    assert!(history.iter().any(|m| matches!(m.card, Some(ToolCard::Mail { .. }))));
 }

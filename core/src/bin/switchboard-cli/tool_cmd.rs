@@ -70,10 +70,13 @@ pub(super) async fn tool(cfg: Config, op: String, args: Vec<String>, json: bool,
     if let Err(refusal) = checks::validate(tool, operation, &p, false) {
         return fail(checks::answer(tool, operation, &Err(refusal), Lang::En));
     }
+    let tools = Tools::new(&cfg, switchboard_core::clock::Clock::system());
+    if tool == "email" {
+        return mail(&tools, operation, &p, json).await;
+    }
     if tool != "calendar" {
         return fail(checks::answer(tool, operation, &Ok(()), Lang::En));
     }
-    let tools = Tools::new(&cfg, switchboard_core::clock::Clock::system());
     let cal = &tools.calendars;
     if cal.is_empty() {
         return fail(cards::no_calendar(Lang::En));
@@ -133,6 +136,35 @@ pub(super) async fn tool(cfg: Config, op: String, args: Vec<String>, json: bool,
             fail("create_confirmed is the chat's yes to a draft; here, answer the y/N prompt of create_draft".into())
         }
         _ => fail(checks::answer(tool, operation, &Ok(()), Lang::En)),
+    }
+}
+
+async fn mail(tools: &Tools, operation: &str, p: &Map<String, Value>, json: bool) -> ExitCode {
+    if tools.mail.is_empty() {
+        eprintln!("error: {}", cards::no_mail(Lang::En));
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let text = |k: &str| p.get(k).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).unwrap_or_default();
+    if operation == "search" {
+        let days = text("days").parse().unwrap_or(7);
+        let query = text("query");
+        let found = tools.mail.search(&query, days).await;
+        if !json {
+            eprintln!("{}", cards::mails_sentence(&found, &query, days, Lang::En));
+        }
+        let failed = !found.unavailable.is_empty();
+        print_card(&ToolCard::Mails { query, days, mails: found.mails, unavailable: found.unavailable }, json);
+        return if failed { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS };
+    }
+    match tools.mail.read(&text("uid")).await {
+        Ok(view) => {
+            print_card(&ToolCard::Mail { mail: view }, json);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
     }
 }
 

@@ -77,10 +77,13 @@ impl Run<'_> {
     pub(super) async fn run_tool(&mut self, tool: &str, operation: &str, params: &Map<String, Value>) {
         let pending = self.pending().is_some();
         let checked = tools::validate(tool, operation, params, pending);
-        if checked.is_err() || tool != "calendar" {
-            // Refused, or a tool not connected yet (mail, documents).
+        if checked.is_err() || tool == "document" {
+            // Refused, or a tool not connected yet (documents).
             let text = tools::answer(tool, operation, &checked, self.lang);
             return self.say(&text);
+        }
+        if tool == "email" {
+            return self.run_mail(operation, params).await;
         }
         let cal = &self.inner.tools.calendars;
         if cal.is_empty() {
@@ -130,6 +133,49 @@ impl Run<'_> {
             _ => {
                 let text = tools::answer(tool, operation, &checked, self.lang);
                 self.say(&text);
+            }
+        }
+    }
+
+    /// `email.search` / `email.read`: read only (sending was refused by the checks).
+    async fn run_mail(&mut self, operation: &str, params: &Map<String, Value>) {
+        let mail = &self.inner.tools.mail;
+        if mail.is_empty() {
+            return self.say(&cards::no_mail(self.lang));
+        }
+        let cancel = self.cancel.clone();
+        match operation {
+            "search" => {
+                let query = param(params, "query").unwrap_or_default().to_string();
+                let days = params
+                    .get("days")
+                    .and_then(|d| d.as_u64().or_else(|| d.as_str().and_then(|s| s.trim().parse().ok())))
+                    .map_or(7, |d| d.clamp(1, u64::from(crate::tools::mail::MAX_DAYS)) as u32);
+                let found = tokio::select! {
+                    _ = cancel.cancelled() => return self.finish(MessageState::Stopped, None, None),
+                    f = mail.search(&query, days) => f,
+                };
+                self.show(&cards::mails_sentence(&found, &query, days, self.lang));
+                self.card(ToolCard::Mails { query, days, mails: found.mails, unavailable: found.unavailable });
+                self.finish(MessageState::Done, None, None);
+            }
+            _ => {
+                let id = params
+                    .get("uid")
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    .unwrap_or_default();
+                let read = tokio::select! {
+                    _ = cancel.cancelled() => return self.finish(MessageState::Stopped, None, None),
+                    r = mail.read(&id) => r,
+                };
+                match read {
+                    Ok(view) => {
+                        self.show(&cards::mail_sentence(&view, self.lang));
+                        self.card(ToolCard::Mail { mail: view });
+                        self.finish(MessageState::Done, None, None);
+                    }
+                    Err(e) => self.say(&cards::tool_failed(&e, self.lang)),
+                }
             }
         }
     }
