@@ -16,8 +16,8 @@ echo "[test] unit and engine tests" >&2
 cargo test --workspace --locked --lib --bins
 cargo test -p switchboard-core --locked --test it -- cli:: config_edges:: engine:: hostile:: layers:: router::
 
-echo "[test] tools against real servers (Radicale over TLS, from scripts/tool-servers.sh)" >&2
-cargo test -p switchboard-core --locked --test it tools::
+echo "[test] tools against real servers (Radicale, Dovecot over TLS from scripts/tool-servers.sh; keyring; files)" >&2
+cargo test -p switchboard-core --locked --test it tools:: docs::
 # Its own process: the corpus measures the process's memory growth.
 cargo test -p switchboard-tray --locked --test hostile_socket
 

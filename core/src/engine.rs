@@ -29,6 +29,8 @@ pub struct Engine {
     router: Router,
     /// The store file that could not be used at start and was moved aside, if any.
     set_aside: Option<SetAside>,
+    /// Stops the document watcher.
+    watching: tokio_util::sync::CancellationToken,
 }
 
 /// Opens the conversation store the settings name (or the default one), dated by `clock`,
@@ -59,8 +61,18 @@ impl Engine {
         let chat = config.chat.clone();
         let tools = Arc::new(crate::tools::Tools::new(&config, clock));
         let registry = Registry::start_with(config, clock)?;
+        // The document folders: indexed, then followed, in the background.
+        let watching = tokio_util::sync::CancellationToken::new();
+        if !tools.docs.is_empty() {
+            let progress: Arc<dyn Fn(usize, usize) + Send + Sync> = Arc::new(|done, total| {
+                if total > 0 && (done == total || done % 1000 == 0) {
+                    tracing::info!("documents: {done} of {total} files indexed");
+                }
+            });
+            tokio::spawn(Arc::clone(&tools.docs).watch(watching.clone(), progress));
+        }
         let router = Router::with_tools(registry.clone(), Arc::new(store), &chat, tools);
-        Ok(Engine { registry, router, set_aside })
+        Ok(Engine { registry, router, set_aside, watching })
     }
 
     /// What the user must be told about the start, in the engine's language (today: a store
@@ -93,6 +105,7 @@ impl Engine {
     /// Stops every reply (each is written) and then every monitor and managed server, and
     /// waits for them.
     pub async fn shutdown(&self) {
+        self.watching.cancel();
         self.router.shutdown().await;
         self.registry.shutdown().await;
     }

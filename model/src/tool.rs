@@ -82,6 +82,27 @@ pub struct MailView {
     pub attachments: Vec<Attachment>,
 }
 
+/// A document found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocRow {
+    /// What `document.read` takes.
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    /// The text around the first match.
+    pub snippet: String,
+}
+
+/// A document, read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocView {
+    pub row: DocRow,
+    /// Its text, bounded.
+    pub text: String,
+    #[serde(default)]
+    pub truncated: bool,
+}
+
 /// A tool's answer, shown as a card under the reply's sentence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -107,6 +128,10 @@ pub enum ToolCard {
     },
     /// One mail.
     Mail { mail: MailView },
+    /// Documents found, best first.
+    Documents { query: String, docs: Vec<DocRow> },
+    /// One document.
+    Document { doc: DocView },
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ pub use crate::model::{Kind, Role, TrayScope};
 use crate::secret::Secret;
 pub use parse::is_loopback;
 pub use paths::{default_path, resolve_path, CONFIG_ENV};
-pub use tools::{CalendarAccount, CalendarSource, MailAccount, PasswordSource};
+pub use tools::{CalendarAccount, CalendarSource, DocumentsSettings, MailAccount, PasswordSource};
 
 /// A commented example written by `config init`.
 pub const EXAMPLE: &str = include_str!("example.toml");
@@ -282,6 +282,8 @@ pub struct Config {
     pub calendars: Vec<CalendarAccount>,
     /// The mail tool's accounts (read only).
     pub mails: Vec<MailAccount>,
+    /// The document tool's folders.
+    pub documents: DocumentsSettings,
 }
 
 /// A configuration error, with where it is.

@@ -124,7 +124,8 @@ impl Config {
         }
         let calendars = super::tools::calendars(raw.calendar, path, c)?;
         let mails = super::tools::mails(raw.mail, path, c)?;
-        Ok(Config { health, load, chat, tray_scope: raw.tray.scope, backends, calendars, mails })
+        let documents = raw.documents.into_settings(path);
+        Ok(Config { health, load, chat, tray_scope: raw.tray.scope, backends, calendars, mails, documents })
     }
 }
 

@@ -31,6 +31,8 @@ pub struct File {
     pub calendar: Vec<super::tools::RawCalendar>,
     #[serde(default)]
     pub mail: Vec<super::tools::RawMail>,
+    #[serde(default)]
+    pub documents: super::tools::RawDocuments,
 }
 
 #[derive(Deserialize, Default)]

@@ -1,5 +1,5 @@
 //! The tools' accounts: `[[calendar]]` (CalDAV, a vdir folder, or read-only `.ics` files) and
-//! `[[mail]]` (IMAP, read only).
+//! `[[mail]]` (IMAP, read only); `[documents]` (folders to index).
 //! Passwords are never in the file: an environment variable, a key file or the desktop
 //! keyring names where each is, and it is read when it is needed.
 
@@ -38,6 +38,36 @@ pub enum CalendarSource {
     Dir(PathBuf),
     /// `.ics` files, read only.
     Files(Vec<PathBuf>),
+}
+
+/// `[documents]`: folders indexed for full-text search.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DocumentsSettings {
+    pub folders: Vec<PathBuf>,
+    /// The index file (default: `$XDG_DATA_HOME/switchboard/documents.sqlite3`).
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawDocuments {
+    #[serde(default)]
+    folders: Vec<String>,
+    index: Option<String>,
+}
+
+impl RawDocuments {
+    pub(super) fn into_settings(self, config_path: &Path) -> DocumentsSettings {
+        DocumentsSettings {
+            folders: self
+                .folders
+                .iter()
+                .filter(|f| !f.trim().is_empty())
+                .map(|f| expand_path(f, config_path))
+                .collect(),
+            index: self.index.as_deref().filter(|i| !i.trim().is_empty()).map(|i| expand_path(i, config_path)),
+        }
+    }
 }
 
 /// One `[[mail]]`: an IMAP account, read only.

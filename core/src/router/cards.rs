@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::prompt::Lang;
-use crate::model::{DraftState, EventDraft, EventRow, MailView, ToolCard};
+use crate::model::{DocRow, DocView, DraftState, EventDraft, EventRow, MailView, ToolCard};
 use crate::tools::calendar::Found;
 use crate::tools::mail::FoundMail;
 use crate::tools::ToolError;
@@ -155,6 +155,31 @@ pub fn mail_sentence(mail: &MailView, lang: Lang) -> String {
     }
 }
 
+pub fn no_documents(lang: Lang) -> String {
+    match lang {
+        Lang::En => {
+            "No document folder is set up: add folders to [documents] in the config file (see the README).".into()
+        }
+        Lang::Ko => "설정된 문서 폴더가 없어요. 설정 파일의 [documents]에 폴더를 추가해 주세요 (README 참고).".into(),
+    }
+}
+
+pub fn docs_sentence(docs: &[DocRow], query: &str, lang: Lang) -> String {
+    match (lang, docs.len()) {
+        (Lang::En, 0) => format!("No document mentions \"{query}\"."),
+        (Lang::En, n) => format!("{n} documents mention \"{query}\", best first:"),
+        (Lang::Ko, 0) => format!("\"{query}\" 내용이 있는 문서가 없어요."),
+        (Lang::Ko, n) => format!("\"{query}\" 내용이 있는 문서 {n}개예요 (관련도순)."),
+    }
+}
+
+pub fn doc_sentence(doc: &DocView, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("The document \"{}\":", doc.row.title),
+        Lang::Ko => format!("\"{}\" 문서예요.", doc.row.title),
+    }
+}
+
 pub fn tool_failed(e: &ToolError, lang: Lang) -> String {
     match lang {
         Lang::En => format!("That did not work: {e}."),
@@ -237,6 +262,15 @@ pub fn card_text(card: &ToolCard, lang: Lang) -> String {
                 .collect();
             lines.extend(unavailable.iter().map(|u| format!("! {u}")));
             lines.join("\n")
+        }
+        ToolCard::Documents { docs, .. } => docs
+            .iter()
+            .map(|d| format!("- [{}] {} ({})\n  {}", d.id, d.title, d.path, d.snippet))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ToolCard::Document { doc } => {
+            let cut = if doc.truncated { "\n[…]" } else { "" };
+            format!("{} ({})\n\n{}{cut}", doc.row.title, doc.row.path, doc.text)
         }
         ToolCard::Mail { mail } => {
             let mut s = format!(

@@ -1,5 +1,5 @@
 //! The assistant's tools, connected to the user's own servers and files: [`calendar`] (CalDAV,
-//! vdir folders, `.ics` files) and [`mail`] (IMAP, read only). Each kind of tool is a trait with one implementation per
+//! vdir folders, `.ics` files), [`mail`] (IMAP, read only) and [`docs`] (folders, indexed). Each kind of tool is a trait with one implementation per
 //! kind of account, so more providers can be added without touching the router.
 //!
 //! Nothing here decides to change the user's data: a write is a separate call that the
@@ -9,6 +9,8 @@
 //! - [`tz`]: the user's time zone by name.
 
 pub mod calendar;
+pub mod docs;
+pub mod html;
 pub mod keyring;
 pub mod mail;
 pub mod password;
@@ -58,6 +60,7 @@ pub struct AccountHealth {
 pub struct Tools {
     pub calendars: calendar::Calendars,
     pub mail: mail::Mailboxes,
+    pub docs: std::sync::Arc<docs::Documents>,
 }
 
 impl Tools {
@@ -66,12 +69,17 @@ impl Tools {
         Tools {
             calendars: calendar::Calendars::new(&config.calendars, tz, clock),
             mail: mail::Mailboxes::new(&config.mails, clock),
+            docs: std::sync::Arc::new(docs::Documents::new(&config.documents, None)),
         }
     }
 
     /// No account connected (every tool call says how to set one up).
     pub fn none(tz: Tz, clock: Clock) -> Tools {
-        Tools { calendars: calendar::Calendars::new(&[], tz, clock), mail: mail::Mailboxes::new(&[], clock) }
+        Tools {
+            calendars: calendar::Calendars::new(&[], tz, clock),
+            mail: mail::Mailboxes::new(&[], clock),
+            docs: std::sync::Arc::new(docs::Documents::new(&crate::config::DocumentsSettings::default(), None)),
+        }
     }
 
     /// Every account's health, probed together.

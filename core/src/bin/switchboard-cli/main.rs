@@ -91,11 +91,22 @@ enum Cmd {
         #[arg(long)]
         yes: bool,
     },
+    /// The document index: `docs index` brings it up to date with [documents] folders.
+    Docs {
+        #[command(subcommand)]
+        cmd: DocsCmd,
+    },
     /// Store or delete a password in the desktop keyring (for password_keyring = "NAME").
     Secret {
         #[command(subcommand)]
         cmd: SecretCmd,
     },
+}
+
+#[derive(Subcommand)]
+enum DocsCmd {
+    /// Index new and changed files, drop removed ones (a progress bar on a terminal).
+    Index,
 }
 
 #[derive(Subcommand)]
@@ -193,6 +204,10 @@ async fn run(cli: Cli) -> ExitCode {
         Cmd::Conversations { cmd } => conversations(cli.config.as_deref(), cmd),
         Cmd::Tool { op, params, json, yes } => match load_config(cli.config.as_deref()) {
             Ok((_, cfg)) => tool_cmd::tool(cfg, op, params, json, yes).await,
+            Err(code) => code,
+        },
+        Cmd::Docs { cmd: DocsCmd::Index } => match load_config(cli.config.as_deref()) {
+            Ok((_, cfg)) => tool_cmd::docs_index(cfg).await,
             Err(code) => code,
         },
         Cmd::Secret { cmd: SecretCmd::Set { name } } => tool_cmd::secret_set(&name),

@@ -74,6 +74,9 @@ pub(super) async fn tool(cfg: Config, op: String, args: Vec<String>, json: bool,
     if tool == "email" {
         return mail(&tools, operation, &p, json).await;
     }
+    if tool == "document" {
+        return document(&tools, operation, &p, json).await;
+    }
     if tool != "calendar" {
         return fail(checks::answer(tool, operation, &Ok(()), Lang::En));
     }
@@ -160,6 +163,83 @@ async fn mail(tools: &Tools, operation: &str, p: &Map<String, Value>, json: bool
         Ok(view) => {
             print_card(&ToolCard::Mail { mail: view }, json);
             ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+async fn document(tools: &Tools, operation: &str, p: &Map<String, Value>, json: bool) -> ExitCode {
+    let docs = std::sync::Arc::clone(&tools.docs);
+    if docs.is_empty() {
+        eprintln!("error: {}", cards::no_documents(Lang::En));
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let key = if operation == "search" { "query" } else { "doc_id" };
+    let arg = p.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
+    let search = operation == "search";
+    let result = tokio::task::spawn_blocking(move || {
+        if search {
+            // Up to date first (only what changed is read again).
+            docs.sync(&|_, _| {})?;
+            docs.search(&arg).map(|d| ToolCard::Documents { query: arg.clone(), docs: d })
+        } else {
+            docs.read(&arg).map(|doc| ToolCard::Document { doc })
+        }
+    })
+    .await;
+    match result {
+        Ok(Ok(card)) => {
+            print_card(&card, json);
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// `docs index`: the first (or an incremental) index, with a progress bar on a terminal.
+pub(super) async fn docs_index(cfg: Config) -> ExitCode {
+    let tools = Tools::new(&cfg, switchboard_core::clock::Clock::system());
+    let docs = std::sync::Arc::clone(&tools.docs);
+    if docs.is_empty() {
+        eprintln!("error: {}", cards::no_documents(Lang::En));
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let tty = std::io::stderr().is_terminal();
+    let started = tokio::time::Instant::now();
+    let result = tokio::task::spawn_blocking(move || {
+        let bar = |done: usize, total: usize| {
+            if tty && total > 0 {
+                let width = 30;
+                let filled = done * width / total.max(1);
+                eprint!("\r[{}{}] {done}/{total} files", "#".repeat(filled), " ".repeat(width - filled));
+                let _ = std::io::stderr().flush();
+            }
+        };
+        let n = docs.sync(&bar);
+        (n, docs.count())
+    })
+    .await;
+    if tty {
+        eprintln!();
+    }
+    match result {
+        Ok((Ok(n), count)) => {
+            eprintln!("{n} files read, {count} in the index ({:.1} s)", started.elapsed().as_secs_f64());
+            ExitCode::SUCCESS
+        }
+        Ok((Err(e), _)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
         }
         Err(e) => {
             eprintln!("error: {e}");

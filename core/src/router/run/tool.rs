@@ -77,13 +77,14 @@ impl Run<'_> {
     pub(super) async fn run_tool(&mut self, tool: &str, operation: &str, params: &Map<String, Value>) {
         let pending = self.pending().is_some();
         let checked = tools::validate(tool, operation, params, pending);
-        if checked.is_err() || tool == "document" {
-            // Refused, or a tool not connected yet (documents).
+        if checked.is_err() {
             let text = tools::answer(tool, operation, &checked, self.lang);
             return self.say(&text);
         }
-        if tool == "email" {
-            return self.run_mail(operation, params).await;
+        match tool {
+            "email" => return self.run_mail(operation, params).await,
+            "document" => return self.run_docs(operation, params).await,
+            _ => {}
         }
         let cal = &self.inner.tools.calendars;
         if cal.is_empty() {
@@ -134,6 +135,39 @@ impl Run<'_> {
                 let text = tools::answer(tool, operation, &checked, self.lang);
                 self.say(&text);
             }
+        }
+    }
+
+    /// `document.search` / `document.read`, from the index (on a blocking thread: SQLite).
+    async fn run_docs(&mut self, operation: &str, params: &Map<String, Value>) {
+        let docs = std::sync::Arc::clone(&self.inner.tools.docs);
+        if docs.is_empty() {
+            return self.say(&cards::no_documents(self.lang));
+        }
+        let key = if operation == "search" { "query" } else { "doc_id" };
+        let arg = params.get(key).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).unwrap_or_default();
+        let search = operation == "search";
+        let arg2 = arg.clone();
+        let work = tokio::task::spawn_blocking(move || {
+            if search {
+                docs.search(&arg2).map(|d| ToolCard::Documents { query: arg2.clone(), docs: d })
+            } else {
+                docs.read(&arg2).map(|doc| ToolCard::Document { doc })
+            }
+        });
+        match work.await {
+            Ok(Ok(card)) => {
+                let text = match &card {
+                    ToolCard::Documents { docs, .. } => cards::docs_sentence(docs, &arg, self.lang),
+                    ToolCard::Document { doc } => cards::doc_sentence(doc, self.lang),
+                    _ => String::new(),
+                };
+                self.show(&text);
+                self.card(card);
+                self.finish(MessageState::Done, None, None);
+            }
+            Ok(Err(e)) => self.say(&cards::tool_failed(&e, self.lang)),
+            Err(e) => self.say(&cards::tool_failed(&crate::tools::ToolError::Io(e.to_string()), self.lang)),
         }
     }
 

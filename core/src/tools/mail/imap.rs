@@ -210,7 +210,7 @@ impl Imap {
             !m.text_body.is_empty() && m.text_body.iter().all(|i| m.part(*i).is_some_and(|p| p.is_text_html()))
         });
         let text = match m {
-            Some(m) if html_only => m.body_html(0).map(|h| super::html::to_text(&h)).unwrap_or_default(),
+            Some(m) if html_only => m.body_html(0).map(|h| crate::tools::html::to_text(&h)).unwrap_or_default(),
             Some(m) => m.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
             None => String::new(),
         };

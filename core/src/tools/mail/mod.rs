@@ -4,10 +4,8 @@
 //!
 //! - this file: [`MailProvider`] (one per account) and [`Mailboxes`], the set the router and
 //!   the CLI use; mail ids are `uid` for the first account, `account:uid` for the others;
-//! - `imap`: IMAP over TLS or STARTTLS (`async-imap`), parsed by `mail-parser`;
-//! - `html`: HTML mail as plain text.
+//! - `imap`: IMAP over TLS or STARTTLS (`async-imap`), parsed by `mail-parser`.
 
-mod html;
 mod imap;
 
 use futures_util::future::{join_all, BoxFuture};

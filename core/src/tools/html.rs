@@ -1,4 +1,4 @@
-//! HTML mail as plain text, for reading (never rendered): scripts, styles and the head
+//! HTML (a mail, a document) as plain text, for reading (never rendered): scripts, styles and the head
 //! dropped, block elements on their own lines, links as their text, the predefined and numeric
 //! entities decoded. Bounded: at most [`MAX_HTML`] bytes are looked at.
 
