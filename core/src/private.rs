@@ -11,11 +11,17 @@ use std::path::Path;
 const DIR_MODE: u32 = 0o700;
 const FILE_MODE: u32 = 0o600;
 
-/// Creates `dir` and its missing parents, each new one 0700; `dir` itself is made 0700 if
-/// others can enter it.
+/// Creates `dir` and its missing parents, each new one 0700. An existing `dir` is made 0700
+/// (if others can enter it) only when it is one of ours, a folder named `switchboard`: a
+/// folder the user named (`/tmp`, their home, the folder of a config they keep elsewhere) is
+/// never changed.
 pub fn create_dir(dir: &Path) -> io::Result<()> {
+    let existed = dir.is_dir();
     DirBuilder::new().recursive(true).mode(DIR_MODE).create(dir)?;
-    tighten(dir, DIR_MODE)
+    if !existed || dir.file_name().is_some_and(|n| n == "switchboard") {
+        tighten(dir, DIR_MODE)?;
+    }
+    Ok(())
 }
 
 /// Removes group and other access from `path` (a file or folder of ours) if it has any.
@@ -79,7 +85,18 @@ mod tests {
         write_atomic(&file, b"y").unwrap();
         assert_eq!(mode(&file), 0o600);
         assert_eq!(std::fs::read(&file).unwrap(), b"y");
-        create_dir(&root.path().join("a/b")).unwrap();
-        assert_eq!(mode(&root.path().join("a/b")), 0o700);
+        // A folder the user named (a config kept in their project, an index in /tmp) is never
+        // changed; one of ours (named switchboard) is tightened.
+        assert_eq!(mode(&root.path().join("a/b")), 0o755);
+        let ours = root.path().join("data/switchboard");
+        create_dir(&ours).unwrap();
+        std::fs::set_permissions(&ours, Permissions::from_mode(0o755)).unwrap();
+        create_dir(&ours).unwrap();
+        assert_eq!(mode(&ours), 0o700);
+        let shared = root.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, Permissions::from_mode(0o1777)).unwrap();
+        write(&shared.join("index.sqlite3"), b"x").unwrap();
+        assert_eq!(std::fs::metadata(&shared).unwrap().permissions().mode() & 0o7777, 0o1777);
     }
 }
