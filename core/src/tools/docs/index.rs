@@ -152,6 +152,16 @@ impl Index {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The indexed files under the folder `dir` (a path prefix ending in `/`).
+    pub fn known_under(&self, dir: &str) -> Result<HashMap<String, (i64, i64)>, IndexError> {
+        let c = self.conn();
+        // Every path under dir sorts between "dir/" and "dir0" ('0' follows '/').
+        let end = format!("{}0", dir.trim_end_matches('/'));
+        let mut st = c.prepare_cached("SELECT path, mtime, size FROM docs WHERE path >= ?1 AND path < ?2")?;
+        let rows = st.query_map(params![dir, end], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Adds or replaces the documents in `batch` (path, mtime, size, title, text) in one
     /// transaction.
     pub fn put(&self, batch: &[(String, i64, i64, String, String)]) -> Result<(), IndexError> {
@@ -214,6 +224,14 @@ impl Index {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?)
+    }
+
+    /// Merges the index's segments into one (after a bulk load): later small writes then do
+    /// not pay for merging the load's many segments.
+    pub fn optimize(&self) -> Result<(), IndexError> {
+        self.conn()
+            .execute_batch("INSERT INTO docs_fts(docs_fts) VALUES('optimize'); PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(())
     }
 
     pub fn count(&self) -> Result<i64, IndexError> {

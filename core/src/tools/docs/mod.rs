@@ -150,6 +150,9 @@ impl Documents {
             done += chunk.len();
             progress(done, total);
         }
+        if total > BATCH {
+            ix.optimize().map_err(io)?;
+        }
         Ok(total)
     }
 
@@ -167,16 +170,22 @@ impl Documents {
                     Some((title, text)) => put.push((key, mtime, size, title, text)),
                     None => gone.push(key),
                 },
-                // A folder removed or renamed: everything under it.
+                // A folder removed or renamed away: everything under it.
                 None if !p.exists() => {
-                    let prefix = format!("{key}/");
-                    let known = ix.known().map_err(io)?;
-                    gone.extend(known.into_keys().filter(|k| *k == key || k.starts_with(&prefix)));
+                    gone.extend(ix.known_under(&format!("{key}/")).map_err(io)?.into_keys());
+                    gone.push(key);
                 }
+                // A folder (created, moved in, or only touched): what in it is new or changed.
                 None if p.is_dir() => {
+                    let known = ix.known_under(&format!("{key}/")).map_err(io)?;
                     for f in walk(std::slice::from_ref(p)) {
-                        if let (Some((mtime, size)), Some((title, text))) = (mtime_size(&f), extract::extract(&f)) {
-                            put.push((f.to_string_lossy().into_owned(), mtime, size, title, text));
+                        let Some(stat) = mtime_size(&f) else { continue };
+                        let fkey = f.to_string_lossy().into_owned();
+                        if known.get(&fkey) == Some(&stat) {
+                            continue;
+                        }
+                        if let Some((title, text)) = extract::extract(&f) {
+                            put.push((fkey, stat.0, stat.1, title, text));
                         }
                     }
                 }
