@@ -144,7 +144,7 @@ fn generate(root: &Path, n: usize) -> Vec<String> {
         while text.len() < 5000 {
             for _ in 0..12 {
                 // Mostly the common words the queries use, the rest from the long tail.
-                if rng.next() % 4 == 0 {
+                if rng.next().is_multiple_of(4) {
                     text.push_str(if korean { rng.pick(KO) } else { rng.pick(EN) });
                 } else if korean {
                     text.push_str(&korean_words[zipf(&mut rng, korean_words.len())]);
