@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "locale",
     "open_link",
     "start_notices",
+    "tool_status",
 ];
 
 fn main() {

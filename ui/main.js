@@ -22,6 +22,7 @@ const api = {
   locale: () => invoke("locale"),
   openLink: (url) => invoke("open_link", { url }),
   startNotices: () => invoke("start_notices"),
+  toolStatus: () => invoke("tool_status"),
 };
 
 const L10N = {
@@ -37,7 +38,9 @@ const L10N = {
         addEvent: "Add to calendar", dontAdd: "Don't add", yesWord: "yes", noWord: "no", title: "Title",
         when: "When", calendar: "Calendar", note: "Note", allDay: "all day", draftPending: "Draft: not added yet",
         draftWritten: "Added to the calendar", draftDeclined: "Not added", draftFailed: "Could not add: ",
-        noEvents: "No events", unreadable: "Could not read: " },
+        noEvents: "No events", unreadable: "Could not read: ", noMails: "No mails", from: "From", to: "To",
+        cc: "Cc", date: "Date", subject: "Subject", attachment: "Attachment (not opened)", cut: "(shortened)",
+        noDocs: "No documents", toolsHead: "Tools", ok: "ok" },
   ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
         placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
         statusAction: "상태", stopped: "중지됨", failed: "실패", state: "상태", level: "부하", wait: "대기",
@@ -50,7 +53,9 @@ const L10N = {
         addEvent: "캘린더에 추가", dontAdd: "추가 안 함", yesWord: "네", noWord: "아니요", title: "제목",
         when: "일시", calendar: "캘린더", note: "메모", allDay: "종일", draftPending: "초안: 아직 추가 안 됨",
         draftWritten: "캘린더에 추가됨", draftDeclined: "추가 안 함", draftFailed: "추가 실패: ",
-        noEvents: "일정 없음", unreadable: "읽지 못함: " },
+        noEvents: "일정 없음", unreadable: "읽지 못함: ", noMails: "메일 없음", from: "보낸 사람", to: "받는 사람",
+        cc: "참조", date: "날짜", subject: "제목", attachment: "첨부 (열지 않음)", cut: "(일부 생략)",
+        noDocs: "문서 없음", toolsHead: "도구", ok: "정상" },
 };
 const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
                  ko: { idle: "여유", normal: "보통", busy: "바쁨", very_busy: "매우 바쁨", starting: "시작 중", down: "중단" } };
@@ -133,6 +138,10 @@ function when(start, end, allDay) {
 
 function renderToolCard(view, card) {
   const box = view.tool;
+  // The same card again (a refresh): left as it is, buttons and all.
+  const json = JSON.stringify(card);
+  if (box._card === json) return;
+  box._card = json;
   box.replaceChildren();
   box.hidden = false;
   if (card.kind === "events") {
@@ -147,6 +156,47 @@ function renderToolCard(view, card) {
     if (!card.events.length) box.appendChild(el("div", "muted", t("noEvents")));
     box.appendChild(ul);
     for (const u of card.unavailable || []) box.appendChild(el("div", "notice", t("unreadable") + u));
+    return;
+  }
+  const local = (rfc) => { const d = new Date(rfc); return isNaN(d) ? rfc : d.toLocaleString(); };
+  if (card.kind === "mails") {
+    const ul = el("ul", "events mails");
+    for (const m of card.mails) {
+      const li = el("li");
+      li.append(el("span", "when", local(m.date)), el("span", "what", m.subject), el("span", "where", m.from), el("span", "cal", m.id));
+      ul.appendChild(li);
+    }
+    if (!card.mails.length) box.appendChild(el("div", "muted", t("noMails")));
+    box.appendChild(ul);
+    for (const u of card.unavailable || []) box.appendChild(el("div", "notice", t("unreadable") + u));
+    return;
+  }
+  if (card.kind === "mail") {
+    const m = card.mail;
+    const dl = el("dl");
+    const row = (k, v) => { if (v) dl.append(el("dt", null, t(k)), el("dd", null, v)); };
+    row("from", m.row.from); row("to", m.to); row("cc", m.cc); row("date", local(m.row.date)); row("subject", m.row.subject);
+    for (const a of m.attachments || []) row("attachment", `${a.name} (${a.mime}, ${a.bytes} B)`);
+    box.appendChild(dl);
+    // The mail's text, as text: never HTML, never links.
+    box.appendChild(el("div", "mailbody", m.body + (m.truncated ? "\n" + t("cut") : "")));
+    return;
+  }
+  if (card.kind === "documents") {
+    const ul = el("ul", "events docs");
+    for (const d of card.docs) {
+      const li = el("li");
+      li.append(el("span", "what", d.title), el("span", "cal", d.id), el("div", "where path", d.path), el("div", "snippet", d.snippet));
+      ul.appendChild(li);
+    }
+    if (!card.docs.length) box.appendChild(el("div", "muted", t("noDocs")));
+    box.appendChild(ul);
+    return;
+  }
+  if (card.kind === "document") {
+    const d = card.doc;
+    box.append(el("div", "what", d.row.title), el("div", "where path", d.row.path));
+    box.appendChild(el("div", "mailbody", d.text + (d.truncated ? "\n" + t("cut") : "")));
     return;
   }
   if (card.kind !== "draft") return;
@@ -432,6 +482,18 @@ function serverText(server) {
 
 async function refreshStatus() {
   await renderCards(await api.status());
+  // The tools' accounts (probed by the engine at most every 30 s).
+  const rows = await api.toolStatus().catch(() => []);
+  const ul = $("tool-status");
+  ul.replaceChildren();
+  for (const r of rows) {
+    const li = el("li", r.ok ? "ok" : "down");
+    li.dataset.account = `${r.tool}:${r.account}`;
+    li.append(el("span", "dot " + (r.ok ? "lvl-idle" : "lvl-down")), el("span", "what", ` ${r.tool} · ${r.account}`),
+              el("span", "muted", r.ok ? ` ${t("ok")}` : ` ${r.problem || ""}`));
+    ul.appendChild(li);
+  }
+  ul.hidden = $("tools-head").hidden = rows.length === 0;
 }
 
 // ---- theme: the system's (default), or light or dark, remembered in this WebView ----

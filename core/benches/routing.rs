@@ -25,7 +25,8 @@
 //!
 //! Two sets: `dev.jsonl` (written with the rules, so the rules' figures on it are flattered)
 //! and `holdout.jsonl` (120 messages written apart, without reading the rules: the honest
-//! figure). `--dev` runs the first only, `--quick` every fourth message.
+//! figure). `--dev` runs the first only, `--quick` every fourth message, `--tools` only the
+//! tool requests (60 + 48, en/ko: the share with the right tool and operation).
 //!
 //! Printed per approach: accuracy overall, per action and language, tool operations right,
 //! tool calls whose parameters pass the checks, a confusion matrix, and the added latency.
@@ -308,6 +309,10 @@ async fn main() {
         let mut all = items(source);
         if quick {
             all = all.into_iter().step_by(4).collect();
+        }
+        // --tools: the tool requests alone (the tool choices of issue 11).
+        if args.iter().any(|a| a == "--tools") {
+            all.retain(|i| i.want == "tools");
         }
         println!(
             "\n=== Switchboard routing benchmark, set `{set}`: {} labelled messages, SmolLM2-135M classifier (llama-server, -t 1) ===",

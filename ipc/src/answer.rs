@@ -6,7 +6,7 @@
 //! that gets another one reports [`crate::ErrorKind::Protocol`] (see [`Answer::kind`]).
 
 use serde::{Deserialize, Serialize};
-use switchboard_model::{BackendStatus, Conversation, Lang, Point, StoredMessage};
+use switchboard_model::{AccountStatus, BackendStatus, Conversation, Lang, Point, StoredMessage};
 
 /// The ids of a reply under way (the answer to `SendMessage` and `Retry`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +40,8 @@ pub enum Answer {
     Locale(Lang),
     /// Sentences for the user (`StartNotices`).
     Notices(Vec<String>),
+    /// Every tool account's health (`ToolStatus`).
+    ToolStatus(Vec<AccountStatus>),
     /// Done, nothing to say (`RenameConversation`, `DeleteConversation`, `SetPaused`, `Open`,
     /// `Window`); the web UI gets `null`.
     Done,
@@ -57,6 +59,7 @@ impl Answer {
             Answer::Messages(_) => "messages",
             Answer::Locale(_) => "locale",
             Answer::Notices(_) => "notices",
+            Answer::ToolStatus(_) => "tool_status",
             Answer::Done => "done",
         }
     }

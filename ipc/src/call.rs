@@ -33,6 +33,8 @@ pub enum Call {
     History { name: String },
     /// [`crate::Answer::Statuses`], after a forced measurement of every backend.
     CheckNow,
+    /// [`crate::Answer::ToolStatus`]: every tool account's health (probed at most every 30 s).
+    ToolStatus,
     /// [`crate::Answer::Sent`] (the reply's ids); its events follow as [`crate::Push::Chat`].
     SendMessage { conversation: Option<i64>, text: String },
     /// [`crate::Answer::Stopped`]: whether a reply of that id was running.

@@ -27,4 +27,6 @@ pub use chat::{
     Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, SetAsideReason, StoredMessage,
 };
 pub use status::{BackendStatus, Event, Flip, LevelChange, NativeLoad, Point, QueueStatus, ServerChange, ServerState};
-pub use tool::{Attachment, DocRow, DocView, DraftState, EventDraft, EventRow, MailRow, MailView, ToolCard};
+pub use tool::{
+    AccountStatus, Attachment, DocRow, DocView, DraftState, EventDraft, EventRow, MailRow, MailView, ToolCard,
+};

@@ -103,6 +103,18 @@ pub struct DocView {
     pub truncated: bool,
 }
 
+/// A tool account's health, as the status view and `switchboard-cli status` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountStatus {
+    /// calendar | email | document
+    pub tool: String,
+    pub account: String,
+    pub ok: bool,
+    /// What is wrong, for the user (never a password).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
 /// A tool's answer, shown as a card under the reply's sentence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use switchboard_ipc::{
     Answer, Call, ErrorKind, LineReader, Push, Request, Sent, WireError, MAX_CALL_LINE, MAX_PUSH_LINE,
 };
-use switchboard_model::{BackendStatus, ChatEvent, Conversation, Lang, Point, StoredMessage};
+use switchboard_model::{AccountStatus, BackendStatus, ChatEvent, Conversation, Lang, Point, StoredMessage};
 use tauri::ipc::Channel;
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
@@ -141,6 +141,10 @@ impl Engine {
 
     pub async fn history(&self, name: String) -> Result<Vec<Point>, WireError> {
         expect!(self.call(Call::History { name }).await, History, "history")
+    }
+
+    pub async fn tool_status(&self) -> Result<Vec<AccountStatus>, WireError> {
+        expect!(self.call(Call::ToolStatus).await, ToolStatus, "tool_status")
     }
 
     pub async fn check_now(&self) -> Result<Vec<BackendStatus>, WireError> {

@@ -8,7 +8,7 @@
 //! `capabilities/default.json`, and `ui/main.js`'s `api`.
 
 use switchboard_ipc::{Sent, WireError};
-use switchboard_model::{BackendStatus, ChatEvent, Conversation, Lang, Point, StoredMessage};
+use switchboard_model::{AccountStatus, BackendStatus, ChatEvent, Conversation, Lang, Point, StoredMessage};
 use tauri::ipc::Channel;
 use tauri::{Runtime, State};
 
@@ -40,7 +40,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         set_paused,
         locale,
         open_link,
-        start_notices
+        start_notices,
+        tool_status
     ]
 }
 
@@ -54,6 +55,12 @@ pub async fn status(engine: Shared<'_>) -> Answer<Vec<BackendStatus>> {
 #[tauri::command]
 pub async fn history(engine: Shared<'_>, name: String) -> Answer<Vec<Point>> {
     edge(engine.history(name).await)
+}
+
+/// Every tool account's health (calendars, mail, documents).
+#[tauri::command]
+pub async fn tool_status(engine: Shared<'_>) -> Answer<Vec<AccountStatus>> {
+    edge(engine.tool_status().await)
 }
 
 /// A forced measurement of every backend.

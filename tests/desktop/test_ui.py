@@ -252,3 +252,12 @@ def test_a_draft_is_written_to_the_caldav_server_only_by_the_users_click(ui):
     time.sleep(1)  # a write would have happened by now: a check of nothing, not a condition
     assert stored_events(d) == written
     screenshot(d, "draft-declined.png")
+
+
+def test_the_status_view_lists_the_tool_accounts(ui):
+    d, s = ui
+    s.click(s.find("#tab-status"))
+    row = 'li[data-account="calendar:work"]'
+    wait_for("the calendar account's row", lambda: s.js(f"return !!document.querySelector('{row}')"), 20)
+    assert s.js(f"return document.querySelector('{row}').className") == "ok", text_of(s, row)
+    s.click(s.find("#tab-chat"))

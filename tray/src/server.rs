@@ -278,6 +278,14 @@ fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
         Call::Locale => return answer(Ok(Answer::Locale(shell.lang()))), // "en" | "ko"
         Call::StartNotices => return answer(Ok(Answer::Notices(shell.engine().start_notices()))),
         Call::Window => return, // taken by the connection itself
+        Call::ToolStatus => {
+            let (engine, tx) = (shell.engine().clone(), tx.clone());
+            shell.spawn(async move {
+                let rows = engine.router().tools().status().await;
+                let _ = tx.send(Push::Reply { id, result: Ok(Answer::ToolStatus(rows)) });
+            });
+            return;
+        }
         Call::CheckNow => Action::CheckNow,
         Call::SetPaused { paused } => Action::SetPaused(paused),
         Call::Open { view } => Action::Open(view),

@@ -258,14 +258,14 @@ pub fn card_text(card: &ToolCard, lang: Lang) -> String {
         ToolCard::Mails { mails, unavailable, .. } => {
             let mut lines: Vec<String> = mails
                 .iter()
-                .map(|m| format!("- [{}] {} — {} ({})", m.id, m.subject, m.from, short_date(&m.date)))
+                .map(|m| format!("- [uid {}] {} — {} ({})", m.id, m.subject, m.from, short_date(&m.date)))
                 .collect();
             lines.extend(unavailable.iter().map(|u| format!("! {u}")));
             lines.join("\n")
         }
         ToolCard::Documents { docs, .. } => docs
             .iter()
-            .map(|d| format!("- [{}] {} ({})\n  {}", d.id, d.title, d.path, d.snippet))
+            .map(|d| format!("- [doc {}] {} ({})\n  {}", d.id, d.title, d.path, d.snippet))
             .collect::<Vec<_>>()
             .join("\n"),
         ToolCard::Document { doc } => {

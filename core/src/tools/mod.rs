@@ -56,8 +56,13 @@ pub struct AccountHealth {
     pub result: Result<(), ToolError>,
 }
 
+/// How long a tool probe's result is reused (the status view asks every few seconds).
+const HEALTH_CACHE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Every tool, as configured.
 pub struct Tools {
+    /// The last probes, and when.
+    health: tokio::sync::Mutex<Option<(tokio::time::Instant, Vec<crate::model::AccountStatus>)>>,
     pub calendars: calendar::Calendars,
     pub mail: mail::Mailboxes,
     pub docs: std::sync::Arc<docs::Documents>,
@@ -67,6 +72,7 @@ impl Tools {
     pub fn new(config: &Config, clock: Clock) -> Tools {
         let tz: Tz = config.chat.timezone.unwrap_or_else(tz::system);
         Tools {
+            health: tokio::sync::Mutex::new(None),
             calendars: calendar::Calendars::new(&config.calendars, tz, clock),
             mail: mail::Mailboxes::new(&config.mails, clock),
             docs: std::sync::Arc::new(docs::Documents::new(&config.documents, None)),
@@ -76,10 +82,43 @@ impl Tools {
     /// No account connected (every tool call says how to set one up).
     pub fn none(tz: Tz, clock: Clock) -> Tools {
         Tools {
+            health: tokio::sync::Mutex::new(None),
             calendars: calendar::Calendars::new(&[], tz, clock),
             mail: mail::Mailboxes::new(&[], clock),
             docs: std::sync::Arc::new(docs::Documents::new(&crate::config::DocumentsSettings::default(), None)),
         }
+    }
+
+    /// Every account's health for a status view: probed at most every 30 s (the documents'
+    /// folder only counted).
+    pub async fn status(&self) -> Vec<crate::model::AccountStatus> {
+        let mut cached = self.health.lock().await;
+        if let Some((at, rows)) = cached.as_ref() {
+            if at.elapsed() < HEALTH_CACHE {
+                return rows.clone();
+            }
+        }
+        let mut rows: Vec<crate::model::AccountStatus> = self
+            .health()
+            .await
+            .into_iter()
+            .map(|h| crate::model::AccountStatus {
+                tool: h.tool.to_string(),
+                account: h.account,
+                ok: h.result.is_ok(),
+                problem: h.result.err().map(|e| e.to_string()),
+            })
+            .collect();
+        if !self.docs.is_empty() {
+            rows.push(crate::model::AccountStatus {
+                tool: "document".into(),
+                account: format!("{} files indexed", self.docs.count()),
+                ok: true,
+                problem: None,
+            });
+        }
+        *cached = Some((tokio::time::Instant::now(), rows.clone()));
+        rows
     }
 
     /// Every account's health, probed together.

@@ -558,3 +558,29 @@ async fn a_mail_that_says_to_add_an_event_creates_nothing() {
     let history = router.store().messages(conv).unwrap();
     assert!(history.iter().any(|m| matches!(m.card, Some(ToolCard::Mail { .. }))));
 }
+
+#[tokio::test]
+async fn a_mail_search_and_its_follow_up_are_decided_by_the_rules_and_read_from_dovecot() {
+    use switchboard_core::model::ToolCard;
+    let s = ToolServers::start();
+    let mut config = s.config("alice/", &s.mail_config(s.get("RADICALE_PASSWORD_FILE")));
+    config.chat.language = switchboard_core::config::LangSetting::En;
+    let chat = config.chat.clone();
+    let tools = std::sync::Arc::new(switchboard_core::tools::Tools::new(&config, Clock::system()));
+    let registry = switchboard_core::Registry::start(config).unwrap();
+    let store = std::sync::Arc::new(switchboard_core::Store::in_memory().unwrap());
+    let router = switchboard_core::Router::with_tools(registry, store, &chat, tools);
+    // (The backends are dead ports: only the rules decide here.)
+    let (conv, said, card) = reply(&router, None, "메일에서 계약서 찾아줘").await;
+    let Some(ToolCard::Mails { mails, .. }) = card else { panic!("no mails card: {said}") };
+    assert!(mails.iter().any(|m| m.subject == "계약서 검토 요청"), "{said} {mails:?}");
+    let (conv, said, card) = reply(&router, Some(conv), "did I get any mail from Jane this week?").await;
+    let Some(ToolCard::Mails { mails, .. }) = card else { panic!("no mails card: {said}") };
+    assert!(mails.iter().any(|m| m.subject == "Invoice March"), "{said} {mails:?}");
+    // "open the first one": the id comes from the listed card, by the rules.
+    let (_, said, card) = reply(&router, Some(conv), "open the first one").await;
+    let Some(ToolCard::Mail { mail }) = card else { panic!("no mail card: {said}") };
+    assert_eq!(mail.row.subject, mails[0].subject);
+    assert!(!mail.body.is_empty());
+    assert_eq!(s.seen_files(), Vec::<String>::new());
+}

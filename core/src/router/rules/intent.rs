@@ -70,13 +70,60 @@ fn query(text: &str) -> String {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !STOP.contains(w))
         .filter(|w| {
-            !["찾아줘", "찾아", "검색해줘", "검색", "있어", "왔어", "어디", "있지", "찾아봐"]
-                .iter()
-                .any(|s| w.starts_with(s))
+            // Request words, and the tool's own name with its particle ("메일에서", "문서에서").
+            ![
+                "찾아줘",
+                "찾아",
+                "검색해줘",
+                "검색",
+                "있어",
+                "왔어",
+                "어디",
+                "있지",
+                "찾아봐",
+                "메일",
+                "이메일",
+                "편지함",
+                "문서",
+            ]
+            .iter()
+            .any(|s| w.starts_with(s))
         })
+        .map(strip_particle)
         .collect();
     let q = if kept.is_empty() { text.trim().to_string() } else { kept.join(" ") };
     q.chars().take(120).collect()
+}
+
+/// A Korean word without its trailing particle ("계약서를" → "계약서"): a search for the word
+/// as written would not find the bare noun in a mail.
+fn strip_particle(w: &str) -> &str {
+    for p in [
+        "에게서",
+        "에서",
+        "으로",
+        "부터",
+        "까지",
+        "를",
+        "을",
+        "이",
+        "가",
+        "은",
+        "는",
+        "도",
+        "와",
+        "과",
+        "로",
+        "의",
+        "좀",
+    ] {
+        if let Some(stem) = w.strip_suffix(p) {
+            if stem.chars().count() >= 2 && stem.chars().all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)) {
+                return stem;
+            }
+        }
+    }
+    w
 }
 
 /// "first", "second", "두 번째", "마지막": 0-based, or `usize::MAX` for the last.
@@ -100,7 +147,12 @@ fn listed(history: &[Turn], tag: &str) -> Vec<(String, String)> {
         let after = &rest[i + open.len()..];
         let Some(end) = after.find(']') else { break };
         let id = after[..end].trim().to_string();
-        let title_end = after[end..].find(", [").map_or(after.len(), |j| end + j);
+        // A title ends at the next item (", [" in a sentence) or at the end of its line.
+        let title_end = [after[end..].find(", ["), after[end..].find('\n')]
+            .into_iter()
+            .flatten()
+            .min()
+            .map_or(after.len(), |j| end + j);
         out.push((id, after[end + 1..title_end].to_lowercase()));
         rest = &after[end..];
     }
