@@ -93,13 +93,28 @@ impl Tools {
     /// folder only counted).
     pub async fn status(&self) -> Vec<crate::model::AccountStatus> {
         let mut cached = self.health.lock().await;
-        if let Some((at, rows)) = cached.as_ref() {
-            if at.elapsed() < HEALTH_CACHE {
-                return rows.clone();
+        let mut rows: Vec<crate::model::AccountStatus> = match cached.as_ref() {
+            Some((at, rows)) if at.elapsed() < HEALTH_CACHE => rows.clone(),
+            _ => {
+                let rows = self.probe_accounts().await;
+                *cached = Some((tokio::time::Instant::now(), rows.clone()));
+                rows
             }
+        };
+        // The documents' row is never cached: it shows the first index's progress.
+        if !self.docs.is_empty() {
+            let (account, problem) = match (self.docs.problem(), self.docs.indexing()) {
+                (Some(p), _) => ("index".to_string(), Some(p)),
+                (None, Some((done, total))) => (format!("indexing: {done} of {total} files"), None),
+                (None, None) => (format!("{} files indexed", self.docs.count()), None),
+            };
+            rows.push(crate::model::AccountStatus { tool: "document".into(), account, ok: problem.is_none(), problem });
         }
-        let mut rows: Vec<crate::model::AccountStatus> = self
-            .health()
+        rows
+    }
+
+    async fn probe_accounts(&self) -> Vec<crate::model::AccountStatus> {
+        self.health()
             .await
             .into_iter()
             .map(|h| crate::model::AccountStatus {
@@ -108,17 +123,7 @@ impl Tools {
                 ok: h.result.is_ok(),
                 problem: h.result.err().map(|e| e.to_string()),
             })
-            .collect();
-        if !self.docs.is_empty() {
-            rows.push(crate::model::AccountStatus {
-                tool: "document".into(),
-                account: format!("{} files indexed", self.docs.count()),
-                ok: true,
-                problem: None,
-            });
-        }
-        *cached = Some((tokio::time::Instant::now(), rows.clone()));
-        rows
+            .collect()
     }
 
     /// Every account's health, probed together.

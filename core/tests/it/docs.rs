@@ -47,6 +47,7 @@ fn every_kind_of_document_is_found_in_both_languages() {
     let n = docs.sync(&|done, total| progress.lock().unwrap().push((done, total))).unwrap();
     assert_eq!(n, 5);
     assert_eq!(progress.lock().unwrap().last(), Some(&(5, 5)));
+    assert_eq!(docs.indexing(), None, "done: no index under way");
     let cases = [
         ("계약서", "lease.md"),
         ("계약", "lease.md"),

@@ -283,10 +283,10 @@ async fn status(r: Registry, json: bool, force: bool) -> ExitCode {
         print!("{}", term::Clean::stdout().push(&table(&rows)));
         // The tools' accounts, probed like backends (they do not change the exit code).
         let tools = switchboard_core::tools::Tools::new(r.config(), switchboard_core::clock::Clock::system());
-        for h in tools.health().await {
-            let state = match &h.result {
-                Ok(()) => "ok".to_string(),
-                Err(e) => format!("DOWN: {e}"),
+        for h in tools.status().await {
+            let state = match &h.problem {
+                None => "ok".to_string(),
+                Some(e) => format!("DOWN: {e}"),
             };
             println!("{} {}: {}", h.tool, h.account, term::Clean::stdout().push(&state));
         }

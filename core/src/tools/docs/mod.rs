@@ -32,6 +32,8 @@ const SETTLE: Duration = Duration::from_millis(300);
 
 /// The document folders and their index.
 pub struct Documents {
+    /// The index under way: (files done, files to do), for the status view.
+    indexing: std::sync::Mutex<Option<(usize, usize)>>,
     folders: Vec<PathBuf>,
     index: Option<Index>,
     /// Why the index could not be opened, when it could not.
@@ -93,7 +95,7 @@ impl Documents {
     pub fn new(settings: &DocumentsSettings, index_path: Option<PathBuf>) -> Documents {
         let folders = settings.folders.clone();
         if folders.is_empty() {
-            return Documents { folders, index: None, broken: None };
+            return Documents { indexing: Default::default(), folders, index: None, broken: None };
         }
         let path = index_path.or_else(|| settings.index.clone()).or_else(|| {
             directories::ProjectDirs::from("", "", "switchboard").map(|d| d.data_dir().join("documents.sqlite3"))
@@ -103,8 +105,8 @@ impl Documents {
             None => Err(IndexError::from(rusqlite::Error::InvalidPath(PathBuf::from("$XDG_DATA_HOME")))),
         };
         match opened {
-            Ok(ix) => Documents { folders, index: Some(ix), broken: None },
-            Err(e) => Documents { folders, index: None, broken: Some(e.to_string()) },
+            Ok(ix) => Documents { indexing: Default::default(), folders, index: Some(ix), broken: None },
+            Err(e) => Documents { indexing: Default::default(), folders, index: None, broken: Some(e.to_string()) },
         }
     }
 
@@ -136,7 +138,11 @@ impl Documents {
             })
             .collect();
         let total = todo.len();
-        progress(0, total);
+        let report = |done: usize| {
+            *self.indexing.lock().unwrap_or_else(|p| p.into_inner()) = (done < total).then_some((done, total));
+            progress(done, total);
+        };
+        report(0);
         let mut done = 0;
         for chunk in todo.chunks(BATCH) {
             let batch: Vec<_> = chunk
@@ -148,7 +154,7 @@ impl Documents {
                 .collect();
             ix.put(&batch).map_err(io)?;
             done += chunk.len();
-            progress(done, total);
+            report(done);
         }
         if total > BATCH {
             ix.optimize().map_err(io)?;
@@ -221,6 +227,16 @@ impl Documents {
             text: text.chars().take(MAX_READ_CHARS).collect(),
             truncated,
         })
+    }
+
+    /// The index under way: (files done, files to do).
+    pub fn indexing(&self) -> Option<(usize, usize)> {
+        *self.indexing.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Why the index cannot be used, if it cannot.
+    pub fn problem(&self) -> Option<String> {
+        self.broken.clone()
     }
 
     pub fn count(&self) -> usize {
