@@ -758,3 +758,30 @@ async fn an_event_is_written_only_on_the_users_own_yes_never_on_the_models_word(
     assert_eq!(draft_state(&router, second.reply_message_id), Some(DraftState::Declined));
     assert_eq!(files(&cal), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_write_is_shown_and_the_draft_kept_for_another_yes() {
+    use switchboard_core::model::DraftState;
+    let (c, r) = (fake().await, fake().await);
+    let dir = tempfile::tempdir().unwrap();
+    // The calendar folder's place is taken by a file: the write fails.
+    let cal = dir.path().join("cal");
+    std::fs::write(&cal, "not a folder").unwrap();
+    let router = router_with_calendar(&c, &r, &cal).await;
+    let draft = r#"{"action":"tools","tool":"calendar","operation":"create_draft","params":{"title":"Dentist","date":"2026-12-17","time":"09:30","end_time":"10:15"}}"#;
+    c.route("/v1/chat/completions", Reply::sse(draft, 9, GAP));
+    let mut first = router.send(None, "dentist on the 17th 9:30 to 10:15").unwrap();
+    collect(&mut first).await;
+    let conv = first.conversation_id;
+    let mut yes = router.send(Some(conv), "네").unwrap();
+    let (_, text) = collect(&mut yes).await;
+    assert!(text.contains("추가하지 못했어요") && text.contains("초안은 남겨 두었어요"), "{text}");
+    assert!(matches!(draft_state(&router, first.reply_message_id), Some(DraftState::Failed { .. })));
+    // Fixed, and a second yes writes the kept draft.
+    std::fs::remove_file(&cal).unwrap();
+    let (_, text) = collect(&mut router.send(Some(conv), "yes").unwrap()).await;
+    assert_eq!(text, "Added \"Dentist\" to local.");
+    assert_eq!(files(&cal), 1);
+    let written = std::fs::read_to_string(std::fs::read_dir(&cal).unwrap().next().unwrap().unwrap().path()).unwrap();
+    assert!(written.contains("DTEND:20261217T011500Z"), "{written}");
+}
