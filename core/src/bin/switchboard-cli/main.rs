@@ -15,6 +15,7 @@ use switchboard_core::{Engine, Registry};
 
 mod chat;
 mod config_cmd;
+mod conv_cmd;
 mod term;
 mod tool_cmd;
 
@@ -201,7 +202,7 @@ async fn run(cli: Cli) -> ExitCode {
         Cmd::Chat { message, conversation, json } => {
             with_engine(cli.config.as_deref(), |e| chat::run(e, message, conversation, json)).await
         }
-        Cmd::Conversations { cmd } => conversations(cli.config.as_deref(), cmd),
+        Cmd::Conversations { cmd } => conv_cmd::conversations(cli.config.as_deref(), cmd),
         Cmd::Tool { op, params, json, yes } => match load_config(cli.config.as_deref()) {
             Ok((_, cfg)) => tool_cmd::tool(cfg, op, params, json, yes).await,
             Err(code) => code,
@@ -366,60 +367,6 @@ fn print_event(ev: &Event, json: bool) {
             let what = switchboard_core::i18n::server_state(&c.state, switchboard_core::model::Lang::En)
                 .unwrap_or_else(|| "server running".into());
             println!("{} {}: {what}", c.at.format("%H:%M:%S"), c.backends.join(", "));
-        }
-    }
-}
-
-fn conversations(explicit: Option<&Path>, cmd: ConvCmd) -> ExitCode {
-    let cfg = match load_config(explicit) {
-        Ok((_, cfg)) => cfg,
-        Err(code) => return code,
-    };
-    let store = match switchboard_core::engine::open_store(&cfg.chat, switchboard_core::clock::Clock::system()) {
-        Ok((s, set_aside)) => {
-            if let Some(a) = set_aside {
-                let lang = switchboard_core::model::Lang::En;
-                eprintln!("warning: {}", switchboard_core::i18n::store_set_aside(a.reason, &a.moved_to, lang));
-            }
-            s
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
-    };
-    let result = match cmd {
-        ConvCmd::List => store.conversations().map(|list| {
-            let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
-            for c in list {
-                println!(
-                    "{:>5}  {}  {:>3} messages  {}",
-                    c.id,
-                    &c.updated_at[..16.min(c.updated_at.len())],
-                    c.messages,
-                    term::Clean::text(tty, &c.title)
-                );
-            }
-        }),
-        ConvCmd::Show { id } => store.messages(id).map(|msgs| {
-            let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
-            for m in msgs {
-                let tag = match (&m.action, &m.backend) {
-                    (Some(a), Some(b)) => format!(" [{a} · {b}]"),
-                    _ => String::new(),
-                };
-                let tag = term::Clean::text(tty, &tag);
-                println!("{}{tag} ({:?}):\n{}\n", m.role, m.state, term::Clean::text(tty, &m.text));
-            }
-        }),
-        ConvCmd::Rename { id, title } => store.rename(id, &title),
-        ConvCmd::Delete { id } => store.delete(id),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_ERROR)
         }
     }
 }
