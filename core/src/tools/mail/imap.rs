@@ -19,7 +19,62 @@ use crate::config::MailAccount;
 use crate::model::{Attachment, MailRow, MailView};
 use crate::tools::{password, tls, ToolError};
 
-type Tls = TlsStream<TcpStream>;
+/// The TLS stream, cut off after [`MAX_SESSION_BYTES`] read: a server cannot make us buffer
+/// more (`async-imap` itself would grow its buffer to 512 MiB).
+type Tls = Capped<TlsStream<TcpStream>>;
+
+/// The most bytes one session reads from the server (one mail at its bound, and headroom).
+const MAX_SESSION_BYTES: u64 = MAX_MAIL_BYTES as u64 + 8 * 1024 * 1024;
+
+/// A stream that fails once `left` bytes have been read from it.
+#[derive(Debug)]
+pub(super) struct Capped<S> {
+    inner: S,
+    left: u64,
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Capped<S> {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        if this.left == 0 {
+            return std::task::Poll::Ready(Err(std::io::Error::other("the server sent more than a mail's bound")));
+        }
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let std::task::Poll::Ready(Ok(())) = &polled {
+            this.left = this.left.saturating_sub((buf.filled().len() - before) as u64);
+        }
+        polled
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Capped<S> {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_write(cx, data)
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
 
 /// The longest any one call may take (connect, log in, search or fetch, log out).
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -111,7 +166,8 @@ impl Imap {
         let tcp = if a.implicit_tls {
             tcp
         } else {
-            let mut plain = Client::new(tcp);
+            // Before TLS: a greeting and one answer, a few hundred bytes.
+            let mut plain = Client::new(Capped { inner: tcp, left: 64 * 1024 });
             plain.read_response().await.map_err(|e| self.lost(e))?;
             plain.run_command_and_check_ok("STARTTLS", None).await.map_err(|_| {
                 ToolError::Unreachable(format!(
@@ -119,9 +175,9 @@ impl Imap {
                     self.shown()
                 ))
             })?;
-            plain.into_inner()
+            plain.into_inner().inner
         };
-        let stream = tls::wrap(connector, &a.host, tcp).await?;
+        let stream = Capped { inner: tls::wrap(connector, &a.host, tcp).await?, left: MAX_SESSION_BYTES };
         let mut client = Client::new(stream);
         if a.implicit_tls {
             client.read_response().await.map_err(|e| self.lost(e))?;
@@ -274,6 +330,17 @@ impl MailProvider for Imap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_server_cannot_send_more_than_the_bound() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (mut server, client) = tokio::io::duplex(64);
+        let mut capped = Capped { inner: client, left: 10 };
+        tokio::spawn(async move { server.write_all(&[b'x'; 40]).await });
+        let mut buf = Vec::new();
+        let err = capped.read_to_end(&mut buf).await;
+        assert!(err.is_err() && buf.len() <= 64, "{err:?} {}", buf.len());
+    }
 
     #[test]
     fn a_search_text_cannot_break_out_of_its_quotes() {
