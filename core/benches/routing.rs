@@ -16,7 +16,8 @@
 //! - `rules + leanings + model`: also, before the model, reasoning requests to the reasoner
 //!   and vague requests answered with a question (`lean_to_reasoner`);
 //! - `choose, then write` (`router::choose`): the action alone, scored from the first
-//!   token's log-probabilities, then (for a tool) the call written under a tool-only schema;
+//!   token's log-probabilities, then (for a tool) the call written under the schema of the
+//!   one operation the nearest tool examples name (`nearest::tool_op`);
 //!   `calibrated`: the scores divided by the model's leaning on content-free messages;
 //! - `nearest examples` (`router::nearest`): the action of the labelled example utterances
 //!   a message is most like (character n-grams, TF-IDF, 5 neighbours);
@@ -345,6 +346,8 @@ async fn main() {
             if let Some(scores) = scores {
                 let calibrated = scores.calibrated(&priors[&(item.lang == Lang::Ko)]);
                 let tool = if scores.best() == Action::Tools || calibrated.best() == Action::Tools {
+                    // As the router does: the operation from the nearest tool examples.
+                    let op = nearest::tool_op(&item.text);
                     let req = tools_request(
                         &Persona::default(),
                         item.lang,
@@ -353,7 +356,7 @@ async fn main() {
                         &item.text,
                         true,
                         max_tokens,
-                        None,
+                        op.as_deref(),
                     );
                     let reply = client.chat(&req).await.map(|r| r.text).unwrap_or_default();
                     Some(decision::parse(&reply, &item.text))

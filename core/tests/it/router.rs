@@ -196,7 +196,10 @@ async fn tools_are_checked_and_refused_without_an_account() {
     let (c, r) = (fake().await, fake().await);
     let cases = [
         (r#"{"action":"tools","tool":"calendar","operation":"today","params":{}}"#, "No calendar is set up"),
-        (r#"{"action":"tools","tool":"document","operation":"search","params":{"query":"lease"}}"#, "not connected"),
+        (
+            r#"{"action":"tools","tool":"document","operation":"search","params":{"query":"lease"}}"#,
+            "No document folder",
+        ),
         (r#"{"action":"tools","tool":"email","operation":"send","params":{"to":"a@b"}}"#, "can't send"),
         (r#"{"action":"tools","tool":"calendar","operation":"create_confirmed","params":{}}"#, "no draft"),
         (r#"{"action":"tools","tool":"calendar","operation":"search","params":{"date_from":"tomorrow"}}"#, "date_to"),

@@ -22,8 +22,8 @@ use tokio_util::sync::CancellationToken;
 use super::decision::Decision;
 use super::guard::{self, RepeatGuard};
 use super::prompt::{Lang, Turn};
-use super::rules;
 use super::writer::Writer;
+use super::{nearest, rules};
 use super::{status_summary, Inner};
 use crate::chat::ReplyMeta;
 use crate::client::{ChatRequest, ClientError, StreamEvent};
@@ -213,7 +213,11 @@ impl<'a> Run<'a> {
         }
         if self.choosing(&classifier) {
             match self.choose(&classifier, &history).await {
-                chosen::Chosen::Action(action) => return self.write_chosen(action, &classifier, &history, None).await,
+                chosen::Chosen::Action(action) => {
+                    // A tool call: its operation from the tool examples, not the small model.
+                    let op = (action == crate::model::Action::Tools).then(|| nearest::tool_op(&self.text)).flatten();
+                    return self.write_chosen(action, &classifier, &history, op.as_deref()).await;
+                }
                 chosen::Chosen::Stopped => return self.finish(MessageState::Stopped, None, None),
                 chosen::Chosen::Unavailable(e) => {
                     tracing::warn!("classifier {} failed: {e}", classifier.name);
