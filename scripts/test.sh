@@ -20,7 +20,7 @@ cargo test -p switchboard-core --locked --test it -- cli:: config_edges:: engine
 cargo test -p switchboard-core --locked --test it hostile::
 
 echo "[test] tools against real servers (Radicale, Dovecot over TLS from scripts/tool-servers.sh; keyring; files)" >&2
-cargo test -p switchboard-core --locked --test it tools:: docs::
+cargo test -p switchboard-core --locked --test it -- tools:: docs::
 # Its own process: the corpus measures the process's memory growth.
 cargo test -p switchboard-tray --locked --test hostile_socket
 
