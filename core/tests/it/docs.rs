@@ -97,6 +97,10 @@ async fn a_changed_added_or_removed_file_is_reflected_within_seconds() {
     let task = tokio::spawn(Arc::clone(&docs).watch(cancel.clone(), Arc::new(|_, _| {})));
     until(&docs, "계약서", |f| f == ["lease.md"]).await;
     let root = dir.path().join("docs");
+    // Indexing reads the files; those reads are not changes: nothing is indexed again.
+    let id = docs.search("계약서").unwrap()[0].id.clone();
+    tokio::time::sleep(Duration::from_secs(2)).await; // a span in which a loop would show, not a wait for a condition
+    assert_eq!(docs.search("계약서").unwrap()[0].id, id, "an unchanged file was indexed again");
 
     std::fs::write(root.join("sub/new.md"), "# 전세 계약\n새로 추가된 문서: zebra crossing plan").unwrap();
     let added = until(&docs, "zebra", |f| f == ["new.md"]).await;

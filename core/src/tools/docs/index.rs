@@ -152,6 +152,14 @@ impl Index {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The (mtime, size) a file was indexed with.
+    pub fn stat(&self, path: &str) -> Result<Option<(i64, i64)>, IndexError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT mtime, size FROM docs WHERE path = ?1", params![path], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
     /// The indexed files under the folder `dir` (a path prefix ending in `/`).
     pub fn known_under(&self, dir: &str) -> Result<HashMap<String, (i64, i64)>, IndexError> {
         let c = self.conn();

@@ -172,6 +172,8 @@ impl Documents {
         for p in paths.iter().filter(|p| in_folders(p)) {
             let key = p.to_string_lossy().into_owned();
             match mtime_size(p) {
+                // Unchanged since it was indexed (an event that changed nothing we read).
+                Some(stat) if ix.stat(&key).map_err(io)? == Some(stat) => {}
                 Some((mtime, size)) if extract::indexed(p) => match extract::extract(p) {
                     Some((title, text)) => put.push((key, mtime, size, title, text)),
                     None => gone.push(key),
@@ -257,7 +259,12 @@ impl Documents {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<PathBuf>();
         // The watcher first: a change made while the first index runs is not missed.
         let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-            if let Ok(ev) = ev {
+            // Reads are not changes: our own reading of a file (to index it) reports opens and
+            // closes, and following those would index it again, for ever.
+            if let Ok(ev) = ev.map_err(|e| tracing::debug!("documents: {e}")) {
+                if matches!(ev.kind, notify::EventKind::Access(_)) {
+                    return;
+                }
                 for p in ev.paths {
                     let _receiver_gone = tx.send(p);
                 }
