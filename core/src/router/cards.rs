@@ -37,6 +37,26 @@ pub fn draft_from(params: &Map<String, Value>, calendar: &str) -> Option<EventDr
     })
 }
 
+/// `s` as literal text inside Markdown (the sentence above a card is rendered as Markdown, and
+/// a subject, a sender or a title comes from a mail or a file): every character Markdown or
+/// HTML could read as syntax is escaped, line breaks become spaces.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.' | '!' | '<' | '>'
+            | '|' | '~' | '&' | '"' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 const KO_DAYS: [&str; 7] = ["월", "화", "수", "목", "금", "토", "일"];
 
 fn day(d: NaiveDate, lang: Lang) -> String {
@@ -74,7 +94,7 @@ pub fn events_sentence(found: &Found, from: NaiveDate, to: NaiveDate, today: Nai
         (Lang::Ko, _) => format!("{when} 일정이 {n}개 있어요."),
     };
     if !found.unavailable.is_empty() {
-        let list = found.unavailable.join("; ");
+        let list = md(&found.unavailable.join("; "));
         s.push_str(&match lang {
             Lang::En => format!(" (Could not read {list}.)"),
             Lang::Ko => format!(" (읽지 못한 캘린더: {list})"),
@@ -85,15 +105,15 @@ pub fn events_sentence(found: &Found, from: NaiveDate, to: NaiveDate, today: Nai
 
 pub fn draft_sentence(draft: &EventDraft, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("Here is the event I would add to {}. Add it? (yes / no)", draft.calendar),
-        Lang::Ko => format!("{} 캘린더에 넣을 일정 초안이에요. 추가할까요? (네 / 아니요)", draft.calendar),
+        Lang::En => format!("Here is the event I would add to {}. Add it? (yes / no)", md(&draft.calendar)),
+        Lang::Ko => format!("{} 캘린더에 넣을 일정 초안이에요. 추가할까요? (네 / 아니요)", md(&draft.calendar)),
     }
 }
 
 pub fn written(draft: &EventDraft, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("Added \"{}\" to {}.", draft.title, draft.calendar),
-        Lang::Ko => format!("\"{}\" 일정을 {} 캘린더에 추가했어요.", draft.title, draft.calendar),
+        Lang::En => format!("Added \"{}\" to {}.", md(&draft.title), md(&draft.calendar)),
+        Lang::Ko => format!("\"{}\" 일정을 {} 캘린더에 추가했어요.", md(&draft.title), md(&draft.calendar)),
     }
 }
 
@@ -105,6 +125,7 @@ pub fn declined(lang: Lang) -> String {
 }
 
 pub fn write_failed(e: &ToolError, lang: Lang) -> String {
+    let e = md(&e.to_string());
     match lang {
         Lang::En => format!("I could not add it: {e}. The draft is kept: answer yes to try again."),
         Lang::Ko => format!("추가하지 못했어요: {e}. 초안은 남겨 두었어요. 다시 시도하려면 \"네\"라고 답해 주세요."),
@@ -128,9 +149,12 @@ pub fn no_mail(lang: Lang) -> String {
 /// The sentence above a list of mails.
 pub fn mails_sentence(found: &FoundMail, query: &str, days: u32, lang: Lang) -> String {
     let n = found.mails.len();
+    let query = md(query);
     let mut s = match (lang, n, query.is_empty()) {
         (Lang::En, 0, true) => format!("No mail in the last {days} days."),
         (Lang::En, 0, false) => format!("No mail about \"{query}\" in the last {days} days."),
+        (Lang::En, 1, true) => format!("One mail from the last {days} days:"),
+        (Lang::En, 1, false) => format!("One mail about \"{query}\" from the last {days} days:"),
         (Lang::En, _, true) => format!("{n} mails from the last {days} days, newest first:"),
         (Lang::En, _, false) => format!("{n} mails about \"{query}\" from the last {days} days, newest first:"),
         (Lang::Ko, 0, true) => format!("최근 {days}일 동안 온 메일이 없어요."),
@@ -139,7 +163,7 @@ pub fn mails_sentence(found: &FoundMail, query: &str, days: u32, lang: Lang) -> 
         (Lang::Ko, _, false) => format!("최근 {days}일 동안 \"{query}\" 관련 메일 {n}개예요 (최신순)."),
     };
     if !found.unavailable.is_empty() {
-        let list = found.unavailable.join("; ");
+        let list = md(&found.unavailable.join("; "));
         s.push_str(&match lang {
             Lang::En => format!(" (Could not search {list}.)"),
             Lang::Ko => format!(" (검색하지 못한 계정: {list})"),
@@ -150,8 +174,8 @@ pub fn mails_sentence(found: &FoundMail, query: &str, days: u32, lang: Lang) -> 
 
 pub fn mail_sentence(mail: &MailView, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("The mail \"{}\" from {}:", mail.row.subject, mail.row.from),
-        Lang::Ko => format!("{}님이 보낸 \"{}\" 메일이에요.", mail.row.from, mail.row.subject),
+        Lang::En => format!("The mail \"{}\" from {}:", md(&mail.row.subject), md(&mail.row.from)),
+        Lang::Ko => format!("{}님이 보낸 \"{}\" 메일이에요.", md(&mail.row.from), md(&mail.row.subject)),
     }
 }
 
@@ -165,8 +189,10 @@ pub fn no_documents(lang: Lang) -> String {
 }
 
 pub fn docs_sentence(docs: &[DocRow], query: &str, lang: Lang) -> String {
+    let query = md(query);
     match (lang, docs.len()) {
         (Lang::En, 0) => format!("No document mentions \"{query}\"."),
+        (Lang::En, 1) => format!("One document mentions \"{query}\":"),
         (Lang::En, n) => format!("{n} documents mention \"{query}\", best first:"),
         (Lang::Ko, 0) => format!("\"{query}\" 내용이 있는 문서가 없어요."),
         (Lang::Ko, n) => format!("\"{query}\" 내용이 있는 문서 {n}개예요 (관련도순)."),
@@ -175,12 +201,13 @@ pub fn docs_sentence(docs: &[DocRow], query: &str, lang: Lang) -> String {
 
 pub fn doc_sentence(doc: &DocView, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("The document \"{}\":", doc.row.title),
-        Lang::Ko => format!("\"{}\" 문서예요.", doc.row.title),
+        Lang::En => format!("The document \"{}\":", md(&doc.row.title)),
+        Lang::Ko => format!("\"{}\" 문서예요.", md(&doc.row.title)),
     }
 }
 
 pub fn tool_failed(e: &ToolError, lang: Lang) -> String {
+    let e = md(&e.to_string());
     match lang {
         Lang::En => format!("That did not work: {e}."),
         Lang::Ko => format!("할 수 없었어요: {e}."),
@@ -299,6 +326,16 @@ pub fn card_text(card: &ToolCard, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_from_a_mail_is_never_markdown_in_a_sentence() {
+        let hostile = "[click](https://evil.example) <img src=x onerror=alert(1)> **bold**\n# head";
+        let escaped = md(hostile);
+        assert!(!escaped.contains('\n'));
+        for c in ['[', ']', '(', ')', '<', '>', '*', '#'] {
+            assert!(escaped.matches(c).count() == escaped.matches(&format!("\\{c}")).count(), "{c} in {escaped}");
+        }
+    }
 
     #[test]
     fn events_read_as_a_person_scans_them() {
