@@ -9,6 +9,23 @@ use crate::secret::Secret;
 /// Largest key file read (a key is a few hundred bytes at most).
 const MAX_KEY_FILE: u64 = 64 * 1024;
 
+/// The text of a file holding a secret (an API key, a password): a regular file of at most
+/// 64 KiB (a warning when others can read it); on error, what is wrong, naming the file.
+pub(crate) fn read_secret_file(path: &Path) -> Result<String, String> {
+    let shown = path.display();
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Err(format!("key file {shown} is not a regular file")),
+        Ok(m) if m.len() > MAX_KEY_FILE => {
+            return Err(format!("key file {shown} is larger than {} KiB", MAX_KEY_FILE / 1024))
+        }
+        Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+            tracing::warn!("key file {shown} can be read by other users: chmod 600 it")
+        }
+        _ => {}
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read key file {shown}: {e}"))
+}
+
 /// The key of backend `name` (`env` / `file`: its `api_key_env` / `api_key_file`); on error,
 /// the config key at fault and what is wrong.
 pub(super) fn read(
@@ -28,26 +45,10 @@ pub(super) fn read(
         },
         (None, Some(file)) => {
             let file_path = config_path.parent().unwrap_or(Path::new(".")).join(file);
-            let shown = file_path.display();
-            match std::fs::metadata(&file_path) {
-                Ok(m) if !m.is_file() => {
-                    return Err(("api_key_file", format!("key file {shown} is not a regular file")))
-                }
-                Ok(m) if m.len() > MAX_KEY_FILE => {
-                    return Err((
-                        "api_key_file",
-                        format!("key file {shown} is larger than {} KiB", MAX_KEY_FILE / 1024),
-                    ))
-                }
-                Ok(m) if m.permissions().mode() & 0o077 != 0 => {
-                    tracing::warn!("key file {shown} can be read by other users: chmod 600 it")
-                }
-                _ => {}
-            }
-            match std::fs::read_to_string(&file_path) {
+            match read_secret_file(&file_path) {
                 Ok(v) if !v.trim().is_empty() => Ok(Some(Secret::new(v.trim()))),
                 Ok(_) => Err(("api_key_file", format!("key file {} is empty", file_path.display()))),
-                Err(e) => Err(("api_key_file", format!("cannot read key file {}: {e}", file_path.display()))),
+                Err(e) => Err(("api_key_file", e)),
             }
         }
         (None, None) => Ok(None),

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::model::{Kind, Role, TrayScope};
 use crate::secret::Secret;
+pub(crate) use keys::read_secret_file;
 pub use parse::is_loopback;
 pub use paths::{default_path, resolve_path, CONFIG_ENV};
 pub use tools::{CalendarAccount, CalendarSource, DocumentsSettings, MailAccount, PasswordSource};

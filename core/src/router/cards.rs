@@ -20,6 +20,11 @@ pub struct PendingDraft {
     pub draft: EventDraft,
 }
 
+/// A call's parameter as text (a number as its digits), empty when absent.
+pub fn param_text(params: &Map<String, Value>, k: &str) -> String {
+    params.get(k).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).unwrap_or_default()
+}
+
 /// The draft a checked `create_draft` call describes, for `calendar`: one hour when no end
 /// (or an end before the start) is given; title and description bounded.
 pub fn draft_from(params: &Map<String, Value>, calendar: &str) -> Option<EventDraft> {

@@ -247,6 +247,15 @@ async fn a_vdir_folder_is_read_and_written_and_ics_files_are_read_only() {
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
 }
 
+/// A router over `config`'s backends and tools, its conversations in memory.
+fn router_for(config: Config) -> switchboard_core::Router {
+    let chat = config.chat.clone();
+    let tools = std::sync::Arc::new(switchboard_core::tools::Tools::new(&config, Clock::system()));
+    let registry = switchboard_core::Registry::start(config).unwrap();
+    let store = std::sync::Arc::new(switchboard_core::Store::in_memory().unwrap());
+    switchboard_core::Router::with_tools(registry, store, &chat, tools)
+}
+
 /// All of a reply's text, its card, and whether a model was asked.
 async fn reply(
     router: &switchboard_core::Router,
@@ -274,11 +283,7 @@ async fn the_router_answers_calendar_questions_and_writes_a_draft_on_yes_in_both
     let extra = format!("password_file = \"{}\"", s.get("RADICALE_PASSWORD_FILE"));
     let mut config = s.config("alice/work/", &extra);
     config.chat.language = switchboard_core::config::LangSetting::En;
-    let chat = config.chat.clone();
-    let tools = std::sync::Arc::new(switchboard_core::tools::Tools::new(&config, Clock::system()));
-    let registry = switchboard_core::Registry::start(config).unwrap();
-    let store = std::sync::Arc::new(switchboard_core::Store::in_memory().unwrap());
-    let router = switchboard_core::Router::with_tools(registry, store, &chat, tools);
+    let router = router_for(config);
 
     // Decided by the rules (the backends here are dead ports): no model is needed.
     let (_, said, card) = reply(&router, None, "what's on my calendar today?").await;
@@ -533,12 +538,8 @@ async fn a_mail_that_says_to_add_an_event_creates_nothing() {
         s.mail_config(s.get("RADICALE_PASSWORD_FILE"))
     );
     let config = Config::parse(&text, &s.dir.path().join("c.toml")).unwrap();
-    let chat = config.chat.clone();
-    let tools = std::sync::Arc::new(switchboard_core::tools::Tools::new(&config, Clock::system()));
-    let id = invoice_id(&tools, "Calendar sync").await;
-    let registry = switchboard_core::Registry::start(config).unwrap();
-    let store = std::sync::Arc::new(switchboard_core::Store::in_memory().unwrap());
-    let router = switchboard_core::Router::with_tools(registry, store, &chat, tools);
+    let router = router_for(config);
+    let id = invoice_id(router.tools(), "Calendar sync").await;
     let say = |json: String| {
         classifier.route("/v1/chat/completions", Reply::sse(&json, 7, std::time::Duration::from_millis(5)))
     };
@@ -565,11 +566,7 @@ async fn a_mail_search_and_its_follow_up_are_decided_by_the_rules_and_read_from_
     let s = ToolServers::start();
     let mut config = s.config("alice/", &s.mail_config(s.get("RADICALE_PASSWORD_FILE")));
     config.chat.language = switchboard_core::config::LangSetting::En;
-    let chat = config.chat.clone();
-    let tools = std::sync::Arc::new(switchboard_core::tools::Tools::new(&config, Clock::system()));
-    let registry = switchboard_core::Registry::start(config).unwrap();
-    let store = std::sync::Arc::new(switchboard_core::Store::in_memory().unwrap());
-    let router = switchboard_core::Router::with_tools(registry, store, &chat, tools);
+    let router = router_for(config);
     // (The backends are dead ports: only the rules decide here.)
     let (conv, said, card) = reply(&router, None, "메일에서 계약서 찾아줘").await;
     let Some(ToolCard::Mails { mails, .. }) = card else { panic!("no mails card: {said}") };

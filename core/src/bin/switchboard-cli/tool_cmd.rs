@@ -147,7 +147,7 @@ async fn mail(tools: &Tools, operation: &str, p: &Map<String, Value>, json: bool
         eprintln!("error: {}", cards::no_mail(Lang::En));
         return ExitCode::from(EXIT_ERROR);
     }
-    let text = |k: &str| p.get(k).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).unwrap_or_default();
+    let text = |k: &str| cards::param_text(p, k);
     if operation == "search" {
         let days = text("days").parse().unwrap_or(7);
         let query = text("query");
@@ -178,7 +178,7 @@ async fn document(tools: &Tools, operation: &str, p: &Map<String, Value>, json: 
         return ExitCode::from(EXIT_ERROR);
     }
     let key = if operation == "search" { "query" } else { "doc_id" };
-    let arg = p.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
+    let arg = cards::param_text(p, key);
     let search = operation == "search";
     let result = tokio::task::spawn_blocking(move || {
         if search {

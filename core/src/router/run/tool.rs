@@ -145,7 +145,7 @@ impl Run<'_> {
             return self.say(&cards::no_documents(self.lang));
         }
         let key = if operation == "search" { "query" } else { "doc_id" };
-        let arg = params.get(key).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).unwrap_or_default();
+        let arg = cards::param_text(params, key);
         let search = operation == "search";
         let arg2 = arg.clone();
         let work = tokio::task::spawn_blocking(move || {
@@ -194,10 +194,7 @@ impl Run<'_> {
                 self.finish(MessageState::Done, None, None);
             }
             _ => {
-                let id = params
-                    .get("uid")
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                    .unwrap_or_default();
+                let id = cards::param_text(params, "uid");
                 let read = tokio::select! {
                     _ = cancel.cancelled() => return self.finish(MessageState::Stopped, None, None),
                     r = mail.read(&id) => r,

@@ -324,8 +324,13 @@ pub fn occurrences(text: &str, range: &Range, calendar: &str) -> Result<Vec<Even
             }
         }
     }
-    out.sort_by(|a, b| (a.start, !a.all_day, &a.title).cmp(&(b.start, !b.all_day, &b.title)));
+    sort(&mut out);
     Ok(out)
+}
+
+/// Earliest first; on the same start, all-day events first, then by title.
+pub fn sort(rows: &mut [EventRow]) {
+    rows.sort_by(|a, b| (a.start, !a.all_day, &a.title).cmp(&(b.start, !b.all_day, &b.title)));
 }
 
 /// Whether an `EXDATE` / `RECURRENCE-ID` names the instance starting at `s` (a date names

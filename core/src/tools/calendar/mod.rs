@@ -115,7 +115,7 @@ impl Calendars {
                 Err(e) => found.unavailable.push(format!("{name}: {e}")),
             }
         }
-        found.events.sort_by(|a, b| (a.start, !a.all_day, &a.title).cmp(&(b.start, !b.all_day, &b.title)));
+        ics::sort(&mut found.events);
         found.events.truncate(MAX_ROWS);
         found
     }

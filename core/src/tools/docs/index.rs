@@ -88,6 +88,9 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" AND "))
 }
 
+/// One document as stored: path, mtime (ms), size, title, text.
+pub type Row = (String, i64, i64, String, String);
+
 /// One match.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -172,7 +175,7 @@ impl Index {
 
     /// Adds or replaces the documents in `batch` (path, mtime, size, title, text) in one
     /// transaction.
-    pub fn put(&self, batch: &[(String, i64, i64, String, String)]) -> Result<(), IndexError> {
+    pub fn put(&self, batch: &[Row]) -> Result<(), IndexError> {
         let mut c = self.conn();
         let tx = c.transaction()?;
         for (path, mtime, size, title, text) in batch {

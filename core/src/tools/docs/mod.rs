@@ -8,14 +8,14 @@
 mod extract;
 pub mod index;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::DocumentsSettings;
 use crate::model::{DocRow, DocView};
-use index::{Index, IndexError};
+use index::{Index, IndexError, Row};
 
 use super::ToolError;
 
@@ -75,6 +75,24 @@ fn walk(folders: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// The files of `files` that are new or changed since they were indexed (`known`), with
+/// their (mtime, size).
+fn changed(files: Vec<PathBuf>, known: &HashMap<String, (i64, i64)>) -> Vec<(PathBuf, (i64, i64))> {
+    files
+        .into_iter()
+        .filter_map(|p| {
+            let stat = mtime_size(&p)?;
+            (known.get(&*p.to_string_lossy()) != Some(&stat)).then_some((p, stat))
+        })
+        .collect()
+}
+
+/// The index row of the file at `p` (with its `stat`), when it can be read.
+fn row(p: &Path, (mtime, size): (i64, i64)) -> Option<Row> {
+    let (title, text) = extract::extract(p)?;
+    Some((p.to_string_lossy().into_owned(), mtime, size, title, text))
+}
+
 fn snippet(text: &str, query: &str) -> String {
     let lower = text.to_lowercase();
     let word = query.split_whitespace().next().unwrap_or_default().to_lowercase();
@@ -130,13 +148,7 @@ impl Documents {
         let seen: HashSet<String> = files.iter().map(|p| p.to_string_lossy().into_owned()).collect();
         let gone: Vec<String> = known.keys().filter(|k| !seen.contains(*k)).cloned().collect();
         ix.remove(&gone).map_err(io)?;
-        let todo: Vec<(PathBuf, (i64, i64))> = files
-            .into_iter()
-            .filter_map(|p| {
-                let stat = mtime_size(&p)?;
-                (known.get(&*p.to_string_lossy()) != Some(&stat)).then_some((p, stat))
-            })
-            .collect();
+        let todo = changed(files, &known);
         let total = todo.len();
         let report = |done: usize| {
             *self.indexing.lock().unwrap_or_else(|p| p.into_inner()) = (done < total).then_some((done, total));
@@ -145,13 +157,7 @@ impl Documents {
         report(0);
         let mut done = 0;
         for chunk in todo.chunks(BATCH) {
-            let batch: Vec<_> = chunk
-                .iter()
-                .filter_map(|(p, (mtime, size))| {
-                    let (title, text) = extract::extract(p)?;
-                    Some((p.to_string_lossy().into_owned(), *mtime, *size, title, text))
-                })
-                .collect();
+            let batch: Vec<Row> = chunk.iter().filter_map(|(p, stat)| row(p, *stat)).collect();
             ix.put(&batch).map_err(io)?;
             done += chunk.len();
             report(done);
@@ -174,8 +180,8 @@ impl Documents {
             match mtime_size(p) {
                 // Unchanged since it was indexed (an event that changed nothing we read).
                 Some(stat) if ix.stat(&key).map_err(io)? == Some(stat) => {}
-                Some((mtime, size)) if extract::indexed(p) => match extract::extract(p) {
-                    Some((title, text)) => put.push((key, mtime, size, title, text)),
+                Some(stat) if extract::indexed(p) => match row(p, stat) {
+                    Some(r) => put.push(r),
                     None => gone.push(key),
                 },
                 // A folder removed or renamed away: everything under it.
@@ -186,16 +192,8 @@ impl Documents {
                 // A folder (created, moved in, or only touched): what in it is new or changed.
                 None if p.is_dir() => {
                     let known = ix.known_under(&format!("{key}/")).map_err(io)?;
-                    for f in walk(std::slice::from_ref(p)) {
-                        let Some(stat) = mtime_size(&f) else { continue };
-                        let fkey = f.to_string_lossy().into_owned();
-                        if known.get(&fkey) == Some(&stat) {
-                            continue;
-                        }
-                        if let Some((title, text)) = extract::extract(&f) {
-                            put.push((fkey, stat.0, stat.1, title, text));
-                        }
-                    }
+                    let todo = changed(walk(std::slice::from_ref(p)), &known);
+                    put.extend(todo.iter().filter_map(|(f, stat)| row(f, *stat)));
                 }
                 _ => {}
             }

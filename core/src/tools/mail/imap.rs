@@ -194,6 +194,16 @@ impl Imap {
         Ok(session)
     }
 
+    /// `UID FETCH set items`, every answer collected.
+    async fn fetch(
+        &self,
+        s: &mut Session<Tls>,
+        set: &str,
+        items: &str,
+    ) -> Result<Vec<async_imap::types::Fetch>, ToolError> {
+        s.uid_fetch(set, items).await.map_err(|e| self.lost(e))?.try_collect().await.map_err(|e| self.lost(e))
+    }
+
     async fn search_in(&self, query: &str, days: u32) -> Result<Vec<MailRow>, ToolError> {
         let mut s = self.session().await?;
         let since = (self.clock.now() - chrono::Duration::days(i64::from(days))).format("%d-%b-%Y");
@@ -211,13 +221,7 @@ impl Imap {
         let mut rows = Vec::new();
         if !uids.is_empty() {
             let set = uids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
-            let fetches: Vec<_> = s
-                .uid_fetch(&set, "(UID INTERNALDATE BODY.PEEK[HEADER])")
-                .await
-                .map_err(|e| self.lost(e))?
-                .try_collect()
-                .await
-                .map_err(|e| self.lost(e))?;
+            let fetches = self.fetch(&mut s, &set, "(UID INTERNALDATE BODY.PEEK[HEADER])").await?;
             for f in &fetches {
                 let Some(uid) = f.uid else { continue };
                 let parsed = f.header().and_then(|h| MessageParser::default().parse_headers(h));
@@ -232,13 +236,7 @@ impl Imap {
 
     async fn read_one(&self, uid: u32) -> Result<MailView, ToolError> {
         let mut s = self.session().await?;
-        let size: Vec<_> = s
-            .uid_fetch(uid.to_string(), "(UID RFC822.SIZE)")
-            .await
-            .map_err(|e| self.lost(e))?
-            .try_collect()
-            .await
-            .map_err(|e| self.lost(e))?;
+        let size = self.fetch(&mut s, &uid.to_string(), "(UID RFC822.SIZE)").await?;
         let Some(bytes) = size.iter().find(|f| f.uid == Some(uid)).map(|f| f.size.unwrap_or(0)) else {
             let _ = s.logout().await;
             return Err(ToolError::NotFound(format!("no mail {uid} in {}", self.account.name)));
@@ -247,13 +245,7 @@ impl Imap {
             let _ = s.logout().await;
             return Err(ToolError::BadAnswer(format!("mail {uid} is larger than {} MiB", MAX_MAIL_BYTES >> 20)));
         }
-        let fetched: Vec<_> = s
-            .uid_fetch(uid.to_string(), "(UID INTERNALDATE BODY.PEEK[])")
-            .await
-            .map_err(|e| self.lost(e))?
-            .try_collect()
-            .await
-            .map_err(|e| self.lost(e))?;
+        let fetched = self.fetch(&mut s, &uid.to_string(), "(UID INTERNALDATE BODY.PEEK[])").await?;
         let _ = s.logout().await;
         let f =
             fetched.iter().find(|f| f.uid == Some(uid)).ok_or_else(|| ToolError::NotFound(format!("no mail {uid}")))?;
