@@ -104,6 +104,11 @@ def test_a_message_streams_its_answer_and_stop_keeps_the_partial(ui):
     badge = text_of(s, ".msg.assistant .badge")
     assert "reasoner" in badge and "e2e-big" in badge, badge
     wait_for("marked stopped", lambda: "stopped" in (s.js("const e = document.querySelectorAll('.msg.assistant .state'); return e[e.length - 1].textContent") or ""), 20)
+    # What arrived before the stop may still be in a render frame: the window first shows all
+    # it received (one clean-clone run read the text one frame early).
+    wait_for("the window shows what it received", lambda: s.js(
+        "const b = document.querySelectorAll('.msg.assistant .body'); const l = b[b.length - 1];"
+        " return l._shown === l._text && !l._pending"), 10)
     shown = last_answer(s)
     time.sleep(1.5)
     assert last_answer(s) == shown, "nothing streams after stop"
