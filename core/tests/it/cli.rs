@@ -76,7 +76,9 @@ async fn status_exit_codes_json_and_no_key_anywhere() {
     assert!(!out.contains(key.1) && !err.contains(key.1), "the API key leaked");
 
     // A backend that refuses connections: exit 3, and the table says DOWN with the reason.
-    let dead = format!("http://127.0.0.1:{}", switchboard_testkit::llama::free_port());
+    // Port 9 (discard), which nothing here serves: a free port picked at random was once taken
+    // by another test's server before this run reached it.
+    let dead = "http://127.0.0.1:9".to_string();
     let config = write_config(dir.path(), &dead);
     let o = tokio::task::spawn_blocking(move || cli(&["--config", &config, "status"], &[key])).await.unwrap();
     let (out, _) = text(&o);
