@@ -14,7 +14,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "[test] unit and engine tests" >&2
 cargo test --workspace --locked --lib --bins
-cargo test -p switchboard-core --locked --test it -- cli:: config_edges:: engine:: layers:: router::
+cargo test -p switchboard-core --locked --test it -- cli:: config_edges:: engine:: layers:: router:: reload::
 # Alone: the corpus measures the process's memory growth (other tests beside it grew it by
 # 240 MiB once, in a clean-clone run).
 cargo test -p switchboard-core --locked --test it hostile::

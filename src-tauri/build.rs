@@ -18,6 +18,10 @@ const COMMANDS: &[&str] = &[
     "open_link",
     "start_notices",
     "tool_status",
+    "settings",
+    "edit_settings",
+    "test_backend",
+    "set_autostart",
 ];
 
 fn main() {

@@ -23,6 +23,10 @@ const api = {
   openLink: (url) => invoke("open_link", { url }),
   startNotices: () => invoke("start_notices"),
   toolStatus: () => invoke("tool_status"),
+  settings: () => invoke("settings"),
+  editSettings: (edit) => invoke("edit_settings", { edit }),
+  testBackend: (original, backend) => invoke("test_backend", { original, backend }),
+  setAutostart: (on) => invoke("set_autostart", { on }),
 };
 
 const L10N = {
@@ -40,7 +44,15 @@ const L10N = {
         draftWritten: "Added to the calendar", draftDeclined: "Not added", draftFailed: "Could not add: ",
         noEvents: "No events", unreadable: "Could not read: ", noMails: "No mails", from: "From", to: "To",
         cc: "Cc", date: "Date", subject: "Subject", attachment: "Attachment (not opened)", cut: "(shortened)",
-        noDocs: "No documents", toolsHead: "Tools", ok: "ok" },
+        noDocs: "No documents", toolsHead: "Tools", ok: "ok", settings: "Settings", backendsHead: "Backends",
+        savedIn: "Saved in", name: "Name", role: "Role", model: "Model", kind: "Kind", addBackend: "Add backend",
+        editBackend: "Edit backend", test: "Test", save: "Save", edit: "Edit", remove: "Remove", up: "Move up",
+        down: "Move down", assistantHead: "Assistant", persona: "Persona", language: "Language",
+        trayScope: "Tray colour counts", scopeReasoners: "the reasoners", scopeAll: "every backend",
+        desktopHead: "Desktop", startAtLogin: "Start at login", foldersHead: "Document folders",
+        noFolders: "none (add [documents] folders to the file)", testing: "Testing…", applied: "Saved and applied",
+        configRefused: "Configuration not applied (the running one is kept): ", managed: "started by Switchboard",
+        models: "models", removeConfirm: "Remove?" },
   ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
         placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
         statusAction: "상태", stopped: "중지됨", failed: "실패", state: "상태", level: "부하", wait: "대기",
@@ -55,7 +67,15 @@ const L10N = {
         draftWritten: "캘린더에 추가됨", draftDeclined: "추가 안 함", draftFailed: "추가 실패: ",
         noEvents: "일정 없음", unreadable: "읽지 못함: ", noMails: "메일 없음", from: "보낸 사람", to: "받는 사람",
         cc: "참조", date: "날짜", subject: "제목", attachment: "첨부 (열지 않음)", cut: "(일부 생략)",
-        noDocs: "문서 없음", toolsHead: "도구", ok: "정상" },
+        noDocs: "문서 없음", toolsHead: "도구", ok: "정상", settings: "설정", backendsHead: "백엔드",
+        savedIn: "저장 위치", name: "이름", role: "역할", model: "모델", kind: "종류", addBackend: "백엔드 추가",
+        editBackend: "백엔드 편집", test: "테스트", save: "저장", edit: "편집", remove: "삭제", up: "위로",
+        down: "아래로", assistantHead: "어시스턴트", persona: "말투", language: "언어",
+        trayScope: "트레이 색이 세는 것", scopeReasoners: "추론 모델", scopeAll: "모든 백엔드",
+        desktopHead: "데스크톱", startAtLogin: "로그인할 때 시작", foldersHead: "문서 폴더",
+        noFolders: "없음 (파일에 [documents] folders 추가)", testing: "테스트 중…", applied: "저장하고 적용했습니다",
+        configRefused: "설정을 적용하지 않았습니다 (실행 중인 설정 유지): ", managed: "Switchboard가 시작",
+        models: "모델", removeConfirm: "삭제할까요?" },
 };
 const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
                  ko: { idle: "여유", normal: "보통", busy: "바쁨", very_busy: "매우 바쁨", starting: "시작 중", down: "중단" } };
@@ -71,12 +91,15 @@ function el(tag, cls, text) {
 }
 
 // ---- views ----
+const VIEWS = ["chat", "status", "settings"];
 function show(view) {
-  $("view-chat").hidden = view !== "chat";
-  $("view-status").hidden = view !== "status";
-  $("tab-chat").classList.toggle("active", view === "chat");
-  $("tab-status").classList.toggle("active", view === "status");
+  for (const v of VIEWS) {
+    $(`view-${v}`).hidden = view !== v;
+    $(`tab-${v}`).classList.toggle("active", view === v);
+    $(`tab-${v}`).setAttribute("aria-selected", String(view === v));
+  }
   if (view === "status") refreshStatus();
+  if (view === "settings") refreshSettings();
 }
 
 // ---- chat ----
@@ -534,7 +557,13 @@ window.addEventListener("DOMContentLoaded", async () => {
   $("check-now").addEventListener("click", async () => renderCards(await api.checkNow()));
   await listen("status", (e) => { if (!$("view-status").hidden) renderCards(e.payload); });
   await listen("show", (e) => show(e.payload));
-  show(location.hash === "#status" ? "status" : "chat");
+  await listen("config", (e) => configChanged(e.payload));
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey && e.key === ",") { e.preventDefault(); show("settings"); }
+  });
+  watchSettings();
+  const first = location.hash.slice(1);
+  show(VIEWS.includes(first) ? first : "chat");
   loadConversations();
   // Told once per window: e.g. a damaged chat history that was moved aside at start.
   for (const text of await api.startNotices().catch(() => [])) {

@@ -106,7 +106,9 @@ pub struct MenuLabels {
     pub open_chat: &'static str,
     pub status: &'static str,
     pub check_now: &'static str,
+    pub settings: &'static str,
     pub pause: &'static str,
+    pub start_at_login: &'static str,
     pub quit: &'static str,
 }
 
@@ -116,16 +118,28 @@ pub fn menu(lang: Lang) -> MenuLabels {
             open_chat: "Open chat",
             status: "Status",
             check_now: "Check now",
+            settings: "Settings…",
             pause: "Pause notifications",
+            start_at_login: "Start at login",
             quit: "Quit",
         },
         Lang::Ko => MenuLabels {
             open_chat: "채팅 열기",
             status: "상태",
             check_now: "지금 확인",
+            settings: "설정…",
             pause: "알림 일시 중지",
+            start_at_login: "로그인할 때 시작",
             quit: "종료",
         },
+    }
+}
+
+/// A notification's title: the configuration file was not applied.
+pub fn config_refused(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Configuration not applied: the running one is kept",
+        Lang::Ko => "설정을 적용하지 않았습니다: 실행 중인 설정을 유지합니다",
     }
 }
 

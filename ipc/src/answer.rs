@@ -6,7 +6,9 @@
 //! that gets another one reports [`crate::ErrorKind::Protocol`] (see [`Answer::kind`]).
 
 use serde::{Deserialize, Serialize};
-use switchboard_model::{AccountStatus, BackendStatus, Conversation, Lang, Point, StoredMessage};
+use switchboard_model::{
+    AccountStatus, BackendStatus, BackendTest, Conversation, Lang, Point, Saved, SettingsView, StoredMessage,
+};
 
 /// The ids of a reply under way (the answer to `SendMessage` and `Retry`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +44,12 @@ pub enum Answer {
     Notices(Vec<String>),
     /// Every tool account's health (`ToolStatus`).
     ToolStatus(Vec<AccountStatus>),
+    /// The settings view's content (`Settings`).
+    Settings(SettingsView),
+    /// What a save did (`EditSettings`).
+    Saved(Saved),
+    /// A backend tried (`TestBackend`).
+    BackendTest(BackendTest),
     /// Done, nothing to say (`RenameConversation`, `DeleteConversation`, `SetPaused`, `Open`,
     /// `Window`); the web UI gets `null`.
     Done,
@@ -60,6 +68,9 @@ impl Answer {
             Answer::Locale(_) => "locale",
             Answer::Notices(_) => "notices",
             Answer::ToolStatus(_) => "tool_status",
+            Answer::Settings(_) => "settings",
+            Answer::Saved(_) => "saved",
+            Answer::BackendTest(_) => "backend_test",
             Answer::Done => "done",
         }
     }

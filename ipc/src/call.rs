@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub enum View {
     Chat,
     Status,
+    Settings,
 }
 
 impl View {
@@ -15,11 +16,12 @@ impl View {
         match self {
             View::Chat => "chat",
             View::Status => "status",
+            View::Settings => "settings",
         }
     }
 
     pub fn parse(s: &str) -> Option<View> {
-        [View::Chat, View::Status].into_iter().find(|v| v.as_str() == s)
+        [View::Chat, View::Status, View::Settings].into_iter().find(|v| v.as_str() == s)
     }
 }
 
@@ -35,6 +37,16 @@ pub enum Call {
     CheckNow,
     /// [`crate::Answer::ToolStatus`]: every tool account's health (probed at most every 30 s).
     ToolStatus,
+    /// [`crate::Answer::Settings`]: the configuration as the settings view edits it.
+    Settings,
+    /// [`crate::Answer::Saved`]: the edit written into the configuration file and applied, or
+    /// refused (nothing written) with the field at fault.
+    EditSettings { edit: switchboard_model::SettingsEdit },
+    /// [`crate::Answer::BackendTest`]: a backend tried before it is saved (probe, model list,
+    /// one-token answer); `original`: the backend it edits, whose API key it may use.
+    TestBackend { original: Option<String>, backend: switchboard_model::BackendForm },
+    /// [`crate::Answer::Done`]: start (or no longer start) at login.
+    SetAutostart { on: bool },
     /// [`crate::Answer::Sent`] (the reply's ids); its events follow as [`crate::Push::Chat`].
     SendMessage { conversation: Option<i64>, text: String },
     /// [`crate::Answer::Stopped`]: whether a reply of that id was running.

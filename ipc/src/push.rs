@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use switchboard_model::{BackendStatus, ChatEvent};
+use switchboard_model::{BackendStatus, ChatEvent, ConfigChange};
 
 use crate::{Answer, View, WireError};
 
@@ -15,6 +15,8 @@ pub enum UiEvent {
     Status(Vec<BackendStatus>),
     /// Show this view (emitted by the window when the tray asked for it: [`Push::Show`]).
     Show(View),
+    /// The configuration changed (applied, or refused and the running one kept).
+    Config(ConfigChange),
 }
 
 impl UiEvent {
@@ -23,6 +25,7 @@ impl UiEvent {
         match self {
             UiEvent::Status(_) => "status",
             UiEvent::Show(_) => "show",
+            UiEvent::Config(_) => "config",
         }
     }
 
@@ -31,6 +34,7 @@ impl UiEvent {
         match self {
             UiEvent::Status(rows) => serde_json::to_value(rows),
             UiEvent::Show(view) => serde_json::to_value(view),
+            UiEvent::Config(change) => serde_json::to_value(change),
         }
     }
 }

@@ -7,6 +7,7 @@
 //!   in it, [`Flip`] and [`LevelChange`] ([`Event`]), the history [`Point`]s of the status plot.
 //! - [`chat`]: conversations as they are stored and streamed: [`ChatRole`], [`Action`],
 //!   [`MessageState`], [`ChatEvent`], [`Conversation`], [`StoredMessage`], [`Lang`].
+//! - [`settings`]: the settings view's forms ([`SettingsView`]), an edit and what saving it did.
 //! - [`tool`]: what a tool answers with: a [`ToolCard`] of [`EventRow`]s, or an [`EventDraft`]
 //!   waiting for the user's yes ([`DraftState`]).
 //!
@@ -19,6 +20,7 @@
 
 pub mod backend;
 pub mod chat;
+pub mod settings;
 pub mod status;
 pub mod tool;
 
@@ -26,7 +28,10 @@ pub use backend::{Cause, Kind, Level, NotificationKind, Role, Source, State, Tra
 pub use chat::{
     Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, SetAsideReason, StoredMessage,
 };
-pub use status::{BackendStatus, Event, Flip, LevelChange, NativeLoad, Point, QueueStatus, ServerChange, ServerState};
+pub use settings::{AssistantForm, BackendForm, BackendTest, FieldError, Saved, SettingsEdit, SettingsView};
+pub use status::{
+    BackendStatus, ConfigChange, Event, Flip, LevelChange, NativeLoad, Point, QueueStatus, ServerChange, ServerState,
+};
 pub use tool::{
     AccountStatus, Attachment, DocRow, DocView, DraftState, EventDraft, EventRow, MailRow, MailView, ToolCard,
 };

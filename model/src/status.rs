@@ -96,6 +96,36 @@ pub struct ServerChange {
     pub at: DateTime<Utc>,
 }
 
+/// The configuration file changed (or the settings view saved it): applied, or refused with
+/// the reason while the running configuration is kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigChange {
+    /// Why the new configuration was not applied (file, line, column and message); `None`
+    /// when it was.
+    pub error: Option<String>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    /// Backends whose settings changed: checked again from a fresh state.
+    pub restarted: Vec<String>,
+    /// Settings that apply only after a restart (`chat.store`, say).
+    pub on_restart: Vec<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl ConfigChange {
+    /// A configuration that was not applied, and why.
+    pub fn refused(error: String, at: DateTime<Utc>) -> Self {
+        Self {
+            error: Some(error),
+            added: Vec::new(),
+            removed: Vec::new(),
+            restarted: Vec::new(),
+            on_restart: Vec::new(),
+            at,
+        }
+    }
+}
+
 /// Everything the engine announces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -103,6 +133,7 @@ pub enum Event {
     Flip(Flip),
     Level(LevelChange),
     Server(ServerChange),
+    Config(ConfigChange),
 }
 
 /// Everything known about one backend, as of `updated`.

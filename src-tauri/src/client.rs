@@ -147,6 +147,29 @@ impl Engine {
         expect!(self.call(Call::ToolStatus).await, ToolStatus, "tool_status")
     }
 
+    pub async fn settings(&self) -> Result<switchboard_model::SettingsView, WireError> {
+        expect!(self.call(Call::Settings).await, Settings, "settings")
+    }
+
+    pub async fn edit_settings(
+        &self,
+        edit: switchboard_model::SettingsEdit,
+    ) -> Result<switchboard_model::Saved, WireError> {
+        expect!(self.call(Call::EditSettings { edit }).await, Saved, "saved")
+    }
+
+    pub async fn test_backend(
+        &self,
+        original: Option<String>,
+        backend: switchboard_model::BackendForm,
+    ) -> Result<switchboard_model::BackendTest, WireError> {
+        expect!(self.call(Call::TestBackend { original, backend }).await, BackendTest, "backend_test")
+    }
+
+    pub async fn set_autostart(&self, on: bool) -> Result<(), WireError> {
+        expect_done(self.call(Call::SetAutostart { on }).await)
+    }
+
     pub async fn check_now(&self) -> Result<Vec<BackendStatus>, WireError> {
         expect!(self.call(Call::CheckNow).await, Statuses, "statuses")
     }

@@ -8,7 +8,10 @@
 //! `capabilities/default.json`, and `ui/main.js`'s `api`.
 
 use switchboard_ipc::{Sent, WireError};
-use switchboard_model::{AccountStatus, BackendStatus, ChatEvent, Conversation, Lang, Point, StoredMessage};
+use switchboard_model::{
+    AccountStatus, BackendForm, BackendStatus, BackendTest, ChatEvent, Conversation, Lang, Point, Saved, SettingsEdit,
+    SettingsView, StoredMessage,
+};
 use tauri::ipc::Channel;
 use tauri::{Runtime, State};
 
@@ -41,7 +44,11 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         locale,
         open_link,
         start_notices,
-        tool_status
+        tool_status,
+        settings,
+        edit_settings,
+        test_backend,
+        set_autostart
     ]
 }
 
@@ -61,6 +68,30 @@ pub async fn history(engine: Shared<'_>, name: String) -> Answer<Vec<Point>> {
 #[tauri::command]
 pub async fn tool_status(engine: Shared<'_>) -> Answer<Vec<AccountStatus>> {
     edge(engine.tool_status().await)
+}
+
+/// The configuration as the settings view edits it.
+#[tauri::command]
+pub async fn settings(engine: Shared<'_>) -> Answer<SettingsView> {
+    edge(engine.settings().await)
+}
+
+/// Writes one edit into the configuration file and applies it, or says which field is wrong.
+#[tauri::command]
+pub async fn edit_settings(engine: Shared<'_>, edit: SettingsEdit) -> Answer<Saved> {
+    edge(engine.edit_settings(edit).await)
+}
+
+/// Tries a backend before it is saved.
+#[tauri::command]
+pub async fn test_backend(engine: Shared<'_>, original: Option<String>, backend: BackendForm) -> Answer<BackendTest> {
+    edge(engine.test_backend(original, backend).await)
+}
+
+/// Starts Switchboard at login, or no longer.
+#[tauri::command]
+pub async fn set_autostart(engine: Shared<'_>, on: bool) -> Answer<()> {
+    edge(engine.set_autostart(on).await)
 }
 
 /// A forced measurement of every backend.

@@ -43,7 +43,7 @@ pub fn run() -> ExitCode {
         None => View::Chat,
         Some(Some(v)) => v,
         Some(None) => {
-            eprintln!("usage: switchboard-window [chat|status]");
+            eprintln!("usage: switchboard-window [chat|status|settings]");
             return ExitCode::from(2);
         }
     };

@@ -124,6 +124,26 @@ class Desktop:
         with open(os.path.join(run, f"{name}.pid")) as f:
             os.kill(int(f.read().strip()), signal.SIGKILL)
 
+    def menu_labels(self):
+        """The labels of the tray menu as the desktop reads it (com.canonical.dbusmenu)."""
+        with open(self.tray_log) as f:
+            first = json.loads(f.readline())
+        item = self.bus.get_object(first["item"], first["path"])
+        menu_path = dbus.Interface(item, "org.freedesktop.DBus.Properties").Get("org.kde.StatusNotifierItem", "Menu")
+        menu = dbus.Interface(self.bus.get_object(first["item"], menu_path), "com.canonical.dbusmenu")
+        _, layout = menu.GetLayout(0, -1, ["label"])
+        labels = []
+
+        def walk(node):
+            _, props, children = node
+            if "label" in props:
+                labels.append(str(props["label"]))
+            for c in children:
+                walk(c)
+
+        walk(layout)
+        return labels
+
     def colours(self):
         if not os.path.exists(self.tray_log):
             return []

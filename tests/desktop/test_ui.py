@@ -11,9 +11,10 @@ import time
 import pytest
 
 from test_desktop import Desktop, free_port, wait_for
-from webdriver import Session
+from webdriver import CONTROL, Session
 
 HERE_UI = os.path.dirname(os.path.abspath(__file__))
+USER_COMMENT = "# My own note: Switchboard must keep this line.\n"
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
 
 
@@ -29,6 +30,11 @@ def ui():
     with open(d.env["SWITCHBOARD_CONFIG"], "a") as f:
         f.write(f'\n[[calendar]]\nname = "work"\ncaldav = "{env["RADICALE_URL"]}alice/work/"\nuser = "alice"\n'
                 f'password_file = "{env["RADICALE_PASSWORD_FILE"]}"\nca_file = "{env["TOOLS_CA"]}"\n')
+    # The user's own comment, which the settings view's saves must keep.
+    with open(d.env["SWITCHBOARD_CONFIG"]) as f:
+        text = f.read()
+    with open(d.env["SWITCHBOARD_CONFIG"], "w") as f:
+        f.write(USER_COMMENT + text)
     # A damaged chat history from before: moved aside at start, and the window says so.
     data = os.path.join(d.env["XDG_DATA_HOME"], "switchboard")
     os.makedirs(data, exist_ok=True)
@@ -265,4 +271,93 @@ def test_the_status_view_lists_the_tool_accounts(ui):
     row = 'li[data-account="calendar:work"]'
     wait_for("the calendar account's row", lambda: s.js(f"return !!document.querySelector('{row}')"), 20)
     assert s.js(f"return document.querySelector('{row}').className") == "ok", text_of(s, row)
+    s.click(s.find("#tab-chat"))
+
+
+def config_text(d):
+    with open(d.env["SWITCHBOARD_CONFIG"]) as f:
+        return f.read()
+
+
+def field_error(s, form, field):
+    return s.js(f"return document.querySelector('#{form} .field-error[data-for=\"{field}\"]').textContent")
+
+
+def fill(s, css, value):
+    e = s.find(css)
+    s.clear(e)
+    s.type(e, value)
+
+
+def card_names(s):
+    return s.js("return [...document.querySelectorAll('#cards .card')].map(c => c.dataset.backend)")
+
+
+def test_settings_add_a_backend_and_see_it_in_the_tray_menu_and_status_without_a_restart(ui):
+    d, s = ui
+    s.click(s.find("#input"))
+    s.keys(CONTROL, ",")
+    wait_for("Ctrl+, opens the settings view", lambda: s.js("return !document.getElementById('view-settings').hidden"), 5)
+    wait_for("the backends listed", lambda: s.js("return document.querySelectorAll('#backend-list tbody tr').length") == 2, 10)
+    before = config_text(d)
+    s.click(s.find("#add-backend"))
+    fill(s, "#bf-name", "e2e-extra")
+    fill(s, "#bf-url", "127.0.0.1 port 80")
+    fill(s, "#bf-model", "m")
+    s.click(s.find("#bf-save"))
+    wait_for("the URL's error beside its field", lambda: field_error(s, "backend-form", "url") != "", 10)
+    assert "url" in field_error(s, "backend-form", "url").lower() or "http" in field_error(s, "backend-form", "url")
+    assert config_text(d) == before, "nothing is saved from a refused form"
+    assert "e2e-extra" not in " ".join(d.menu_labels())
+
+    fill(s, "#bf-url", f"http://127.0.0.1:{d.ports['e2e-big']}")
+    s.click(s.find("#bf-test"))
+    wait_for("the test's figures", lambda: "ms" in text_of(s, "#bf-test-result"), 20)
+    screenshot(d, "settings.png")
+    saved = time.monotonic()
+    s.click(s.find("#bf-save"))
+    wait_for("the new backend in the tray menu", lambda: any(l.startswith("e2e-extra") for l in d.menu_labels()), 2)
+    menu_after = time.monotonic() - saved
+    print(f"\nsettings: saved backend in the tray menu after {menu_after:.2f} s")
+    text = config_text(d)
+    assert text.startswith(USER_COMMENT), "the user's comment is kept"
+    assert 'name = "e2e-extra"' in text
+    assert s.js("return document.getElementById('backend-form').hidden")
+    s.click(s.find("#tab-status"))
+    wait_for("its card in the status view", lambda: "e2e-extra" in card_names(s), 2)
+    s.click(s.find("#theme"))
+    s.click(s.find("#theme"))
+    s.click(s.find("#tab-settings"))
+    wait_for("the list read again", lambda: s.js("return document.querySelectorAll('#backend-list tbody tr').length") == 3, 5)
+    screenshot(d, "settings-dark.png")
+    s.click(s.find("#theme"))
+    # Removed again: two clicks on its remove button.
+    remove = s.find('#backend-list tr[data-backend="e2e-extra"] button[aria-label^="Remove"]')
+    s.click(remove)
+    s.click(remove)
+    wait_for("removed from the tray menu", lambda: not any(l.startswith("e2e-extra") for l in d.menu_labels()), 5)
+    assert config_text(d).startswith(USER_COMMENT)
+    s.click(s.find("#tab-chat"))
+
+
+def test_a_hand_edit_is_applied_and_a_broken_one_reported_while_the_old_config_runs(ui):
+    d, s = ui
+    s.click(s.find("#tab-status"))
+    good = config_text(d)
+    with open(d.env["SWITCHBOARD_CONFIG"], "a") as f:
+        f.write(f'\n[[backend]]\nname = "e2e-hand"\nrole = "reasoner"\nurl = "http://127.0.0.1:{d.ports["e2e-big"]}"\nmodel = "m"\n')
+    wait_for("the hand-added backend in the status view", lambda: "e2e-hand" in card_names(s), 5)
+    wait_for("and in the tray menu", lambda: any(l.startswith("e2e-hand") for l in d.menu_labels()), 2)
+    with open(d.env["SWITCHBOARD_CONFIG"], "a") as f:
+        f.write('\n[[backend]]\nname = "broken"\nrole = "wizard"\n')
+    wait_for("the window says it was not applied", lambda: s.js("return !!document.querySelector('#banner .config-error')"), 5)
+    banner = text_of(s, "#banner .config-error")
+    assert "`role`" in banner and "config.toml:" in banner and "wizard" in banner, banner
+    wait_for("a notification says so", lambda: any("not applied" in n for n in d.notifications()), 5)
+    assert "e2e-hand" in card_names(s), "the running configuration is kept"
+    assert not any(l.startswith("broken") for l in d.menu_labels())
+    with open(d.env["SWITCHBOARD_CONFIG"], "w") as f:
+        f.write(good)
+    wait_for("fixed: the banner goes", lambda: not s.js("return !!document.querySelector('#banner .config-error')"), 5)
+    wait_for("and the hand-added backend with it", lambda: "e2e-hand" not in card_names(s), 5)
     s.click(s.find("#tab-chat"))

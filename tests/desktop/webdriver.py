@@ -6,6 +6,8 @@ import time
 import urllib.request
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+CONTROL = "\ue009"
+ESCAPE = "\ue00c"
 
 
 class Session:
@@ -52,6 +54,16 @@ class Session:
 
     def type(self, el, text):
         self.cmd("POST", f"/element/{el}/value", {"text": text})
+
+    def clear(self, el):
+        self.cmd("POST", f"/element/{el}/clear", {})
+
+    def keys(self, *chord):
+        """Presses the keys of `chord` in order and releases them in reverse (e.g. CONTROL, ",")."""
+        down = [{"type": "keyDown", "value": k} for k in chord]
+        up = [{"type": "keyUp", "value": k} for k in reversed(chord)]
+        self.cmd("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": down + up}]})
+        self.cmd("DELETE", "/actions")
 
     def text(self, el):
         return self.cmd("GET", f"/element/{el}/text")

@@ -55,7 +55,6 @@ fn menu_lines(rows: &[BackendStatus], paused: bool, lang: Lang) -> Vec<String> {
 async fn run(shell: Arc<Shell>) {
     let mut events = shell.engine().registry().subscribe();
     let mut snapshot = shell.engine().registry().watch();
-    let (scope, lang) = (shell.scope(), shell.lang());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut shown_level: Option<Level> = None;
     let mut shown_menu: Option<Vec<String>> = None;
@@ -69,6 +68,16 @@ async fn run(shell: Arc<Shell>) {
                 Ok(Event::Flip(flip)) => shell.flip(&flip, Instant::now()),
                 Ok(Event::Server(change)) => shell.server(&change, Instant::now()),
                 Ok(Event::Level(_)) => {}
+                Ok(Event::Config(change)) => {
+                    // A refused file is news (the user may think it applied); an applied one
+                    // shows itself in the menu and the window.
+                    if let Some(error) = &change.error {
+                        let title = switchboard_core::i18n::config_refused(shell.lang());
+                        let _ = notifications.send((title.to_string(), error.clone()));
+                    }
+                    shown_menu = None; // the language may have changed
+                    shell.emit(|| UiEvent::Config(change));
+                }
                 Err(RecvError::Lagged(n)) => tracing::warn!("hub missed {n} events"),
                 Err(RecvError::Closed) => return,
             },
@@ -77,6 +86,8 @@ async fn run(shell: Arc<Shell>) {
                     return;
                 }
                 let rows = snapshot.borrow_and_update().clone();
+                // Read each time: a reload may change them.
+                let (scope, lang) = (shell.scope(), shell.lang());
                 // The icon changes only with the level; the menu only with its text.
                 let level = switchboard_core::tray::overall(&rows, scope);
                 if shown_level != Some(level) && shell.tray(TrayCmd::Level(level)) {
@@ -90,6 +101,7 @@ async fn run(shell: Arc<Shell>) {
                 shell.emit(|| UiEvent::Status(rows));
             }
             _ = tick.tick() => {
+                let lang = shell.lang();
                 for n in shell.due(Instant::now()) {
                     let (title, body) = n.text(lang);
                     let _ = notifications.send((title, body));

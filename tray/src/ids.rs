@@ -11,20 +11,31 @@ pub enum MenuId {
     OpenChat,
     Status,
     CheckNow,
+    Settings,
     PauseNotifications,
+    StartAtLogin,
     Quit,
 }
 
 impl MenuId {
-    pub const ALL: [MenuId; 5] =
-        [MenuId::OpenChat, MenuId::Status, MenuId::CheckNow, MenuId::PauseNotifications, MenuId::Quit];
+    pub const ALL: [MenuId; 7] = [
+        MenuId::OpenChat,
+        MenuId::Status,
+        MenuId::CheckNow,
+        MenuId::Settings,
+        MenuId::PauseNotifications,
+        MenuId::StartAtLogin,
+        MenuId::Quit,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             MenuId::OpenChat => "open-chat",
             MenuId::Status => "status",
             MenuId::CheckNow => "check-now",
+            MenuId::Settings => "settings",
             MenuId::PauseNotifications => "pause-notifications",
+            MenuId::StartAtLogin => "start-at-login",
             MenuId::Quit => "quit",
         }
     }
@@ -39,7 +50,9 @@ impl MenuId {
             MenuId::OpenChat => Action::Open(View::Chat),
             MenuId::Status => Action::Open(View::Status),
             MenuId::CheckNow => Action::CheckNow,
+            MenuId::Settings => Action::Open(View::Settings),
             MenuId::PauseNotifications => Action::TogglePause,
+            MenuId::StartAtLogin => Action::ToggleAutostart,
             MenuId::Quit => Action::Quit,
         }
     }

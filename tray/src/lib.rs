@@ -4,6 +4,7 @@
 //! - [`shell`]: [`Shell`] owns the engine, the notification policy, the window pids and every
 //!   task; [`Action`]s (the menu's and the window's) are all performed by [`Shell::perform`].
 //! - [`tray`]: the tray icon (its colour and shape are the overall load) and its menu.
+//! - [`autostart`]: start at login (an XDG autostart entry).
 //! - [`hub`]: one task that listens to the core and updates the tray, sends notifications and
 //!   sends events to the window.
 //! - [`server`]: the socket the window talks to: one call into the core per request.
@@ -11,6 +12,7 @@
 //! - [`window`]: opening the window = starting `switchboard-window` (the Tauri app in
 //!   `src-tauri/`), which ends when the window is closed.
 
+pub mod autostart;
 pub mod hub;
 pub mod ids;
 pub mod instance;
@@ -32,7 +34,7 @@ use switchboard_ipc::View;
 
 /// The config; on first run (no file yet) one is written for the LLM servers found on this
 /// machine, or for the project's own llama-server, which the core then starts and stops.
-async fn load_or_discover() -> Result<Config, String> {
+async fn load_or_discover() -> Result<(std::path::PathBuf, Config), String> {
     use switchboard_core::servers::discover::{first_run, FirstRun, Options};
     let path = config::resolve_path(None).map_err(|e| e.to_string())?;
     match first_run(&path, &Options::from_env()).await.map_err(|e| e.to_string())? {
@@ -45,7 +47,8 @@ async fn load_or_discover() -> Result<Config, String> {
             tracing::warn!("first run: wrote {} for the project's llama-server, started by Switchboard", path.display())
         }
     }
-    Config::load(&path).map_err(|e| e.to_string())
+    let config = Config::load(&path).map_err(|e| e.to_string())?;
+    Ok((path, config))
 }
 
 /// `switchboard [--hidden]`: the tray app, until Quit (or, when one already runs, ask it to
@@ -114,7 +117,7 @@ fn second_instance(socket: &std::path::Path, hidden: bool) -> ExitCode {
 }
 
 fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: bool) -> ExitCode {
-    let config = match runtime.block_on(load_or_discover()) {
+    let (path, config) = match runtime.block_on(load_or_discover()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -127,7 +130,12 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
     }
     let started = runtime.block_on(async {
         let listener = server::bind(socket).map_err(|e| StartError(format!("{}: {e}", socket.display())))?;
-        Shell::start(config).map(|(s, tray_rx)| (Arc::new(s), tray_rx, listener))
+        let (shell, tray_rx) = Shell::start_with_file(config, Some(path.clone()))?;
+        // A hand edit of the file is applied as the settings view's edits are.
+        if let Err(e) = shell.engine().follow(&path) {
+            tracing::warn!("{}: changes will apply only after a restart ({e})", path.display());
+        }
+        Ok::<_, StartError>((Arc::new(shell), tray_rx, listener))
     });
     let (shell, tray_rx, (listener, _socket_file)) = match started {
         Ok(s) => s,

@@ -245,7 +245,7 @@ fn router_error(e: RouterError) -> WireError {
 fn action_error(e: ActionError) -> WireError {
     match e {
         // The io error's own words, as before the action had a type of its own.
-        ActionError::Open(e) => wire(ErrorKind::Failed, e),
+        ActionError::Open(e) | ActionError::Autostart(e) => wire(ErrorKind::Failed, e),
     }
 }
 
@@ -286,6 +286,37 @@ fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
             });
             return;
         }
+        Call::Settings => {
+            let path = shell.config_path().map(|p| p.to_path_buf()).unwrap_or_default();
+            let view = shell.engine().settings_view(&path, crate::autostart::enabled());
+            return answer(Ok(Answer::Settings(view)));
+        }
+        Call::EditSettings { edit } => {
+            let (engine, tx) = (shell.engine().clone(), tx.clone());
+            let path = shell.config_path().map(|p| p.to_path_buf());
+            shell.spawn(async move {
+                let saved = match path {
+                    Some(path) => engine.edit_settings(&path, edit).await,
+                    None => switchboard_core::model::Saved::Refused {
+                        error: switchboard_core::model::FieldError {
+                            field: String::new(),
+                            message: "this Switchboard runs without a configuration file".into(),
+                        },
+                    },
+                };
+                let _ = tx.send(Push::Reply { id, result: Ok(Answer::Saved(saved)) });
+            });
+            return;
+        }
+        Call::TestBackend { original, backend } => {
+            let (engine, tx) = (shell.engine().clone(), tx.clone());
+            shell.spawn(async move {
+                let tried = engine.test_backend(original.as_deref(), &backend).await;
+                let _ = tx.send(Push::Reply { id, result: Ok(Answer::BackendTest(tried)) });
+            });
+            return;
+        }
+        Call::SetAutostart { on } => Action::SetAutostart(on),
         Call::CheckNow => Action::CheckNow,
         Call::SetPaused { paused } => Action::SetPaused(paused),
         Call::Open { view } => Action::Open(view),

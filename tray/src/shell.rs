@@ -29,6 +29,10 @@ pub enum Action {
     SetPaused(bool),
     /// Pause notifications if they are on, else resume them (the menu's check item).
     TogglePause,
+    /// Start at login, or no longer.
+    SetAutostart(bool),
+    /// Start at login if it does not, else no longer (the menu's check item).
+    ToggleAutostart,
     /// Stop the core (and managed servers), then the tray's main loop.
     Quit,
 }
@@ -47,6 +51,8 @@ pub enum Outcome {
 pub enum ActionError {
     #[error("cannot open the window: {0}")]
     Open(#[source] std::io::Error),
+    #[error("cannot change the autostart entry: {0}")]
+    Autostart(#[source] std::io::Error),
 }
 
 /// Why the shell could not start.
@@ -75,6 +81,9 @@ pub struct Shell {
     windows: Mutex<Windows>,
     /// The tray on the GTK main thread: icon and menu redraws, the end of the main loop.
     tray: TrayTx,
+    /// The configuration file the settings view edits (none in tests that start from a
+    /// configuration in memory).
+    config_path: Option<std::path::PathBuf>,
     /// Stops every task of the shell (Quit, or shutdown).
     cancel: CancellationToken,
     /// Every task of the shell, so that shutdown can wait for them.
@@ -85,6 +94,15 @@ impl Shell {
     /// Starts the core on the current tokio runtime. The receiver is the tray's: what the
     /// shell asks of it (drop it when there is no tray, in tests).
     pub fn start(config: Config) -> Result<(Shell, TrayRx), StartError> {
+        Self::start_with_file(config, None)
+    }
+
+    /// Like [`Shell::start`], for the configuration read from `path` (which the settings
+    /// view then edits).
+    pub fn start_with_file(
+        config: Config,
+        config_path: Option<std::path::PathBuf>,
+    ) -> Result<(Shell, TrayRx), StartError> {
         let engine = Engine::start(config).map_err(|e| StartError(e.to_string()))?;
         let (tray, tray_rx) = mpsc::unbounded_channel();
         let shell = Shell {
@@ -93,6 +111,7 @@ impl Shell {
             pushes: broadcast::channel(256).0,
             windows: Mutex::new(Windows::default()),
             tray,
+            config_path,
             cancel: CancellationToken::new(),
             tasks: TaskTracker::new(),
         };
@@ -101,6 +120,11 @@ impl Shell {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The configuration file the settings view edits.
+    pub fn config_path(&self) -> Option<&std::path::Path> {
+        self.config_path.as_deref()
     }
 
     /// The language of the menu and the notifications.
@@ -207,6 +231,8 @@ impl Shell {
             Action::CheckNow => return Ok(Outcome::Checked(self.engine.registry().status(true).await)),
             Action::SetPaused(paused) => self.set_paused(|_| paused),
             Action::TogglePause => self.set_paused(|was| !was),
+            Action::SetAutostart(on) => self.set_autostart(on)?,
+            Action::ToggleAutostart => self.set_autostart(!crate::autostart::enabled())?,
             Action::Quit => self.cancel.cancel(), // `run` stops the core, then the main loop
         }
         Ok(Outcome::Done)
@@ -222,6 +248,13 @@ impl Shell {
             paused
         };
         self.tray(TrayCmd::Menu { rows: self.snapshot(), paused });
+    }
+
+    /// Writes or removes the autostart entry, and shows it in the menu.
+    fn set_autostart(&self, on: bool) -> Result<(), ActionError> {
+        crate::autostart::set(on).map_err(ActionError::Autostart)?;
+        self.tray(TrayCmd::Menu { rows: self.snapshot(), paused: self.paused() });
+        Ok(())
     }
 
     /// Stops every task of the core and of the shell, and waits for them.

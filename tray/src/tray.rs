@@ -92,7 +92,10 @@ fn menu(rows: &[BackendStatus], paused: bool, lang: Lang) -> Result<Menu, tray_i
     menu.append(&MenuItem::with_id(MenuId::OpenChat.as_str(), l.open_chat, true, None))?;
     menu.append(&MenuItem::with_id(MenuId::Status.as_str(), l.status, true, None))?;
     menu.append(&MenuItem::with_id(MenuId::CheckNow.as_str(), l.check_now, true, None))?;
+    menu.append(&MenuItem::with_id(MenuId::Settings.as_str(), l.settings, true, None))?;
     menu.append(&CheckMenuItem::with_id(MenuId::PauseNotifications.as_str(), l.pause, true, paused, None))?;
+    let autostart = crate::autostart::enabled();
+    menu.append(&CheckMenuItem::with_id(MenuId::StartAtLogin.as_str(), l.start_at_login, true, autostart, None))?;
     menu.append(&PredefinedMenuItem::separator())?;
     menu.append(&MenuItem::with_id(MenuId::Quit.as_str(), l.quit, true, None))?;
     Ok(menu)

@@ -9,14 +9,18 @@
 //!   held as [`Secret`]s;
 //! - `raw`: the file's shape as serde reads it (unknown keys are errors);
 //! - `tools`: the tools' accounts (`[[calendar]]`), their passwords named, never held;
+//! - `edit`: the settings view's edits, written into the user's file (comments kept);
+//! - `watch`: following the file for changes;
 //! - [`paths`]: where the file is; `example.toml`: the commented example `config init` writes.
 
 mod check;
+mod edit;
 mod keys;
 mod parse;
 pub mod paths;
 mod raw;
 mod tools;
+mod watch;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -26,10 +30,13 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::model::{Kind, Role, TrayScope};
 use crate::secret::Secret;
+pub use edit::{edit_file, edited};
 pub(crate) use keys::read_secret_file;
 pub use parse::is_loopback;
+pub(crate) use parse::parse_url;
 pub use paths::{default_path, resolve_path, CONFIG_ENV};
 pub use tools::{CalendarAccount, CalendarSource, DocumentsSettings, MailAccount, PasswordSource};
+pub use watch::{follow, watch_file, FileWatch};
 
 /// A commented example written by `config init`.
 pub const EXAMPLE: &str = include_str!("example.toml");
@@ -298,7 +305,7 @@ pub enum ConfigError {
     },
     #[error("no configuration file at {}\n  let Switchboard find your local servers with `switchboard-cli config discover`,\n  or write a commented example there with `switchboard-cli config init`,\n  or point to one with --config PATH or ${CONFIG_ENV}", path.display())]
     Missing { path: PathBuf },
-    #[error("{}:{line}:{column}: {message}", path.display())]
+    #[error("{}:{line}:{column}: {}{message}", path.display(), key.as_ref().map(|k| format!("`{k}`: ")).unwrap_or_default())]
     Invalid {
         path: PathBuf,
         line: usize,

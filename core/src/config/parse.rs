@@ -32,7 +32,8 @@ impl Config {
                 .split('`')
                 .nth(1)
                 .filter(|_| message.starts_with("unknown field") || message.starts_with("missing field"))
-                .map(str::to_string);
+                .map(str::to_string)
+                .or_else(|| e.span().and_then(|s| key_before(text, s.start)));
             at(e.span(), key.as_deref(), message)
         })?;
 
@@ -129,7 +130,7 @@ impl Config {
     }
 }
 
-fn parse_url(s: &str) -> Result<reqwest::Url, String> {
+pub(crate) fn parse_url(s: &str) -> Result<reqwest::Url, String> {
     // Shown without what may be credentials (`user:pass@`) or a query (`?key=...`).
     let shown = match reqwest::Url::parse(s.trim()) {
         Ok(u) => crate::secret::redact_url(&u),
@@ -156,6 +157,15 @@ fn parse_url(s: &str) -> Result<reqwest::Url, String> {
 pub fn is_loopback(url: &reqwest::Url) -> bool {
     let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
+}
+
+/// The key whose value starts at byte `at` (`key = <value>` on one line): the key of a bad
+/// value (an unknown variant, a wrong type), which serde does not name.
+fn key_before(text: &str, at: usize) -> Option<String> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let key = text.get(line_start..at)?.trim_end().strip_suffix('=')?.trim();
+    let bare = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    bare.then(|| key.to_string())
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -215,7 +225,7 @@ model = "gemma"
         let (_, key, _) = invalid(&TWO.replace("model = \"gemma\"", "model = \"gemma\"\nlaunch = []"));
         assert_eq!(key.as_deref(), Some("launch"));
         let (_, key, _) = invalid(&format!("[tray]\nscope = \"some\"\n{TWO}"));
-        assert_eq!(key, None);
+        assert_eq!(key.as_deref(), Some("scope"), "a bad value names its key");
     }
 
     #[test]

@@ -154,6 +154,15 @@ impl Backend {
         self.lock().server = Some(state);
     }
 
+    /// Takes what `old` knew of its managed server, when both use the same one (a reload
+    /// that changed another setting of the backend: the server runs on).
+    pub(crate) fn inherit_server(&self, old: &Backend) {
+        if self.cfg.launch.is_some() && self.cfg.launch == old.cfg.launch {
+            let server = old.lock().server.clone();
+            self.lock().server = server;
+        }
+    }
+
     pub(crate) fn set_kind(&self, kind: Kind) {
         self.lock().kind = kind;
     }

@@ -9,6 +9,7 @@
 //! - [`backend`]: one backend's private state and the single-flight ping; [`BackendHandle`]
 //!   for making requests to it;
 //! - `monitor`: the per-backend task (probe, load figures, evidence, flips);
+//! - `reload`: a new configuration applied without a restart;
 //! - `publish`: where statuses and events go out; [`history`]: each backend's last hour;
 //! - [`table`]: the status as the CLI prints it.
 
@@ -19,12 +20,12 @@ pub mod backend;
 pub mod history;
 mod monitor;
 mod publish;
+mod reload;
 mod supervise;
 pub mod table;
 
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::client::{shared_http, BackendClient, ClientError};
@@ -36,6 +37,7 @@ use crate::servers::launch;
 use backend::Backend;
 pub use backend::BackendHandle;
 use publish::Publisher;
+pub use reload::Reloaded;
 
 /// Capacity of the event channel; a subscriber that lags further loses the oldest events.
 const EVENT_CAPACITY: usize = 256;
@@ -51,16 +53,44 @@ pub enum RegistryError {
     Client(#[from] ClientError),
 }
 
+/// What runs now: the configuration, each backend's monitor and each managed server.
+#[derive(Debug)]
+struct Live {
+    config: Arc<Config>,
+    monitors: Vec<Task<Arc<Backend>>>,
+    /// Managed servers, by their command line.
+    servers: Vec<Task<Vec<String>>>,
+    /// Held while this registry owns the managed servers (see [`launch::owner_lock`]).
+    owner: Option<std::fs::File>,
+}
+
+/// A task of the registry and what stops it.
+#[derive(Debug)]
+struct Task<K> {
+    key: K,
+    cancel: CancellationToken,
+    handle: JoinHandle<()>,
+}
+
+impl<K> Task<K> {
+    async fn stop(self) {
+        self.cancel.cancel();
+        // A monitor that panicked has nothing more to clean up.
+        let _finished_or_panicked = self.handle.await;
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
-    config: Arc<Config>,
     clock: Clock,
-    backends: Vec<Arc<Backend>>,
+    http: reqwest::Client,
+    /// Whether this registry may start, adopt and stop managed servers.
+    manage: bool,
     publisher: Arc<Publisher>,
     cancel: CancellationToken,
-    tasks: Mutex<Vec<JoinHandle<()>>>,
-    /// Held while this registry owns the managed servers (see [`launch::owner_lock`]).
-    _servers: Option<std::fs::File>,
+    live: Mutex<Live>,
+    /// One reload (or shutdown) at a time.
+    changing: tokio::sync::Mutex<()>,
 }
 
 impl Drop for Inner {
@@ -69,42 +99,36 @@ impl Drop for Inner {
     }
 }
 
-/// Backend `i`'s monitor, started again after a fault (shown in its status).
+/// Backend `b`'s monitor, started again after a fault (shown in its status).
 fn supervised_monitor(
     b: Arc<Backend>,
-    i: usize,
     publisher: Arc<Publisher>,
     evidence: mpsc::UnboundedReceiver<crate::health::Observation>,
-    cancel: &CancellationToken,
+    cancel: CancellationToken,
 ) -> impl std::future::Future<Output = ()> + Send + 'static {
     let evidence = Arc::new(tokio::sync::Mutex::new(evidence));
-    let cancel = cancel.child_token();
     let (b2, p2, c2) = (Arc::clone(&b), Arc::clone(&publisher), cancel.clone());
-    let start = move || monitor::run(Arc::clone(&b), i, Arc::clone(&publisher), Arc::clone(&evidence), c2.clone());
+    let start = move || monitor::run(Arc::clone(&b), Arc::clone(&publisher), Arc::clone(&evidence), c2.clone());
     let on_fault = move |count: u32, why: String| {
         tracing::error!("{} ({}): its monitor stopped on {why}; started again ({count})", b2.cfg.name, b2.cfg.role);
         b2.monitor_fault(count, why);
-        p2.publish(i, &b2);
+        p2.publish(&b2);
     };
     async move { supervise::supervise(cancel, start, on_fault).await }
 }
 
-/// Where managed server `m`'s task reports: the status of every backend it serves, and an
-/// event.
-fn reporter(m: &launch::Managed, backends: &[Arc<Backend>], publisher: &Arc<Publisher>) -> launch::Report {
-    let served: Vec<(usize, Arc<Backend>)> = backends
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| b.cfg.launch.as_ref() == Some(&m.argv))
-        .map(|(i, b)| (i, Arc::clone(b)))
-        .collect();
+/// Where managed server `argv`'s task reports: the status of every backend it serves now,
+/// and an event.
+fn reporter(argv: Vec<String>, publisher: &Arc<Publisher>) -> launch::Report {
     let publisher = Arc::clone(publisher);
     Box::new(move |state: ServerState| {
-        for (i, b) in &served {
+        let served: Vec<Arc<Backend>> =
+            publisher.backends().into_iter().filter(|b| b.cfg.launch.as_ref() == Some(&argv)).collect();
+        for b in &served {
             b.set_server(state.clone());
-            publisher.publish(*i, b);
+            publisher.publish(b);
         }
-        let backends = served.iter().map(|(_, b)| b.cfg.name.clone()).collect();
+        let backends = served.iter().map(|b| b.cfg.name.clone()).collect();
         publisher.emit(Event::Server(ServerChange { backends, state, at: publisher.now() }));
     })
 }
@@ -137,45 +161,86 @@ impl Registry {
     fn build(config: Config, clock: Clock, manage: bool) -> Result<Registry, ClientError> {
         let http = shared_http()?;
         let config = Arc::new(config);
-        let mut backends = Vec::new();
-        let mut evidence = Vec::new();
-        for bc in &config.backends {
-            let cfg = Arc::new(bc.clone());
-            let (tx, rx) = mpsc::unbounded_channel();
-            let queue = JobQueue::new(bc.max_concurrent, Some(tx));
-            let client = BackendClient::new(http.clone(), Arc::clone(&cfg));
-            backends.push(Arc::new(Backend::new(cfg, client, queue, Arc::clone(&config), clock)));
-            evidence.push(rx);
-        }
-        let now = Instant::now();
-        let (snapshot, _) = watch::channel(backends.iter().map(|b| b.status(now)).collect());
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
-        let publisher = Arc::new(Publisher::new(snapshot, events, clock));
+        let made: Vec<_> = config.backends.iter().map(|bc| new_backend(&http, bc, &config, clock)).collect();
+        let backends: Vec<Arc<Backend>> = made.iter().map(|(b, _)| Arc::clone(b)).collect();
+        let publisher = Arc::new(Publisher::new(backends, events, clock));
         let cancel = CancellationToken::new();
-        let tasks = backends
-            .iter()
-            .zip(evidence)
-            .enumerate()
-            .map(|(i, (b, rx))| tokio::spawn(supervised_monitor(Arc::clone(b), i, Arc::clone(&publisher), rx, &cancel)))
-            .collect::<Vec<_>>();
-        // Managed servers start first in the task list, so shutdown stops them last of all.
-        let mut tasks = tasks;
-        let managed = launch::managed(&config.backends);
-        let owner = if manage && !managed.is_empty() { launch::owner_lock() } else { None };
-        if owner.is_some() {
-            for m in managed {
-                let report = reporter(&m, &backends, &publisher);
-                tasks.insert(0, tokio::spawn(launch::run(m, cancel.child_token(), report)));
-            }
-        } else if manage && !managed.is_empty() {
-            tracing::warn!("another Switchboard owns the managed servers: using them as they run");
-        }
-        let inner = Inner { config, clock, backends, publisher, cancel, tasks: Mutex::new(tasks), _servers: owner };
-        Ok(Registry { inner: Arc::new(inner) })
+        let live = Live { config: Arc::clone(&config), monitors: Vec::new(), servers: Vec::new(), owner: None };
+        let inner = Inner {
+            clock,
+            http,
+            manage,
+            publisher,
+            cancel,
+            live: Mutex::new(live),
+            changing: tokio::sync::Mutex::new(()),
+        };
+        let registry = Registry { inner: Arc::new(inner) };
+        let monitors = made.into_iter().map(|(b, rx)| registry.spawn_monitor(b, rx)).collect();
+        let servers = registry.start_servers(&config, &[]);
+        let mut live = registry.live();
+        live.monitors = monitors;
+        live.servers = servers;
+        drop(live);
+        Ok(registry)
     }
 
-    pub fn config(&self) -> &Config {
-        &self.inner.config
+    fn live(&self) -> std::sync::MutexGuard<'_, Live> {
+        self.inner.live.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn spawn_monitor(
+        &self,
+        b: Arc<Backend>,
+        rx: mpsc::UnboundedReceiver<crate::health::Observation>,
+    ) -> Task<Arc<Backend>> {
+        let cancel = self.inner.cancel.child_token();
+        let handle =
+            tokio::spawn(supervised_monitor(Arc::clone(&b), Arc::clone(&self.inner.publisher), rx, cancel.clone()));
+        Task { key: b, cancel, handle }
+    }
+
+    /// Starts the managed servers of `config` that are not among `running` (when this
+    /// registry manages servers and owns them, taking the ownership if nobody has it yet).
+    fn start_servers(&self, config: &Config, running: &[Vec<String>]) -> Vec<Task<Vec<String>>> {
+        let fresh: Vec<launch::Managed> =
+            launch::managed(&config.backends).into_iter().filter(|m| !running.contains(&m.argv)).collect();
+        if !self.inner.manage || fresh.is_empty() {
+            return Vec::new();
+        }
+        let mut live = self.live();
+        if live.owner.is_none() {
+            live.owner = launch::owner_lock();
+        }
+        if live.owner.is_none() {
+            tracing::warn!("another Switchboard owns the managed servers: using them as they run");
+            return Vec::new();
+        }
+        drop(live);
+        fresh
+            .into_iter()
+            .map(|m| {
+                let cancel = self.inner.cancel.child_token();
+                let report = reporter(m.argv.clone(), &self.inner.publisher);
+                let key = m.argv.clone();
+                let handle = tokio::spawn(launch::run(m, cancel.clone(), report));
+                Task { key, cancel, handle }
+            })
+            .collect()
+    }
+
+    /// The configuration now (a reload replaces it).
+    pub fn config(&self) -> Arc<Config> {
+        Arc::clone(&self.live().config)
+    }
+
+    /// How many tasks the registry runs now: one monitor per backend and one per managed
+    /// server it owns.
+    pub fn tasks(&self) -> usize {
+        let live = self.live();
+        live.monitors.iter().filter(|t| !t.handle.is_finished()).count()
+            + live.servers.iter().filter(|t| !t.handle.is_finished()).count()
     }
 
     /// Where dates come from (the router and the store use the same one).
@@ -191,6 +256,11 @@ impl Registry {
     /// A receiver that sees every new snapshot.
     pub fn watch(&self) -> watch::Receiver<Vec<BackendStatus>> {
         self.inner.publisher.watch()
+    }
+
+    /// Announces `event` to every subscriber (the engine's configuration changes).
+    pub fn emit(&self, event: Event) {
+        self.inner.publisher.emit(event);
     }
 
     /// Flips and level changes from now on.
@@ -212,58 +282,79 @@ impl Registry {
     /// cooldown allows (concurrent callers share one).
     pub async fn status(&self, force: bool) -> Vec<BackendStatus> {
         if force {
-            let pings = self.inner.backends.iter().map(|b| b.measure(true));
+            let backends = self.inner.publisher.backends();
+            let pings = backends.iter().map(|b| b.measure(true));
             futures_util::future::join_all(pings).await;
         }
-        for (i, b) in self.inner.backends.iter().enumerate() {
-            self.inner.publisher.publish(i, b);
+        for b in self.inner.publisher.backends() {
+            self.inner.publisher.publish(&b);
         }
         self.snapshot()
     }
 
     /// Pings one backend now (respecting the cooldown), returning the 1-token latency.
     pub async fn ping(&self, name: &str) -> Result<f64, RegistryError> {
-        let (i, b) = self.find(name)?;
+        let b = self.find(name)?;
         let result = b.measure(true).await;
-        self.inner.publisher.publish(i, b);
+        self.inner.publisher.publish(&b);
         result.ok_or_else(|| RegistryError::Ping {
             name: name.to_string(),
             reason: b.ping_error().unwrap_or_else(|| "no result".into()),
         })
     }
 
-    fn find(&self, name: &str) -> Result<(usize, &Arc<Backend>), RegistryError> {
+    fn find(&self, name: &str) -> Result<Arc<Backend>, RegistryError> {
         self.inner
-            .backends
-            .iter()
-            .enumerate()
-            .find(|(_, b)| b.cfg.name == name)
+            .publisher
+            .backends()
+            .into_iter()
+            .find(|b| b.cfg.name == name)
             .ok_or_else(|| RegistryError::UnknownBackend(name.to_string()))
     }
 
     /// The named backend's last hour: one point per 10 s, oldest first.
     pub fn history(&self, name: &str) -> Result<Vec<Point>, RegistryError> {
-        self.find(name).map(|(_, b)| b.history())
+        self.find(name).map(|b| b.history())
     }
 
     /// A handle for making requests to the named backend.
     pub fn backend(&self, name: &str) -> Result<BackendHandle, RegistryError> {
-        self.find(name).map(|(_, b)| b.handle())
+        self.find(name).map(|b| b.handle())
     }
 
     /// Handles of every backend with `role`, in priority order.
     pub fn backends(&self, role: Role) -> Vec<BackendHandle> {
-        self.inner.backends.iter().filter(|b| b.cfg.role == role).map(|b| b.handle()).collect()
+        self.inner.publisher.backends().iter().filter(|b| b.cfg.role == role).map(|b| b.handle()).collect()
     }
 
     /// Stops every monitor and waits for them to finish.
+    /// Managed servers are stopped last.
     pub async fn shutdown(&self) {
+        let _one_at_a_time = self.inner.changing.lock().await;
         self.inner.cancel.cancel();
-        let tasks: Vec<JoinHandle<()>> =
-            std::mem::take(&mut *self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner()));
-        for t in tasks {
-            // A monitor that panicked has nothing more to clean up.
-            let _finished_or_panicked = t.await;
+        let (monitors, servers) = {
+            let mut live = self.live();
+            (std::mem::take(&mut live.monitors), std::mem::take(&mut live.servers))
+        };
+        for t in monitors {
+            t.stop().await;
+        }
+        for t in servers {
+            t.stop().await;
         }
     }
+}
+
+/// A backend of `config` and the receiving end of its evidence (what our own requests saw).
+fn new_backend(
+    http: &reqwest::Client,
+    bc: &crate::config::BackendConfig,
+    config: &Arc<Config>,
+    clock: Clock,
+) -> (Arc<Backend>, mpsc::UnboundedReceiver<crate::health::Observation>) {
+    let cfg = Arc::new(bc.clone());
+    let (tx, rx) = mpsc::unbounded_channel();
+    let queue = JobQueue::new(bc.max_concurrent, Some(tx));
+    let client = BackendClient::new(http.clone(), Arc::clone(&cfg));
+    (Arc::new(Backend::new(cfg, client, queue, Arc::clone(config), clock)), rx)
 }

@@ -28,8 +28,6 @@ use crate::model::{Event, Flip, State};
 struct Monitor {
     backend: Arc<Backend>,
     publisher: Arc<Publisher>,
-    /// This backend's index in the snapshot.
-    index: usize,
     tracker: Tracker,
     next_probe: Instant,
     down_since: Option<Instant>,
@@ -57,7 +55,6 @@ const SUSPECT_DELAY: Duration = Duration::from_millis(250);
 /// Runs until `cancel` fires.
 pub(crate) async fn run(
     backend: Arc<Backend>,
-    index: usize,
     publisher: Arc<Publisher>,
     evidence: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Observation>>>,
     cancel: CancellationToken,
@@ -69,7 +66,6 @@ pub(crate) async fn run(
     let mut m = Monitor {
         backend,
         publisher,
-        index,
         tracker: Tracker::default(),
         next_probe: Instant::now(),
         down_since: None,
@@ -102,7 +98,7 @@ pub(crate) async fn run(
 
 impl Monitor {
     fn publish(&self) {
-        self.publisher.publish(self.index, &self.backend);
+        self.publisher.publish(&self.backend);
     }
 
     async fn tick(&mut self) {

@@ -1,4 +1,8 @@
 //! Where statuses and events go out: the snapshot (`watch`) and the events (`broadcast`).
+//! It also holds the live list of backends, so that a status is published into the slot of
+//! the backend it belongs to, and a monitor of a backend a reload removed publishes nowhere.
+
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
@@ -10,6 +14,8 @@ use crate::model::{BackendStatus, Event, LevelChange};
 /// Where statuses and events go out.
 #[derive(Debug)]
 pub(crate) struct Publisher {
+    /// The backends, in configuration order (replaced by a reload).
+    members: Mutex<Vec<Arc<Backend>>>,
     /// Every backend's latest status, in configuration order.
     snapshot: watch::Sender<Vec<BackendStatus>>,
     /// Flips and level changes.
@@ -19,12 +25,29 @@ pub(crate) struct Publisher {
 }
 
 impl Publisher {
-    pub(crate) fn new(
-        snapshot: watch::Sender<Vec<BackendStatus>>,
-        events: broadcast::Sender<Event>,
-        clock: Clock,
-    ) -> Self {
-        Self { snapshot, events, clock }
+    pub(crate) fn new(members: Vec<Arc<Backend>>, events: broadcast::Sender<Event>, clock: Clock) -> Self {
+        let now = Instant::now();
+        let (snapshot, _) = watch::channel(members.iter().map(|b| b.status(now)).collect());
+        Self { members: Mutex::new(members), snapshot, events, clock }
+    }
+
+    fn members(&self) -> MutexGuard<'_, Vec<Arc<Backend>>> {
+        self.members.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The backends now, in configuration order.
+    pub(crate) fn backends(&self) -> Vec<Arc<Backend>> {
+        self.members().clone()
+    }
+
+    /// Replaces the list of backends (a reload) and publishes the new snapshot at once: a
+    /// kept backend keeps its status, a new one starts unchecked.
+    pub(crate) fn replace(&self, members: Vec<Arc<Backend>>) {
+        let mut held = self.members();
+        let now = Instant::now();
+        let statuses = members.iter().map(|b| b.status(now)).collect();
+        *held = members;
+        self.snapshot.send_replace(statuses);
     }
 
     pub(crate) fn snapshot(&self) -> Vec<BackendStatus> {
@@ -39,9 +62,12 @@ impl Publisher {
         self.events.subscribe()
     }
 
-    /// Recomputes backend `index`'s status, stores it in the snapshot and announces a level
-    /// change.
-    pub(crate) fn publish(&self, index: usize, b: &Backend) {
+    /// Recomputes `b`'s status, stores it in its slot of the snapshot and announces a level
+    /// change. A backend that is no longer a member (removed or replaced) publishes nothing.
+    pub(crate) fn publish(&self, b: &Arc<Backend>) {
+        // Held across the send, so that a reload cannot slip in between.
+        let members = self.members();
+        let Some(index) = members.iter().position(|m| Arc::ptr_eq(m, b)) else { return };
         let now = Instant::now();
         let status = b.status(now);
         let previous = b.published(&status, now);
@@ -61,6 +87,7 @@ impl Publisher {
                 *slot = status;
             }
         });
+        drop(members);
     }
 
     /// The date now, on the registry's clock.

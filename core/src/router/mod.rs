@@ -77,9 +77,9 @@ pub enum RouterError {
     Store(#[from] StoreError),
 }
 
-struct Inner {
-    registry: Registry,
-    store: Arc<Store>,
+/// What the chat settings say; a reply takes the settings of its start, a reload replaces
+/// them for the next one.
+struct Settings {
     persona: Persona,
     lang: Lang,
     history_turns: usize,
@@ -90,6 +90,40 @@ struct Inner {
     /// See `ChatSettings::decide` and `direct_confidence`.
     decide: Decide,
     direct_confidence: f64,
+    /// The calendars, mail and documents.
+    tools: Arc<Tools>,
+}
+
+impl Settings {
+    fn new(chat: &ChatSettings, tools: Arc<Tools>) -> Settings {
+        let lang = match chat.language {
+            LangSetting::Auto => crate::i18n::system_lang(),
+            LangSetting::En => Lang::En,
+            LangSetting::Ko => Lang::Ko,
+        };
+        let persona = Persona {
+            name: chat.name.clone(),
+            persona: chat.persona.clone(),
+            classifier_override: chat.classifier_prompt.clone(),
+            reasoner_override: chat.reasoner_prompt.clone(),
+        };
+        Settings {
+            persona,
+            lang,
+            history_turns: chat.history_turns,
+            lean: chat.lean_to_reasoner,
+            nearest: chat.nearest_examples,
+            decide: chat.decide,
+            direct_confidence: chat.direct_confidence,
+            tools,
+        }
+    }
+}
+
+struct Inner {
+    registry: Registry,
+    store: Arc<Store>,
+    settings: std::sync::RwLock<Arc<Settings>>,
     /// Classifiers that gave no token probabilities: asked for JSON from then on.
     no_scores: Mutex<std::collections::HashSet<String>>,
     /// Replies under way: reply id -> its stop switch.
@@ -100,8 +134,12 @@ struct Inner {
     runtime: tokio::runtime::Handle,
     /// Dates: the classifier's "today".
     clock: Clock,
-    /// The calendars (and, to come, mail and documents).
-    tools: Arc<Tools>,
+}
+
+impl Inner {
+    fn settings(&self) -> Arc<Settings> {
+        Arc::clone(&self.settings.read().unwrap_or_else(|p| p.into_inner()))
+    }
 }
 
 /// The router; a cheap-clone handle.
@@ -113,7 +151,7 @@ pub struct Router {
 impl Router {
     /// The language of notices and labels (the setting, or the system locale).
     pub fn lang(&self) -> Lang {
-        self.inner.lang
+        self.inner.settings().lang
     }
 
     /// Must be called inside a tokio runtime (replies run on it). No tool account is
@@ -126,36 +164,18 @@ impl Router {
 
     /// A router whose tool calls run on `tools`.
     pub fn with_tools(registry: Registry, store: Arc<Store>, chat: &ChatSettings, tools: Arc<Tools>) -> Router {
-        let lang = match chat.language {
-            LangSetting::Auto => crate::i18n::system_lang(),
-            LangSetting::En => Lang::En,
-            LangSetting::Ko => Lang::Ko,
-        };
-        let persona = Persona {
-            name: chat.name.clone(),
-            persona: chat.persona.clone(),
-            classifier_override: chat.classifier_prompt.clone(),
-            reasoner_override: chat.reasoner_prompt.clone(),
-        };
         let clock = registry.clock();
         Router {
             inner: Arc::new(Inner {
                 registry,
                 store,
-                persona,
-                lang,
-                history_turns: chat.history_turns,
-                lean: chat.lean_to_reasoner,
-                nearest: chat.nearest_examples,
-                decide: chat.decide,
-                direct_confidence: chat.direct_confidence,
+                settings: std::sync::RwLock::new(Arc::new(Settings::new(chat, tools))),
                 no_scores: Mutex::default(),
                 running: Mutex::new(HashMap::new()),
                 tasks: TaskTracker::new(),
                 cancel: CancellationToken::new(),
                 runtime: tokio::runtime::Handle::current(),
                 clock,
-                tools,
             }),
         }
     }
@@ -169,8 +189,14 @@ impl Router {
     }
 
     /// The tools the router's calls run on.
-    pub fn tools(&self) -> &Tools {
-        &self.inner.tools
+    pub fn tools(&self) -> Arc<Tools> {
+        Arc::clone(&self.inner.settings().tools)
+    }
+
+    /// New chat settings and tools, for the replies that start from now on (a reload).
+    pub fn apply(&self, chat: &ChatSettings, tools: Arc<Tools>) {
+        let settings = Arc::new(Settings::new(chat, tools));
+        *self.inner.settings.write().unwrap_or_else(|p| p.into_inner()) = settings;
     }
 
     /// Sends `text` in `conversation` (a new one when `None`). The user's message is stored

@@ -12,6 +12,7 @@
 //! - `layers`: the core's layering, read from its sources (no upward import).
 //! - `real`: against real llama-server processes on 127.0.0.1 (installed by
 //!   `scripts/backends.sh install`): kill -9, SIGSTOP/SIGCONT, real load, an idle minute.
+//! - `reload`: a new configuration applied to a running engine (live reload).
 //! - `docs`: the document tool on real files and a real file watcher.
 //! - `tools`: the tools against real servers (Radicale over TLS, from
 //!   `scripts/tool-servers.sh`) and local calendar folders.
@@ -23,5 +24,6 @@ mod engine;
 mod hostile;
 mod layers;
 mod real;
+mod reload;
 mod router;
 mod tools;

@@ -539,7 +539,7 @@ async fn a_mail_that_says_to_add_an_event_creates_nothing() {
     );
     let config = Config::parse(&text, &s.dir.path().join("c.toml")).unwrap();
     let router = router_for(config);
-    let id = invoice_id(router.tools(), "Calendar sync").await;
+    let id = invoice_id(&router.tools(), "Calendar sync").await;
     let say = |json: String| {
         classifier.route("/v1/chat/completions", Reply::sse(&json, 7, std::time::Duration::from_millis(5)))
     };

@@ -196,9 +196,9 @@ fn config_error(e: ConfigError) -> ExitCode {
 async fn run(cli: Cli) -> ExitCode {
     match cli.cmd {
         Cmd::Config { cmd } => config_cmd(cmd, cli.config.as_deref()).await,
-        Cmd::Status { json, force } => with_registry(cli.config.as_deref(), |r| status(r, json, force)).await,
-        Cmd::Watch { json } => with_registry(cli.config.as_deref(), |r| watch(r, json)).await,
-        Cmd::Ping { name } => with_registry(cli.config.as_deref(), |r| ping(r, name)).await,
+        Cmd::Status { json, force } => with_registry(cli.config.as_deref(), |r, _| status(r, json, force)).await,
+        Cmd::Watch { json } => with_registry(cli.config.as_deref(), |r, path| watch(r, json, path)).await,
+        Cmd::Ping { name } => with_registry(cli.config.as_deref(), |r, _| ping(r, name)).await,
         Cmd::Chat { message, conversation, json } => {
             with_engine(cli.config.as_deref(), |e| chat::run(e, message, conversation, json)).await
         }
@@ -218,11 +218,11 @@ async fn run(cli: Cli) -> ExitCode {
 
 async fn with_registry<F, Fut>(explicit: Option<&Path>, f: F) -> ExitCode
 where
-    F: FnOnce(Registry) -> Fut,
+    F: FnOnce(Registry, PathBuf) -> Fut,
     Fut: std::future::Future<Output = ExitCode>,
 {
-    let cfg = match load_config(explicit) {
-        Ok((_, cfg)) => cfg,
+    let (path, cfg) = match load_config(explicit) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     // Never starts, adopts or stops a managed server: the tray app may own them.
@@ -233,7 +233,7 @@ where
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let code = f(registry.clone()).await;
+    let code = f(registry.clone(), path).await;
     registry.shutdown().await;
     code
 }
@@ -283,7 +283,7 @@ async fn status(r: Registry, json: bool, force: bool) -> ExitCode {
         // Server error texts are in the table: cleaned for a terminal.
         print!("{}", term::Clean::stdout().push(&table(&rows)));
         // The tools' accounts, probed like backends (they do not change the exit code).
-        let tools = switchboard_core::tools::Tools::new(r.config(), switchboard_core::clock::Clock::system());
+        let tools = switchboard_core::tools::Tools::new(&r.config(), switchboard_core::clock::Clock::system());
         for h in tools.status().await {
             let state = match &h.problem {
                 None => "ok".to_string(),
@@ -316,8 +316,17 @@ async fn ping(r: Registry, name: String) -> ExitCode {
     }
 }
 
-async fn watch(r: Registry, json: bool) -> ExitCode {
+/// Prints every event until interrupted; a save of the configuration file is applied to the
+/// backends watched (or its error printed, the running configuration kept).
+async fn watch(r: Registry, json: bool, path: PathBuf) -> ExitCode {
     let mut events = r.subscribe();
+    let mut saves = match switchboard_core::config::follow(&path) {
+        Ok(rx) => rx,
+        Err(e) => {
+            eprintln!("warning: {} will not be followed: {e}", path.display());
+            tokio::sync::mpsc::unbounded_channel().1
+        }
+    };
     r.ready(first_check_timeout(&r)).await;
     if !json {
         print!("{}", table(&r.snapshot()));
@@ -333,6 +342,14 @@ async fn watch(r: Registry, json: bool) -> ExitCode {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => return ExitCode::SUCCESS,
             _ = terminate.recv() => return ExitCode::SUCCESS,
+            Some(loaded) = saves.recv() => {
+                let change = match loaded {
+                    Ok(config) if config == *r.config() => continue,
+                    Ok(config) => r.reload(config).await.announced(Vec::new(), r.clock().now()),
+                    Err(e) => switchboard_core::model::ConfigChange::refused(e.to_string(), r.clock().now()),
+                };
+                r.emit(Event::Config(change));
+            }
             ev = events.recv() => match ev {
                 Ok(ev) => print_event(&ev, json),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => eprintln!("(missed {n} events)"),
@@ -368,5 +385,22 @@ fn print_event(ev: &Event, json: bool) {
                 .unwrap_or_else(|| "server running".into());
             println!("{} {}: {what}", c.at.format("%H:%M:%S"), c.backends.join(", "));
         }
+        Event::Config(c) => match &c.error {
+            Some(e) => println!(
+                "{} configuration not applied (the running one is kept): {}",
+                c.at.format("%H:%M:%S"),
+                term::Clean::stdout().push(e)
+            ),
+            None => {
+                let list = |v: &[String]| if v.is_empty() { "-".to_string() } else { v.join(", ") };
+                println!(
+                    "{} configuration applied: added {}, removed {}, restarted {}",
+                    c.at.format("%H:%M:%S"),
+                    list(&c.added),
+                    list(&c.removed),
+                    list(&c.restarted)
+                );
+            }
+        },
     }
 }

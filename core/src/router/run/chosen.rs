@@ -42,7 +42,7 @@ impl Run<'_> {
     /// Whether to choose first with `c`: configured so, no draft waiting for a yes (the JSON
     /// contract reads those), and `c` has not shown it gives no probabilities.
     pub(super) fn choosing(&self, c: &BackendHandle) -> bool {
-        self.inner.decide == Decide::Choose
+        self.set.decide == Decide::Choose
             && !self.inner.no_scores.lock().unwrap_or_else(|p| p.into_inner()).contains(&c.name)
             && self.inner.store.pending_draft(self.conversation).ok().flatten().is_none()
     }
@@ -75,7 +75,7 @@ impl Run<'_> {
     /// The action of the example utterances this message is most like, when they are sure
     /// (and no draft waits for a yes).
     pub(super) fn near_examples(&self) -> Option<Verdict> {
-        if !self.inner.nearest || self.inner.store.pending_draft(self.conversation).ok().flatten().is_some() {
+        if !self.set.nearest || self.inner.store.pending_draft(self.conversation).ok().flatten().is_some() {
             return None;
         }
         let v = nearest::nearest(&self.text)?;
@@ -93,7 +93,7 @@ impl Run<'_> {
         };
         match Scores::from_logprobs(&answer.first_token_logprobs) {
             Some(scores) => {
-                let action = scores.pick(self.inner.direct_confidence);
+                let action = scores.pick(self.set.direct_confidence);
                 tracing::debug!("classifier {} chose {} ({scores})", c.name, action.as_str());
                 Chosen::Action(action)
             }
@@ -124,7 +124,7 @@ impl Run<'_> {
             Action::Tools => self.write_tool_call(c, history, op).await,
             Action::Direct => {
                 self.decided(Action::Direct, c);
-                let system = prompt::classifier_plain_system(&self.inner.persona, self.lang);
+                let system = prompt::classifier_plain_system(&self.set.persona, self.lang);
                 let req = self.plain_request(system, history, DIRECT_MAX_TOKENS.min(c.client.config().max_tokens));
                 match self.write_guarded(c, &req).await {
                     Written::Done(tokens) => self.finish(MessageState::Done, None, tokens),
@@ -145,7 +145,7 @@ impl Run<'_> {
             }
             Action::Clarify => {
                 self.decided(Action::Clarify, c);
-                let system = prompt::clarify_system(&self.inner.persona, self.lang);
+                let system = prompt::clarify_system(&self.set.persona, self.lang);
                 let req = self.plain_request(system, history, CLARIFY_MAX_TOKENS);
                 match self.write_guarded(c, &req).await {
                     Written::Done(tokens) if !self.w.text.trim().is_empty() => {
@@ -170,7 +170,7 @@ impl Run<'_> {
         let now = self.inner.clock.now_local();
         let structured = self.structured(c);
         let req = tools_request(
-            &self.inner.persona,
+            &self.set.persona,
             self.lang,
             &now,
             history,

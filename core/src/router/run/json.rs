@@ -17,7 +17,7 @@ impl Run<'_> {
         let cfg = c.client.config();
         let structured = self.structured(c);
         let req = classifier_request(
-            &self.inner.persona,
+            &self.set.persona,
             self.lang,
             &self.inner.clock.now_local(),
             &history,

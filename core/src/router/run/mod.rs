@@ -14,6 +14,8 @@ mod tool;
 
 use json::ClassifyResult;
 
+use std::sync::Arc;
+
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -53,6 +55,8 @@ enum Outcome {
 /// One reply's work.
 pub(super) struct Run<'a> {
     pub(super) inner: &'a Inner,
+    /// The settings when the reply started.
+    set: Arc<super::Settings>,
     conversation: i64,
     user_message: i64,
     text: String,
@@ -79,7 +83,8 @@ impl<'a> Run<'a> {
         tx: mpsc::UnboundedSender<ChatEvent>,
         cancel: CancellationToken,
     ) -> Self {
-        let lang = inner.lang.for_message(&text);
+        let set = inner.settings();
+        let lang = set.lang.for_message(&text);
         let w = Writer {
             store: &inner.store,
             id: reply,
@@ -89,6 +94,7 @@ impl<'a> Run<'a> {
         };
         Run {
             inner,
+            set,
             conversation,
             user_message,
             text,
@@ -181,7 +187,7 @@ impl<'a> Run<'a> {
                 Turn { user: m.role == ChatRole::User, text }
             })
             .collect();
-        let keep = self.inner.history_turns * 2;
+        let keep = self.set.history_turns * 2;
         if turns.len() > keep {
             turns.drain(..turns.len() - keep);
         }
@@ -198,7 +204,7 @@ impl<'a> Run<'a> {
         }
         let today = self.inner.clock.now_local().date_naive();
         let history = self.history();
-        if let Some(decision) = rules::decide(&self.text, today, &history, self.lang, self.inner.lean) {
+        if let Some(decision) = rules::decide(&self.text, today, &history, self.lang, self.set.lean) {
             // Certain without a model: decided at once.
             self.decided_by(decision.action(), RULES.into(), None);
             return self.dispatch(decision, None, None, None).await;

@@ -23,7 +23,7 @@ impl Run<'_> {
             self.notice(NoticeKind::Busy, status.est_wait_ms);
         }
         self.decided(Action::Route, &reasoner);
-        let mut messages = vec![Message::new("system", prompt::reasoner_system(&self.inner.persona, self.lang))];
+        let mut messages = vec![Message::new("system", prompt::reasoner_system(&self.set.persona, self.lang))];
         for t in self.history() {
             let role = if t.user { ChatRole::User } else { ChatRole::Assistant };
             messages.push(Message::new(role.as_str(), t.text));
@@ -55,7 +55,7 @@ impl Run<'_> {
         self.decided(action, c);
         let req = ChatRequest {
             messages: vec![
-                Message::new("system", prompt::classifier_plain_system(&self.inner.persona, self.lang)),
+                Message::new("system", prompt::classifier_plain_system(&self.set.persona, self.lang)),
                 Message::new("user", prompt),
             ],
             ..ChatRequest::default()

@@ -46,7 +46,7 @@ impl Run<'_> {
             let cancel = self.cancel.clone();
             let written = tokio::select! {
                 _ = cancel.cancelled() => return self.finish(MessageState::Stopped, None, None),
-                r = self.inner.tools.calendars.create(&pending.draft) => r,
+                r = self.set.tools.calendars.create(&pending.draft) => r,
             };
             match written {
                 Ok(uid) => {
@@ -86,7 +86,7 @@ impl Run<'_> {
             "document" => return self.run_docs(operation, params).await,
             _ => {}
         }
-        let cal = &self.inner.tools.calendars;
+        let cal = &self.set.tools.calendars;
         if cal.is_empty() {
             return self.say(&cards::no_calendar(self.lang));
         }
@@ -140,7 +140,7 @@ impl Run<'_> {
 
     /// `document.search` / `document.read`, from the index (on a blocking thread: SQLite).
     async fn run_docs(&mut self, operation: &str, params: &Map<String, Value>) {
-        let docs = std::sync::Arc::clone(&self.inner.tools.docs);
+        let docs = std::sync::Arc::clone(&self.set.tools.docs);
         if docs.is_empty() {
             return self.say(&cards::no_documents(self.lang));
         }
@@ -173,7 +173,7 @@ impl Run<'_> {
 
     /// `email.search` / `email.read`: read only (sending was refused by the checks).
     async fn run_mail(&mut self, operation: &str, params: &Map<String, Value>) {
-        let mail = &self.inner.tools.mail;
+        let mail = &self.set.tools.mail;
         if mail.is_empty() {
             return self.say(&cards::no_mail(self.lang));
         }

@@ -1,0 +1,243 @@
+//! Edits from the settings view: the user's own file changed with `toml_edit` (comments,
+//! order and layout kept), checked by the same parse as a hand edit before anything is
+//! written, then written atomically (a new file renamed over the old one).
+
+use std::path::Path;
+
+use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
+
+use super::{Config, ConfigError};
+use crate::model::{AssistantForm, BackendForm, FieldError, SettingsEdit};
+
+/// The fields of a backend form, as the file names them.
+const BACKEND_FIELDS: [&str; 5] = ["name", "role", "url", "kind", "model"];
+/// The fields of the assistant form.
+const ASSISTANT_FIELDS: [&str; 3] = ["name", "persona", "language"];
+
+fn refused(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.to_string(), message: message.into() }
+}
+
+/// `text` (the file at `path`) with `edit` applied, and the configuration it gives; or the
+/// field at fault and why. Nothing is written.
+pub fn edited(text: &str, path: &Path, edit: &SettingsEdit) -> Result<(String, Config), FieldError> {
+    let mut doc: DocumentMut =
+        text.parse().map_err(|e| refused("", format!("{} does not parse: {e}", path.display())))?;
+    let fields: &[&str] = match edit {
+        SettingsEdit::SaveBackend { original, backend } => {
+            save_backend(&mut doc, original.as_deref(), backend)?;
+            &BACKEND_FIELDS
+        }
+        SettingsEdit::RemoveBackend { name } => {
+            let mut tables = backends(&doc);
+            let i = position(&tables, name)?;
+            tables.remove(i);
+            set_backends(&mut doc, tables);
+            &[]
+        }
+        SettingsEdit::MoveBackend { name, up } => {
+            let mut tables = backends(&doc);
+            let i = position(&tables, name)?;
+            let role = tables[i].get("role").and_then(Item::as_str).map(str::to_string);
+            let same_role = |t: &Table| t.get("role").and_then(Item::as_str).map(str::to_string) == role;
+            let other = if *up {
+                tables[..i].iter().rposition(same_role)
+            } else {
+                tables[i + 1..].iter().position(same_role).map(|j| i + 1 + j)
+            };
+            if let Some(j) = other {
+                tables.swap(i, j);
+                set_backends(&mut doc, tables);
+            }
+            &[]
+        }
+        SettingsEdit::SaveAssistant { assistant } => {
+            save_assistant(&mut doc, assistant);
+            &ASSISTANT_FIELDS
+        }
+    };
+    let text = doc.to_string();
+    match Config::parse(&text, path) {
+        Ok(config) => Ok((text, config)),
+        Err(ConfigError::Invalid { key, message, .. }) => {
+            let key = key.unwrap_or_default();
+            let field = if fields.contains(&key.as_str()) { key } else { String::new() };
+            Err(FieldError { field, message })
+        }
+        Err(e) => Err(refused("", e.to_string())),
+    }
+}
+
+/// The `[[backend]]` tables, in order.
+fn backends(doc: &DocumentMut) -> Vec<Table> {
+    doc.get("backend").and_then(Item::as_array_of_tables).map(|a| a.iter().cloned().collect()).unwrap_or_default()
+}
+
+/// Replaces the `[[backend]]` tables with `tables`, shown in the order given (in the places
+/// the old ones had in the file).
+fn set_backends(doc: &mut DocumentMut, tables: Vec<Table>) {
+    let mut places: Vec<isize> = backends(doc).iter().filter_map(Table::position).collect();
+    places.sort_unstable();
+    let mut array = ArrayOfTables::new();
+    for (i, mut t) in tables.into_iter().enumerate() {
+        // A new table goes after the last one.
+        t.set_position(places.get(i).copied().or_else(|| places.last().map(|p| p + i as isize)));
+        array.push(t);
+    }
+    doc["backend"] = Item::ArrayOfTables(array);
+}
+
+fn position(tables: &[Table], name: &str) -> Result<usize, FieldError> {
+    tables
+        .iter()
+        .position(|t| t.get("name").and_then(Item::as_str) == Some(name))
+        .ok_or_else(|| refused("name", format!("no backend named `{name}` in the file")))
+}
+
+fn save_backend(doc: &mut DocumentMut, original: Option<&str>, b: &BackendForm) -> Result<(), FieldError> {
+    let mut tables = backends(doc);
+    let i = match original {
+        Some(name) => position(&tables, name)?,
+        None => {
+            tables.push(Table::new());
+            tables.len() - 1
+        }
+    };
+    let t = &mut tables[i];
+    t["name"] = value(b.name.trim());
+    t["role"] = value(b.role.to_string());
+    t["url"] = value(b.url.trim());
+    t["model"] = value(b.model.trim());
+    t["kind"] = value(b.kind.as_str());
+    set_backends(doc, tables);
+    Ok(())
+}
+
+fn save_assistant(doc: &mut DocumentMut, a: &AssistantForm) {
+    let table = |doc: &mut DocumentMut, name: &str| {
+        if !doc.contains_table(name) {
+            doc[name] = Item::Table(Table::new());
+        }
+    };
+    table(doc, "assistant");
+    let set = |t: &mut Item, key: &str, v: &str| {
+        if v.trim().is_empty() {
+            if let Some(t) = t.as_table_mut() {
+                t.remove(key);
+            }
+        } else {
+            t[key] = value(v.trim());
+        }
+    };
+    set(&mut doc["assistant"], "name", &a.name);
+    set(&mut doc["assistant"], "persona", &a.persona);
+    set(&mut doc["assistant"], "language", &a.language);
+    table(doc, "tray");
+    doc["tray"]["scope"] = value(match a.tray_scope {
+        crate::model::TrayScope::Reasoners => "reasoners",
+        crate::model::TrayScope::All => "all",
+    });
+}
+
+/// Applies `edit` to the file at `path` and writes it (atomically, mode 0600) when the result
+/// is a valid configuration, which it returns; the file is left as it was otherwise.
+pub fn edit_file(path: &Path, edit: &SettingsEdit) -> Result<Config, FieldError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| refused("", format!("cannot read {}: {e}", path.display())))?;
+    let (text, config) = edited(&text, path, edit)?;
+    crate::private::write_atomic(path, text.as_bytes())
+        .map_err(|e| refused("", format!("cannot write {}: {e}", path.display())))?;
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, Role, TrayScope};
+
+    const FILE: &str = "# My servers.\n\n[assistant]\nname = \"Ide\" # her name\n\n\
+        # The small one.\n[[backend]]\nname = \"small\"\nrole = \"classifier\"\nurl = \"http://127.0.0.1:8081\"\nmodel = \"s\"\n\
+        max_concurrent = 2 # keep\n\n\
+        # The big one.\n[[backend]]\nname = \"big\"\nrole = \"reasoner\"\nurl = \"http://127.0.0.1:8082\"\nmodel = \"b\"\n";
+
+    fn form(name: &str, url: &str) -> BackendForm {
+        BackendForm {
+            name: name.into(),
+            role: Role::Reasoner,
+            url: url.into(),
+            kind: Kind::Vllm,
+            model: "m".into(),
+            managed: false,
+            has_key: false,
+        }
+    }
+
+    fn edit(e: SettingsEdit) -> Result<(String, Config), FieldError> {
+        edited(FILE, Path::new("/home/u/.config/switchboard/config.toml"), &e)
+    }
+
+    #[test]
+    fn an_added_backend_keeps_every_comment_and_key() {
+        let (text, config) =
+            edit(SettingsEdit::SaveBackend { original: None, backend: form("gpu", "http://10.0.0.2:8000") }).unwrap();
+        for kept in ["# My servers.", "# her name", "# The small one.", "max_concurrent = 2 # keep", "# The big one."] {
+            assert!(text.contains(kept), "{kept} lost:\n{text}");
+        }
+        assert_eq!(config.backends.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["small", "big", "gpu"]);
+        assert_eq!(config.backends[2].kind, Kind::Vllm);
+    }
+
+    #[test]
+    fn an_invalid_url_is_refused_beside_its_field() {
+        let e = edit(SettingsEdit::SaveBackend { original: None, backend: form("gpu", "10.0.0.2:8000") }).unwrap_err();
+        assert_eq!(e.field, "url", "{e:?}");
+        let e = edit(SettingsEdit::SaveBackend { original: None, backend: form("big", "http://h:1") }).unwrap_err();
+        assert_eq!(e.field, "name");
+        assert!(e.message.contains("duplicate"), "{e:?}");
+    }
+
+    #[test]
+    fn an_edit_changes_only_the_backend_named_and_keeps_its_other_keys() {
+        let mut small = form("small2", "http://127.0.0.1:9000");
+        small.role = Role::Classifier;
+        let (text, config) =
+            edit(SettingsEdit::SaveBackend { original: Some("small".into()), backend: small }).unwrap();
+        assert_eq!(config.backends[0].name, "small2");
+        assert_eq!(config.backends[0].max_concurrent, Some(2));
+        assert!(text.contains("# The small one.\n[[backend]]\nname = \"small2\""), "{text}");
+    }
+
+    #[test]
+    fn removing_the_last_backend_of_a_role_is_refused() {
+        let e = edit(SettingsEdit::RemoveBackend { name: "big".into() }).unwrap_err();
+        assert!(e.message.contains("reasoner"), "{e:?}");
+    }
+
+    #[test]
+    fn a_backend_moves_within_its_role_only() {
+        let (text, _) =
+            edit(SettingsEdit::SaveBackend { original: None, backend: form("gpu", "http://10.0.0.2:8000") }).unwrap();
+        let path = Path::new("c.toml");
+        let (moved, config) = edited(&text, path, &SettingsEdit::MoveBackend { name: "gpu".into(), up: true }).unwrap();
+        assert_eq!(config.backends.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["small", "gpu", "big"]);
+        let (_, config) = edited(&moved, path, &SettingsEdit::MoveBackend { name: "gpu".into(), up: true }).unwrap();
+        assert_eq!(config.backends[1].name, "gpu", "no reasoner above it: stays");
+    }
+
+    #[test]
+    fn the_assistant_is_saved_and_an_empty_field_goes_back_to_the_default() {
+        let a = AssistantForm {
+            name: String::new(),
+            persona: "Brief.".into(),
+            language: "ko".into(),
+            tray_scope: TrayScope::All,
+        };
+        let (text, config) = edit(SettingsEdit::SaveAssistant { assistant: a.clone() }).unwrap();
+        assert_eq!(config.chat.name, "Ide");
+        assert_eq!(config.chat.persona, "Brief.");
+        assert_eq!(config.tray_scope, TrayScope::All);
+        assert!(text.contains("# My servers."));
+        let bad = AssistantForm { language: "fr".into(), ..a };
+        assert_eq!(edit(SettingsEdit::SaveAssistant { assistant: bad }).unwrap_err().field, "language");
+    }
+}

@@ -1,0 +1,130 @@
+//! The settings view's side of the engine: the configuration as forms, an edit written into
+//! the user's file and applied at once, and a backend tried before it is saved.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::Engine;
+use crate::client::{shared_http, BackendClient};
+use crate::config::{self, BackendConfig, LangSetting, Structured};
+use crate::model::{AssistantForm, BackendForm, BackendTest, FieldError, Kind, Saved, SettingsEdit, SettingsView};
+
+/// How long each step of a backend test may take.
+const TEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Engine {
+    /// What the settings view shows: the configuration now, the file it comes from, and
+    /// whether Switchboard starts at login (the caller knows).
+    pub fn settings_view(&self, path: &Path, autostart: bool) -> SettingsView {
+        let c = self.config();
+        let backends = c
+            .backends
+            .iter()
+            .map(|b| BackendForm {
+                name: b.name.clone(),
+                role: b.role,
+                url: crate::secret::redact_url(&b.url),
+                kind: b.kind,
+                model: b.model.clone(),
+                managed: b.launch.is_some(),
+                has_key: b.api_key.is_some(),
+            })
+            .collect();
+        let language = match c.chat.language {
+            LangSetting::Auto => "auto",
+            LangSetting::En => "en",
+            LangSetting::Ko => "ko",
+        };
+        SettingsView {
+            path: path.display().to_string(),
+            backends,
+            assistant: AssistantForm {
+                name: c.chat.name.clone(),
+                persona: c.chat.persona.clone(),
+                language: language.into(),
+                tray_scope: c.tray_scope,
+            },
+            folders: c.documents.folders.iter().map(|f| f.display().to_string()).collect(),
+            autostart,
+        }
+    }
+
+    /// Writes `edit` into the file at `path` and applies it; or refuses it, naming the field,
+    /// with nothing written and the running configuration kept.
+    pub async fn edit_settings(&self, path: &Path, edit: SettingsEdit) -> Saved {
+        let file = path.to_path_buf();
+        let written = tokio::task::spawn_blocking(move || config::edit_file(&file, &edit)).await;
+        match written {
+            Ok(Ok(config)) => Saved::Applied { change: self.reload(config).await },
+            Ok(Err(error)) => Saved::Refused { error },
+            Err(e) => Saved::Refused { error: FieldError { field: String::new(), message: e.to_string() } },
+        }
+    }
+
+    /// Tries `form` as a backend: its kind (detected when `auto`), a health probe, the
+    /// server's model list and a one-token answer, each timed. The API key of the backend
+    /// named `original` is used, when it has one.
+    pub async fn test_backend(&self, original: Option<&str>, form: &BackendForm) -> BackendTest {
+        let api_key = original
+            .and_then(|name| self.config().backends.iter().find(|b| b.name == name).and_then(|b| b.api_key.clone()));
+        let mut out = BackendTest { kind: form.kind, probe_ms: None, ping_ms: None, models: Vec::new(), error: None };
+        let url = match config::parse_url(form.url.trim()) {
+            Ok(u) => u,
+            Err(e) => {
+                out.error = Some(e);
+                return out;
+            }
+        };
+        let cfg = BackendConfig {
+            name: form.name.clone(),
+            role: form.role,
+            url,
+            model: form.model.trim().to_string(),
+            kind: form.kind,
+            api_key,
+            temperature: 0.0,
+            max_tokens: 1,
+            timeout: TEST_TIMEOUT,
+            stall_timeout: TEST_TIMEOUT,
+            max_concurrent: None,
+            structured: Structured::None,
+            launch: None,
+        };
+        let http = match shared_http() {
+            Ok(h) => h,
+            Err(e) => {
+                out.error = Some(e.to_string());
+                return out;
+            }
+        };
+        let client = BackendClient::new(http, Arc::new(cfg));
+        if form.kind == Kind::Auto {
+            match client.detect(TEST_TIMEOUT).await {
+                Ok(k) => out.kind = k,
+                Err(e) => {
+                    out.error = Some(e.to_string());
+                    return out;
+                }
+            }
+        }
+        match client.probe(out.kind, TEST_TIMEOUT).await {
+            Ok(p) => out.probe_ms = Some(p.latency_ms),
+            Err(e) => {
+                out.error = Some(e.to_string());
+                return out;
+            }
+        }
+        match client.models(out.kind, TEST_TIMEOUT).await {
+            Ok(models) => out.models = models.into_iter().map(|(id, _)| id).take(200).collect(),
+            Err(e) => out.error = Some(e.to_string()),
+        }
+        if !form.model.trim().is_empty() {
+            match client.ping(TEST_TIMEOUT).await {
+                Ok(ms) => out.ping_ms = Some(ms),
+                Err(e) => out.error = out.error.take().or(Some(e.to_string())),
+            }
+        }
+        out
+    }
+}

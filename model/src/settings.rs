@@ -1,0 +1,101 @@
+//! The settings view's records: the configuration as the view edits it, an edit, and what
+//! saving it did. Validation is the engine's (the same rules as the file's).
+
+use serde::{Deserialize, Serialize};
+
+use crate::backend::{Kind, Role, TrayScope};
+use crate::status::ConfigChange;
+
+/// One backend as the settings view edits it. API keys are not here: they stay where the
+/// file names them (an environment variable, a key file), never on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackendForm {
+    pub name: String,
+    pub role: Role,
+    pub url: String,
+    pub kind: Kind,
+    pub model: String,
+    /// Switchboard starts this backend's server (shown, not edited here).
+    #[serde(default)]
+    pub managed: bool,
+    /// It has an API key (from the file's `api_key_env` or `api_key_file`).
+    #[serde(default)]
+    pub has_key: bool,
+}
+
+/// The assistant and the tray, as the settings view edits them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistantForm {
+    pub name: String,
+    pub persona: String,
+    /// `auto`, `en` or `ko`.
+    pub language: String,
+    pub tray_scope: TrayScope,
+}
+
+/// Everything the settings view shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    /// The configuration file edited.
+    pub path: String,
+    /// In priority order (within a role, earlier is preferred).
+    pub backends: Vec<BackendForm>,
+    pub assistant: AssistantForm,
+    /// The document folders (edited in the file for now).
+    pub folders: Vec<String>,
+    /// Switchboard starts at login.
+    pub autostart: bool,
+}
+
+/// One change asked by the settings view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum SettingsEdit {
+    /// Adds a backend (`original`: `None`) or changes the one named `original`.
+    SaveBackend {
+        original: Option<String>,
+        backend: BackendForm,
+    },
+    RemoveBackend {
+        name: String,
+    },
+    /// Moves a backend before (`up`) or after the next one of its role.
+    MoveBackend {
+        name: String,
+        up: bool,
+    },
+    SaveAssistant {
+        assistant: AssistantForm,
+    },
+}
+
+/// A field the engine refused, and why (shown beside the field).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The form's field (`url`, `name` ...), or `""` for the whole edit.
+    pub field: String,
+    pub message: String,
+}
+
+/// What a save did: refused (nothing written), or written and applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Saved {
+    Refused { error: FieldError },
+    Applied { change: ConfigChange },
+}
+
+/// A backend tried from the settings view before it is saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackendTest {
+    /// The kind detected (or the one given).
+    pub kind: Kind,
+    /// The health probe's latency.
+    pub probe_ms: Option<f64>,
+    /// A one-token answer's latency, from the model given.
+    pub ping_ms: Option<f64>,
+    /// The server's own model list.
+    pub models: Vec<String>,
+    /// What failed first, if anything did.
+    pub error: Option<String>,
+}

@@ -1,0 +1,196 @@
+// The settings view: backends (add, edit, remove, reorder within a role, test, the server's
+// model list), the assistant, start at login. Every edit goes to the engine, which checks it
+// with the same rules as the file and writes it into the user's file (comments kept), or says
+// which field is wrong: then nothing is saved and the error is shown beside the field.
+// Uses main.js's api, t, $, el and show (classic scripts share their top-level names).
+"use strict";
+
+let settings = null; // the last SettingsView
+let editing = null; // the name of the backend in the form, or null when adding
+
+function clearErrors(form) {
+  for (const e of form.querySelectorAll(".field-error")) e.textContent = "";
+  for (const e of form.querySelectorAll("[aria-invalid]")) e.removeAttribute("aria-invalid");
+}
+
+// Shows `error` ({field, message}) beside its field, or under the form when it names none.
+function showError(form, error) {
+  const spot = form.querySelector(`.field-error[data-for="${CSS.escape(error.field)}"]`)
+    ?? form.querySelector('.field-error[data-for=""]');
+  spot.textContent = error.message;
+  const input = form.elements[error.field];
+  if (input) {
+    input.setAttribute("aria-invalid", "true");
+    input.focus();
+  }
+}
+
+// The engine's answer to an edit: applied (the list is read again), or refused beside a field.
+async function save(form, edit) {
+  clearErrors(form);
+  let saved;
+  try {
+    saved = await api.editSettings(edit);
+  } catch (e) {
+    showError(form, { field: "", message: String(e) });
+    return false;
+  }
+  if (saved.outcome === "refused") {
+    showError(form, saved.error);
+    return false;
+  }
+  const c = saved.change;
+  const parts = [t("applied")];
+  if (c.added.length) parts.push(`+ ${c.added.join(", ")}`);
+  if (c.removed.length) parts.push(`− ${c.removed.join(", ")}`);
+  if (c.restarted.length) parts.push(`↻ ${c.restarted.join(", ")}`);
+  $("settings-result").textContent = parts.join(" · ");
+  await refreshSettings();
+  return true;
+}
+
+function iconButton(label, text, onClick) {
+  const b = el("button", "icon", text);
+  b.type = "button";
+  b.title = label;
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function renderBackends(list) {
+  const body = $("backend-list").tBodies[0];
+  body.replaceChildren();
+  for (const b of list) {
+    const tr = el("tr");
+    tr.dataset.backend = b.name;
+    const model = el("td", "", b.model);
+    if (b.managed) model.append(el("span", "muted", ` (${t("managed")})`));
+    const actions = el("td", "actions");
+    const removeButton = iconButton(`${t("remove")} ${b.name}`, "✕", async () => {
+      // Two clicks: the first arms the button.
+      if (!removeButton.classList.contains("armed")) {
+        removeButton.classList.add("armed");
+        removeButton.title = t("removeConfirm");
+        return;
+      }
+      await save($("backend-form"), { op: "remove_backend", name: b.name });
+    });
+    actions.append(
+      iconButton(`${t("up")}: ${b.name}`, "↑", () => save($("backend-form"), { op: "move_backend", name: b.name, up: true })),
+      iconButton(`${t("down")}: ${b.name}`, "↓", () => save($("backend-form"), { op: "move_backend", name: b.name, up: false })),
+      iconButton(`${t("edit")} ${b.name}`, "✎", () => openBackendForm(b)),
+      removeButton,
+    );
+    tr.append(el("td", "", b.name), el("td", "", b.role), el("td", "url", b.url), model, el("td", "", b.kind), actions);
+    body.appendChild(tr);
+  }
+}
+
+function openBackendForm(b) {
+  const form = $("backend-form");
+  clearErrors(form);
+  editing = b ? b.name : null;
+  $("backend-form-title").textContent = b ? `${t("editBackend")}: ${b.name}` : t("addBackend");
+  $("bf-name").value = b ? b.name : "";
+  $("bf-role").value = b ? b.role : "reasoner";
+  $("bf-url").value = b ? b.url : "";
+  $("bf-kind").value = b ? b.kind : "auto";
+  $("bf-model").value = b ? b.model : "";
+  $("bf-models").replaceChildren();
+  $("bf-test-result").textContent = "";
+  form.hidden = false;
+  $("bf-name").focus();
+}
+
+function backendFromForm() {
+  return { name: $("bf-name").value, role: $("bf-role").value, url: $("bf-url").value, kind: $("bf-kind").value,
+           model: $("bf-model").value, managed: false, has_key: false };
+}
+
+// Probe, model list and a one-token answer, with the figures; the models fill the list.
+async function testBackend() {
+  const out = $("bf-test-result");
+  out.textContent = t("testing");
+  let r;
+  try {
+    r = await api.testBackend(editing, backendFromForm());
+  } catch (e) {
+    out.textContent = String(e);
+    return;
+  }
+  const parts = [`${t("kind")}: ${r.kind}`];
+  if (r.probe_ms !== null) parts.push(`${t("probe")} ${fmt(r.probe_ms)}`);
+  if (r.ping_ms !== null) parts.push(`${t("ping")} ${fmt(r.ping_ms)}`);
+  if (r.models.length) parts.push(r.models.length === 1 ? `${t("model")}: ${r.models[0]}` : `${r.models.length} ${t("models")}`);
+  if (r.error) parts.push(r.error);
+  out.textContent = parts.join(" · ");
+  out.classList.toggle("failed", Boolean(r.error));
+  $("bf-models").replaceChildren(...r.models.map((m) => { const o = el("option"); o.value = m; return o; }));
+  if (r.kind !== "auto" && $("bf-kind").value === "auto") $("bf-kind").value = r.kind;
+  if (!$("bf-model").value && r.models.length === 1) $("bf-model").value = r.models[0];
+}
+
+async function refreshSettings() {
+  try {
+    settings = await api.settings();
+  } catch (e) {
+    $("settings-result").textContent = String(e);
+    return;
+  }
+  $("settings-path").textContent = settings.path;
+  renderBackends(settings.backends);
+  const a = settings.assistant;
+  $("as-name").value = a.name;
+  $("as-persona").value = a.persona;
+  $("as-language").value = a.language;
+  $("as-scope").value = a.tray_scope;
+  $("autostart").checked = settings.autostart;
+  const folders = $("folders");
+  folders.replaceChildren(...(settings.folders.length ? settings.folders.map((f) => el("li", "", f))
+                                                      : [el("li", "muted", t("noFolders"))]));
+}
+
+// The configuration changed (a save here, or the file edited by hand): a refused file is
+// said in the banner until a good one is applied.
+function configChanged(change) {
+  for (const old of document.querySelectorAll("#banner .config-error")) old.remove();
+  if (change.error) {
+    $("banner").appendChild(el("div", "notice config-error", t("configRefused") + change.error));
+  }
+  $("banner").hidden = $("banner").childElementCount === 0;
+  if (!$("view-settings").hidden && !change.error) refreshSettings();
+}
+
+function watchSettings() {
+  // An error goes once its field is edited.
+  for (const form of [$("backend-form"), $("assistant-form")]) {
+    form.addEventListener("input", (e) => {
+      const spot = form.querySelector(`.field-error[data-for="${CSS.escape(e.target.name ?? "")}"]`);
+      if (spot) spot.textContent = "";
+      e.target.removeAttribute("aria-invalid");
+    });
+  }
+  $("add-backend").addEventListener("click", () => openBackendForm(null));
+  $("bf-cancel").addEventListener("click", () => { $("backend-form").hidden = true; });
+  $("bf-test").addEventListener("click", testBackend);
+  $("backend-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const ok = await save($("backend-form"), { op: "save_backend", original: editing, backend: backendFromForm() });
+    if (ok) $("backend-form").hidden = true;
+  });
+  $("assistant-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    await save($("assistant-form"), { op: "save_assistant", assistant: {
+      name: $("as-name").value, persona: $("as-persona").value, language: $("as-language").value,
+      tray_scope: $("as-scope").value } });
+  });
+  $("autostart").addEventListener("change", async () => {
+    try {
+      await api.setAutostart($("autostart").checked);
+    } catch (e) {
+      $("settings-result").textContent = String(e);
+    }
+    refreshSettings();
+  });
+}
