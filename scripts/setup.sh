@@ -14,6 +14,8 @@ APT_PACKAGES=(build-essential pkg-config curl ca-certificates python3 python3-ve
   # watcher, a notification daemon, X11 from Python (python3-xlib: closing the window as a WM does),
   # screenshots of the X display (imagemagick's `import`)
   xvfb xauth dbus-daemon dbus-bin python3-dbus python3-gi gir1.2-gdkpixbuf-2.0 python3-dbusmock python3-pytest webkit2gtk-driver python3-xlib imagemagick
+  # driving GTK's save dialog in the export test (xdotool); the .deb's desktop entry check
+  xdotool desktop-file-utils
   # the tools' real servers (scripts/tool-servers.sh): CalDAV, and the test CA's tools
   radicale dovecot-imapd openssl
   # passwords in the desktop keyring (Secret Service), tested on a private session bus

@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
     "open_link",
     "start_notices",
     "tool_status",
+    "search",
+    "export_conversation",
     "settings",
     "edit_settings",
     "test_backend",

@@ -23,6 +23,8 @@ const api = {
   openLink: (url) => invoke("open_link", { url }),
   startNotices: () => invoke("start_notices"),
   toolStatus: () => invoke("tool_status"),
+  search: (query) => invoke("search", { query }),
+  exportConversation: (conversation, format, title) => invoke("export_conversation", { conversation, format, title }),
   settings: () => invoke("settings"),
   editSettings: (edit) => invoke("edit_settings", { edit }),
   testBackend: (original, backend) => invoke("test_backend", { original, backend }),
@@ -52,7 +54,9 @@ const L10N = {
         desktopHead: "Desktop", startAtLogin: "Start at login", foldersHead: "Document folders",
         noFolders: "none (add [documents] folders to the file)", testing: "Testing…", applied: "Saved and applied",
         configRefused: "Configuration not applied (the running one is kept): ", managed: "started by Switchboard",
-        models: "models", removeConfirm: "Remove?" },
+        models: "models", removeConfirm: "Remove?", search: "Search", searchLabel: "Search all conversations",
+        noHits: "Nothing found", exportMd: "Export Markdown", exportJson: "Export JSON", exported: "Saved to ",
+        titleHit: "title", replyDone: "Reply finished" },
   ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
         placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
         statusAction: "상태", stopped: "중지됨", failed: "실패", state: "상태", level: "부하", wait: "대기",
@@ -75,7 +79,9 @@ const L10N = {
         desktopHead: "데스크톱", startAtLogin: "로그인할 때 시작", foldersHead: "문서 폴더",
         noFolders: "없음 (파일에 [documents] folders 추가)", testing: "테스트 중…", applied: "저장하고 적용했습니다",
         configRefused: "설정을 적용하지 않았습니다 (실행 중인 설정 유지): ", managed: "Switchboard가 시작",
-        models: "모델", removeConfirm: "삭제할까요?" },
+        models: "모델", removeConfirm: "삭제할까요?", search: "검색", searchLabel: "모든 대화 검색",
+        noHits: "찾지 못했습니다", exportMd: "Markdown으로 내보내기", exportJson: "JSON으로 내보내기", exported: "저장함: ",
+        titleHit: "제목", replyDone: "답변 완료" },
 };
 const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
                  ko: { idle: "여유", normal: "보통", busy: "바쁨", very_busy: "매우 바쁨", starting: "시작 중", down: "중단" } };
@@ -104,6 +110,7 @@ function show(view) {
 
 // ---- chat ----
 let conversation = null;
+let conversationTitles = new Map();
 let replying = null; // reply message id under way
 
 function badgeText(action, backend) {
@@ -128,6 +135,7 @@ function addUser(text) {
   const m = el("div", "msg user", text);
   $("messages").appendChild(m);
   m.scrollIntoView({ block: "end" });
+  return m;
 }
 
 function addAssistant() {
@@ -266,6 +274,7 @@ function finishState(view, state, last) {
 
 async function loadConversations() {
   const list = await api.conversations();
+  conversationTitles = new Map(list.map((c) => [c.id, c.title]));
   const ul = $("conversations");
   ul.replaceChildren();
   for (const c of list) {
@@ -274,8 +283,10 @@ async function loadConversations() {
     const title = el("span", "title", c.title);
     const rename = el("button", "icon", "✎");
     rename.title = t("rename");
+    rename.setAttribute("aria-label", `${t("rename")}: ${c.title}`);
     const del = el("button", "icon", "×");
     del.title = t("delete");
+    del.setAttribute("aria-label", `${t("delete")}: ${c.title}`);
     li.append(title, rename, del);
     li.addEventListener("click", (e) => { if (e.target === li || e.target === title) openConversation(c.id); });
     rename.addEventListener("click", () => {
@@ -315,18 +326,27 @@ async function refreshCards() {
   });
 }
 
-async function openConversation(id) {
+async function openConversation(id, focus = null) {
   conversation = id;
   $("messages").replaceChildren();
   const messages = await api.messages(id);
   messages.forEach((m, i) => {
-    if (m.role === "user") { addUser(m.text); return; }
+    if (m.role === "user") { addUser(m.text).dataset.messageId = m.id; return; }
     const v = addAssistant();
+    v.m.dataset.messageId = m.id;
     if (m.action) { v.badge.textContent = badgeText(m.action, m.backend); v.badge.hidden = false; }
     renderInto(v.body, m.text);
     if (m.card) renderToolCard(v, m.card);
     finishState(v, m.state, i === messages.length - 1);
   });
+  showChatHead();
+  if (focus !== null) {
+    const found = $("messages").querySelector(`[data-message-id="${Number(focus)}"]`);
+    if (found) {
+      found.classList.add("found");
+      found.scrollIntoView({ block: "center" });
+    }
+  }
   loadConversations();
 }
 
@@ -361,6 +381,8 @@ async function stream(start, notSent = () => {}) {
         ended = true;
         if (window.__lastReply) window.__lastReply.doneAt = performance.now();
         finishState(view, ev.state, true);
+        // Announced once, when it ends (not on every frame).
+        $("announce").textContent = `${t("replyDone")}: ${view.body.textContent.slice(0, 300)}`;
         replying = null;
         $("stop").hidden = true;
         $("send").hidden = false;
@@ -541,7 +563,7 @@ window.addEventListener("DOMContentLoaded", async () => {
     localStorage.setItem("theme", next);
     applyTheme(next);
   });
-  $("new-chat").addEventListener("click", () => { conversation = null; $("messages").replaceChildren(); loadConversations(); });
+  $("new-chat").addEventListener("click", newChat);
   $("composer").addEventListener("submit", (e) => {
     e.preventDefault();
     const text = $("input").value.trim();
@@ -558,10 +580,9 @@ window.addEventListener("DOMContentLoaded", async () => {
   await listen("status", (e) => { if (!$("view-status").hidden) renderCards(e.payload); });
   await listen("show", (e) => show(e.payload));
   await listen("config", (e) => configChanged(e.payload));
-  document.addEventListener("keydown", (e) => {
-    if (e.ctrlKey && e.key === ",") { e.preventDefault(); show("settings"); }
-  });
+  watchShortcuts();
   watchSettings();
+  watchSearch();
   const first = location.hash.slice(1);
   show(VIEWS.includes(first) ? first : "chat");
   loadConversations();

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use switchboard_model::{
-    AccountStatus, BackendStatus, BackendTest, Conversation, Lang, Point, Saved, SettingsView, StoredMessage,
+    AccountStatus, BackendStatus, BackendTest, Conversation, Lang, Point, Saved, SearchHit, SettingsView, StoredMessage,
 };
 
 /// The ids of a reply under way (the answer to `SendMessage` and `Retry`).
@@ -44,6 +44,10 @@ pub enum Answer {
     Notices(Vec<String>),
     /// Every tool account's health (`ToolStatus`).
     ToolStatus(Vec<AccountStatus>),
+    /// Where a search found its words (`Search`).
+    SearchHits(Vec<SearchHit>),
+    /// A conversation exported (`Export`).
+    Exported(String),
     /// The settings view's content (`Settings`).
     Settings(SettingsView),
     /// What a save did (`EditSettings`).
@@ -68,6 +72,8 @@ impl Answer {
             Answer::Locale(_) => "locale",
             Answer::Notices(_) => "notices",
             Answer::ToolStatus(_) => "tool_status",
+            Answer::SearchHits(_) => "search_hits",
+            Answer::Exported(_) => "exported",
             Answer::Settings(_) => "settings",
             Answer::Saved(_) => "saved",
             Answer::BackendTest(_) => "backend_test",

@@ -37,6 +37,10 @@ pub enum Call {
     CheckNow,
     /// [`crate::Answer::ToolStatus`]: every tool account's health (probed at most every 30 s).
     ToolStatus,
+    /// [`crate::Answer::SearchHits`]: every conversation searched by title and text.
+    Search { query: String },
+    /// [`crate::Answer::Exported`]: one conversation as `md` (Markdown) or `json`.
+    Export { conversation: i64, format: String },
     /// [`crate::Answer::Settings`]: the configuration as the settings view edits it.
     Settings,
     /// [`crate::Answer::Saved`]: the edit written into the configuration file and applied, or

@@ -234,6 +234,19 @@ pub struct Conversation {
     pub messages: i64,
 }
 
+/// One place a search found: a conversation (by its title) or one of its messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub conversation_id: i64,
+    pub conversation_title: String,
+    /// The message found; `None` when the title matched.
+    pub message_id: Option<i64>,
+    pub role: Option<ChatRole>,
+    /// The words around the first match (the whole title for a title).
+    pub snippet: String,
+    pub at: String,
+}
+
 /// One stored message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredMessage {

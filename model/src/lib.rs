@@ -26,7 +26,7 @@ pub mod tool;
 
 pub use backend::{Cause, Kind, Level, NotificationKind, Role, Source, State, TrayScope};
 pub use chat::{
-    Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, SetAsideReason, StoredMessage,
+    Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, SearchHit, SetAsideReason, StoredMessage,
 };
 pub use settings::{AssistantForm, BackendForm, BackendTest, FieldError, Saved, SettingsEdit, SettingsView};
 pub use status::{

@@ -147,6 +147,14 @@ impl Engine {
         expect!(self.call(Call::ToolStatus).await, ToolStatus, "tool_status")
     }
 
+    pub async fn search(&self, query: String) -> Result<Vec<switchboard_model::SearchHit>, WireError> {
+        expect!(self.call(Call::Search { query }).await, SearchHits, "search_hits")
+    }
+
+    pub async fn export(&self, conversation: i64, format: String) -> Result<String, WireError> {
+        expect!(self.call(Call::Export { conversation, format }).await, Exported, "exported")
+    }
+
     pub async fn settings(&self) -> Result<switchboard_model::SettingsView, WireError> {
         expect!(self.call(Call::Settings).await, Settings, "settings")
     }

@@ -9,8 +9,8 @@
 
 use switchboard_ipc::{Sent, WireError};
 use switchboard_model::{
-    AccountStatus, BackendForm, BackendStatus, BackendTest, ChatEvent, Conversation, Lang, Point, Saved, SettingsEdit,
-    SettingsView, StoredMessage,
+    AccountStatus, BackendForm, BackendStatus, BackendTest, ChatEvent, Conversation, Lang, Point, Saved, SearchHit,
+    SettingsEdit, SettingsView, StoredMessage,
 };
 use tauri::ipc::Channel;
 use tauri::{Runtime, State};
@@ -45,6 +45,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         open_link,
         start_notices,
         tool_status,
+        search,
+        export_conversation,
         settings,
         edit_settings,
         test_backend,
@@ -68,6 +70,29 @@ pub async fn history(engine: Shared<'_>, name: String) -> Answer<Vec<Point>> {
 #[tauri::command]
 pub async fn tool_status(engine: Shared<'_>) -> Answer<Vec<AccountStatus>> {
     edge(engine.tool_status().await)
+}
+
+/// Every conversation searched by title and text.
+#[tauri::command]
+pub async fn search(engine: Shared<'_>, query: String) -> Answer<Vec<SearchHit>> {
+    edge(engine.search(query).await)
+}
+
+/// Exports a conversation (`md` or `json`) to a file the user picks in a save dialog; the
+/// path written, or `None` when the user cancelled.
+#[tauri::command]
+pub async fn export_conversation<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    engine: Shared<'_>,
+    conversation: i64,
+    format: String,
+    title: String,
+) -> Answer<Option<String>> {
+    let text = edge(engine.export(conversation, format.clone()).await)?;
+    let name = crate::save::file_name(&title, if format == "json" { "json" } else { "md" });
+    let Some(path) = crate::save::ask(&app, name).await? else { return Ok(None) };
+    crate::save::write(&path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// The configuration as the settings view edits it.

@@ -15,6 +15,7 @@ pub mod client;
 pub mod commands;
 pub mod links;
 pub mod markdown;
+mod save;
 pub mod window;
 
 use std::process::ExitCode;

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from test_desktop import Desktop, free_port, wait_for
-from webdriver import CONTROL, Session
+from webdriver import CONTROL, ESCAPE, Session
 
 HERE_UI = os.path.dirname(os.path.abspath(__file__))
 USER_COMMENT = "# My own note: Switchboard must keep this line.\n"
@@ -51,6 +51,11 @@ def ui():
         f.write(f'#!/bin/sh\nprintf "%s\\n" "$1" >> {d.opened}\n')
     os.chmod(browser, 0o755)
     d.env["BROWSER"] = browser
+    # The save dialog opens in the Downloads folder (GLib reads it from user-dirs.dirs).
+    d.downloads = os.path.join(d.tmp, "downloads")
+    os.makedirs(d.downloads)
+    with open(os.path.join(d.env["XDG_CONFIG_HOME"], "user-dirs.dirs"), "w") as f:
+        f.write(f'XDG_DOWNLOAD_DIR="{d.downloads}"\n')
     port, native = free_port(), free_port()
     driver = d.spawn(
         [os.environ["TAURI_DRIVER"], "--port", str(port), "--native-port", str(native),
@@ -361,3 +366,68 @@ def test_a_hand_edit_is_applied_and_a_broken_one_reported_while_the_old_config_r
     wait_for("fixed: the banner goes", lambda: not s.js("return !!document.querySelector('#banner .config-error')"), 5)
     wait_for("and the hand-added backend with it", lambda: "e2e-hand" not in card_names(s), 5)
     s.click(s.find("#tab-chat"))
+
+
+def xdotool(d, *args):
+    return subprocess.run(["xdotool", *args], env=d.env, capture_output=True, text=True)
+
+
+def test_search_finds_a_korean_message_by_two_syllables_and_export_writes_it(ui):
+    d, s = ui
+    s.click(s.find("#tab-chat"))
+    s.keys(CONTROL, "n")
+    wait_for("Ctrl+N: a new chat", lambda: s.js("return document.querySelectorAll('#messages .msg').length") == 0, 5)
+    korean = "다음 달 임대 계약서를 언제 보내 주시나요?"
+    send(s, korean)
+    wait_for("the reply ends", lambda: s.js("return document.getElementById('stop').hidden"), 60)
+    s.keys(CONTROL, "n")
+    wait_for("a new chat again", lambda: s.js("return document.querySelectorAll('#messages .msg').length") == 0, 5)
+    s.keys(CONTROL, "k")
+    wait_for("Ctrl+K: the search box", lambda: not s.js("return document.getElementById('search-dialog').hidden"), 5)
+    s.type(s.find("#search-input"), "계약")
+    hit = '#search-results li.hit[data-message]'
+    wait_for("a hit for the two-syllable word", lambda: s.js(f"return !!document.querySelector('{hit}')"), 5)
+    assert "계약서를" in text_of(s, hit)
+    # The title (the first words of the message) is the first hit; Down selects the message.
+    wait_for("the title's hit first", lambda: s.js("return document.querySelector('#search-results li.selected').dataset.message === undefined"), 5)
+    s.keys("\ue015")  # ArrowDown
+    assert s.js("return document.querySelector('#search-results li.selected').dataset.message !== undefined")
+    s.keys("\ue007")  # Enter: jump to it
+    wait_for("the conversation opens at the message", lambda: s.js("return !!document.querySelector('#messages .msg.found')"), 5)
+    assert text_of(s, "#messages .msg.found") == korean
+    s.keys(CONTROL, "k")
+    s.keys(ESCAPE)
+    wait_for("Esc closes the search", lambda: s.js("return document.getElementById('search-dialog').hidden"), 5)
+
+    # Export: the save dialog (GTK's) opens in Downloads; Return accepts the name it offers.
+    s.click(s.find("#export-md"))
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        found = xdotool(d, "search", "--name", "Export conversation").stdout.split()
+        if found:
+            break
+        time.sleep(0.2)
+    assert found, "the save dialog opened"
+    time.sleep(0.5)  # the dialog draws its file name field before it takes keys
+    xdotool(d, "windowfocus", "--sync", found[-1])
+    xdotool(d, "key", "--window", found[-1], "Return")
+    wait_for("the file is written", lambda: len(os.listdir(d.downloads)) == 1, 10)
+    path = os.path.join(d.downloads, os.listdir(d.downloads)[0])
+    assert path.endswith(".md"), path
+    with open(path) as f:
+        md = f.read()
+    assert md.startswith("# ") and korean in md, md
+    shown = s.js("return document.querySelectorAll('#messages .msg').length")
+    assert md.count("\n## ") == shown, (shown, md)
+    wait_for("the window says where", lambda: path in s.js("return document.getElementById('messages').textContent"), 5)
+    wait_for("the dialog is gone", lambda: not xdotool(d, "search", "--name", "Export conversation").stdout.split(), 5)
+
+
+def test_esc_stops_a_streaming_reply(ui):
+    d, s = ui
+    s.keys(CONTROL, "n")
+    send(s, "please write a long story about the sea")
+    wait_for("the reply streams", lambda: not s.js("return document.getElementById('stop').hidden"), 30)
+    s.keys(ESCAPE)
+    wait_for("Esc stopped it", lambda: s.js("return document.getElementById('stop').hidden"), 15)
+    wait_for("marked stopped", lambda: "stopped" in (s.js("const e = document.querySelectorAll('.msg.assistant .state'); return e.length ? e[e.length - 1].textContent : ''") or ""), 5)

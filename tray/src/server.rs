@@ -286,6 +286,14 @@ fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
             });
             return;
         }
+        Call::Search { query } => return answer(store.search(&query).map(Answer::SearchHits).map_err(store_error)),
+        Call::Export { conversation, format } => {
+            let Some(format) = switchboard_core::chat::export::Format::parse(&format) else {
+                return answer(Err(wire(ErrorKind::Invalid, format!("no export format `{format}` (md or json)"))));
+            };
+            let name = shell.engine().config().chat.name.clone();
+            return answer(store.export(conversation, format, &name).map(Answer::Exported).map_err(store_error));
+        }
         Call::Settings => {
             let path = shell.config_path().map(|p| p.to_path_buf()).unwrap_or_default();
             let view = shell.engine().settings_view(&path, crate::autostart::enabled());

@@ -2,9 +2,13 @@
 //!
 //! - [`store`]: the [`Store`]: conversations and messages (typed roles, actions and states),
 //!   written as replies stream; the user's message before anything is sent.
+//! - `search`: every conversation searched by title and text ([`Store::search`]);
+//! - [`export`]: a conversation as Markdown or JSON;
 //! - `migrations`: the schema, version by version.
 
+pub mod export;
 mod migrations;
+mod search;
 pub mod store;
 
 pub use store::{default_path, ReplyMeta, SetAside, SetAsideReason, Store, StoreError};

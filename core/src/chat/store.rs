@@ -186,7 +186,7 @@ impl Store {
         self.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(super) fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 

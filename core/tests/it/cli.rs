@@ -128,3 +128,48 @@ async fn model_output_reaches_a_terminal_without_control_sequences() {
     let (out, _) = text(&o);
     assert!(out.contains("\u{1b}]52;c;"), "a pipe gets the text as it is: {out:?}");
 }
+
+/// `conversations search` finds a Korean two-syllable word; `conversations export` writes the
+/// conversation as Markdown (to a file) and JSON (to stdout), both matching what is stored.
+#[test]
+fn conversations_are_searched_and_exported_as_markdown_and_json() {
+    use switchboard_core::model::{ChatRole, MessageState};
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "http://127.0.0.1:9");
+    let store_path = dir.path().join("chat.sqlite3");
+    std::fs::write(
+        &config,
+        std::fs::read_to_string(&config).unwrap() + &format!("store = \"{}\"\n", store_path.display()),
+    )
+    .unwrap();
+    let store = switchboard_core::Store::open(&store_path).unwrap();
+    let id = store.create_conversation("lease").unwrap();
+    store.add_message(id, ChatRole::User, "임대 계약서를 보내 주세요", MessageState::Done).unwrap();
+    store.add_message(id, ChatRole::Assistant, "**Sent** on Friday.", MessageState::Done).unwrap();
+    drop(store);
+    let cli = |args: &[&str], _: &[(&str, &str)]| cli(args, &[("SB_TEST_KEY", "k")]);
+
+    let o = cli(&["--config", &config, "conversations", "search", "계약"], &[]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(out.contains("lease") && out.contains("계약서를"), "{out}");
+
+    let md = dir.path().join("out/lease.md");
+    let o = cli(&["--config", &config, "conversations", "export", &id.to_string(), "-o", md.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        md.starts_with("# lease\n") && md.contains("임대 계약서를 보내 주세요") && md.contains("**Sent** on Friday."),
+        "{md}"
+    );
+
+    let o = cli(&["--config", &config, "conversations", "export", &id.to_string(), "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&text(&o).0).unwrap();
+    assert_eq!(json["messages"][0]["text"], "임대 계약서를 보내 주세요");
+    assert_eq!(json["messages"][1]["role"], "assistant");
+
+    let o = cli(&["--config", &config, "conversations", "export", &id.to_string(), "--format", "pdf"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = cli(&["--config", &config, "conversations", "export", "999"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+}

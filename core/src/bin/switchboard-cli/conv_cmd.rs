@@ -1,4 +1,5 @@
-//! `switchboard-cli conversations`: list, show, rename or delete stored conversations.
+//! `switchboard-cli conversations`: list, show, search, export, rename or delete stored
+//! conversations.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -23,6 +24,9 @@ pub(super) fn conversations(explicit: Option<&Path>, cmd: ConvCmd) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    if let ConvCmd::Export { id, format, output } = cmd {
+        return export(&store, id, &format, output.as_deref(), &cfg.chat.name);
+    }
     let result = match cmd {
         ConvCmd::List => store.conversations().map(|list| {
             let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
@@ -51,7 +55,21 @@ pub(super) fn conversations(explicit: Option<&Path>, cmd: ConvCmd) -> ExitCode {
                 }
             }
         }),
+        ConvCmd::Search { query } => store.search(&query.join(" ")).map(|hits| {
+            let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+            for h in hits {
+                let at = &h.at[..16.min(h.at.len())];
+                let place = h.message_id.map(|m| format!("#{m}")).unwrap_or_else(|| "title".into());
+                println!(
+                    "{:>5} {place:>7}  {at}  {}: {}",
+                    h.conversation_id,
+                    term::Clean::text(tty, &h.conversation_title),
+                    term::Clean::text(tty, &h.snippet)
+                );
+            }
+        }),
         ConvCmd::Rename { id, title } => store.rename(id, &title),
+        ConvCmd::Export { .. } => Ok(()),
         ConvCmd::Delete { id } => store.delete(id),
     };
     match result {
@@ -59,6 +77,38 @@ pub(super) fn conversations(explicit: Option<&Path>, cmd: ConvCmd) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// `conversations export ID --format md|json [--output FILE]`.
+fn export(store: &switchboard_core::Store, id: i64, format: &str, output: Option<&Path>, assistant: &str) -> ExitCode {
+    let Some(format) = switchboard_core::chat::export::Format::parse(format) else {
+        eprintln!("error: --format is `md` or `json`, not `{format}`");
+        return ExitCode::from(EXIT_ERROR);
+    };
+    let text = match store.export(id, format, assistant) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    match output {
+        // Written whole or not at all.
+        Some(path) => match switchboard_core::private::write_atomic(path, text.as_bytes()) {
+            Ok(()) => {
+                eprintln!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::from(EXIT_ERROR)
+            }
+        },
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
         }
     }
 }

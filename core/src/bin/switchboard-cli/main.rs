@@ -68,7 +68,7 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// List, show, rename or delete stored conversations.
+    /// List, show, search, export, rename or delete stored conversations.
     Conversations {
         #[command(subcommand)]
         cmd: ConvCmd,
@@ -135,6 +135,21 @@ enum ConvCmd {
     },
     Delete {
         id: i64,
+    },
+    /// One conversation as Markdown or JSON, on stdout or into a file.
+    Export {
+        id: i64,
+        /// `md` or `json`.
+        #[arg(long, default_value = "md")]
+        format: String,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Conversations whose title or messages hold every word given (Korean: a word of one or
+    /// two syllables is found inside longer ones).
+    Search {
+        query: Vec<String>,
     },
 }
 
