@@ -8,7 +8,7 @@ const { listen } = window.__TAURI__.event;
 // One typed function per command.
 const api = {
   status: () => invoke("status"),
-  history: (name) => invoke("history", { name }),
+  history: (name, spanSecs) => invoke("history", { name, spanSecs }),
   checkNow: () => invoke("check_now"),
   send: (conversation, text, onEvent) => invoke("send_message", { conversation, text, onEvent }),
   stop: (reply) => invoke("stop_reply", { reply }),
@@ -37,7 +37,7 @@ const L10N = {
         tools: "tool", statusAction: "status", stopped: "stopped", failed: "failed", state: "State", level: "Level",
         retry: "Retry", rename: "Rename", delete: "Delete", confirmDelete: "Delete?",
         wait: "Wait", probe: "Probe", baseline: "Baseline", ping: "Ping", native: "Running / waiting / slots",
-        queue: "Our queue", history: "Last hour: probe latency (line) and load (strip)",
+        queue: "Our queue", history: "Probe latency (line) and load (strip)",
         theme: "Theme", system: "system", light: "light", dark: "dark", server: "Server",
         openLink: "Open this link in your browser?", open: "Open in browser", cancel: "Cancel",
         serverRestarting: (a, l) => `restarting (${a} of ${l})`, serverFailed: "failed, not started again",
@@ -56,13 +56,13 @@ const L10N = {
         configRefused: "Configuration not applied (the running one is kept): ", managed: "started by Switchboard",
         models: "models", removeConfirm: "Remove?", search: "Search", searchLabel: "Search all conversations",
         noHits: "Nothing found", exportMd: "Export Markdown", exportJson: "Export JSON", exported: "Saved to ",
-        titleHit: "title", replyDone: "Reply finished" },
+        titleHit: "title", replyDone: "Reply finished", range: "Range" },
   ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
         placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
         statusAction: "상태", stopped: "중지됨", failed: "실패", state: "상태", level: "부하", wait: "대기",
         retry: "다시 시도", rename: "이름 바꾸기", delete: "삭제", confirmDelete: "삭제할까요?",
         probe: "프로브", baseline: "기준", ping: "핑", native: "처리 / 대기 / 슬롯", queue: "대기열",
-        history: "최근 1시간: 프로브 지연(선)과 부하(띠)", theme: "테마", system: "시스템", light: "밝게",
+        history: "프로브 지연(선)과 부하(띠)", theme: "테마", system: "시스템", light: "밝게",
         dark: "어둡게", server: "서버", openLink: "이 링크를 브라우저에서 열까요?", open: "브라우저에서 열기",
         cancel: "취소", serverRestarting: (a, l) => `재시작 중 (${a}/${l})`,
         serverFailed: "실패, 다시 시작하지 않음",
@@ -81,7 +81,7 @@ const L10N = {
         configRefused: "설정을 적용하지 않았습니다 (실행 중인 설정 유지): ", managed: "Switchboard가 시작",
         models: "모델", removeConfirm: "삭제할까요?", search: "검색", searchLabel: "모든 대화 검색",
         noHits: "찾지 못했습니다", exportMd: "Markdown으로 내보내기", exportJson: "JSON으로 내보내기", exported: "저장함: ",
-        titleHit: "제목", replyDone: "답변 완료" },
+        titleHit: "제목", replyDone: "답변 완료", range: "기간" },
 };
 const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
                  ko: { idle: "여유", normal: "보통", busy: "바쁨", very_busy: "매우 바쁨", starting: "시작 중", down: "중단" } };
@@ -451,42 +451,19 @@ function fmt(ms) {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(1)} ms`;
 }
 
-// The last hour from the core (one point per 10 s, kept while the window is closed too):
-// the probe latency as a line, and under it a strip coloured by level (grey when down).
-function historyPlot(points) {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 360 56");
-  svg.setAttribute("preserveAspectRatio", "none");
-  svg.setAttribute("role", "img");
-  const now = Date.now();
-  const x = (at) => Math.max(0, 360 * (1 - (now - Date.parse(at)) / HOUR));
-  for (const p of points) {
-    const r = document.createElementNS(ns, "rect");
-    r.setAttribute("x", Math.max(0, x(p.at) - 1.2).toFixed(1)); // the bucket ends at its point
-    r.setAttribute("y", "48");
-    r.setAttribute("width", "1.2");
-    r.setAttribute("height", "8");
-    r.setAttribute("class", `lvl-${p.state === "down" ? "down" : p.level}`);
-    svg.appendChild(r);
-  }
-  const probes = points.filter((p) => p.probe_ms !== null && p.state !== "down");
-  const max = Math.max(...probes.map((p) => p.probe_ms), 1);
-  if (probes.length > 1) {
-    const line = document.createElementNS(ns, "polyline");
-    line.setAttribute("points", probes.map((p) => `${x(p.at).toFixed(1)},${(44 - 42 * p.probe_ms / max).toFixed(1)}`).join(" "));
-    svg.appendChild(line);
-  }
-  const title = document.createElementNS(ns, "title");
-  title.textContent = `${t("history")}: ${points.length} points, max ${fmt(max)}`;
-  svg.appendChild(title);
-  return svg;
-}
-
 let renderSeq = 0;
+// A day or a week is read again at most every 30 s (the last hour on every status).
+let historyCache = { key: "", at: 0, data: null };
+async function historiesFor(rows) {
+  const key = `${range}|${rows.map((s) => s.name).join(",")}`;
+  if (range !== "1h" && historyCache.key === key && Date.now() - historyCache.at < 30e3) return historyCache.data;
+  const data = await Promise.all(rows.map((s) => api.history(s.name, rangeSpan()).catch(() => [])));
+  historyCache = { key, at: Date.now(), data };
+  return data;
+}
 async function renderCards(rows) {
   const seq = ++renderSeq;
-  const histories = await Promise.all(rows.map((s) => api.history(s.name).catch(() => [])));
+  const histories = await historiesFor(rows);
   if (seq !== renderSeq) return; // a newer status arrived while the histories loaded
   const cards = $("cards");
   cards.replaceChildren();
@@ -510,9 +487,7 @@ async function renderCards(rows) {
       dd.dataset.field = k;
       dl.append(el("dt", "", t(k)), dd);
     }
-    const plot = historyPlot(histories[i]);
-    plot.dataset.points = String(histories[i].length);
-    card.append(h3, dl, el("div", "notice", t("history")), plot);
+    card.append(h3, dl, el("div", "notice", t("history")), historyChart(histories[i]));
     cards.appendChild(card);
   });
 }
@@ -577,6 +552,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   $("stop").addEventListener("click", () => { if (replying !== null) api.stop(replying); });
   watchLinks();
   $("check-now").addEventListener("click", async () => renderCards(await api.checkNow()));
+  $("status-head").appendChild(rangeButtons(refreshStatus));
   await listen("status", (e) => { if (!$("view-status").hidden) renderCards(e.payload); });
   await listen("show", (e) => show(e.payload));
   await listen("config", (e) => configChanged(e.payload));

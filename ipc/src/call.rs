@@ -32,7 +32,13 @@ pub enum Call {
     /// [`crate::Answer::Statuses`].
     Status,
     /// [`crate::Answer::History`].
-    History { name: String },
+    History {
+        name: String,
+        /// How far back, in seconds (default: the last hour, one point per 10 s); longer
+        /// spans come from the history on disk, at most about 720 points.
+        #[serde(default)]
+        span_secs: Option<u64>,
+    },
     /// [`crate::Answer::Statuses`], after a forced measurement of every backend.
     CheckNow,
     /// [`crate::Answer::ToolStatus`]: every tool account's health (probed at most every 30 s).

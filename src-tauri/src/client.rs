@@ -139,8 +139,8 @@ impl Engine {
         expect!(self.call(Call::Status).await, Statuses, "statuses")
     }
 
-    pub async fn history(&self, name: String) -> Result<Vec<Point>, WireError> {
-        expect!(self.call(Call::History { name }).await, History, "history")
+    pub async fn history(&self, name: String, span_secs: Option<u64>) -> Result<Vec<Point>, WireError> {
+        expect!(self.call(Call::History { name, span_secs }).await, History, "history")
     }
 
     pub async fn tool_status(&self) -> Result<Vec<AccountStatus>, WireError> {

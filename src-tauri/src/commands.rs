@@ -60,10 +60,11 @@ pub async fn status(engine: Shared<'_>) -> Answer<Vec<BackendStatus>> {
     edge(engine.status().await)
 }
 
-/// One backend's last hour (one point per 10 s) for the status view's plot.
+/// One backend's last hour (one point per 10 s), or its last `span_secs` (day, week: from the
+/// history on disk), for the status view's chart.
 #[tauri::command]
-pub async fn history(engine: Shared<'_>, name: String) -> Answer<Vec<Point>> {
-    edge(engine.history(name).await)
+pub async fn history(engine: Shared<'_>, name: String, span_secs: Option<u64>) -> Answer<Vec<Point>> {
+    edge(engine.history(name, span_secs).await)
 }
 
 /// Every tool account's health (calendars, mail, documents).

@@ -431,3 +431,28 @@ def test_esc_stops_a_streaming_reply(ui):
     s.keys(ESCAPE)
     wait_for("Esc stopped it", lambda: s.js("return document.getElementById('stop').hidden"), 15)
     wait_for("marked stopped", lambda: "stopped" in (s.js("const e = document.querySelectorAll('.msg.assistant .state'); return e.length ? e[e.length - 1].textContent : ''") or ""), 5)
+
+
+def test_the_status_chart_has_axes_hover_values_and_a_24_hour_range(ui):
+    d, s = ui
+    s.click(s.find("#tab-status"))
+    chart = '.card[data-backend="e2e-big"] svg.chart'
+    count = lambda css: s.js(f"return document.querySelectorAll('{css}').length")
+    wait_for("the time axis has labels", lambda: count(f"{chart} .axis.x text") >= 3, 20)
+    assert count(f"{chart} .axis.y text") == 3, "0, half and the top of the latency axis"
+    labels = s.js(f"return [...document.querySelectorAll('{chart} .axis.y text')].map(t => t.textContent)")
+    assert labels[0].endswith("ms") and labels[0].startswith("0"), labels
+    s.hover(s.find(chart))
+    wait_for("the values under the pointer", lambda: "ms" in text_of(s, '.card[data-backend="e2e-big"] .chart-tip'), 5)
+    s.click(s.find('.ranges button[data-range="24h"]'))
+    wait_for("the 24 h range", lambda: s.js(f"const c = document.querySelector('{chart}'); return c && c.dataset.range === '24h' && Number(c.dataset.points) > 0"), 10)
+    assert s.js("return document.querySelector('.ranges button[data-range=\"24h\"]').getAttribute('aria-pressed')") == "true"
+    screenshot(d, "status-chart.png")
+    s.click(s.find("#theme"))
+    s.click(s.find("#theme"))
+    screenshot(d, "status-chart-dark.png")
+    s.click(s.find("#theme"))
+    s.click(s.find('.ranges button[data-range="7d"]'))
+    wait_for("the 7 d range", lambda: s.js(f"return document.querySelector('{chart}').dataset.range") == "7d", 10)
+    s.click(s.find('.ranges button[data-range="1h"]'))
+    s.click(s.find("#tab-chat"))

@@ -65,6 +65,11 @@ class Session:
         self.cmd("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": down + up}]})
         self.cmd("DELETE", "/actions")
 
+    def hover(self, el):
+        """Moves the pointer to the middle of `el`."""
+        move = {"type": "pointerMove", "duration": 0, "origin": {ELEMENT: el}, "x": 0, "y": 0}
+        self.cmd("POST", "/actions", {"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [move]}]})
+
     def text(self, el):
         return self.cmd("GET", f"/element/{el}/text")
 

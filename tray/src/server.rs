@@ -259,7 +259,13 @@ fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
     let (registry, router, store) = (shell.engine().registry(), shell.engine().router(), shell.engine().store());
     let action = match req.call {
         Call::Status => return answer(Ok(Answer::Statuses(registry.snapshot()))),
-        Call::History { name } => return answer(registry.history(&name).map(Answer::History).map_err(registry_error)),
+        Call::History { name, span_secs } => {
+            let points = match span_secs {
+                Some(s) => registry.history_range(&name, std::time::Duration::from_secs(s)),
+                None => registry.history(&name),
+            };
+            return answer(points.map(Answer::History).map_err(registry_error));
+        }
         Call::SendMessage { conversation, text } => {
             return stream_reply(shell, id, router.send(conversation, &text), tx)
         }

@@ -81,9 +81,20 @@ impl Engine {
     /// Like [`Engine::start`], with dates from `clock`.
     pub fn start_with(config: Config, clock: Clock) -> Result<Engine, EngineError> {
         let (store, set_aside) = open_store(&config.chat, clock)?;
+        let history = match &config.chat.store {
+            Some(p) => Some(p.clone()),
+            None => chat::default_path().ok(),
+        }
+        .and_then(|p| p.parent().map(|d| d.join("history.sqlite3")));
         let chat = config.chat.clone();
         let tools = Arc::new(crate::tools::Tools::new(&config, clock));
         let registry = Registry::start_with(config, clock)?;
+        // The status history beside the conversations: the status view's day and week.
+        if let Some(path) = history {
+            if let Err(e) = registry.keep_history(&path) {
+                tracing::warn!("{e}: the status view shows the last hour only");
+            }
+        }
         // The document folders: indexed, then followed, in the background.
         let watching = Arc::new(Mutex::new(watch_documents(&tools)));
         let router = Router::with_tools(registry.clone(), Arc::new(store), &chat, tools);

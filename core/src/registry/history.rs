@@ -32,6 +32,34 @@ fn state_rank(s: State) -> u8 {
     }
 }
 
+/// `p` and `q` as one point: the worst of each figure, dated by the later.
+pub(crate) fn merge(p: &mut Point, q: &Point) {
+    p.at = p.at.max(q.at);
+    p.wait_ms = worse(p.wait_ms, q.wait_ms);
+    p.probe_ms = worse(p.probe_ms, q.probe_ms);
+    p.ping_ms = worse(p.ping_ms, q.ping_ms);
+    if q.level.severity() > p.level.severity() {
+        p.level = q.level;
+    }
+    if state_rank(q.state) > state_rank(p.state) {
+        p.state = q.state;
+    }
+}
+
+/// `points` (oldest first) as one point per `width`: the worst of each.
+pub fn downsample(points: Vec<Point>, width: Duration) -> Vec<Point> {
+    let width_ms = (width.as_millis() as i64).max(1);
+    let mut out: Vec<(i64, Point)> = Vec::new();
+    for p in points {
+        let bucket = p.at.timestamp_millis().div_euclid(width_ms);
+        match out.last_mut() {
+            Some((b, last)) if *b == bucket => merge(last, &p),
+            _ => out.push((bucket, p)),
+        }
+    }
+    out.into_iter().map(|(_, p)| p).collect()
+}
+
 /// A bounded history of one backend.
 #[derive(Debug)]
 pub struct History {
@@ -65,18 +93,7 @@ impl History {
             state: s.state,
         };
         match self.points.back_mut() {
-            Some((b, p)) if *b == bucket => {
-                p.at = point.at;
-                p.wait_ms = worse(p.wait_ms, point.wait_ms);
-                p.probe_ms = worse(p.probe_ms, point.probe_ms);
-                p.ping_ms = worse(p.ping_ms, point.ping_ms);
-                if point.level.severity() > p.level.severity() {
-                    p.level = point.level;
-                }
-                if state_rank(point.state) > state_rank(p.state) {
-                    p.state = point.state;
-                }
-            }
+            Some((b, p)) if *b == bucket => merge(p, &point),
             _ => self.points.push_back((bucket, point)),
         }
         let keep = SPAN.as_millis() as u64 / BUCKET.as_millis() as u64;

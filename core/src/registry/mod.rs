@@ -11,11 +11,13 @@
 //! - `monitor`: the per-backend task (probe, load figures, evidence, flips);
 //! - `reload`: a new configuration applied without a restart;
 //! - `publish`: where statuses and events go out; [`history`]: each backend's last hour;
+//!   [`archive`]: the history on disk (a day of 10 s points, a week of minutes);
 //! - [`table`]: the status as the CLI prints it.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub mod archive;
 pub mod backend;
 pub mod history;
 mod monitor;
@@ -62,6 +64,8 @@ struct Live {
     servers: Vec<Task<Vec<String>>>,
     /// Held while this registry owns the managed servers (see [`launch::owner_lock`]).
     owner: Option<std::fs::File>,
+    /// Writes the history to disk, when it is kept (see [`Registry::keep_history`]).
+    archiver: Option<Task<()>>,
 }
 
 /// A task of the registry and what stops it.
@@ -91,6 +95,8 @@ struct Inner {
     live: Mutex<Live>,
     /// One reload (or shutdown) at a time.
     changing: tokio::sync::Mutex<()>,
+    /// The history on disk, once kept.
+    archive: std::sync::OnceLock<Arc<archive::Archive>>,
 }
 
 impl Drop for Inner {
@@ -166,7 +172,13 @@ impl Registry {
         let backends: Vec<Arc<Backend>> = made.iter().map(|(b, _)| Arc::clone(b)).collect();
         let publisher = Arc::new(Publisher::new(backends, events, clock));
         let cancel = CancellationToken::new();
-        let live = Live { config: Arc::clone(&config), monitors: Vec::new(), servers: Vec::new(), owner: None };
+        let live = Live {
+            config: Arc::clone(&config),
+            monitors: Vec::new(),
+            servers: Vec::new(),
+            owner: None,
+            archiver: None,
+        };
         let inner = Inner {
             clock,
             http,
@@ -175,6 +187,7 @@ impl Registry {
             cancel,
             live: Mutex::new(live),
             changing: tokio::sync::Mutex::new(()),
+            archive: std::sync::OnceLock::new(),
         };
         let registry = Registry { inner: Arc::new(inner) };
         let monitors = made.into_iter().map(|(b, rx)| registry.spawn_monitor(b, rx)).collect();
@@ -340,6 +353,10 @@ impl Registry {
             t.stop().await;
         }
         for t in servers {
+            t.stop().await;
+        }
+        let archiver = self.live().archiver.take();
+        if let Some(t) = archiver {
             t.stop().await;
         }
     }

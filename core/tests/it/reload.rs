@@ -214,3 +214,34 @@ async fn removing_a_managed_backend_stops_its_server() {
     assert_eq!(engine.registry().tasks(), 2);
     engine.shutdown().await;
 }
+
+/// The status history is kept on disk beside the conversations: after a restart, the day's
+/// range still holds the points from before it.
+#[tokio::test(start_paused = true)]
+async fn the_status_history_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("chat.sqlite3");
+    let fa = fake().await;
+    let a = backend("a", "classifier", &fa.url(), "m") + &backend("r", "reasoner", "http://127.0.0.1:9", "m");
+    // Dates that move with the paused clock, across both runs.
+    let clock = switchboard_core::clock::Clock::fixed("2026-12-03T10:00:00+00:00".parse().unwrap());
+    let engine = Engine::start_with(config(&store, std::slice::from_ref(&a)), clock).unwrap();
+    sleep(Duration::from_secs(300)).await;
+    let before = engine.registry().history("a").unwrap();
+    assert!(before.len() >= 29, "{}", before.len());
+    engine.shutdown().await;
+    assert!(dir.path().join("history.sqlite3").exists());
+
+    let engine = Engine::start_with(config(&store, &[a]), clock).unwrap();
+    sleep(Duration::from_secs(30)).await;
+    let hour = engine.registry().history_range("a", Duration::from_secs(3600)).unwrap();
+    assert!(hour.len() >= before.len() + 3, "the hour holds the points from before the restart: {}", hour.len());
+    assert_eq!(hour[0].at, before[0].at, "from the first one");
+    // The day in 2-minute points (720 at most): the 5 minutes before and the half after.
+    let day = engine.registry().history_range("a", Duration::from_secs(24 * 3600)).unwrap();
+    assert!((3..=5).contains(&day.len()), "{}", day.len());
+    assert!(day[0].at <= before[0].at + chrono::Duration::seconds(120), "the oldest are there");
+    let week = engine.registry().history_range("a", Duration::from_secs(7 * 24 * 3600)).unwrap();
+    assert!(!week.is_empty() && week.len() <= 721);
+    engine.shutdown().await;
+}
