@@ -29,3 +29,6 @@ cargo test -p switchboard-core --locked --test it real:: -- --test-threads 1
 
 echo "[test] desktop end-to-end (Xvfb, private D-Bus, tray watcher, notification daemon, real servers)" >&2
 scripts/test-desktop.sh
+
+echo "[test] the Debian package (scripts/package-deb.sh; dpkg -i, --version from PATH, desktop-file-validate, dpkg -r)" >&2
+scripts/test-deb.sh

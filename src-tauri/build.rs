@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
     "open_link",
     "start_notices",
     "tool_status",
+    "regenerate",
+    "edit_message",
     "search",
     "export_conversation",
     "settings",

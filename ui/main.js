@@ -13,6 +13,8 @@ const api = {
   send: (conversation, text, onEvent) => invoke("send_message", { conversation, text, onEvent }),
   stop: (reply) => invoke("stop_reply", { reply }),
   retry: (conversation, onEvent) => invoke("retry", { conversation, onEvent }),
+  regenerate: (conversation, onEvent) => invoke("regenerate", { conversation, onEvent }),
+  editMessage: (conversation, message, text, onEvent) => invoke("edit_message", { conversation, message, text, onEvent }),
   rename: (conversation, title) => invoke("rename_conversation", { conversation, title }),
   remove: (conversation) => invoke("delete_conversation", { conversation }),
   conversations: () => invoke("conversations"),
@@ -56,7 +58,8 @@ const L10N = {
         configRefused: "Configuration not applied (the running one is kept): ", managed: "started by Switchboard",
         models: "models", removeConfirm: "Remove?", search: "Search", searchLabel: "Search all conversations",
         noHits: "Nothing found", exportMd: "Export Markdown", exportJson: "Export JSON", exported: "Saved to ",
-        titleHit: "title", replyDone: "Reply finished", range: "Range" },
+        titleHit: "title", replyDone: "Reply finished", range: "Range", copy: "Copy", editMessage: "Edit message",
+        regenerate: "Regenerate", replaced: "Replaced (kept, not sent again)", saveAndSend: "Save and send" },
   ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
         placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
         statusAction: "상태", stopped: "중지됨", failed: "실패", state: "상태", level: "부하", wait: "대기",
@@ -81,7 +84,8 @@ const L10N = {
         configRefused: "설정을 적용하지 않았습니다 (실행 중인 설정 유지): ", managed: "Switchboard가 시작",
         models: "모델", removeConfirm: "삭제할까요?", search: "검색", searchLabel: "모든 대화 검색",
         noHits: "찾지 못했습니다", exportMd: "Markdown으로 내보내기", exportJson: "JSON으로 내보내기", exported: "저장함: ",
-        titleHit: "제목", replyDone: "답변 완료", range: "기간" },
+        titleHit: "제목", replyDone: "답변 완료", range: "기간", copy: "복사", editMessage: "메시지 편집",
+        regenerate: "다시 생성", replaced: "대체됨 (보관, 다시 보내지 않음)", saveAndSend: "저장하고 보내기" },
 };
 const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
                  ko: { idle: "여유", normal: "보통", busy: "바쁨", very_busy: "매우 바쁨", starting: "시작 중", down: "중단" } };
@@ -133,6 +137,7 @@ function addCopyButtons(body) {
 
 function addUser(text) {
   const m = el("div", "msg user", text);
+  m.dataset.text = text;
   $("messages").appendChild(m);
   m.scrollIntoView({ block: "end" });
   return m;
@@ -330,15 +335,34 @@ async function openConversation(id, focus = null) {
   conversation = id;
   $("messages").replaceChildren();
   const messages = await api.messages(id);
-  messages.forEach((m, i) => {
-    if (m.role === "user") { addUser(m.text).dataset.messageId = m.id; return; }
-    const v = addAssistant();
-    v.m.dataset.messageId = m.id;
-    if (m.action) { v.badge.textContent = badgeText(m.action, m.backend); v.badge.hidden = false; }
-    renderInto(v.body, m.text);
-    if (m.card) renderToolCard(v, m.card);
-    finishState(v, m.state, i === messages.length - 1);
+  const live = messages.filter((m) => !m.replaced);
+  let fold = null; // the open "Replaced" group
+  messages.forEach((m) => {
+    let e;
+    if (m.role === "user") {
+      e = addUser(m.text);
+    } else {
+      const v = addAssistant();
+      e = v.m;
+      if (m.action) { v.badge.textContent = badgeText(m.action, m.backend); v.badge.hidden = false; }
+      renderInto(v.body, m.text);
+      if (m.card) renderToolCard(v, m.card);
+      finishState(v, m.state, !m.replaced && m === live[live.length - 1]);
+    }
+    e.dataset.messageId = m.id;
+    if (m.replaced) {
+      if (!fold) {
+        fold = el("details", "replaced");
+        fold.appendChild(el("summary", "", t("replaced")));
+        $("messages").appendChild(fold);
+      }
+      fold.appendChild(e);
+    } else {
+      fold = null;
+      messageActions(e, m.role);
+    }
   });
+  refreshActions();
   showChatHead();
   if (focus !== null) {
     const found = $("messages").querySelector(`[data-message-id="${Number(focus)}"]`);
@@ -364,7 +388,7 @@ function retry() {
 }
 
 // Streams one reply into a new assistant message; `start` makes the call with the channel.
-async function stream(start, notSent = () => {}) {
+async function stream(start, notSent = () => {}, userEl = null) {
   const view = addAssistant();
   let answer = "";
   // A reply decided by rules can end before the call that started it returns.
@@ -395,6 +419,15 @@ async function stream(start, notSent = () => {}) {
   try {
     const sent = await start(onEvent);
     conversation = sent.conversation_id;
+    // Their ids, for edit, copy and regenerate.
+    const user = userEl ?? view.m.previousElementSibling;
+    if (user && user.classList.contains("user") && !user.dataset.messageId) {
+      user.dataset.messageId = sent.user_message_id;
+      messageActions(user, "user");
+    }
+    view.m.dataset.messageId = sent.reply_message_id;
+    messageActions(view.m, "assistant");
+    refreshActions();
     if (!ended) {
       replying = sent.reply_message_id;
       $("stop").hidden = false;
@@ -548,6 +581,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   });
   $("input").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("composer").requestSubmit(); }
+    if (e.key === "ArrowUp" && !$("input").value) { e.preventDefault(); editLast(); }
   });
   $("stop").addEventListener("click", () => { if (replying !== null) api.stop(replying); });
   watchLinks();

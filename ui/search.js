@@ -59,6 +59,7 @@ async function runSearch() {
     li.setAttribute("role", "option");
     li.dataset.conversation = h.conversation_id;
     if (h.message_id !== null) li.dataset.message = h.message_id;
+    if (h.role) li.dataset.role = h.role;
     li.append(el("span", "where", h.conversation_title), el("span", "snippet", h.message_id === null ? `(${t("titleHit")})` : h.snippet));
     li.addEventListener("click", () => jump(li));
     ul.appendChild(li);

@@ -63,6 +63,11 @@ pub enum Call {
     StopReply { reply: i64 },
     /// Like `SendMessage`.
     Retry { conversation: i64 },
+    /// Like `SendMessage`: the conversation's last answer again (the old one kept, replaced).
+    Regenerate { conversation: i64 },
+    /// Like `SendMessage`: user message `message` replaced by `text`, answered from there (the
+    /// old messages kept, replaced).
+    EditMessage { conversation: i64, message: i64, text: String },
     /// [`crate::Answer::Conversations`].
     Conversations,
     /// [`crate::Answer::Messages`].

@@ -268,6 +268,10 @@ pub struct StoredMessage {
     /// A tool's answer (events, a draft), shown under the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<crate::ToolCard>,
+    /// Replaced by an edit of the user's message before it, or by a regenerated answer: kept
+    /// and shown folded, never sent to a model again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replaced: bool,
 }
 
 /// Why the conversation store's file was moved aside at start (and a new one started).

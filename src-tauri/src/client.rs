@@ -198,6 +198,20 @@ impl Engine {
         expect!(self.start(Call::Retry { conversation }, Some(on_event)).await, Sent, "sent")
     }
 
+    pub async fn regenerate(&self, conversation: i64, on_event: Channel<ChatEvent>) -> Result<Sent, WireError> {
+        expect!(self.start(Call::Regenerate { conversation }, Some(on_event)).await, Sent, "sent")
+    }
+
+    pub async fn edit_message(
+        &self,
+        conversation: i64,
+        message: i64,
+        text: String,
+        on_event: Channel<ChatEvent>,
+    ) -> Result<Sent, WireError> {
+        expect!(self.start(Call::EditMessage { conversation, message, text }, Some(on_event)).await, Sent, "sent")
+    }
+
     pub async fn stop_reply(&self, reply: i64) -> Result<bool, WireError> {
         expect!(self.call(Call::StopReply { reply }).await, Stopped, "stopped")
     }

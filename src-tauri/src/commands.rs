@@ -45,6 +45,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         open_link,
         start_notices,
         tool_status,
+        regenerate,
+        edit_message,
         search,
         export_conversation,
         settings,
@@ -147,6 +149,24 @@ pub async fn stop_reply(engine: Shared<'_>, reply: i64) -> Answer<bool> {
 #[tauri::command]
 pub async fn retry(engine: Shared<'_>, conversation: i64, on_event: Channel<ChatEvent>) -> Answer<Sent> {
     edge(engine.retry(conversation, on_event).await)
+}
+
+/// The conversation's last answer again, streaming like `send_message` (the old one kept).
+#[tauri::command]
+pub async fn regenerate(engine: Shared<'_>, conversation: i64, on_event: Channel<ChatEvent>) -> Answer<Sent> {
+    edge(engine.regenerate(conversation, on_event).await)
+}
+
+/// A sent message replaced by `text` and answered from there (the old messages kept).
+#[tauri::command]
+pub async fn edit_message(
+    engine: Shared<'_>,
+    conversation: i64,
+    message: i64,
+    text: String,
+    on_event: Channel<ChatEvent>,
+) -> Answer<Sent> {
+    edge(engine.edit_message(conversation, message, text, on_event).await)
 }
 
 #[tauri::command]

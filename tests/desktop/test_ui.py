@@ -385,16 +385,23 @@ def test_search_finds_a_korean_message_by_two_syllables_and_export_writes_it(ui)
     s.keys(CONTROL, "k")
     wait_for("Ctrl+K: the search box", lambda: not s.js("return document.getElementById('search-dialog').hidden"), 5)
     s.type(s.find("#search-input"), "계약")
-    hit = '#search-results li.hit[data-message]'
+    hit = '#search-results li.hit[data-role="user"]'
     wait_for("a hit for the two-syllable word", lambda: s.js(f"return !!document.querySelector('{hit}')"), 5)
     assert "계약서를" in text_of(s, hit)
-    # The title (the first words of the message) is the first hit; Down selects the message.
+    # The title (the first words of the message) is the first hit; Down selects the next one
+    # (the answer, when it used the word too, else the message), Enter opens it.
     wait_for("the title's hit first", lambda: s.js("return document.querySelector('#search-results li.selected').dataset.message === undefined"), 5)
     s.keys("\ue015")  # ArrowDown
     assert s.js("return document.querySelector('#search-results li.selected').dataset.message !== undefined")
     s.keys("\ue007")  # Enter: jump to it
+    wait_for("the conversation opens at that hit", lambda: s.js("return !!document.querySelector('#messages .msg.found')"), 5)
+    # A click on the user's own message's hit jumps to it.
+    s.keys(CONTROL, "k")
+    s.type(s.find("#search-input"), "계약")
+    wait_for("the hits again", lambda: s.js(f"return !!document.querySelector('{hit}')"), 5)
+    s.click(s.find(hit))
     wait_for("the conversation opens at the message", lambda: s.js("return !!document.querySelector('#messages .msg.found')"), 5)
-    assert text_of(s, "#messages .msg.found") == korean
+    assert s.js("return document.querySelector('#messages .msg.found').dataset.text") == korean
     s.keys(CONTROL, "k")
     s.keys(ESCAPE)
     wait_for("Esc closes the search", lambda: s.js("return document.getElementById('search-dialog').hidden"), 5)
@@ -421,6 +428,8 @@ def test_search_finds_a_korean_message_by_two_syllables_and_export_writes_it(ui)
     assert md.count("\n## ") == shown, (shown, md)
     wait_for("the window says where", lambda: path in s.js("return document.getElementById('messages').textContent"), 5)
     wait_for("the dialog is gone", lambda: not xdotool(d, "search", "--name", "Export conversation").stdout.split(), 5)
+    # The keyboard back to the page (the dialog had it).
+    s.click(s.find("#input"))
 
 
 def test_esc_stops_a_streaming_reply(ui):
@@ -456,3 +465,43 @@ def test_the_status_chart_has_axes_hover_values_and_a_24_hour_range(ui):
     wait_for("the 7 d range", lambda: s.js(f"return document.querySelector('{chart}').dataset.range") == "7d", 10)
     s.click(s.find('.ranges button[data-range="1h"]'))
     s.click(s.find("#tab-chat"))
+
+
+def reply_over(s, replies_before):
+    """The next reply has started and ended."""
+    return s.js("return replying === null && document.querySelectorAll('#messages .msg.assistant').length") > replies_before
+
+
+def test_edit_and_regenerate_replace_the_answer_and_keep_the_old_one(ui):
+    d, s = ui
+    count = lambda css: s.js(f"return document.querySelectorAll('{css}').length")
+    s.click(s.find("#tab-chat"))
+    s.click(s.find("#input"))
+    s.keys(CONTROL, "n")
+    wait_for("Ctrl+N: a new chat", lambda: count("#messages .msg") == 0, 5)
+    send(s, "Say hello to the sea")
+    wait_for("the first answer", lambda: reply_over(s, 0), 60)
+    # Regenerate the last answer: the old one is folded, a new one streams.
+    s.click(s.find_all('#messages > .msg.assistant .acts button[aria-label="Regenerate"]')[-1])
+    wait_for("the old answer folded", lambda: count("#messages details.replaced .msg.assistant") == 1, 5)
+    wait_for("the new answer", lambda: reply_over(s, 1), 60)
+    # Up in the empty box edits the last message; Enter sends the edit.
+    s.click(s.find("#input"))
+    s.keys("\ue013")  # ArrowUp
+    area = s.find("#messages textarea.edit", timeout=5)
+    s.clear(area)
+    s.type(area, "Say goodbye to the sea")
+    s.keys("\ue007")
+    wait_for("the edited message answered", lambda: reply_over(s, 2), 60)
+    live = s.js("return [...document.querySelectorAll('#messages > .msg.user')].map(m => m.dataset.text)")
+    assert live == ["Say goodbye to the sea"], live
+    assert count("#messages > .msg.assistant") == 1, "one live answer"
+    old = s.js("return [...document.querySelectorAll('#messages details.replaced .msg.user')].map(m => m.dataset.text)")
+    assert old == ["Say hello to the sea"], old
+    assert count("#messages details.replaced .msg.assistant") == 2, "both earlier answers kept"
+    # As stored: opened again from the list, the same.
+    conv = s.js("return conversation")
+    s.keys(CONTROL, "n")
+    s.click(s.find(f'#conversations li[data-id="{conv}"] .title'))
+    wait_for("reopened", lambda: count("#messages details.replaced .msg") == 3 and count("#messages > .msg") == 2, 5)
+    screenshot(d, "edited.png")

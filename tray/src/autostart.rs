@@ -51,7 +51,7 @@ pub fn entry(program: &Path) -> String {
     };
     format!(
         "[Desktop Entry]\nType=Application\nName=Switchboard\nComment=Self-hosted LLM servers: load in the tray, chat routed\n\
-         Exec={exec} --hidden\nIcon=switchboard\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
+         Exec={exec} --hidden\nIcon=org.switchboard.desktop\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
     )
 }
 

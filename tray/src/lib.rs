@@ -51,7 +51,7 @@ async fn load_or_discover() -> Result<(std::path::PathBuf, Config), String> {
     Ok((path, config))
 }
 
-/// `switchboard [--hidden]`: the tray app, until Quit (or, when one already runs, ask it to
+/// `switchboard [--hidden | --version]`: the tray app, until Quit (or, when one already runs, ask it to
 /// show its window).
 pub fn run() -> ExitCode {
     // No GL anywhere: the chat page does not need it, and a GL stack (Mesa, and LLVM with
@@ -63,6 +63,10 @@ pub fn run() -> ExitCode {
         if std::env::var_os(var).is_none() {
             std::env::set_var(var, value);
         }
+    }
+    if std::env::args().skip(1).any(|a| a == "--version" || a == "-V") {
+        println!("switchboard {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
     }
     switchboard_core::init_logging("warn", true);
     // `--hidden`: start in the tray only (for starting at login); the window opens from the tray.

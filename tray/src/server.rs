@@ -223,7 +223,7 @@ fn wire(kind: ErrorKind, e: impl std::fmt::Display) -> WireError {
 
 fn store_error(e: StoreError) -> WireError {
     match e {
-        StoreError::NoConversation(_) => wire(ErrorKind::NotFound, e),
+        StoreError::NoConversation(_) | StoreError::NoMessage(_) => wire(ErrorKind::NotFound, e),
         _ => wire(ErrorKind::Failed, e),
     }
 }
@@ -270,6 +270,10 @@ fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
             return stream_reply(shell, id, router.send(conversation, &text), tx)
         }
         Call::Retry { conversation } => return stream_reply(shell, id, router.retry(conversation), tx),
+        Call::Regenerate { conversation } => return stream_reply(shell, id, router.regenerate(conversation), tx),
+        Call::EditMessage { conversation, message, text } => {
+            return stream_reply(shell, id, router.edit(conversation, message, &text), tx)
+        }
         Call::StopReply { reply } => return answer(Ok(Answer::Stopped(router.stop(reply)))),
         Call::Conversations => return answer(store.conversations().map(Answer::Conversations).map_err(store_error)),
         Call::Messages { conversation } => {

@@ -31,6 +31,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX messages_by_conversation ON messages(conversation_id, id);",
     // 2: a tool's answer shown as a card (JSON of a `ToolCard`).
     "ALTER TABLE messages ADD COLUMN card TEXT;",
+    // 3: messages replaced by an edit or a regenerated answer (kept, shown folded).
+    "ALTER TABLE messages ADD COLUMN replaced INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Brings the database at `conn` to the latest version.

@@ -293,7 +293,7 @@ impl Store {
     pub fn messages(&self, conversation: i64) -> Result<Vec<StoredMessage>, StoreError> {
         let c = self.conn();
         let mut st = c.prepare(
-            "SELECT id, conversation_id, role, text, action, backend, model, state, error, ttft_ms, total_ms, tokens, created_at, card
+            "SELECT id, conversation_id, role, text, action, backend, model, state, error, ttft_ms, total_ms, tokens, created_at, card, replaced
              FROM messages WHERE conversation_id = ?1 ORDER BY id",
         )?;
         let rows = st.query_map(params![conversation], |r| {
@@ -314,6 +314,7 @@ impl Store {
                 created_at: r.get(12)?,
                 // Written by us, read as untrusted all the same: a damaged card is dropped.
                 card: r.get::<_, Option<String>>(13)?.and_then(|j| serde_json::from_str(&j).ok()),
+                replaced: r.get::<_, i64>(14)? != 0,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

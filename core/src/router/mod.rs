@@ -224,9 +224,37 @@ impl Router {
             .messages(conversation)?
             .into_iter()
             .rev()
-            .find(|m| m.role == ChatRole::User)
+            .find(|m| m.role == ChatRole::User && !m.replaced)
             .ok_or(RouterError::NothingToRetry(conversation))?;
         self.start(conversation, last.id, last.text)
+    }
+
+    /// Answers the conversation's last user message again: the answers it had are kept,
+    /// marked replaced (shown folded, never sent to a model again).
+    pub fn regenerate(&self, conversation: i64) -> Result<Reply, RouterError> {
+        let last = self
+            .inner
+            .store
+            .messages(conversation)?
+            .into_iter()
+            .rev()
+            .find(|m| m.role == ChatRole::User && !m.replaced)
+            .ok_or(RouterError::NothingToRetry(conversation))?;
+        self.inner.store.replace_after(conversation, last.id)?;
+        self.start(conversation, last.id, last.text)
+    }
+
+    /// Replaces user message `message` with `text` and answers from there: the old message
+    /// and everything after it are kept, marked replaced.
+    pub fn edit(&self, conversation: i64, message: i64, text: &str) -> Result<Reply, RouterError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(RouterError::Empty);
+        }
+        let store = &self.inner.store;
+        store.replace_from(conversation, message)?;
+        let user = store.add_message(conversation, ChatRole::User, text, MessageState::Done)?;
+        self.start(conversation, user, text.to_string())
     }
 
     fn start(&self, conversation: i64, user: i64, text: String) -> Result<Reply, RouterError> {

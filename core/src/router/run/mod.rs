@@ -173,7 +173,7 @@ impl<'a> Run<'a> {
         let Ok(all) = self.inner.store.messages(self.conversation) else { return Vec::new() };
         let mut turns: Vec<Turn> = all
             .into_iter()
-            .filter(|m| m.id < self.user_message && !m.text.trim().is_empty())
+            .filter(|m| m.id < self.user_message && !m.replaced && !m.text.trim().is_empty())
             .filter(|m| m.role == ChatRole::User || matches!(m.state, MessageState::Done | MessageState::Stopped))
             .map(|m| {
                 let mut text = m.text;
