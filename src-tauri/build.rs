@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "tool_status",
     "regenerate",
     "edit_message",
+    "set_conversation_backend",
     "search",
     "export_conversation",
     "settings",

@@ -15,6 +15,7 @@ const api = {
   retry: (conversation, onEvent) => invoke("retry", { conversation, onEvent }),
   regenerate: (conversation, onEvent) => invoke("regenerate", { conversation, onEvent }),
   editMessage: (conversation, message, text, onEvent) => invoke("edit_message", { conversation, message, text, onEvent }),
+  setConversationBackend: (conversation, backend) => invoke("set_conversation_backend", { conversation, backend }),
   rename: (conversation, title) => invoke("rename_conversation", { conversation, title }),
   remove: (conversation) => invoke("delete_conversation", { conversation }),
   conversations: () => invoke("conversations"),
@@ -59,7 +60,8 @@ const L10N = {
         models: "models", removeConfirm: "Remove?", search: "Search", searchLabel: "Search all conversations",
         noHits: "Nothing found", exportMd: "Export Markdown", exportJson: "Export JSON", exported: "Saved to ",
         titleHit: "title", replyDone: "Reply finished", range: "Range", copy: "Copy", editMessage: "Edit message",
-        regenerate: "Regenerate", replaced: "Replaced (kept, not sent again)", saveAndSend: "Save and send" },
+        regenerate: "Regenerate", replaced: "Replaced (kept, not sent again)", saveAndSend: "Save and send",
+        answeredBy: "Answered by", automatic: "automatic (routed)" },
   ko: { chat: "채팅", status: "상태", newChat: "새 대화", send: "보내기", stop: "중지", checkNow: "지금 확인",
         placeholder: "메시지", direct: "직접 답변", route: "추론 모델", clarify: "확인 질문", tools: "도구",
         statusAction: "상태", stopped: "중지됨", failed: "실패", state: "상태", level: "부하", wait: "대기",
@@ -85,7 +87,8 @@ const L10N = {
         models: "모델", removeConfirm: "삭제할까요?", search: "검색", searchLabel: "모든 대화 검색",
         noHits: "찾지 못했습니다", exportMd: "Markdown으로 내보내기", exportJson: "JSON으로 내보내기", exported: "저장함: ",
         titleHit: "제목", replyDone: "답변 완료", range: "기간", copy: "복사", editMessage: "메시지 편집",
-        regenerate: "다시 생성", replaced: "대체됨 (보관, 다시 보내지 않음)", saveAndSend: "저장하고 보내기" },
+        regenerate: "다시 생성", replaced: "대체됨 (보관, 다시 보내지 않음)", saveAndSend: "저장하고 보내기",
+        answeredBy: "답변", automatic: "자동 (라우팅)" },
 };
 const LEVELS = { en: { idle: "idle", normal: "normal", busy: "busy", very_busy: "very busy", starting: "starting", down: "down" },
                  ko: { idle: "여유", normal: "보통", busy: "바쁨", very_busy: "매우 바쁨", starting: "시작 중", down: "중단" } };
@@ -115,6 +118,7 @@ function show(view) {
 // ---- chat ----
 let conversation = null;
 let conversationTitles = new Map();
+let conversationBackends = new Map();
 let replying = null; // reply message id under way
 
 function badgeText(action, backend) {
@@ -280,6 +284,7 @@ function finishState(view, state, last) {
 async function loadConversations() {
   const list = await api.conversations();
   conversationTitles = new Map(list.map((c) => [c.id, c.title]));
+  conversationBackends = new Map(list.map((c) => [c.id, c.backend ?? ""]));
   const ul = $("conversations");
   ul.replaceChildren();
   for (const c of list) {
@@ -316,6 +321,7 @@ async function loadConversations() {
     });
     ul.appendChild(li);
   }
+  showChatHead();
 }
 
 // Re-reads the conversation's cards (a draft answered by a later message changed state).

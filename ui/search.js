@@ -14,10 +14,22 @@ function newChat() {
   $("input").focus();
 }
 
-// The open conversation's title and its export buttons.
-function showChatHead() {
+// The open conversation's title, who answers it (routed, or a backend the user chose) and
+// its export buttons.
+async function showChatHead() {
   $("chat-head").hidden = conversation === null;
+  if (conversation === null) return;
   $("chat-title").textContent = conversationTitles.get(conversation) ?? "";
+  const rows = await api.status().catch(() => []);
+  const select = $("chat-backend");
+  const chosen = conversationBackends.get(conversation) ?? "";
+  select.replaceChildren(select.options[0]);
+  for (const r of rows) {
+    const o = el("option", "", `${r.name} (${r.role})`);
+    o.value = r.name;
+    select.appendChild(o);
+  }
+  select.value = chosen;
 }
 
 async function exportTo(format) {
@@ -92,6 +104,16 @@ function watchSearch() {
     }
   });
   $("search-dialog").addEventListener("click", (e) => { if (e.target === $("search-dialog")) closeSearch(); });
+  $("chat-backend").addEventListener("change", async () => {
+    if (conversation === null) return;
+    const backend = $("chat-backend").value || null;
+    try {
+      await api.setConversationBackend(conversation, backend);
+      conversationBackends.set(conversation, backend ?? "");
+    } catch (e) {
+      alertNotice(String(e));
+    }
+  });
   $("export-md").addEventListener("click", () => exportTo("md"));
   $("export-json").addEventListener("click", () => exportTo("json"));
 }

@@ -68,6 +68,9 @@ pub enum Call {
     /// Like `SendMessage`: user message `message` replaced by `text`, answered from there (the
     /// old messages kept, replaced).
     EditMessage { conversation: i64, message: i64, text: String },
+    /// [`crate::Answer::Done`]: every message of the conversation goes to `backend` (`None`:
+    /// routed automatically).
+    SetConversationBackend { conversation: i64, backend: Option<String> },
     /// [`crate::Answer::Conversations`].
     Conversations,
     /// [`crate::Answer::Messages`].

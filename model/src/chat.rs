@@ -232,6 +232,9 @@ pub struct Conversation {
     pub updated_at: String,
     /// How many messages it holds.
     pub messages: i64,
+    /// The backend every message of it goes to; `None`: routed automatically.
+    #[serde(default)]
+    pub backend: Option<String>,
 }
 
 /// One place a search found: a conversation (by its title) or one of its messages.

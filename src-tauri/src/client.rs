@@ -212,6 +212,10 @@ impl Engine {
         expect!(self.start(Call::EditMessage { conversation, message, text }, Some(on_event)).await, Sent, "sent")
     }
 
+    pub async fn set_conversation_backend(&self, conversation: i64, backend: Option<String>) -> Result<(), WireError> {
+        expect_done(self.call(Call::SetConversationBackend { conversation, backend }).await)
+    }
+
     pub async fn stop_reply(&self, reply: i64) -> Result<bool, WireError> {
         expect!(self.call(Call::StopReply { reply }).await, Stopped, "stopped")
     }

@@ -47,6 +47,7 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         tool_status,
         regenerate,
         edit_message,
+        set_conversation_backend,
         search,
         export_conversation,
         settings,
@@ -167,6 +168,12 @@ pub async fn edit_message(
     on_event: Channel<ChatEvent>,
 ) -> Answer<Sent> {
     edge(engine.edit_message(conversation, message, text, on_event).await)
+}
+
+/// Every message of the conversation goes to `backend` (`None`: routed automatically).
+#[tauri::command]
+pub async fn set_conversation_backend(engine: Shared<'_>, conversation: i64, backend: Option<String>) -> Answer<()> {
+    edge(engine.set_conversation_backend(conversation, backend).await)
 }
 
 #[tauri::command]

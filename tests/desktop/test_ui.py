@@ -505,3 +505,27 @@ def test_edit_and_regenerate_replace_the_answer_and_keep_the_old_one(ui):
     s.click(s.find(f'#conversations li[data-id="{conv}"] .title'))
     wait_for("reopened", lambda: count("#messages details.replaced .msg") == 3 and count("#messages > .msg") == 2, 5)
     screenshot(d, "edited.png")
+
+
+def test_a_conversation_answered_by_a_chosen_backend(ui):
+    d, s = ui
+    count = lambda css: s.js(f"return document.querySelectorAll('{css}').length")
+    s.click(s.find("#tab-chat"))
+    s.click(s.find("#input"))
+    s.keys(CONTROL, "n")
+    wait_for("a new chat", lambda: count("#messages .msg") == 0, 5)
+    send(s, "hello there")
+    wait_for("routed as usual", lambda: reply_over(s, 0), 60)
+    wait_for("the header offers the backends", lambda: count("#chat-backend option") == 3, 5)
+    assert s.js("return document.getElementById('chat-backend').value") == ""
+    s.js("const c = document.getElementById('chat-backend'); c.value = 'e2e-small'; c.dispatchEvent(new Event('change'))")
+    wait_for("stored", lambda: s.js("return conversationBackends.get(conversation)") == "e2e-small", 5)
+    send(s, "and now?")
+    wait_for("answered", lambda: reply_over(s, 1), 60)
+    badge = s.js("const b = document.querySelectorAll('#messages > .msg.assistant .badge'); return b[b.length - 1].textContent")
+    assert "e2e-small" in badge, badge
+    # Opened again: the header still says who answers.
+    conv = s.js("return conversation")
+    s.keys(CONTROL, "n")
+    s.click(s.find(f'#conversations li[data-id="{conv}"] .title'))
+    wait_for("the choice shown", lambda: s.js("return document.getElementById('chat-backend').value") == "e2e-small", 5)

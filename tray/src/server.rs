@@ -238,6 +238,7 @@ fn registry_error(e: RegistryError) -> WireError {
 fn router_error(e: RouterError) -> WireError {
     match e {
         RouterError::Empty | RouterError::NothingToRetry(_) => wire(ErrorKind::Invalid, e),
+        RouterError::UnknownBackend(_) => wire(ErrorKind::NotFound, e),
         RouterError::Store(e) => store_error(e),
     }
 }
@@ -275,6 +276,11 @@ fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
             return stream_reply(shell, id, router.edit(conversation, message, &text), tx)
         }
         Call::StopReply { reply } => return answer(Ok(Answer::Stopped(router.stop(reply)))),
+        Call::SetConversationBackend { conversation, backend } => {
+            return answer(
+                router.set_backend(conversation, backend.as_deref()).map(|()| Answer::Done).map_err(router_error),
+            )
+        }
         Call::Conversations => return answer(store.conversations().map(Answer::Conversations).map_err(store_error)),
         Call::Messages { conversation } => {
             return answer(store.messages(conversation).map(Answer::Messages).map_err(store_error))

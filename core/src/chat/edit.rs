@@ -1,5 +1,6 @@
 //! Messages replaced by an edit of the user's message, or by a regenerated answer: marked,
 //! not deleted, so that the window can still show them (folded) while no model sees them.
+//! And a conversation's own backend, when the user chose one.
 
 use rusqlite::{params, OptionalExtension};
 
@@ -25,6 +26,27 @@ impl Store {
             "UPDATE messages SET replaced = 1 WHERE conversation_id = ?1 AND id >= ?2 AND replaced = 0",
             params![conversation, message],
         )?)
+    }
+
+    /// Sends every message of `conversation` to `backend` from now on (`None`: routed
+    /// automatically again).
+    pub fn set_backend(&self, conversation: i64, backend: Option<&str>) -> Result<(), StoreError> {
+        let n = self
+            .conn()
+            .execute("UPDATE conversations SET backend = ?1 WHERE id = ?2", params![backend, conversation])?;
+        if n == 0 {
+            return Err(StoreError::NoConversation(conversation));
+        }
+        Ok(())
+    }
+
+    /// The backend `conversation` is sent to, when one was chosen.
+    pub fn backend_of(&self, conversation: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT backend FROM conversations WHERE id = ?1", params![conversation], |r| r.get(0))
+            .optional()?
+            .flatten())
     }
 
     /// Marks every message after user message `message` replaced (its answer, regenerated).

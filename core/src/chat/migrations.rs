@@ -33,6 +33,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE messages ADD COLUMN card TEXT;",
     // 3: messages replaced by an edit or a regenerated answer (kept, shown folded).
     "ALTER TABLE messages ADD COLUMN replaced INTEGER NOT NULL DEFAULT 0;",
+    // 4: a conversation's own backend (NULL: routed automatically).
+    "ALTER TABLE conversations ADD COLUMN backend TEXT;",
 ];
 
 /// Brings the database at `conn` to the latest version.

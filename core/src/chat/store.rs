@@ -204,7 +204,8 @@ impl Store {
     pub fn conversations(&self) -> Result<Vec<Conversation>, StoreError> {
         let c = self.conn();
         let mut st = c.prepare(
-            "SELECT c.id, c.title, c.created_at, c.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)
+            "SELECT c.id, c.title, c.created_at, c.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id),
+                c.backend
              FROM conversations c ORDER BY c.updated_at DESC, c.id DESC",
         )?;
         let rows = st.query_map([], |r| {
@@ -214,6 +215,7 @@ impl Store {
                 created_at: r.get(2)?,
                 updated_at: r.get(3)?,
                 messages: r.get(4)?,
+                backend: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

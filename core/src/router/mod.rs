@@ -73,6 +73,8 @@ pub enum RouterError {
     Empty,
     #[error("no message to retry in conversation {0}")]
     NothingToRetry(i64),
+    #[error("no backend named `{0}`")]
+    UnknownBackend(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -242,6 +244,17 @@ impl Router {
             .ok_or(RouterError::NothingToRetry(conversation))?;
         self.inner.store.replace_after(conversation, last.id)?;
         self.start(conversation, last.id, last.text)
+    }
+
+    /// Sends every message of `conversation` to the backend named (`None`: routed
+    /// automatically again).
+    pub fn set_backend(&self, conversation: i64, backend: Option<&str>) -> Result<(), RouterError> {
+        if let Some(name) = backend {
+            if self.inner.registry.backend(name).is_err() {
+                return Err(RouterError::UnknownBackend(name.to_string()));
+            }
+        }
+        Ok(self.inner.store.set_backend(conversation, backend)?)
     }
 
     /// Replaces user message `message` with `text` and answers from there: the old message

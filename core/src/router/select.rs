@@ -24,8 +24,14 @@ impl Run<'_> {
         c.into_iter().next().map(|(h, _)| h)
     }
 
-    /// The reasoner to use: up before starting, then the lowest level and wait, then priority.
+    /// The reasoner to use: the conversation's own backend when the user chose one (unless
+    /// it is down); else up before starting, then the lowest level and wait, then priority.
     pub(super) fn reasoner(&self) -> Option<(BackendHandle, BackendStatus)> {
+        if let Some(name) = &self.chosen {
+            let status = self.inner.registry.snapshot().into_iter().find(|s| &s.name == name)?;
+            let handle = self.inner.registry.backend(name).ok()?;
+            return (status.state != State::Down).then_some((handle, status));
+        }
         let mut c = self.candidates(Role::Reasoner);
         c.sort_by(|(_, a), (_, b)| {
             (a.state != State::Up)

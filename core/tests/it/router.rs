@@ -788,3 +788,31 @@ async fn a_failed_write_is_shown_and_the_draft_kept_for_another_yes() {
     let written = std::fs::read_to_string(std::fs::read_dir(&cal).unwrap().next().unwrap().unwrap().path()).unwrap();
     assert!(written.contains("DTEND:20261217T011500Z"), "{written}");
 }
+
+/// A conversation sent to a backend the user chose: no classifier, every message to it, the
+/// busy notice and its wait still shown; back to automatic, the classifier decides again.
+#[tokio::test(start_paused = true)]
+async fn a_conversation_with_its_own_backend_skips_the_classifier_and_still_says_busy() {
+    let (c, r) = (fake().await, fake().await);
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"direct","response":"from the classifier"}"#, 50, GAP));
+    r.route("/v1/chat/completions", Reply::sse("from the chosen one", 50, GAP));
+    let router = router(&c, &r).await;
+    let (_, text) = collect(&mut router.send(None, "hi").unwrap()).await;
+    assert_eq!(text, "from the classifier");
+    let conversation = router.store().conversations().unwrap()[0].id;
+    assert!(router.set_backend(conversation, Some("nope")).is_err(), "an unknown backend is refused");
+    router.set_backend(conversation, Some("r")).unwrap();
+    assert_eq!(router.store().conversations().unwrap()[0].backend.as_deref(), Some("r"));
+    let asked = c.hits("/v1/chat/completions");
+    let _held = router.registry().backend("r").unwrap().queue.acquire().await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let (events, text) = collect(&mut router.send(Some(conversation), "hi again").unwrap()).await;
+    assert_eq!(text, "from the chosen one");
+    assert_eq!(c.hits("/v1/chat/completions"), asked, "the classifier is not asked");
+    assert_eq!(decisions(&events), [(Action::Route, "r".to_string())]);
+    assert!(notices(&events).contains(&NoticeKind::Busy), "{events:?}");
+    drop(_held);
+    router.set_backend(conversation, None).unwrap();
+    let (_, text) = collect(&mut router.send(Some(conversation), "and again").unwrap()).await;
+    assert_eq!(text, "from the classifier");
+}

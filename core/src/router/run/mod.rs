@@ -57,6 +57,8 @@ pub(super) struct Run<'a> {
     pub(super) inner: &'a Inner,
     /// The settings when the reply started.
     set: Arc<super::Settings>,
+    /// The backend the user chose for this conversation: every message goes to it.
+    pub(super) chosen: Option<String>,
     conversation: i64,
     user_message: i64,
     text: String,
@@ -84,6 +86,7 @@ impl<'a> Run<'a> {
         cancel: CancellationToken,
     ) -> Self {
         let set = inner.settings();
+        let chosen = inner.store.backend_of(conversation).ok().flatten();
         let lang = set.lang.for_message(&text);
         let w = Writer {
             store: &inner.store,
@@ -95,6 +98,7 @@ impl<'a> Run<'a> {
         Run {
             inner,
             set,
+            chosen,
             conversation,
             user_message,
             text,
@@ -201,6 +205,11 @@ impl<'a> Run<'a> {
                 self.decided_by(Action::Tools, RULES.into(), None);
                 return self.settle(pending, yes).await;
             }
+        }
+        if self.chosen.is_some() {
+            // The user's choice for this conversation: no classifier, no rules.
+            let prompt = self.text.clone();
+            return self.reason(&prompt, None).await;
         }
         let today = self.inner.clock.now_local().date_naive();
         let history = self.history();
