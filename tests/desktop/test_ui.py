@@ -342,6 +342,16 @@ def test_settings_add_a_backend_and_see_it_in_the_tray_menu_and_status_without_a
     s.click(remove)
     wait_for("removed from the tray menu", lambda: not any(l.startswith("e2e-extra") for l in d.menu_labels()), 5)
     assert config_text(d).startswith(USER_COMMENT)
+    # Start at login: the toggle writes the XDG autostart entry, and removes it.
+    entry = os.path.join(d.env["XDG_CONFIG_HOME"], "autostart", "switchboard.desktop")
+    assert not os.path.exists(entry)
+    s.click(s.find("#autostart"))
+    wait_for("the autostart entry", lambda: os.path.exists(entry), 5)
+    with open(entry) as f:
+        assert f"Exec={os.environ['SWITCHBOARD_DESKTOP_BIN']} --hidden" in f.read()
+    wait_for("the box stays checked", lambda: s.js("return document.getElementById('autostart').checked"), 5)
+    s.click(s.find("#autostart"))
+    wait_for("the entry removed", lambda: not os.path.exists(entry), 5)
     s.click(s.find("#tab-chat"))
 
 
