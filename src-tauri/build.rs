@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "settings",
     "edit_settings",
     "test_backend",
+    "scan_machine",
     "set_autostart",
 ];
 

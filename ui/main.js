@@ -32,6 +32,7 @@ const api = {
   editSettings: (edit) => invoke("edit_settings", { edit }),
   testBackend: (original, backend) => invoke("test_backend", { original, backend }),
   setAutostart: (on) => invoke("set_autostart", { on }),
+  scanMachine: () => invoke("scan_machine"),
 };
 
 const L10N = {
@@ -57,7 +58,8 @@ const L10N = {
         desktopHead: "Desktop", startAtLogin: "Start at login", foldersHead: "Document folders",
         noFolders: "none (add [documents] folders to the file)", testing: "Testing…", applied: "Saved and applied",
         configRefused: "Configuration not applied (the running one is kept): ", managed: "started by Switchboard",
-        models: "models", removeConfirm: "Remove?", search: "Search", searchLabel: "Search all conversations",
+        models: "models", removeConfirm: "Remove?", scan: "Scan this machine", scanning: "Looking on the usual ports…",
+        nothingFound: "No LLM server answers on this machine's usual ports", configured: "configured", add: "Add…", search: "Search", searchLabel: "Search all conversations",
         noHits: "Nothing found", exportMd: "Export Markdown", exportJson: "Export JSON", exported: "Saved to ",
         titleHit: "title", replyDone: "Reply finished", range: "Range", copy: "Copy", editMessage: "Edit message",
         regenerate: "Regenerate", replaced: "Replaced (kept, not sent again)", saveAndSend: "Save and send",
@@ -84,7 +86,8 @@ const L10N = {
         desktopHead: "데스크톱", startAtLogin: "로그인할 때 시작", foldersHead: "문서 폴더",
         noFolders: "없음 (파일에 [documents] folders 추가)", testing: "테스트 중…", applied: "저장하고 적용했습니다",
         configRefused: "설정을 적용하지 않았습니다 (실행 중인 설정 유지): ", managed: "Switchboard가 시작",
-        models: "모델", removeConfirm: "삭제할까요?", search: "검색", searchLabel: "모든 대화 검색",
+        models: "모델", removeConfirm: "삭제할까요?", scan: "이 컴퓨터 검색", scanning: "자주 쓰는 포트를 확인하는 중…",
+        nothingFound: "이 컴퓨터의 자주 쓰는 포트에 LLM 서버가 없습니다", configured: "설정됨", add: "추가…", search: "검색", searchLabel: "모든 대화 검색",
         noHits: "찾지 못했습니다", exportMd: "Markdown으로 내보내기", exportJson: "JSON으로 내보내기", exported: "저장함: ",
         titleHit: "제목", replyDone: "답변 완료", range: "기간", copy: "복사", editMessage: "메시지 편집",
         regenerate: "다시 생성", replaced: "대체됨 (보관, 다시 보내지 않음)", saveAndSend: "저장하고 보내기",

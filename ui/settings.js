@@ -87,11 +87,13 @@ function renderBackends(list) {
   }
 }
 
-function openBackendForm(b) {
+// `b`: the backend edited; `prefill`: a server found by the scan, to add.
+function openBackendForm(b, prefill = null) {
   const form = $("backend-form");
   clearErrors(form);
   editing = b ? b.name : null;
-  $("backend-form-title").textContent = b ? `${t("editBackend")}: ${b.name}` : t("addBackend");
+  b = b ?? prefill;
+  $("backend-form-title").textContent = editing !== null ? `${t("editBackend")}: ${editing}` : t("addBackend");
   $("bf-name").value = b ? b.name : "";
   $("bf-role").value = b ? b.role : "reasoner";
   $("bf-url").value = b ? b.url : "";
@@ -162,7 +164,31 @@ function configChanged(change) {
   if (!$("view-settings").hidden && !change.error) refreshSettings();
 }
 
+// The first run's discovery, offered: each server and model found, with Add.
+async function scanMachine() {
+  const ul = $("scan-results");
+  ul.hidden = false;
+  ul.replaceChildren(el("li", "muted", t("scanning")));
+  const found = await api.scanMachine().catch(() => []);
+  ul.replaceChildren();
+  if (!found.length) ul.appendChild(el("li", "muted", t("nothingFound")));
+  for (const f of found) {
+    const li = el("li", "found");
+    li.dataset.url = f.url;
+    li.append(el("span", "", `${f.kind} · ${f.url} · ${f.model}`));
+    if (f.managed) li.append(el("span", "muted", ` (${t("configured")})`));
+    else {
+      const add = el("button", "", t("add"));
+      add.type = "button";
+      add.addEventListener("click", () => openBackendForm(null, { ...f, managed: false }));
+      li.append(" ", add);
+    }
+    ul.appendChild(li);
+  }
+}
+
 function watchSettings() {
+  $("scan").addEventListener("click", scanMachine);
   // An error goes once its field is edited.
   for (const form of [$("backend-form"), $("assistant-form")]) {
     form.addEventListener("input", (e) => {

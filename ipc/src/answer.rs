@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use switchboard_model::{
-    AccountStatus, BackendStatus, BackendTest, Conversation, Lang, Point, Saved, SearchHit, SettingsView, StoredMessage,
+    AccountStatus, BackendForm, BackendStatus, BackendTest, Conversation, Lang, Point, Saved, SearchHit, SettingsView, StoredMessage,
 };
 
 /// The ids of a reply under way (the answer to `SendMessage` and `Retry`).
@@ -54,6 +54,8 @@ pub enum Answer {
     Saved(Saved),
     /// A backend tried (`TestBackend`).
     BackendTest(BackendTest),
+    /// Servers found on this machine (`ScanMachine`).
+    Found(Vec<BackendForm>),
     /// Done, nothing to say (`RenameConversation`, `DeleteConversation`, `SetPaused`, `Open`,
     /// `Window`); the web UI gets `null`.
     Done,
@@ -77,6 +79,7 @@ impl Answer {
             Answer::Settings(_) => "settings",
             Answer::Saved(_) => "saved",
             Answer::BackendTest(_) => "backend_test",
+            Answer::Found(_) => "found",
             Answer::Done => "done",
         }
     }

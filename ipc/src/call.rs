@@ -55,6 +55,9 @@ pub enum Call {
     /// [`crate::Answer::BackendTest`]: a backend tried before it is saved (probe, model list,
     /// one-token answer); `original`: the backend it edits, whose API key it may use.
     TestBackend { original: Option<String>, backend: switchboard_model::BackendForm },
+    /// [`crate::Answer::Found`]: the LLM servers on this machine's usual ports, one form per
+    /// model (`managed`: configured already).
+    ScanMachine,
     /// [`crate::Answer::Done`]: start (or no longer start) at login.
     SetAutostart { on: bool },
     /// [`crate::Answer::Sent`] (the reply's ids); its events follow as [`crate::Push::Chat`].

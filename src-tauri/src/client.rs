@@ -174,6 +174,10 @@ impl Engine {
         expect!(self.call(Call::TestBackend { original, backend }).await, BackendTest, "backend_test")
     }
 
+    pub async fn scan_machine(&self) -> Result<Vec<switchboard_model::BackendForm>, WireError> {
+        expect!(self.call(Call::ScanMachine).await, Found, "found")
+    }
+
     pub async fn set_autostart(&self, on: bool) -> Result<(), WireError> {
         expect_done(self.call(Call::SetAutostart { on }).await)
     }

@@ -53,6 +53,7 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         settings,
         edit_settings,
         test_backend,
+        scan_machine,
         set_autostart
     ]
 }
@@ -115,6 +116,12 @@ pub async fn edit_settings(engine: Shared<'_>, edit: SettingsEdit) -> Answer<Sav
 #[tauri::command]
 pub async fn test_backend(engine: Shared<'_>, original: Option<String>, backend: BackendForm) -> Answer<BackendTest> {
     edge(engine.test_backend(original, backend).await)
+}
+
+/// The LLM servers on this machine's usual ports, one form per model.
+#[tauri::command]
+pub async fn scan_machine(engine: Shared<'_>) -> Answer<Vec<BackendForm>> {
+    edge(engine.scan_machine().await)
 }
 
 /// Starts Switchboard at login, or no longer.

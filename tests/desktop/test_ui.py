@@ -40,6 +40,8 @@ def ui():
     os.makedirs(data, exist_ok=True)
     with open(os.path.join(data, "conversations.sqlite3"), "wb") as f:
         f.write(b"damaged " * 1000)
+    # "Scan this machine" looks on the reasoner's port (and one where nothing answers).
+    d.env["SWITCHBOARD_DISCOVER_PORTS"] = f"{d.ports['e2e-big']},{free_port()}"
     binary = os.environ["SWITCHBOARD_DESKTOP_BIN"]
     d.app = d.spawn([binary, "--hidden"], log=os.path.join(d.tmp, "app.log"))
     socket = os.path.join(d.env["XDG_RUNTIME_DIR"], "switchboard.sock")
@@ -342,6 +344,11 @@ def test_settings_add_a_backend_and_see_it_in_the_tray_menu_and_status_without_a
     s.click(remove)
     wait_for("removed from the tray menu", lambda: not any(l.startswith("e2e-extra") for l in d.menu_labels()), 5)
     assert config_text(d).startswith(USER_COMMENT)
+    # Scan this machine: the reasoner's server is found, its model listed as configured.
+    s.click(s.find("#scan"))
+    found = f'#scan-results li.found[data-url="http://127.0.0.1:{d.ports["e2e-big"]}/"]'
+    wait_for("the scan finds the running llama-server", lambda: s.js(f"return !!document.querySelector('{found}')"), 15)
+    assert "llamacpp" in text_of(s, found) and "configured" in text_of(s, found), text_of(s, found)
     # Start at login: the toggle writes the XDG autostart entry, and removes it.
     entry = os.path.join(d.env["XDG_CONFIG_HOME"], "autostart", "switchboard.desktop")
     assert not os.path.exists(entry)

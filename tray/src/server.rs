@@ -340,6 +340,14 @@ fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
             });
             return;
         }
+        Call::ScanMachine => {
+            let (engine, tx) = (shell.engine().clone(), tx.clone());
+            shell.spawn(async move {
+                let found = engine.scan_machine().await;
+                let _ = tx.send(Push::Reply { id, result: Ok(Answer::Found(found)) });
+            });
+            return;
+        }
         Call::SetAutostart { on } => Action::SetAutostart(on),
         Call::CheckNow => Action::CheckNow,
         Call::SetPaused { paused } => Action::SetPaused(paused),

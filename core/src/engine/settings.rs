@@ -62,6 +62,32 @@ impl Engine {
         }
     }
 
+    /// The LLM servers answering on this machine's usual ports (the first run's discovery):
+    /// one form per model each serves, ready to add; `has_key` is not used, `managed` says
+    /// whether a backend of that URL and model is configured already.
+    pub async fn scan_machine(&self) -> Vec<BackendForm> {
+        let Ok(http) = shared_http() else { return Vec::new() };
+        let opts = crate::servers::discover::Options::from_env();
+        let found = crate::servers::discover::scan(&http, &opts.host, &opts.ports).await;
+        let config = self.config();
+        let mut out = Vec::new();
+        for f in found {
+            for (model, _) in f.models.iter().take(50) {
+                let configured = config.backends.iter().any(|b| b.url == f.url && &b.model == model);
+                out.push(BackendForm {
+                    name: crate::servers::discover::short_name(model),
+                    role: crate::model::Role::Reasoner,
+                    url: crate::secret::redact_url(&f.url),
+                    kind: f.kind,
+                    model: model.clone(),
+                    managed: configured,
+                    has_key: false,
+                });
+            }
+        }
+        out
+    }
+
     /// Tries `form` as a backend: its kind (detected when `auto`), a health probe, the
     /// server's model list and a one-token answer, each timed. The API key of the backend
     /// named `original` is used, when it has one.

@@ -169,7 +169,7 @@ pub async fn scan(http: &reqwest::Client, host: &str, ports: &[u16]) -> Vec<Foun
 }
 
 /// A short, readable backend name from a model id (`/models/qwen2.5-7b.gguf` → `qwen2.5-7b`).
-fn short_name(id: &str) -> String {
+pub fn short_name(id: &str) -> String {
     let last = id.rsplit(['/', '\\']).next().unwrap_or(id);
     let last = last.strip_suffix(".gguf").unwrap_or(last);
     let name: String = last.chars().take(32).collect();
