@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 use switchboard_model::{
-    AccountStatus, BackendForm, BackendStatus, BackendTest, Conversation, Lang, Point, Saved, SearchHit, SettingsView, StoredMessage,
+    AccountStatus, BackendForm, BackendStatus, BackendTest, Conversation, Lang, Point, Saved, SearchHit, SettingsView,
+    StoredMessage,
 };
 
 /// The ids of a reply under way (the answer to `SendMessage` and `Retry`).

@@ -64,7 +64,8 @@ impl Engine {
 
     /// The LLM servers answering on this machine's usual ports (the first run's discovery):
     /// one form per model each serves, ready to add; `has_key` is not used, `managed` says
-    /// whether a backend of that URL and model is configured already.
+    /// whether a backend of that URL and model (or of that URL, for a one-model server) is
+    /// configured already.
     pub async fn scan_machine(&self) -> Vec<BackendForm> {
         let Ok(http) = shared_http() else { return Vec::new() };
         let opts = crate::servers::discover::Options::from_env();
@@ -73,7 +74,9 @@ impl Engine {
         let mut out = Vec::new();
         for f in found {
             for (model, _) in f.models.iter().take(50) {
-                let configured = config.backends.iter().any(|b| b.url == f.url && &b.model == model);
+                // A server of one model (llama-server) answers whatever model a request names.
+                let configured =
+                    config.backends.iter().any(|b| b.url == f.url && (&b.model == model || f.models.len() == 1));
                 out.push(BackendForm {
                     name: crate::servers::discover::short_name(model),
                     role: crate::model::Role::Reasoner,
