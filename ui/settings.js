@@ -82,7 +82,16 @@ function renderBackends(list) {
       iconButton(`${t("edit")} ${b.name}`, "✎", () => openBackendForm(b)),
       removeButton,
     );
-    tr.append(el("td", "", b.name), el("td", "", b.role), el("td", "url", b.url), model, el("td", "", b.kind), actions);
+    // Notified of its flips, unless muted (kept in the file: [tray] mute).
+    const notify = el("input");
+    notify.type = "checkbox";
+    notify.className = "notify";
+    notify.checked = !b.muted;
+    notify.setAttribute("aria-label", `${t("notify")}: ${b.name}`);
+    notify.addEventListener("change", () => save($("backend-form"), { op: "set_muted", name: b.name, muted: !notify.checked }));
+    const notifyCell = el("td");
+    notifyCell.appendChild(notify);
+    tr.append(el("td", "", b.name), el("td", "", b.role), el("td", "url", b.url), model, el("td", "", b.kind), notifyCell, actions);
     body.appendChild(tr);
   }
 }
@@ -148,6 +157,7 @@ async function refreshSettings() {
   $("as-language").value = a.language;
   $("as-scope").value = a.tray_scope;
   $("autostart").checked = settings.autostart;
+  $("paused").checked = settings.paused;
   const folders = $("folders");
   folders.replaceChildren(...(settings.folders.length ? settings.folders.map((f) => el("li", "", f))
                                                       : [el("li", "muted", t("noFolders"))]));
@@ -210,6 +220,10 @@ function watchSettings() {
     await save($("assistant-form"), { op: "save_assistant", assistant: {
       name: $("as-name").value, persona: $("as-persona").value, language: $("as-language").value,
       tray_scope: $("as-scope").value } });
+  });
+  $("paused").addEventListener("change", async () => {
+    await api.setPaused($("paused").checked).catch((e) => { $("settings-result").textContent = String(e); });
+    refreshSettings();
   });
   $("autostart").addEventListener("change", async () => {
     try {

@@ -21,6 +21,9 @@ pub struct BackendForm {
     /// It has an API key (from the file's `api_key_env` or `api_key_file`).
     #[serde(default)]
     pub has_key: bool,
+    /// Its flips are not notified.
+    #[serde(default)]
+    pub muted: bool,
 }
 
 /// The assistant and the tray, as the settings view edits them.
@@ -45,6 +48,9 @@ pub struct SettingsView {
     pub folders: Vec<String>,
     /// Switchboard starts at login.
     pub autostart: bool,
+    /// Notifications are paused (until resumed, or Switchboard restarts).
+    #[serde(default)]
+    pub paused: bool,
 }
 
 /// One change asked by the settings view.
@@ -66,6 +72,11 @@ pub enum SettingsEdit {
     },
     SaveAssistant {
         assistant: AssistantForm,
+    },
+    /// Notifies (`muted`: no longer notifies) of the named backend's flips.
+    SetMuted {
+        name: String,
+        muted: bool,
     },
 }
 

@@ -17,7 +17,7 @@ pub fn file_name(title: &str, extension: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let clean: String = clean.trim_start_matches('.').chars().take(60).collect();
+    let clean: String = clean.trim_start_matches(['.', ' ']).chars().take(60).collect();
     let stem = if clean.trim().is_empty() { "conversation".to_string() } else { clean };
     format!("{stem}.{extension}")
 }

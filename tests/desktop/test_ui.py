@@ -546,3 +546,29 @@ def test_a_conversation_answered_by_a_chosen_backend(ui):
     s.keys(CONTROL, "n")
     s.click(s.find(f'#conversations li[data-id="{conv}"] .title'))
     wait_for("the choice shown", lambda: s.js("return document.getElementById('chat-backend').value") == "e2e-small", 5)
+
+
+def test_a_muted_backend_going_down_is_not_notified(ui):
+    d, s = ui
+    s.click(s.find("#tab-settings"))
+    box = '#backend-list tr[data-backend="e2e-big"] input.notify'
+    wait_for("the notify box", lambda: s.js(f"return !!document.querySelector('{box}')"), 10)
+    assert s.js(f"return document.querySelector('{box}').checked")
+    s.click(s.find(box))
+    wait_for("muted in the file", lambda: 'mute = ["e2e-big"]' in config_text(d), 5)
+    assert config_text(d).startswith(USER_COMMENT)
+    before = len(d.notifications())
+    d.kill9("e2e-big")
+    s.click(s.find("#tab-status"))
+    state = '.card[data-backend="e2e-big"] dd[data-field="state"]'
+    wait_for("its card goes DOWN", lambda: text_of(s, state) == "DOWN", 15)
+    # A DOWN is notified at once, coalesced over 2 s: nothing may come in twice that.
+    time.sleep(4)
+    assert not any("e2e-big" in n for n in d.notifications()[before:]), d.notifications()[before:]
+    d.start_backend("e2e-big")
+    wait_for("back UP", lambda: text_of(s, state) == "UP", 20)
+    s.click(s.find("#tab-settings"))
+    wait_for("the notify box again", lambda: s.js(f"return !!document.querySelector('{box}')"), 10)
+    s.click(s.find(box))
+    wait_for("unmuted", lambda: "mute" not in config_text(d), 5)
+    s.click(s.find("#tab-chat"))

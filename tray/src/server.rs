@@ -312,7 +312,7 @@ fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
         }
         Call::Settings => {
             let path = shell.config_path().map(|p| p.to_path_buf()).unwrap_or_default();
-            let view = shell.engine().settings_view(&path, crate::autostart::enabled());
+            let view = shell.engine().settings_view(&path, crate::autostart::enabled(), shell.paused());
             return answer(Ok(Answer::Settings(view)));
         }
         Call::EditSettings { edit } => {

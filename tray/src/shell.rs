@@ -152,11 +152,19 @@ impl Shell {
 
     /// Hands a flip to the notification policy.
     pub fn flip(&self, flip: &Flip, now: Instant) {
+        // A backend the user muted (`[tray] mute`): its flips change the tray, not the desktop.
+        if self.engine.config().muted.contains(&flip.backend) {
+            return;
+        }
         self.notifier().flip(flip, now);
     }
 
     /// Hands a managed-server change to the notification policy.
     pub fn server(&self, change: &ServerChange, now: Instant) {
+        let muted = &self.engine.config().muted;
+        if !change.backends.is_empty() && change.backends.iter().all(|b| muted.contains(b)) {
+            return;
+        }
         self.notifier().server(change, now);
     }
 

@@ -33,6 +33,12 @@ pub fn edited(text: &str, path: &Path, edit: &SettingsEdit) -> Result<(String, C
             let i = position(&tables, name)?;
             tables.remove(i);
             set_backends(&mut doc, tables);
+            set_muted(&mut doc, name, None);
+            &[]
+        }
+        SettingsEdit::SetMuted { name, muted } => {
+            position(&backends(&doc), name)?;
+            set_muted(&mut doc, name, muted.then_some(name.as_str()));
             &[]
         }
         SettingsEdit::MoveBackend { name, up } => {
@@ -103,6 +109,11 @@ fn save_backend(doc: &mut DocumentMut, original: Option<&str>, b: &BackendForm) 
             tables.len() - 1
         }
     };
+    if let Some(old) = original.filter(|o| *o != b.name.trim()) {
+        // A renamed backend stays muted under its new name.
+        let was_muted = muted(doc).iter().any(|m| m == old);
+        set_muted(doc, old, was_muted.then_some(b.name.trim()));
+    }
     let t = &mut tables[i];
     t["name"] = value(b.name.trim());
     t["role"] = value(b.role.to_string());
@@ -111,6 +122,37 @@ fn save_backend(doc: &mut DocumentMut, original: Option<&str>, b: &BackendForm) 
     t["kind"] = value(b.kind.as_str());
     set_backends(doc, tables);
     Ok(())
+}
+
+/// The names in `[tray] mute`.
+fn muted(doc: &DocumentMut) -> Vec<String> {
+    doc.get("tray")
+        .and_then(|t| t.get("mute"))
+        .and_then(Item::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// Takes `name` out of `[tray] mute`, and puts `now` in (a rename, or muting).
+fn set_muted(doc: &mut DocumentMut, name: &str, now: Option<&str>) {
+    let mut list: Vec<String> = muted(doc).into_iter().filter(|m| m != name).collect();
+    if let Some(n) = now {
+        list.push(n.to_string());
+    }
+    let had = doc.get("tray").and_then(|t| t.get("mute")).is_some();
+    if list.is_empty() && !had {
+        return;
+    }
+    if !doc.contains_table("tray") {
+        doc["tray"] = Item::Table(Table::new());
+    }
+    if list.is_empty() {
+        if let Some(t) = doc["tray"].as_table_mut() {
+            t.remove("mute");
+        }
+    } else {
+        doc["tray"]["mute"] = value(list.iter().collect::<toml_edit::Array>());
+    }
 }
 
 fn save_assistant(doc: &mut DocumentMut, a: &AssistantForm) {
@@ -169,6 +211,7 @@ mod tests {
             model: "m".into(),
             managed: false,
             has_key: false,
+            muted: false,
         }
     }
 
@@ -222,6 +265,23 @@ mod tests {
         assert_eq!(config.backends.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["small", "gpu", "big"]);
         let (_, config) = edited(&moved, path, &SettingsEdit::MoveBackend { name: "gpu".into(), up: true }).unwrap();
         assert_eq!(config.backends[1].name, "gpu", "no reasoner above it: stays");
+    }
+
+    #[test]
+    fn a_muted_backend_is_kept_muted_through_a_rename_and_unmuted_when_removed() {
+        let (text, config) = edit(SettingsEdit::SetMuted { name: "big".into(), muted: true }).unwrap();
+        assert_eq!(config.muted, ["big"]);
+        let path = Path::new("c.toml");
+        let big = form("huge", "http://127.0.0.1:8082");
+        let (text, config) =
+            edited(&text, path, &SettingsEdit::SaveBackend { original: Some("big".into()), backend: big }).unwrap();
+        assert_eq!(config.muted, ["huge"]);
+        let gpu = SettingsEdit::SaveBackend { original: None, backend: form("gpu", "http://h:1") };
+        let (text, _) = edited(&text, path, &gpu).unwrap();
+        let (_, config) = edited(&text, path, &SettingsEdit::RemoveBackend { name: "huge".into() }).unwrap();
+        assert!(config.muted.is_empty());
+        let e = edit(SettingsEdit::SetMuted { name: "nobody".into(), muted: true }).unwrap_err();
+        assert_eq!(e.field, "name");
     }
 
     #[test]

@@ -284,6 +284,8 @@ pub struct Config {
     pub chat: ChatSettings,
     /// Which backends the tray colour counts.
     pub tray_scope: TrayScope,
+    /// Backends whose flips are not notified (`[tray] mute`).
+    pub muted: Vec<String>,
     /// Backends in priority order (within a role, earlier is preferred).
     pub backends: Vec<BackendConfig>,
     /// The calendar tool's accounts, in the order given (new events go to the first writable).

@@ -126,7 +126,15 @@ impl Config {
         let calendars = super::tools::calendars(raw.calendar, path, c)?;
         let mails = super::tools::mails(raw.mail, path, c)?;
         let documents = raw.documents.into_settings(path);
-        Ok(Config { health, load, chat, tray_scope: raw.tray.scope, backends, calendars, mails, documents })
+        let mut muted = Vec::new();
+        for m in raw.tray.mute {
+            let name = m.get_ref().trim().to_string();
+            if !backends.iter().any(|b| b.name == name) {
+                return Err(at(Some(m.span()), Some("mute"), format!("no backend named `{name}` to mute")));
+            }
+            muted.push(name);
+        }
+        Ok(Config { health, load, chat, tray_scope: raw.tray.scope, muted, backends, calendars, mails, documents })
     }
 }
 

@@ -114,6 +114,9 @@ pub struct Backend {
 pub struct Tray {
     #[serde(default)]
     pub scope: TrayScope,
+    /// Backends whose flips are not notified.
+    #[serde(default)]
+    pub mute: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]

@@ -16,7 +16,7 @@ const TEST_TIMEOUT: Duration = Duration::from_secs(10);
 impl Engine {
     /// What the settings view shows: the configuration now, the file it comes from, and
     /// whether Switchboard starts at login (the caller knows).
-    pub fn settings_view(&self, path: &Path, autostart: bool) -> SettingsView {
+    pub fn settings_view(&self, path: &Path, autostart: bool, paused: bool) -> SettingsView {
         let c = self.config();
         let backends = c
             .backends
@@ -29,6 +29,7 @@ impl Engine {
                 model: b.model.clone(),
                 managed: b.launch.is_some(),
                 has_key: b.api_key.is_some(),
+                muted: c.muted.contains(&b.name),
             })
             .collect();
         let language = match c.chat.language {
@@ -47,6 +48,7 @@ impl Engine {
             },
             folders: c.documents.folders.iter().map(|f| f.display().to_string()).collect(),
             autostart,
+            paused,
         }
     }
 
@@ -85,6 +87,7 @@ impl Engine {
                     model: model.clone(),
                     managed: configured,
                     has_key: false,
+                    muted: false,
                 });
             }
         }
