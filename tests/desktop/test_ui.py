@@ -572,3 +572,20 @@ def test_a_muted_backend_going_down_is_not_notified(ui):
     s.click(s.find(box))
     wait_for("unmuted", lambda: "mute" not in config_text(d), 5)
     s.click(s.find("#tab-chat"))
+
+
+def test_shift_enter_is_a_new_line_and_enter_sends(ui):
+    d, s = ui
+    s.click(s.find("#tab-chat"))
+    s.click(s.find("#input"))
+    s.keys(CONTROL, "n")
+    box = s.find("#input")
+    s.type(box, "first line")
+    s.keys("\ue008", "\ue007")  # Shift+Enter
+    s.type(box, "second line")
+    assert s.js("return document.getElementById('input').value") == "first line\nsecond line"
+    assert s.js("return document.querySelectorAll('#messages .msg').length") == 0, "nothing sent"
+    s.keys("\ue007")  # Enter
+    wait_for("sent, with its line break", lambda: s.js(
+        "const m = document.querySelector('#messages .msg.user'); return m && m.dataset.text") == "first line\nsecond line", 5)
+    wait_for("answered", lambda: reply_over(s, 0), 60)
