@@ -125,6 +125,7 @@ let conversation = null;
 let conversationTitles = new Map();
 let conversationBackends = new Map();
 let replying = null; // reply message id under way
+let afterReply = null; // what the user asked for while a reply was still ending
 
 function badgeText(action, backend) {
   const name = action === "status" ? t("statusAction") : t(action);
@@ -262,9 +263,10 @@ function renderToolCard(view, card) {
     const add = el("button", "add", t("addEvent"));
     const no = el("button", "no", t("dontAdd"));
     const answer = (word) => {
-      if (replying !== null) return;
       add.disabled = true; no.disabled = true;
-      send(word);
+      // The card can arrive before its reply has ended: the answer is sent once it has.
+      if (replying !== null) afterReply = () => send(word);
+      else send(word);
     };
     add.addEventListener("click", () => answer(t("yesWord")));
     no.addEventListener("click", () => answer(t("noWord")));
@@ -421,6 +423,7 @@ async function stream(start, notSent = () => {}, userEl = null) {
         replying = null;
         $("stop").hidden = true;
         $("send").hidden = false;
+        if (afterReply) { const next = afterReply; afterReply = null; setTimeout(next, 0); }
         loadConversations();
         // A settled draft: its earlier card now says where it stands (buttons gone).
         if (view.tool && !view.tool.hidden && conversation !== null) refreshCards();
@@ -430,15 +433,19 @@ async function stream(start, notSent = () => {}, userEl = null) {
   try {
     const sent = await start(onEvent);
     conversation = sent.conversation_id;
-    // Their ids, for edit, copy and regenerate.
-    const user = userEl ?? view.m.previousElementSibling;
-    if (user && user.classList.contains("user") && !user.dataset.messageId) {
-      user.dataset.messageId = sent.user_message_id;
-      messageActions(user, "user");
+    // Their ids, for edit, copy and regenerate (the message is sent, whatever happens here).
+    try {
+      const user = userEl ?? view.m.previousElementSibling;
+      if (user && user.classList.contains("user") && !user.dataset.messageId) {
+        user.dataset.messageId = sent.user_message_id;
+        messageActions(user, "user");
+      }
+      view.m.dataset.messageId = sent.reply_message_id;
+      messageActions(view.m, "assistant");
+      refreshActions();
+    } catch (e) {
+      console.warn(e);
     }
-    view.m.dataset.messageId = sent.reply_message_id;
-    messageActions(view.m, "assistant");
-    refreshActions();
     if (!ended) {
       replying = sent.reply_message_id;
       $("stop").hidden = false;
