@@ -1,28 +1,20 @@
 // Editing a sent message (and answering again from there), regenerating the last answer,
 // copying a message. What is replaced is kept, folded under "Replaced", never sent to a model
 // again (the engine marks it). Up in an empty message box edits the last message.
-// Uses main.js's api, t, $, el, stream, addUser, conversation and replying.
+// Uses main.js's api, t, $, el, stream, addUser, conversation and replying, and settings.js's
+// iconButton.
 "use strict";
-
-function iconAction(label, text, onClick) {
-  const b = el("button", "icon act", text);
-  b.type = "button";
-  b.title = label;
-  b.setAttribute("aria-label", label);
-  b.addEventListener("click", onClick);
-  return b;
-}
 
 // The buttons under a message: copy for all, edit for the user's, regenerate for the last answer.
 function messageActions(msg, role) {
   msg.querySelector(":scope > .acts")?.remove();
   const acts = el("div", "acts");
-  acts.append(iconAction(t("copy"), t("copy"), () => {
+  acts.append(iconButton(t("copy"), t("copy"), () => {
     const text = role === "user" ? msg.dataset.text : msg.querySelector(".body")?.textContent ?? "";
     navigator.clipboard.writeText(text);
   }));
-  if (role === "user") acts.append(iconAction(t("editMessage"), "✎", () => startEdit(msg)));
-  else acts.append(iconAction(t("regenerate"), "↻", () => regenerate(msg)));
+  if (role === "user") acts.append(iconButton(t("editMessage"), "✎", () => startEdit(msg)));
+  else acts.append(iconButton(t("regenerate"), "↻", () => regenerate(msg)));
   msg.appendChild(acts);
 }
 

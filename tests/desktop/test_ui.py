@@ -488,8 +488,11 @@ def test_the_status_chart_has_axes_hover_values_and_a_24_hour_range(ui):
 
 
 def reply_over(s, replies_before):
-    """The next reply has started and ended."""
-    return s.js("return replying === null && document.querySelectorAll('#messages .msg.assistant').length") > replies_before
+    """The next reply has started and ended: its element exists and has its id (given once the
+    engine has answered the send), and no reply runs. (Without the id, the moment between the
+    click and the engine's answer looked like an ended reply, and the next send found Send hidden.)"""
+    return s.js("const r = document.querySelectorAll('#messages .msg.assistant'); const last = r[r.length - 1];"
+                " return replying === null && last && last.dataset.messageId ? r.length : 0") > replies_before
 
 
 def test_edit_and_regenerate_replace_the_answer_and_keep_the_old_one(ui):

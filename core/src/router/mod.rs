@@ -220,28 +220,25 @@ impl Router {
     /// Sends the conversation's last user message again (after a failure), without writing it
     /// twice.
     pub fn retry(&self, conversation: i64) -> Result<Reply, RouterError> {
-        let last = self
-            .inner
+        let last = self.last_user_message(conversation)?;
+        self.start(conversation, last.id, last.text)
+    }
+
+    /// The conversation's last user message that was not replaced.
+    fn last_user_message(&self, conversation: i64) -> Result<crate::model::StoredMessage, RouterError> {
+        self.inner
             .store
             .messages(conversation)?
             .into_iter()
             .rev()
             .find(|m| m.role == ChatRole::User && !m.replaced)
-            .ok_or(RouterError::NothingToRetry(conversation))?;
-        self.start(conversation, last.id, last.text)
+            .ok_or(RouterError::NothingToRetry(conversation))
     }
 
     /// Answers the conversation's last user message again: the answers it had are kept,
     /// marked replaced (shown folded, never sent to a model again).
     pub fn regenerate(&self, conversation: i64) -> Result<Reply, RouterError> {
-        let last = self
-            .inner
-            .store
-            .messages(conversation)?
-            .into_iter()
-            .rev()
-            .find(|m| m.role == ChatRole::User && !m.replaced)
-            .ok_or(RouterError::NothingToRetry(conversation))?;
+        let last = self.last_user_message(conversation)?;
         self.inner.store.replace_after(conversation, last.id)?;
         self.start(conversation, last.id, last.text)
     }
