@@ -332,16 +332,23 @@ async function loadConversations() {
 }
 
 // Re-reads the conversation's cards (a draft answered by a later message changed state).
+// Redraws in flight (an end-to-end test waits for none before clicking a card).
+let refreshing = 0;
 async function refreshCards() {
   const id = conversation;
-  const messages = await api.messages(id).catch(() => []);
-  if (id !== conversation) return;
-  const views = [...$("messages").querySelectorAll(".msg.assistant")];
-  const replies = messages.filter((m) => m.role !== "user");
-  replies.forEach((m, i) => {
-    const v = views[i];
-    if (v && m.card) renderToolCard({ tool: v.querySelector(".toolcard") }, m.card);
-  });
+  refreshing += 1;
+  try {
+    const messages = await api.messages(id).catch(() => []);
+    if (id !== conversation) return;
+    const views = [...$("messages").querySelectorAll(".msg.assistant")];
+    const replies = messages.filter((m) => m.role !== "user");
+    replies.forEach((m, i) => {
+      const v = views[i];
+      if (v && m.card) renderToolCard({ tool: v.querySelector(".toolcard") }, m.card);
+    });
+  } finally {
+    refreshing -= 1;
+  }
 }
 
 async function openConversation(id, focus = null) {

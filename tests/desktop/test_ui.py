@@ -250,7 +250,7 @@ def test_a_draft_is_written_to_the_caldav_server_only_by_the_users_click(ui):
     add = ".msg.assistant:last-of-type .toolcard button.add"
     wait_for("the draft card", lambda: s.js(f"return !!document.querySelector('{add}')"), 30)
     # Its reply ends (and the card is drawn again from the store) before the user clicks.
-    wait_for("its reply over", lambda: s.js("return replying === null"), 30)
+    wait_for("its reply over", lambda: s.js("return replying === null && refreshing === 0"), 30)
     card = text_of(s, ".msg.assistant:last-of-type .toolcard")
     assert "15:00" in card and "work" in card, card
     screenshot(d, "draft-card.png")
@@ -267,7 +267,7 @@ def test_a_draft_is_written_to_the_caldav_server_only_by_the_users_click(ui):
     written = stored_events(d)
     send(s, "schedule lunch with Ann tomorrow at 1pm")
     wait_for("the second draft", lambda: s.js(f"return !!document.querySelector('{add}')"), 30)
-    wait_for("its reply over", lambda: s.js("return replying === null"), 30)
+    wait_for("its reply over", lambda: s.js("return replying === null && refreshing === 0"), 30)
     s.click(s.find(".msg.assistant:last-of-type .toolcard button.no"))
     wait_for("declined", lambda: "Not added" in (text_of(s, ".msg.assistant:last-of-type .toolcard") or ""), 30)
     time.sleep(1)  # a write would have happened by now: a check of nothing, not a condition
