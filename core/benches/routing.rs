@@ -44,7 +44,7 @@ use switchboard_core::config::DEFAULT_DIRECT_CONFIDENCE;
 use switchboard_core::model::Action;
 use switchboard_core::router::decision::{self, Decision};
 use switchboard_core::router::prompt::{Lang, Persona, Turn};
-use switchboard_core::router::{choose, classifier_request, nearest, rules, tools, tools_request};
+use switchboard_core::router::{choose, classifier_request, embed, nearest, rules, tools, tools_request};
 use switchboard_core::Config;
 use switchboard_testkit::llama::{Llama, Model};
 use tokio::time::Instant;
@@ -140,6 +140,11 @@ impl Score {
         100.0 * f64::from(self.right) / f64::from(self.all.max(1))
     }
 
+    /// Messages wanting `action` that got it (whatever the operation).
+    fn action_share(&self, action: &str) -> f64 {
+        f64::from(self.confusion.get(&(action.to_string(), action.to_string())).copied().unwrap_or(0))
+    }
+
     fn action_pc(&self, action: &str) -> f64 {
         let (r, a) =
             self.by.iter().filter(|((w, _), _)| w == action).fold((0, 0), |(r, a), (_, (x, y))| (r + x, a + y));
@@ -191,6 +196,31 @@ impl Score {
     }
 }
 
+/// The tool call the classifier writes for `item` under the operation `op`'s schema.
+async fn write_op(
+    client: &BackendClient,
+    item: &Item,
+    now: &chrono::DateTime<chrono::FixedOffset>,
+    max_tokens: u32,
+    op: Option<&str>,
+) -> Decision {
+    let req = tools_request(&Persona::default(), item.lang, now, &item.history, &item.text, true, max_tokens, op);
+    decision::parse(&client.chat(&req).await.map(|r| r.text).unwrap_or_default(), &item.text)
+}
+
+/// A verdict as a decision (a tool call's parameters unwritten); none: a question back.
+fn verdict_decision(v: Option<&nearest::Verdict>, text: &str) -> Decision {
+    match v.map(|v| (v.action, v.op.as_deref().and_then(|o| o.split_once('.')))) {
+        Some((Action::Direct, _)) => Decision::Direct { response: String::new() },
+        Some((Action::Route, _)) => Decision::Route { prompt: text.to_string() },
+        Some((Action::Status, _)) => Decision::Status,
+        Some((Action::Tools, Some((t, o)))) => {
+            Decision::Tools { tool: t.into(), operation: o.into(), params: Default::default() }
+        }
+        _ => Decision::Clarify { response: String::new() },
+    }
+}
+
 /// What one message got from each approach (the model's replies made once, scored by all).
 struct Run {
     item: Item,
@@ -204,6 +234,12 @@ struct Run {
     /// The nearest examples' verdict, the tool call written for its operation (when it names
     /// one), and the time of that call.
     near: Option<(nearest::Verdict, Option<Decision>, f64)>,
+    /// The message's embedding similarity to each example (Gemma-3-270M) and its time.
+    embedded: Option<(Vec<f64>, f64)>,
+    /// The nearest examples' verdict mixed with embeddings, its tool call, and the time.
+    near_emb: Option<(nearest::Verdict, Option<Decision>, f64)>,
+    /// Choose-then-write's tool call when the operation comes from the mixed examples.
+    chosen_emb_tool: Option<Decision>,
 }
 
 impl Run {
@@ -224,9 +260,16 @@ impl Run {
         (d, *ms)
     }
 
-    /// The nearest examples' decision (any verdict, sure or not).
-    fn near_decision(&self) -> Option<(Decision, f64)> {
-        let (v, tool, ms) = self.near.as_ref()?;
+    /// The embeddings' verdict alone (no n-grams), its operation unwritten.
+    fn embedded_only(&self) -> Decision {
+        let v = self.embedded.as_ref().and_then(|(e, _)| nearest::nearest_mixed(&self.item.text, e, 1.0));
+        verdict_decision(v.as_ref(), &self.item.text)
+    }
+
+    /// The nearest examples' decision (any verdict, sure or not); `embedded`: mixed with
+    /// embeddings.
+    fn near_decision(&self, embedded: bool) -> Option<(Decision, f64)> {
+        let (v, tool, ms) = if embedded { self.near_emb.as_ref()? } else { self.near.as_ref()? };
         let d = match v.action {
             Action::Direct => Decision::Direct { response: String::new() },
             Action::Route => Decision::Route { prompt: self.item.text.clone() },
@@ -244,7 +287,9 @@ impl Run {
     }
 
     /// `lean`: with the leanings; `near`: the nearest examples when sure at these (similarity,
-    /// agreement); `choose`: the model part by choose-then-write at `confidence`.
+    /// agreement); `choose`: the model part by choose-then-write at `confidence`; `embedded`:
+    /// the nearest examples mixed with embeddings, as the router does when a backend gives
+    /// them (their time added to the decision's).
     fn decision(
         &self,
         lean: bool,
@@ -252,22 +297,31 @@ impl Run {
         choose: Option<f64>,
         prior: Option<&choose::Scores>,
         today: NaiveDate,
+        embedded: bool,
     ) -> (Decision, f64, bool) {
         if let Some((d, ms)) = &self.rules[usize::from(lean)] {
             return (d.clone(), *ms, true);
         }
+        let embedded = embedded && self.near_emb.is_some();
+        let embed_ms = if embedded { self.embedded.as_ref().map_or(0.0, |e| e.1) } else { 0.0 };
         if let Some((sim, agree)) = near {
-            if self.near.as_ref().is_some_and(|(v, _, _)| v.sure(sim, agree)) {
-                if let Some((d, ms)) = self.near_decision() {
-                    return (rules::correct_draft(d, &self.item.text, today), ms, true);
+            let verdict = if embedded { &self.near_emb } else { &self.near };
+            if verdict.as_ref().is_some_and(|(v, _, _)| v.sure(sim, agree)) {
+                if let Some((d, ms)) = self.near_decision(embedded) {
+                    return (rules::correct_draft(d, &self.item.text, today), ms + embed_ms, true);
                 }
             }
         }
-        let (d, ms) = match choose {
+        let (mut d, ms) = match choose {
             Some(c) => self.chosen_decision(c, prior),
             None => self.json.clone(),
         };
-        (rules::correct_draft(d, &self.item.text, today), ms, false)
+        if embedded && choose.is_some() && matches!(d, Decision::Tools { .. }) {
+            if let Some(t) = &self.chosen_emb_tool {
+                d = t.clone();
+            }
+        }
+        (rules::correct_draft(d, &self.item.text, today), ms + embed_ms, false)
     }
 }
 
@@ -275,12 +329,17 @@ impl Run {
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
-    let sets: Vec<(&str, &str)> =
-        [("dev", include_str!("routing/dev.jsonl")), ("holdout", include_str!("routing/holdout.jsonl"))]
-            .into_iter()
-            .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")
-            .collect();
+    let sets: Vec<(&str, &str)> = [
+        ("dev", include_str!("routing/dev.jsonl")),
+        ("holdout", include_str!("routing/holdout.jsonl")),
+        ("test", include_str!("routing/test.jsonl")),
+    ]
+    .into_iter()
+    .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")
+    .collect();
     let server = Llama::start(Model::SmolLM2, 1).await;
+    // The embeddings: Gemma-3-270M, mean-pooled, as the first-run config serves them.
+    let embedder = Llama::start(Model::Gemma, 1).await;
     let url = server.url();
     let text = format!(
         "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{url}\"\nmodel = \"test\"\n\n\
@@ -288,6 +347,16 @@ async fn main() {
     );
     let cfg = Config::parse(&text, Path::new("bench.toml")).unwrap();
     let client = BackendClient::new(shared_http().unwrap(), Arc::new(cfg.backends[0].clone()));
+    let mut embed_cfg = cfg.backends[1].clone();
+    embed_cfg.url = format!("{}/", embedder.url()).parse().unwrap();
+    let embed_client = BackendClient::new(shared_http().unwrap(), Arc::new(embed_cfg));
+    let started = Instant::now();
+    let examples = embed::example_vectors(&embed_client).await.unwrap().unwrap();
+    println!(
+        "the {} examples' embeddings (Gemma-3-270M): {:.1} s",
+        nearest::example_texts().len(),
+        started.elapsed().as_secs_f64()
+    );
     let clock = switchboard_core::clock::Clock::system();
     let now = clock.now_local();
     let today = now.date_naive();
@@ -384,11 +453,42 @@ async fn main() {
                 Some(v) => Some((v, None, started.elapsed().as_secs_f64() * 1000.0)),
                 None => None,
             };
-            runs.push(Run { item, json, rules, chosen, near });
+            let started = Instant::now();
+            let embedded = embed::similarities(&embed_client, &examples, &item.text)
+                .await
+                .map(|e| (e, started.elapsed().as_secs_f64() * 1000.0));
+            let mut near_emb = None;
+            let mut chosen_emb_tool = None;
+            if let Some((e, _)) = &embedded {
+                let started = Instant::now();
+                near_emb = match nearest::nearest_embedded(&item.text, e) {
+                    Some(v) if v.action == Action::Tools && v.op.as_deref() != Some("email.send") => {
+                        // The same call as the n-gram verdict's when it names the same operation.
+                        let same = near.as_ref().filter(|(n, _, _)| n.op == v.op).and_then(|(_, d, _)| d.clone());
+                        let d = match same {
+                            Some(d) => d,
+                            None => write_op(&client, &item, &now, max_tokens, v.op.as_deref()).await,
+                        };
+                        Some((v, Some(d), started.elapsed().as_secs_f64() * 1000.0))
+                    }
+                    Some(v) => Some((v, None, started.elapsed().as_secs_f64() * 1000.0)),
+                    None => None,
+                };
+                if let Some((_, Some(tool @ Decision::Tools { .. }), _)) = &chosen {
+                    let op = nearest::tool_op_embedded(&item.text, e);
+                    chosen_emb_tool = Some(if op == op_of(tool) {
+                        tool.clone()
+                    } else {
+                        write_op(&client, &item, &now, max_tokens, op.as_deref()).await
+                    });
+                }
+            }
+            runs.push(Run { item, json, rules, chosen, near, embedded, near_emb, chosen_emb_tool });
         }
         let no_scores = runs.iter().filter(|r| r.chosen.is_none()).count();
         let conf = Some(DEFAULT_DIRECT_CONFIDENCE);
         let sure = Some((nearest::MIN_SIMILARITY, nearest::MIN_AGREEMENT));
+        let sure_emb = Some((nearest::MIN_SIMILARITY_EMBEDDED, nearest::MIN_AGREEMENT_EMBEDDED));
         type Approach<'a> = (&'a str, Box<dyn Fn(&Run) -> (Decision, f64, bool) + 'a>);
         let approaches: Vec<Approach> = vec![
             (
@@ -397,9 +497,9 @@ async fn main() {
             ),
             (
                 "rules + model (certain rules first, dates by code)",
-                Box::new(|r: &Run| r.decision(false, None, None, None, today)),
+                Box::new(|r: &Run| r.decision(false, None, None, None, today, false)),
             ),
-            ("rules + leanings + model (JSON)", Box::new(|r: &Run| r.decision(true, None, None, None, today))),
+            ("rules + leanings + model (JSON)", Box::new(|r: &Run| r.decision(true, None, None, None, today, false))),
             (
                 "choose, then write (model only)",
                 Box::new(|r: &Run| {
@@ -419,14 +519,33 @@ async fn main() {
                 "nearest examples only (every verdict taken)",
                 Box::new(|r: &Run| {
                     let (d, ms) =
-                        r.near_decision().unwrap_or_else(|| (Decision::Clarify { response: String::new() }, 0.0));
+                        r.near_decision(false).unwrap_or_else(|| (Decision::Clarify { response: String::new() }, 0.0));
                     (d, ms, true)
                 }),
             ),
-            ("rules + leanings + choose, then write", Box::new(|r: &Run| r.decision(true, None, conf, None, today))),
             (
-                "rules + leanings + nearest examples + choose, then write (the router now: defaults)",
-                Box::new(|r: &Run| r.decision(true, sure, conf, None, today)),
+                "rules + leanings + choose, then write",
+                Box::new(|r: &Run| r.decision(true, None, conf, None, today, false)),
+            ),
+            (
+                "rules + leanings + nearest examples + choose, then write (without embeddings)",
+                Box::new(|r: &Run| r.decision(true, sure, conf, None, today, false)),
+            ),
+            (
+                "embeddings only (Gemma-3-270M, mean-pooled, centred; every verdict taken)",
+                Box::new(|r: &Run| (r.embedded_only(), r.embedded.as_ref().map_or(0.0, |e| e.1), true)),
+            ),
+            (
+                "nearest examples mixed with embeddings only (every verdict taken)",
+                Box::new(|r: &Run| {
+                    let (d, ms) =
+                        r.near_decision(true).unwrap_or_else(|| (Decision::Clarify { response: String::new() }, 0.0));
+                    (d, ms, true)
+                }),
+            ),
+            (
+                "rules + leanings + nearest examples with embeddings + choose, then write (the router now: defaults)",
+                Box::new(|r: &Run| r.decision(true, sure_emb, conf, None, today, true)),
             ),
         ];
         for (name, decide) in &approaches {
@@ -437,20 +556,35 @@ async fn main() {
             }
             score.print(&format!("[{set}] {name}"));
         }
-        println!("\n[{set}] the nearest examples' thresholds (the router now): overall right");
-        for sim in [0.0, 0.3, 0.4, 0.5, 0.6, 0.7] {
-            let row: Vec<String> = [0.0, 0.5, 0.6, 0.8, 1.0]
-                .iter()
-                .map(|agree| {
-                    let mut score = Score::default();
-                    for r in &runs {
-                        let (d, ms, by_rules) = r.decision(true, Some((sim, *agree)), conf, None, today);
-                        score.add(&r.item, &d, ms, by_rules);
-                    }
-                    format!("agreement {agree:.1}: {:>5.1} %", score.pc_right())
-                })
-                .collect();
-            println!("  similarity {sim:.1}  {}", row.join("  "));
+        for embedded in [false, true] {
+            let with = if embedded { "with embeddings (the router now)" } else { "n-grams alone" };
+            println!("\n[{set}] the nearest examples' thresholds, {with}: overall right");
+            for sim in [0.0, 0.2, 0.3, 0.4, 0.5, 0.6] {
+                let row: Vec<String> = [0.0, 0.5, 0.6, 0.8, 1.0]
+                    .iter()
+                    .map(|agree| {
+                        let mut score = Score::default();
+                        for r in &runs {
+                            let (d, ms, by_rules) = r.decision(true, Some((sim, *agree)), conf, None, today, embedded);
+                            score.add(&r.item, &d, ms, by_rules);
+                        }
+                        format!("agreement {agree:.1}: {:>5.1} %", score.pc_right())
+                    })
+                    .collect();
+                println!("  similarity {sim:.1}  {}", row.join("  "));
+            }
+        }
+        println!(
+            "\n[{set}] the embeddings' weight (nearest examples only, every verdict): action right, overall right"
+        );
+        for w in [0.0, 0.3, 0.5, 0.7, 1.0] {
+            let mut score = Score::default();
+            for r in &runs {
+                let d = r.embedded.as_ref().and_then(|(e, _)| nearest::nearest_mixed(&r.item.text, e, w));
+                score.add(&r.item, &verdict_decision(d.as_ref(), &r.item.text), 0.0, true);
+            }
+            let action: f64 = ACTIONS.iter().map(|a| score.action_share(a)).sum::<f64>() / f64::from(score.all.max(1));
+            println!("  {w:.1}: action {:>5.1} %  overall {:>5.1} %", 100.0 * action, score.pc_right());
         }
         if no_scores > 0 {
             println!("  ({no_scores} messages got no token probabilities: JSON decision used for them)");
@@ -461,7 +595,7 @@ async fn main() {
         for c in [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] {
             let mut score = Score::default();
             for r in &runs {
-                let (d, ms, by_rules) = r.decision(true, sure, Some(c), None, today);
+                let (d, ms, by_rules) = r.decision(true, sure_emb, Some(c), None, today, true);
                 score.add(&r.item, &d, ms, by_rules);
             }
             let (direct, route) = (score.action_pc("direct"), score.action_pc("route"));

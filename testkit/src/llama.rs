@@ -55,7 +55,11 @@ impl Llama {
         let p = paths();
         let (gguf, extra): (&str, &[&str]) = match self.model {
             Model::SmolLM2 => (&p["SWITCHBOARD_SMOLLM2_GGUF"], &[]),
-            Model::Gemma => (&p["SWITCHBOARD_GEMMA_GGUF"], &["--no-jinja", "--chat-template", "gemma"]),
+            // As the first-run config starts it: chat, and mean-pooled embeddings.
+            Model::Gemma => (
+                &p["SWITCHBOARD_GEMMA_GGUF"],
+                &["--no-jinja", "--chat-template", "gemma", "--embeddings", "--pooling", "mean"],
+            ),
         };
         let log = std::env::temp_dir().join(format!("switchboard-llama-{}.log", self.port));
         let log = std::fs::File::create(log).unwrap();

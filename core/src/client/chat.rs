@@ -12,7 +12,7 @@ use super::sse::{Decoder, TooLong, MAX_LINE};
 use super::{ms_since, read_capped, BackendClient, ClientError};
 
 /// Longest whole (non-streamed) answer read (8 MiB).
-const MAX_ANSWER: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_ANSWER: usize = 8 * 1024 * 1024;
 
 /// A chat message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -16,6 +16,7 @@
 
 pub mod chat;
 mod detect;
+pub mod embed;
 mod error;
 pub mod sse;
 

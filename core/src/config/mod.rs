@@ -254,6 +254,9 @@ pub struct BackendConfig {
     /// A command (program and arguments) that starts this server on this machine; Switchboard
     /// runs it when nothing answers at `url` and stops it when it quits (a managed server).
     pub launch: Option<Vec<String>>,
+    /// The server answers `/v1/embeddings` (llama-server with `--embeddings`): the router
+    /// compares messages with its labelled examples through it as well (`router::embed`).
+    pub embeddings: bool,
 }
 
 impl fmt::Debug for BackendConfig {
@@ -272,6 +275,7 @@ impl fmt::Debug for BackendConfig {
             .field("max_concurrent", &self.max_concurrent)
             .field("structured", &self.structured)
             .field("launch", &self.launch)
+            .field("embeddings", &self.embeddings)
             .finish()
     }
 }

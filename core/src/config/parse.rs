@@ -111,6 +111,7 @@ impl Config {
                 max_concurrent: max_concurrent.map(|n| n as usize),
                 structured: b.structured_output,
                 launch,
+                embeddings: b.embeddings.unwrap_or(false),
             });
         }
         for role in [Role::Classifier, Role::Reasoner] {

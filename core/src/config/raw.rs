@@ -107,6 +107,7 @@ pub struct Backend {
     #[serde(default)]
     pub structured_output: Structured,
     pub launch: Option<Spanned<Vec<String>>>,
+    pub embeddings: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

@@ -122,6 +122,7 @@ impl Engine {
             max_concurrent: None,
             structured: Structured::None,
             launch: None,
+            embeddings: false,
         };
         let http = match shared_http() {
             Ok(h) => h,

@@ -23,6 +23,7 @@
 pub mod cards;
 pub mod choose;
 pub mod decision;
+pub mod embed;
 pub mod guard;
 pub mod nearest;
 pub mod prompt;
@@ -126,6 +127,8 @@ struct Inner {
     registry: Registry,
     store: Arc<Store>,
     settings: std::sync::RwLock<Arc<Settings>>,
+    /// The examples' embeddings per server (`router::embed`).
+    embeddings: Arc<embed::Embeddings>,
     /// Classifiers that gave no token probabilities: asked for JSON from then on.
     no_scores: Mutex<std::collections::HashSet<String>>,
     /// Replies under way: reply id -> its stop switch.
@@ -172,6 +175,7 @@ impl Router {
                 registry,
                 store,
                 settings: std::sync::RwLock::new(Arc::new(Settings::new(chat, tools))),
+                embeddings: Arc::default(),
                 no_scores: Mutex::default(),
                 running: Mutex::new(HashMap::new()),
                 tasks: TaskTracker::new(),

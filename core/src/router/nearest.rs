@@ -24,6 +24,12 @@ pub const MIN_SIMILARITY: f64 = 0.3;
 /// ... and the neighbours' vote at least this much for it (both chosen on the benchmark's
 /// dev set only: the best of similarity 0.3-0.7 by agreement 0.5-1.0).
 pub const MIN_AGREEMENT: f64 = 0.5;
+/// The same, for a likeness mixed with embeddings (chosen on the dev set only, as above).
+pub const MIN_SIMILARITY_EMBEDDED: f64 = 0.3;
+pub const MIN_AGREEMENT_EMBEDDED: f64 = 0.5;
+/// With embeddings (`router::embed`), a message's likeness to an example is this much their
+/// embeddings' (cosine, centred on the examples' mean) and the rest their n-grams'.
+pub const EMBED_WEIGHT: f64 = 0.5;
 /// Longest message compared, in characters (a long paste is not small talk or a tool request).
 const MAX_CHARS: usize = 600;
 
@@ -52,6 +58,7 @@ type Vector = Vec<(u64, f64)>;
 struct Index {
     idf: HashMap<u64, f64>,
     examples: Vec<(Vector, Action, Option<String>)>,
+    texts: Vec<String>,
 }
 
 fn hash(s: &str) -> u64 {
@@ -119,22 +126,32 @@ impl Index {
         let n = counts.len().max(1) as f64;
         let idf: HashMap<u64, f64> = df.into_iter().map(|(g, d)| (g, (n / d).ln() + 1.0)).collect();
         let unseen = n.ln() + 1.0;
-        let examples = lines
+        let (examples, texts) = lines
             .into_iter()
             .zip(counts)
-            .filter_map(|(l, c)| Some((vector(c, &idf, unseen), Action::parse(&l.want)?, l.op)))
-            .collect();
-        Index { idf, examples }
+            .filter_map(|(l, c)| Some(((vector(c, &idf, unseen), Action::parse(&l.want)?, l.op), l.text)))
+            .unzip();
+        Index { idf, examples, texts }
     }
 
-    fn nearest(&self, text: &str) -> Option<Verdict> {
+    /// `text`'s likeness to each example: n-grams, mixed with `embedded` (one similarity
+    /// per example, in their order) when given; none when `text` has no word.
+    fn likeness(&self, text: &str, embedded: Option<(&[f64], f64)>) -> Option<Vec<f64>> {
         let n = self.examples.len().max(1) as f64;
         let v = vector(grams(text), &self.idf, n.ln() + 1.0);
         if v.is_empty() {
             return None;
         }
+        let grams = self.examples.iter().map(|(e, _, _)| cosine(&v, e));
+        Some(match embedded.filter(|(e, _)| e.len() == self.examples.len()) {
+            Some((e, w)) => grams.zip(e).map(|(g, e)| (1.0 - w) * g + w * e).collect(),
+            None => grams.collect(),
+        })
+    }
+
+    fn nearest(&self, text: &str, embedded: Option<(&[f64], f64)>) -> Option<Verdict> {
         let mut scored: Vec<(f64, usize)> =
-            self.examples.iter().enumerate().map(|(i, (e, _, _))| (cosine(&v, e), i)).collect();
+            self.likeness(text, embedded)?.into_iter().enumerate().map(|(i, s)| (s, i)).collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         scored.truncate(K);
         let similarity = scored.first()?.0;
@@ -168,13 +185,13 @@ impl Index {
 impl Index {
     /// The tool operation of the tool examples `text` is most like (weighted vote of the `K`
     /// nearest tool examples), for a message already known to be a tool call.
-    fn tool_op(&self, text: &str) -> Option<String> {
-        let n = self.examples.len().max(1) as f64;
-        let v = vector(grams(text), &self.idf, n.ln() + 1.0);
+    fn tool_op(&self, text: &str, embedded: Option<(&[f64], f64)>) -> Option<String> {
+        let likeness = self.likeness(text, embedded)?;
         let mut scored: Vec<(f64, &str)> = self
             .examples
             .iter()
-            .filter_map(|(e, _, op)| op.as_deref().filter(|o| *o != "email.send").map(|o| (cosine(&v, e), o)))
+            .zip(likeness)
+            .filter_map(|((_, _, op), s)| op.as_deref().filter(|o| *o != "email.send").map(|o| (s, o)))
             .filter(|(s, _)| *s > 0.0)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -199,12 +216,35 @@ fn index() -> &'static Index {
 /// message the classifier chose to be a tool call, a 135M model names the wrong operation far
 /// more often than the examples do.
 pub fn tool_op(text: &str) -> Option<String> {
-    index().tool_op(text)
+    index().tool_op(text, None)
+}
+
+/// [`tool_op`], with `text`'s embedding similarity to each example ([`example_texts`]' order).
+pub fn tool_op_embedded(text: &str, embedded: &[f64]) -> Option<String> {
+    index().tool_op(text, Some((embedded, EMBED_WEIGHT)))
 }
 
 /// What the nearest examples say of `text`.
 pub fn nearest(text: &str) -> Option<Verdict> {
-    index().nearest(text)
+    index().nearest(text, None)
+}
+
+/// What the nearest examples say of `text`, compared by n-grams and by `embedded`: its
+/// embedding similarity to each example, in [`example_texts`]' order (ignored when it has
+/// not one per example).
+pub fn nearest_embedded(text: &str, embedded: &[f64]) -> Option<Verdict> {
+    nearest_mixed(text, embedded, EMBED_WEIGHT)
+}
+
+/// [`nearest_embedded`] with the embeddings' share `weight` (0 to 1; the routing benchmark's
+/// sweep).
+pub fn nearest_mixed(text: &str, embedded: &[f64], weight: f64) -> Option<Verdict> {
+    index().nearest(text, Some((embedded, weight.clamp(0.0, 1.0))))
+}
+
+/// The examples' texts, in the order similarities are given.
+pub fn example_texts() -> &'static [String] {
+    &index().texts
 }
 
 impl Verdict {
@@ -232,14 +272,32 @@ not json
     fn the_nearest_examples_vote() {
         let index = Index::build(SMALL);
         assert_eq!(index.examples.len(), 6, "bad lines and unknown actions are skipped");
-        let v = index.nearest("hello, how are you doing?").unwrap();
+        let v = index.nearest("hello, how are you doing?", None).unwrap();
         assert_eq!(v.action, Action::Direct, "{v:?}");
-        let v = index.nearest("오늘 일정이 뭐야").unwrap();
+        let v = index.nearest("오늘 일정이 뭐야", None).unwrap();
         assert_eq!((v.action, v.op.as_deref()), (Action::Tools, Some("calendar.today")), "{v:?}");
         assert!(v.similarity > 0.3 && v.similarity <= 1.0 + 1e-9, "{v:?}");
-        let v = index.nearest("is the server busy right now").unwrap();
+        let v = index.nearest("is the server busy right now", None).unwrap();
         assert_eq!(v.action, Action::Status, "{v:?}");
-        assert_eq!(index.nearest("!!! ..."), None, "no words, no verdict");
+        assert_eq!(index.nearest("!!! ...", None), None, "no words, no verdict");
+    }
+
+    #[test]
+    fn embeddings_mix_with_the_ngrams() {
+        let index = Index::build(SMALL);
+        let text = "오늘 일정이 뭐야";
+        // The embeddings say it is like the two greetings and nothing else.
+        let embedded = [0.9, 0.9, -0.2, -0.2, -0.2, -0.2];
+        let grams = index.likeness(text, None).unwrap();
+        let mixed = index.likeness(text, Some((&embedded, EMBED_WEIGHT))).unwrap();
+        for i in 0..6 {
+            assert!((mixed[i] - ((1.0 - EMBED_WEIGHT) * grams[i] + EMBED_WEIGHT * embedded[i])).abs() < 1e-12);
+        }
+        assert_eq!(index.nearest(text, Some((&embedded, EMBED_WEIGHT))).unwrap().action, Action::Direct);
+        // One similarity per example, or they are not used.
+        let ignored = index.likeness(text, Some((&embedded[..5], EMBED_WEIGHT))).unwrap();
+        assert!(ignored.iter().zip(&grams).all(|(a, b)| (a - b).abs() < 1e-12), "{ignored:?}");
+        assert_eq!(index.tool_op(text, Some((&embedded, EMBED_WEIGHT))).as_deref(), Some("calendar.today"));
     }
 
     /// Neighbours that are all tool calls agree on `tools`, whatever their operations.
@@ -251,7 +309,7 @@ not json
 {"lang":"en","want":"tools","op":"calendar.today","text":"am I free right now"}
 {"lang":"en","want":"direct","text":"good evening friend"}"#,
         );
-        let v = index.nearest("am I free friday at 3pm?").unwrap();
+        let v = index.nearest("am I free friday at 3pm?", None).unwrap();
         assert_eq!(v.action, Action::Tools, "{v:?}");
         assert!(v.agreement > 0.9, "{v:?}");
         assert_eq!(v.op.as_deref(), Some("calendar.search"), "{v:?}");

@@ -145,6 +145,7 @@ fn probe_config(url: reqwest::Url) -> BackendConfig {
         max_concurrent: None,
         structured: Structured::Auto,
         launch: None,
+        embeddings: false,
     }
 }
 
@@ -207,6 +208,7 @@ pub fn config_for_servers(found: &[Found]) -> Option<String> {
             model: id,
             kind: f.kind,
             launch: None,
+            embeddings: false,
             comment: format!("found on first run: {} at {}", f.kind, f.url),
         }
     }
@@ -236,6 +238,8 @@ fn llama_argv(local: &LocalInstall, model: &Path, alias: &str, port: u16, thread
     ];
     if gemma {
         argv.extend(["--no-jinja", "--chat-template", "gemma"].map(String::from));
+        // Mean-pooled vectors for the router's nearest examples (chat is served as before).
+        argv.extend(["--embeddings", "--pooling", "mean"].map(String::from));
     }
     argv
 }
@@ -257,6 +261,7 @@ pub fn config_for_local(local: &LocalInstall, ports: (u16, u16)) -> String {
             model: "small",
             kind: Kind::Llamacpp,
             launch: Some(llama_argv(local, &local.small, "small", ports.0, threads, false)),
+            embeddings: false,
             comment: "SmolLM2-135M on the project's llama-server, started and stopped by Switchboard".into(),
         },
         Entry {
@@ -266,6 +271,7 @@ pub fn config_for_local(local: &LocalInstall, ports: (u16, u16)) -> String {
             model: "big",
             kind: Kind::Llamacpp,
             launch: Some(llama_argv(local, big_model, "big", ports.1, threads, gemma)),
+            embeddings: gemma,
             comment: format!(
                 "{} on the project's llama-server, started and stopped by Switchboard",
                 if gemma { "Gemma-3-270M" } else { "SmolLM2-135M" }
@@ -404,6 +410,10 @@ mod tests {
         assert!(launch(0).windows(2).any(|w| w == ["--port", "18123"]));
         assert!(launch(1).windows(2).any(|w| w == ["-m", "/m/gemma.gguf"]));
         assert!(launch(1).iter().any(|a| a == "gemma"));
+        // The big server also gives the router its embeddings (the small one is not asked).
+        assert!(launch(1).windows(3).any(|w| w == ["--embeddings", "--pooling", "mean"]));
+        assert!(cfg.backends[1].embeddings && !cfg.backends[0].embeddings);
+        assert!(!launch(0).iter().any(|a| a == "--embeddings"));
         assert_eq!(crate::servers::launch::managed(&cfg.backends).len(), 2);
     }
 

@@ -17,6 +17,8 @@ pub(crate) struct Entry<'a> {
     pub kind: Kind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub launch: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub embeddings: bool,
     /// The comment line above the table (not a config key).
     #[serde(skip)]
     pub comment: String,
@@ -58,14 +60,17 @@ mod tests {
             model: "a\nb",
             kind: Kind::Llamacpp,
             launch: Some(vec!["/opt/my server/llama-server".into(), "--alias".into(), "x\"y".into()]),
+            embeddings: true,
             comment: "two\nlines".into(),
         };
-        let classifier = Entry { name: "c".into(), role: Role::Classifier, launch: None, ..e.clone() };
+        let classifier =
+            Entry { name: "c".into(), role: Role::Classifier, launch: None, embeddings: false, ..e.clone() };
         let text = render("# header\n", &[classifier, e]);
         let c = Config::parse(&text, std::path::Path::new("/tmp/x.toml")).unwrap();
         assert_eq!(c.backends[1].name, "qu\"ote\\d 모델");
         assert_eq!(c.backends[1].model, "a\nb");
         assert_eq!(c.backends[1].launch.as_ref().unwrap()[2], "x\"y");
+        assert!(c.backends[1].embeddings && !c.backends[0].embeddings);
         assert!(text.contains("# two lines\n"), "{text}");
     }
 }

@@ -4,6 +4,7 @@
 //! - `engine`: the registry and monitor over an HTTP-level fake server, with paused tokio time
 //!   (for what a real server cannot do on demand: a 503 "Loading model" for a minute, a 500,
 //!   exact request counts while time is fast-forwarded).
+//! - `embed`: the router's embeddings over an HTTP-level fake embedder, paused time.
 //! - `router`: the router over an HTTP-level fake classifier and reasoner (garbage, chunked
 //!   streams, cut streams, dead ports), paused time: every action, fallback and stop.
 //! - `cli`: the CLI's exit codes, messages and JSON.
@@ -20,6 +21,7 @@
 mod cli;
 mod config_edges;
 mod docs;
+mod embed;
 mod engine;
 mod hostile;
 mod layers;

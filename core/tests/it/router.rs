@@ -15,7 +15,7 @@ use switchboard_testkit::llama::free_port;
 
 const GAP: Duration = Duration::from_millis(20);
 
-async fn fake() -> Fake {
+pub(crate) async fn fake() -> Fake {
     let f = Fake::start().await;
     f.route("/v1/models", Reply::ok(r#"{"data":[{"id":"m"}]}"#));
     f
@@ -48,7 +48,7 @@ async fn router(c: &Fake, r: &Fake) -> Router {
 }
 
 /// All events until `Done`, and the text the tokens spell.
-async fn collect(reply: &mut ChatReply) -> (Vec<ChatEvent>, String) {
+pub(crate) async fn collect(reply: &mut ChatReply) -> (Vec<ChatEvent>, String) {
     let mut events = Vec::new();
     let mut text = String::new();
     while let Some(ev) = reply.events.recv().await {
@@ -71,7 +71,7 @@ fn done_state(events: &[ChatEvent]) -> MessageState {
     }
 }
 
-fn decisions(events: &[ChatEvent]) -> Vec<(Action, String)> {
+pub(crate) fn decisions(events: &[ChatEvent]) -> Vec<(Action, String)> {
     events
         .iter()
         .filter_map(|e| match e {

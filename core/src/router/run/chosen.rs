@@ -6,10 +6,11 @@ use super::{Outcome, Run};
 use crate::client::{ChatRequest, ChatResponse, ClientError, Message, Penalties};
 use crate::config::Decide;
 use crate::i18n;
-use crate::model::{Action, ChatRole, MessageState, NoticeKind};
+use crate::model::{Action, ChatRole, MessageState, NoticeKind, Role, State};
 use crate::registry::BackendHandle;
 use crate::router::choose::{self, Scores};
 use crate::router::decision::{self, Decision};
+use crate::router::embed;
 use crate::router::nearest::{self, Verdict};
 use crate::router::prompt::{self, Turn};
 use crate::router::{rules, tools_request};
@@ -73,14 +74,46 @@ impl Run<'_> {
     }
 
     /// The action of the example utterances this message is most like, when they are sure
-    /// (and no draft waits for a yes).
-    pub(super) fn near_examples(&self) -> Option<Verdict> {
+    /// (and no draft waits for a yes); and the message's embedding similarity to each
+    /// example, when a backend gave one (for the operation of a later tool call).
+    pub(super) async fn near_examples(&self) -> (Option<Verdict>, Option<Vec<f64>>) {
         if !self.set.nearest || self.inner.store.pending_draft(self.conversation).ok().flatten().is_some() {
-            return None;
+            return (None, None);
         }
-        let v = nearest::nearest(&self.text)?;
-        tracing::debug!("nearest examples: {v:?}");
-        v.sure(nearest::MIN_SIMILARITY, nearest::MIN_AGREEMENT).then_some(v)
+        let embedded = self.embedded().await;
+        let (v, sure) = match &embedded {
+            Some(e) => (
+                nearest::nearest_embedded(&self.text, e),
+                (nearest::MIN_SIMILARITY_EMBEDDED, nearest::MIN_AGREEMENT_EMBEDDED),
+            ),
+            None => (nearest::nearest(&self.text), (nearest::MIN_SIMILARITY, nearest::MIN_AGREEMENT)),
+        };
+        tracing::debug!("nearest examples{}: {v:?}", if embedded.is_some() { " (with embeddings)" } else { "" });
+        (v.filter(|v| v.sure(sure.0, sure.1)), embedded)
+    }
+
+    /// The message's embedding similarity to each example, from the first backend with
+    /// `embeddings = true` that is up and whose examples' vectors are ready (a warm-up is
+    /// started for one that has none yet).
+    async fn embedded(&self) -> Option<Vec<f64>> {
+        let snapshot = self.inner.registry.snapshot();
+        let up = |name: &str| snapshot.iter().any(|s| s.name == name && s.state == State::Up);
+        let all = [Role::Classifier, Role::Reasoner].into_iter().flat_map(|r| self.inner.registry.backends(r));
+        for h in all.filter(|h| h.client.config().embeddings && up(&h.name)) {
+            let inner = self.inner;
+            let Some(examples) = inner.embeddings.ready_or_warm(&h.client, &inner.tasks, &inner.runtime, &inner.cancel)
+            else {
+                continue;
+            };
+            let found = tokio::select! {
+                _ = self.cancel.cancelled() => return None,
+                s = embed::similarities(&h.client, &examples, &self.text) => s,
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
     }
 
     /// Asks `c` for the action alone (one token, its alternatives scored).

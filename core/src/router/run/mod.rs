@@ -223,14 +223,20 @@ impl<'a> Run<'a> {
             let prompt = self.text.clone();
             return self.reason(&prompt, None).await;
         };
-        if let Some(v) = self.near_examples() {
+        let (sure, embedded) = self.near_examples().await;
+        if let Some(v) = sure {
             return self.write_chosen(v.action, &classifier, &history, v.op.as_deref()).await;
         }
         if self.choosing(&classifier) {
             match self.choose(&classifier, &history).await {
                 chosen::Chosen::Action(action) => {
                     // A tool call: its operation from the tool examples, not the small model.
-                    let op = (action == crate::model::Action::Tools).then(|| nearest::tool_op(&self.text)).flatten();
+                    let op = (action == crate::model::Action::Tools)
+                        .then(|| match &embedded {
+                            Some(e) => nearest::tool_op_embedded(&self.text, e),
+                            None => nearest::tool_op(&self.text),
+                        })
+                        .flatten();
                     return self.write_chosen(action, &classifier, &history, op.as_deref()).await;
                 }
                 chosen::Chosen::Stopped => return self.finish(MessageState::Stopped, None, None),
