@@ -270,18 +270,9 @@ impl Run {
     /// embeddings.
     fn near_decision(&self, embedded: bool) -> Option<(Decision, f64)> {
         let (v, tool, ms) = if embedded { self.near_emb.as_ref()? } else { self.near.as_ref()? };
-        let d = match v.action {
-            Action::Direct => Decision::Direct { response: String::new() },
-            Action::Route => Decision::Route { prompt: self.item.text.clone() },
-            Action::Clarify => Decision::Clarify { response: String::new() },
-            Action::Status => Decision::Status,
-            Action::Tools => match (tool, v.op.as_deref().and_then(|o| o.split_once('.'))) {
-                (Some(d @ Decision::Tools { .. }), _) => d.clone(),
-                (_, Some((t, o))) => {
-                    Decision::Tools { tool: t.into(), operation: o.into(), params: Default::default() }
-                }
-                _ => Decision::Clarify { response: String::new() },
-            },
+        let d = match tool {
+            Some(d @ Decision::Tools { .. }) if v.action == Action::Tools => d.clone(),
+            _ => verdict_decision(Some(v), &self.item.text),
         };
         Some((d, *ms))
     }

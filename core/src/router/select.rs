@@ -6,7 +6,8 @@ use crate::model::{BackendStatus, Role, State};
 use crate::registry::BackendHandle;
 
 impl Run<'_> {
-    fn candidates(&self, role: Role) -> Vec<(BackendHandle, BackendStatus)> {
+    /// The backends of `role` that are not down, with their status.
+    pub(super) fn candidates(&self, role: Role) -> Vec<(BackendHandle, BackendStatus)> {
         let snapshot = self.inner.registry.snapshot();
         self.inner
             .registry

@@ -96,10 +96,9 @@ impl Run<'_> {
     /// `embeddings = true` that is up and whose examples' vectors are ready (a warm-up is
     /// started for one that has none yet).
     async fn embedded(&self) -> Option<Vec<f64>> {
-        let snapshot = self.inner.registry.snapshot();
-        let up = |name: &str| snapshot.iter().any(|s| s.name == name && s.state == State::Up);
-        let all = [Role::Classifier, Role::Reasoner].into_iter().flat_map(|r| self.inner.registry.backends(r));
-        for h in all.filter(|h| h.client.config().embeddings && up(&h.name)) {
+        let all = [Role::Classifier, Role::Reasoner].into_iter().flat_map(|r| self.candidates(r));
+        let up = all.filter(|(h, s)| h.client.config().embeddings && s.state == State::Up).map(|(h, _)| h);
+        for h in up {
             let inner = self.inner;
             let Some(examples) = inner.embeddings.ready_or_warm(&h.client, &inner.tasks, &inner.runtime, &inner.cancel)
             else {
