@@ -46,7 +46,11 @@ function pointText(p) {
   return `${when} · ${t("probe")} ${fmt(p.probe_ms)} · ${t("wait")} ${fmt(p.wait_ms)} · ${LEVELS[lang][p.state === "down" ? "down" : p.level] ?? p.level}`;
 }
 
-function historyChart(points) {
+// Where the pointer rests on a chart ({ key, vx }): the status view redraws every card on each
+// update, and the values under the pointer stay shown across the redraw.
+let hovered = null;
+
+function historyChart(points, key) {
   const span = RANGES[range] * 1000;
   const now = Date.now(), from = now - span;
   const plotW = W - LEFT - RIGHT;
@@ -89,18 +93,22 @@ function historyChart(points) {
   svg.appendChild(marker);
   const tip = el("div", "chart-tip");
   tip.hidden = true;
-  svg.addEventListener("mousemove", (e) => {
+  const show = (vx) => {
     if (!points.length) return;
-    const box = svg.getBoundingClientRect();
-    const vx = (e.clientX - box.left) * W / box.width;
     let best = points[0];
     for (const p of points) if (Math.abs(x(p.at) - vx) < Math.abs(x(best.at) - vx)) best = p;
     marker.setAttribute("x1", x(best.at)); marker.setAttribute("x2", x(best.at));
     marker.setAttribute("visibility", "visible");
     tip.textContent = pointText(best);
     tip.hidden = false;
+  };
+  svg.addEventListener("mousemove", (e) => {
+    const box = svg.getBoundingClientRect();
+    hovered = { key, vx: (e.clientX - box.left) * W / box.width };
+    show(hovered.vx);
   });
-  svg.addEventListener("mouseleave", () => { marker.setAttribute("visibility", "hidden"); tip.hidden = true; });
+  svg.addEventListener("mouseleave", () => { hovered = null; marker.setAttribute("visibility", "hidden"); tip.hidden = true; });
+  if (hovered && hovered.key === key) show(hovered.vx);
   const wrap = el("div", "chart-wrap");
   wrap.append(svg, tip);
   return wrap;

@@ -425,6 +425,7 @@ async function stream(start, notSent = () => {}, userEl = null) {
         ended = true;
         if (window.__lastReply) window.__lastReply.doneAt = performance.now();
         finishState(view, ev.state, true);
+        view.m.scrollIntoView({ block: "end" });
         // Announced once, when it ends (not on every frame).
         $("announce").textContent = `${t("replyDone")}: ${view.body.textContent.slice(0, 300)}`;
         replying = null;
@@ -450,6 +451,8 @@ async function stream(start, notSent = () => {}, userEl = null) {
       view.m.dataset.messageId = sent.reply_message_id;
       messageActions(view.m, "assistant");
       refreshActions();
+      // The reply's last row (its actions, a draft's buttons) in view, not cut off under the input.
+      if (view.m === $("messages").lastElementChild) view.m.scrollIntoView({ block: "end" });
     } catch (e) {
       console.warn(e);
     }
@@ -545,7 +548,7 @@ async function renderCards(rows) {
       dd.dataset.field = k;
       dl.append(el("dt", "", t(k)), dd);
     }
-    card.append(h3, dl, el("div", "notice", t("history")), historyChart(histories[i]));
+    card.append(h3, dl, el("div", "notice", t("history")), historyChart(histories[i], s.name));
     cards.appendChild(card);
   });
 }

@@ -471,8 +471,12 @@ def test_the_status_chart_has_axes_hover_values_and_a_24_hour_range(ui):
     assert count(f"{chart} .axis.y text") == 3, "0, half and the top of the latency axis"
     labels = s.js(f"return [...document.querySelectorAll('{chart} .axis.y text')].map(t => t.textContent)")
     assert labels[0].endswith("ms") and labels[0].startswith("0"), labels
-    s.hover(s.find(chart))
+    s.hover_css(chart)  # the status view redraws its cards on each update: found again if need be
     wait_for("the values under the pointer", lambda: "ms" in text_of(s, '.card[data-backend="e2e-big"] .chart-tip'), 5)
+    # The next status update redraws the card: the values stay shown while the pointer rests.
+    s.js(f"document.querySelector('{chart}').dataset.old = '1'")
+    wait_for("a redraw", lambda: s.js(f"const c = document.querySelector('{chart}'); return !!c && !c.dataset.old"), 10)
+    assert s.js("return document.querySelector('.card[data-backend=\"e2e-big\"] .chart-tip').hidden") is False
     s.click(s.find('.ranges button[data-range="24h"]'))
     wait_for("the 24 h range", lambda: s.js(f"const c = document.querySelector('{chart}'); return c && c.dataset.range === '24h' && Number(c.dataset.points) > 0"), 10)
     assert s.js("return document.querySelector('.ranges button[data-range=\"24h\"]').getAttribute('aria-pressed')") == "true"

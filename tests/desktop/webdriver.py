@@ -3,6 +3,7 @@ import base64
 import http.client
 import json
 import time
+import urllib.error
 import urllib.request
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
@@ -28,6 +29,11 @@ class Session:
             try:
                 with urllib.request.urlopen(req, timeout=60) as r:
                     return json.loads(r.read() or b"{}").get("value", {})
+            except urllib.error.HTTPError as e:
+                # WebDriver's own reason ("stale element reference", "element click intercepted")
+                # is in the body: said in the failure, not only the status.
+                detail = e.read()[:2000].decode("utf-8", "replace")
+                raise AssertionError(f"{method} {path}: HTTP {e.code}: {detail}") from None
             except (http.client.RemoteDisconnected, ConnectionResetError):
                 if attempt == 2:
                     raise
@@ -64,6 +70,16 @@ class Session:
         up = [{"type": "keyUp", "value": k} for k in reversed(chord)]
         self.cmd("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": down + up}]})
         self.cmd("DELETE", "/actions")
+
+    def hover_css(self, css):
+        """Moves the pointer to the middle of the element `css` finds, found again when the page
+        redrew it between the find and the move (WebDriver: "stale element reference")."""
+        for attempt in range(5):
+            try:
+                return self.hover(self.find(css))
+            except AssertionError as e:
+                if "stale element" not in str(e) or attempt == 4:
+                    raise
 
     def hover(self, el):
         """Moves the pointer to the middle of `el`."""
