@@ -399,7 +399,8 @@ def test_search_finds_a_korean_message_by_two_syllables_and_export_writes_it(ui)
     wait_for("Ctrl+N: a new chat", lambda: s.js("return document.querySelectorAll('#messages .msg').length") == 0, 5)
     korean = "다음 달 임대 계약서를 언제 보내 주시나요?"
     send(s, korean)
-    wait_for("the reply ends", lambda: s.js("return document.getElementById('stop').hidden"), 60)
+    # Its reply has started and ended (Stop is hidden, too, in the moment before it starts).
+    wait_for("the reply ends", lambda: reply_over(s, 0), 120)
     s.keys(CONTROL, "n")
     wait_for("a new chat again", lambda: s.js("return document.querySelectorAll('#messages .msg').length") == 0, 5)
     s.keys(CONTROL, "k")
