@@ -14,7 +14,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "[test] unit and engine tests" >&2
 cargo test --workspace --locked --lib --bins
-cargo test -p switchboard-core --locked --test it -- cli:: config_edges:: engine:: layers:: router:: reload::
+cargo test -p switchboard-core --locked --test it -- cli:: config_edges:: embed:: engine:: layers:: router:: reload::
 # Alone: the corpus measures the process's memory growth (other tests beside it grew it by
 # 240 MiB once, in a clean-clone run).
 cargo test -p switchboard-core --locked --test it hostile::
@@ -25,7 +25,7 @@ cargo test -p switchboard-core --locked --test it -- tools:: docs::
 cargo test -p switchboard-tray --locked --test hostile_socket
 
 echo "[test] real llama-server tests (one at a time: each starts its own server, -t 1)" >&2
-cargo test -p switchboard-core --locked --test it real:: -- --test-threads 1
+cargo test -p switchboard-core --locked --test it -- --test-threads 1 real:: real_embeddings::
 
 echo "[test] desktop end-to-end (Xvfb, private D-Bus, tray watcher, notification daemon, real servers)" >&2
 scripts/test-desktop.sh

@@ -15,13 +15,17 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::nearest;
-pub use crate::client::embed::BATCH;
+use crate::client::embed::BATCH;
 use crate::client::{BackendClient, ClientError};
 
 /// The longest wait for a message's vector; after it, n-grams alone.
 pub const QUERY_TIMEOUT: Duration = Duration::from_millis(1500);
 /// The longest wait for one batch of the examples' vectors.
 const WARM_TIMEOUT: Duration = Duration::from_secs(60);
+/// Examples per warm-up request: few, so that a chat sent to the same server (a one-slot
+/// llama-server queues it behind every input of a request) waits behind one short batch, not
+/// behind all of them.
+pub const WARM_BATCH: usize = 4;
 /// After a failed warm-up, the next try waits this long.
 const RETRY_AFTER: Duration = Duration::from_secs(60);
 
@@ -66,11 +70,12 @@ impl ExampleVectors {
     }
 }
 
-/// The vectors of every example ([`nearest::example_texts`]), asked in batches.
+/// The vectors of every example ([`nearest::example_texts`]), asked in batches of
+/// [`WARM_BATCH`].
 pub async fn example_vectors(client: &BackendClient) -> Result<Option<ExampleVectors>, ClientError> {
     let texts: Vec<&str> = nearest::example_texts().iter().map(String::as_str).collect();
     let mut raw = Vec::with_capacity(texts.len());
-    for batch in texts.chunks(BATCH) {
+    for batch in texts.chunks(WARM_BATCH.min(BATCH)) {
         raw.extend(client.embed(batch, WARM_TIMEOUT).await?);
     }
     Ok(ExampleVectors::new(raw))
@@ -93,6 +98,10 @@ fn key(client: &BackendClient) -> String {
 }
 
 impl Embeddings {
+    pub(crate) fn any_ready(&self) -> bool {
+        self.slots.lock().unwrap_or_else(|p| p.into_inner()).values().any(|s| matches!(s, Slot::Ready(_)))
+    }
+
     /// The examples' vectors of `client`'s server when ready; else none, and a warm-up is
     /// started on `runtime` (unless one runs, or failed less than a minute ago).
     pub(crate) fn ready_or_warm(

@@ -194,6 +194,12 @@ impl Router {
         &self.inner.registry
     }
 
+    /// Whether some server's examples' embeddings are ready (after the warm-up that the first
+    /// message starts); until then messages are compared by n-grams alone.
+    pub fn embeddings_ready(&self) -> bool {
+        self.inner.embeddings.any_ready()
+    }
+
     /// The tools the router's calls run on.
     pub fn tools(&self) -> Arc<Tools> {
         Arc::clone(&self.inner.settings().tools)

@@ -13,6 +13,7 @@
 //! - `layers`: the core's layering, read from its sources (no upward import).
 //! - `real`: against real llama-server processes on 127.0.0.1 (installed by
 //!   `scripts/backends.sh install`): kill -9, SIGSTOP/SIGCONT, real load, an idle minute.
+//! - `real_embeddings`: the router's embeddings from a real llama-server (Gemma-3-270M).
 //! - `reload`: a new configuration applied to a running engine (live reload).
 //! - `docs`: the document tool on real files and a real file watcher.
 //! - `tools`: the tools against real servers (Radicale over TLS, from
@@ -26,6 +27,7 @@ mod engine;
 mod hostile;
 mod layers;
 mod real;
+mod real_embeddings;
 mod reload;
 mod router;
 mod tools;
