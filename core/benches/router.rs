@@ -1,6 +1,6 @@
 //! The router's speed (a benchmark, not a test).
 //!
-//!     cargo bench -p switchboard-core --bench router [-- --quick]
+//!     cargo bench -p switchboard-core --bench router [-- --quick] [--through]
 //!
 //! 1. Time to the first visible word of a direct answer, on a real llama-server (SmolLM2):
 //!    the classifier's reply is streamed and read as it arrives (ours) versus waiting for the
@@ -11,6 +11,11 @@
 //! 2. The router's own overhead: 200 messages through the router (store writes, prompt,
 //!    parsing, events) against an HTTP-level fake that answers at once, minus the same reply
 //!    fetched by a bare streaming client, interleaved in the same run.
+//! 3. Through the router with its defaults, on real servers (SmolLM2-135M classifying,
+//!    Gemma-3-270M reasoning and serving embeddings, -t 1 each): from the send to the first
+//!    visible word, for small talk (answered by the classifier) and hard questions (the
+//!    reasoner), with the embeddings off, while their warm-up runs on the reasoner's one slot,
+//!    and once they are ready. Each reply is stopped at its first word.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -21,7 +26,7 @@ use futures_util::StreamExt;
 use switchboard_core::client::{shared_http, BackendClient, ChatRequest, Message, Penalties, StreamEvent};
 use switchboard_core::router::prompt::{self, Lang, Persona};
 use switchboard_core::router::stream_parse::{Emit, StreamParser};
-use switchboard_core::router::{choose, classifier_request, ChatEvent, Router};
+use switchboard_core::router::{choose, classifier_request, embed, ChatEvent, Router};
 use switchboard_core::Store;
 use switchboard_core::{Config, Registry};
 use switchboard_testkit::fake::{Fake, Reply};
@@ -202,10 +207,126 @@ async fn overhead(n: usize) {
     );
 }
 
+const SMALL_TALK: [&str; 6] = [
+    "hi! how has your day been?",
+    "good morning!",
+    "thanks, that was nice of you",
+    "what do you like about music?",
+    "안녕! 오늘 기분 어때?",
+    "고마워, 좋은 하루 보내",
+];
+const HARD: [&str; 4] = [
+    "Explain why the sky is blue, in terms of Rayleigh scattering.",
+    "Compare B-trees and LSM trees for a write-heavy workload.",
+    "왜 TCP는 혼잡 제어가 필요한지 설명해줘",
+    "Write a Rust function that merges two sorted vectors and explain its complexity.",
+];
+
+/// One message through the router: who answered, and the time from the send to the first
+/// visible word (the reply is then stopped). A wait over 2 s is printed with what happened.
+async fn first_word_routed(router: &Router, text: &str) -> Option<(String, f64)> {
+    let start = Instant::now();
+    let mut reply = router.send(None, text).unwrap();
+    let mut backend = String::new();
+    let mut first = None;
+    let mut seen = Vec::new();
+    while let Some(ev) = tokio::time::timeout(Duration::from_secs(180), reply.events.recv()).await.ok().flatten() {
+        let at = start.elapsed().as_millis();
+        match ev {
+            ChatEvent::Decision { action, backend: b } => {
+                seen.push(format!("{at} ms: {action:?} by {b}"));
+                backend = b;
+            }
+            ChatEvent::Notice { text, .. } => seen.push(format!("{at} ms: notice {text:?}")),
+            ChatEvent::Token { text } if first.is_none() && !text.trim().is_empty() => {
+                first = Some(start.elapsed().as_secs_f64() * 1000.0);
+                seen.push(format!("{at} ms: {text:?}"));
+                router.stop(reply.reply_message_id);
+            }
+            ChatEvent::Done { state, .. } => {
+                seen.push(format!("{at} ms: {state:?}"));
+                break;
+            }
+            _ => {}
+        }
+    }
+    if first.is_none_or(|f| f > 2000.0) {
+        println!("    slow: {text:?}: {}", seen.join("; "));
+    }
+    first.map(|f| (backend, f))
+}
+
+fn print_row(what: &str, rows: &[(String, f64)], backend: &str) {
+    let v: Vec<f64> = rows.iter().filter(|(b, _)| b == backend).map(|(_, ms)| *ms).collect();
+    if v.is_empty() {
+        println!("  {what:<44} none answered by {backend}");
+        return;
+    }
+    println!("  {what:<44} median {:>6.0} ms  max {:>6.0} ms  ({} by {backend})", pct(&v, 0.5), pct(&v, 1.0), v.len());
+}
+
+async fn through_the_router(rounds: usize) {
+    let classifier = Llama::start(Model::SmolLM2, 1).await;
+    let reasoner = Llama::start(Model::Gemma, 1).await;
+    println!("\nThrough the router, defaults (SmolLM2-135M classifying, Gemma-3-270M reasoning, -t 1 each): send -> first visible word");
+    for embeddings in [false, true] {
+        let text = format!(
+            "[[backend]]\nname = \"small\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"test\"\n\n\
+             [[backend]]\nname = \"big\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"test\"\nembeddings = {embeddings}\n\
+             [assistant]\nlanguage = \"en\"\n",
+            classifier.url(),
+            reasoner.url()
+        );
+        let cfg = Config::parse(&text, Path::new("bench.toml")).unwrap();
+        let chat = cfg.chat.clone();
+        let registry = Registry::start(cfg).unwrap();
+        assert!(registry.ready(Duration::from_secs(30)).await);
+        let store = Arc::new(Store::in_memory().unwrap());
+        let router = Router::new(registry.clone(), store, &chat);
+        let pairs = || SMALL_TALK.iter().cycle().zip(HARD.iter().cycle());
+        if embeddings {
+            // The first message starts the warm-up; messages go on while it runs.
+            let (mut small, mut hard) = (Vec::new(), Vec::new());
+            let started = Instant::now();
+            for (s, h) in pairs().take(200) {
+                if router.embeddings_ready() {
+                    break;
+                }
+                small.extend(first_word_routed(&router, s).await);
+                hard.extend(first_word_routed(&router, h).await);
+            }
+            while !router.embeddings_ready() && started.elapsed() < Duration::from_secs(600) {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            println!(
+                "  embeddings warm-up (288 examples, batches of {}): {:.1} s, messages sent meanwhile:",
+                embed::WARM_BATCH,
+                started.elapsed().as_secs_f64()
+            );
+            print_row("small talk during the warm-up", &small, "small");
+            print_row("hard questions during the warm-up", &hard, "big");
+        }
+        let (mut small, mut hard) = (Vec::new(), Vec::new());
+        for (s, h) in pairs().take(rounds) {
+            small.extend(first_word_routed(&router, s).await);
+            hard.extend(first_word_routed(&router, h).await);
+        }
+        let when = if embeddings { "embeddings ready" } else { "embeddings off" };
+        print_row(&format!("small talk, {when}"), &small, "small");
+        print_row(&format!("hard questions, {when}"), &hard, "big");
+        router.shutdown().await;
+        registry.shutdown().await;
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     println!("Switchboard router benchmark");
-    overhead(200).await;
-    first_word(if quick { 6 } else { 12 }).await;
+    // --through: part 3 alone.
+    if !std::env::args().any(|a| a == "--through") {
+        overhead(200).await;
+        first_word(if quick { 6 } else { 12 }).await;
+    }
+    through_the_router(if quick { 6 } else { 12 }).await;
 }

@@ -164,6 +164,17 @@ impl Scores {
         best
     }
 
+    /// The same without `action`. Its share is given to no one: `direct` still needs its
+    /// `direct_confidence` of the whole, so a choice that leaned to `action` goes to the
+    /// reasoner unless `direct` was sure anyway.
+    pub fn without(&self, action: Action) -> Scores {
+        let mut p = self.0;
+        if let Some(i) = Action::ALL.iter().position(|x| *x == action) {
+            p[i] = 0.0;
+        }
+        Scores(p)
+    }
+
     /// The action taken: the most likely, but `direct` only with at least `direct_confidence`
     /// of the probability; below it, the reasoner's.
     pub fn pick(&self, direct_confidence: f64) -> Action {

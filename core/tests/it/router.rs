@@ -626,6 +626,33 @@ async fn a_chosen_tool_call_is_written_then_checked() {
     assert_eq!(stored[1].action.as_deref(), Some("tools"));
 }
 
+/// A message with nothing of a tool about it (no tool word, date or tool conversation) is
+/// never made a tool call, however the classifier leans: unsure, it goes to the reasoner;
+/// sure of a direct answer anyway, the classifier answers.
+#[tokio::test(start_paused = true)]
+async fn no_tool_call_for_a_message_without_a_tool_cue() {
+    let (c, r) = (fake().await, fake().await);
+    c.route_seq(
+        "/v1/chat/completions",
+        vec![
+            choice(&[("tools", 0.8), ("direct", 0.2)]),
+            choice(&[("tools", 0.3), ("direct", 0.6), ("route", 0.1)]),
+            Reply::sse("I like its rhythm.", 4, GAP),
+        ],
+    );
+    r.route("/v1/chat/completions", Reply::sse("A careful answer.", 5, GAP));
+    let router = choosing_router(&c, &r).await;
+    let mut reply = router.send(None, "what do you like about music?").unwrap();
+    let (events, text) = collect(&mut reply).await;
+    assert_eq!(decisions(&events), vec![(Action::Route, "r".to_string())]);
+    assert_eq!(text, "A careful answer.");
+    let mut reply = router.send(None, "what do you like about jazz?").unwrap();
+    let (events, text) = collect(&mut reply).await;
+    assert_eq!(decisions(&events), vec![(Action::Direct, "c".to_string())]);
+    assert_eq!(text, "I like its rhythm.");
+    assert_eq!(c.hits("/v1/chat/completions"), 3, "two choices and one answer; no tool call written");
+}
+
 /// A server that gives no probabilities is asked for the JSON decision, at once and from then on.
 #[tokio::test(start_paused = true)]
 async fn without_probabilities_the_json_decision_is_used_and_remembered() {

@@ -11,9 +11,12 @@
 //! code, so "tomorrow 3 pm" is tomorrow at 15:00 whatever the model wrote.
 
 pub mod confirm;
+mod cue;
 pub mod dates;
 mod intent;
 mod lean;
+
+pub use cue::tool_cue;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};

@@ -223,12 +223,15 @@ impl<'a> Run<'a> {
             let prompt = self.text.clone();
             return self.reason(&prompt, None).await;
         };
+        // Nothing of a tool about it (no tool word, date or tool conversation): not a tool call,
+        // whatever the examples or the classifier lean to.
+        let tools = rules::tool_cue(&self.text, today, &history);
         let (sure, embedded) = self.near_examples().await;
-        if let Some(v) = sure {
+        if let Some(v) = sure.filter(|v| tools || v.action != crate::model::Action::Tools) {
             return self.write_chosen(v.action, &classifier, &history, v.op.as_deref()).await;
         }
         if self.choosing(&classifier) {
-            match self.choose(&classifier, &history).await {
+            match self.choose(&classifier, &history, tools).await {
                 chosen::Chosen::Action(action) => {
                     // A tool call: its operation from the tool examples, not the small model.
                     let op = (action == crate::model::Action::Tools)
