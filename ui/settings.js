@@ -108,6 +108,7 @@ function openBackendForm(b, prefill = null) {
   $("bf-url").value = b ? b.url : "";
   $("bf-kind").value = b ? b.kind : "auto";
   $("bf-model").value = b ? b.model : "";
+  $("bf-embeddings").checked = Boolean(b && b.embeddings);
   $("bf-models").replaceChildren();
   $("bf-test-result").textContent = "";
   form.hidden = false;
@@ -116,7 +117,7 @@ function openBackendForm(b, prefill = null) {
 
 function backendFromForm() {
   return { name: $("bf-name").value, role: $("bf-role").value, url: $("bf-url").value, kind: $("bf-kind").value,
-           model: $("bf-model").value, managed: false, has_key: false };
+           model: $("bf-model").value, managed: false, has_key: false, embeddings: $("bf-embeddings").checked };
 }
 
 // Probe, model list and a one-token answer, with the figures; the models fill the list.
@@ -134,6 +135,7 @@ async function testBackend() {
   if (r.probe_ms !== null) parts.push(`${t("probe")} ${fmt(r.probe_ms)}`);
   if (r.ping_ms !== null) parts.push(`${t("ping")} ${fmt(r.ping_ms)}`);
   if (r.models.length) parts.push(r.models.length === 1 ? `${t("model")}: ${r.models[0]}` : `${r.models.length} ${t("models")}`);
+  if (r.embedding) parts.push(`${t("embedding")} ${r.embedding[0]} · ${fmt(r.embedding[1])}`);
   if (r.error) parts.push(r.error);
   out.textContent = parts.join(" · ");
   out.classList.toggle("failed", Boolean(r.error));

@@ -24,6 +24,9 @@ pub struct BackendForm {
     /// Its flips are not notified.
     #[serde(default)]
     pub muted: bool,
+    /// It answers `/v1/embeddings` (the router's nearest examples use them).
+    #[serde(default)]
+    pub embeddings: bool,
 }
 
 /// The assistant and the tray, as the settings view edits them.
@@ -107,6 +110,9 @@ pub struct BackendTest {
     pub ping_ms: Option<f64>,
     /// The server's own model list.
     pub models: Vec<String>,
+    /// With embeddings asked for: one vector's length and its latency.
+    #[serde(default)]
+    pub embedding: Option<(usize, f64)>,
     /// What failed first, if anything did.
     pub error: Option<String>,
 }

@@ -324,6 +324,11 @@ def test_settings_add_a_backend_and_see_it_in_the_tray_menu_and_status_without_a
     s.click(s.find("#bf-test"))
     wait_for("the test's figures", lambda: "ms" in text_of(s, "#bf-test-result"), 20)
     screenshot(d, "settings.png")
+    # It serves embeddings, says the user: the Test asks for one (this server was started
+    # without --embeddings, so it says so), and the file gets the key.
+    s.click(s.find("#bf-embeddings"))
+    s.click(s.find("#bf-test"))
+    wait_for("the embeddings tried", lambda: "embedding" in text_of(s, "#bf-test-result").lower(), 20)
     saved = time.monotonic()
     s.click(s.find("#bf-save"))
     wait_for("the new backend in the tray menu", lambda: any(l.startswith("e2e-extra") for l in d.menu_labels()), 2)
@@ -332,6 +337,7 @@ def test_settings_add_a_backend_and_see_it_in_the_tray_menu_and_status_without_a
     text = config_text(d)
     assert text.startswith(USER_COMMENT), "the user's comment is kept"
     assert 'name = "e2e-extra"' in text
+    assert 'name = "e2e-extra"' in text and "embeddings = true" in text.split('name = "e2e-extra"')[1], text
     assert s.js("return document.getElementById('backend-form').hidden")
     s.click(s.find("#tab-status"))
     wait_for("its card in the status view", lambda: "e2e-extra" in card_names(s), 2)

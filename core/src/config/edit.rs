@@ -120,6 +120,11 @@ fn save_backend(doc: &mut DocumentMut, original: Option<&str>, b: &BackendForm) 
     t["url"] = value(b.url.trim());
     t["model"] = value(b.model.trim());
     t["kind"] = value(b.kind.as_str());
+    if b.embeddings {
+        t["embeddings"] = value(true);
+    } else {
+        t.remove("embeddings");
+    }
     set_backends(doc, tables);
     Ok(())
 }
@@ -212,6 +217,7 @@ mod tests {
             managed: false,
             has_key: false,
             muted: false,
+            embeddings: false,
         }
     }
 
@@ -248,6 +254,25 @@ mod tests {
         assert_eq!(config.backends[0].name, "small2");
         assert_eq!(config.backends[0].max_concurrent, Some(2));
         assert!(text.contains("# The small one.\n[[backend]]\nname = \"small2\""), "{text}");
+    }
+
+    #[test]
+    fn the_embeddings_box_writes_and_removes_its_key() {
+        let mut big = form("big", "http://127.0.0.1:8082");
+        big.embeddings = true;
+        let (text, config) =
+            edit(SettingsEdit::SaveBackend { original: Some("big".into()), backend: big.clone() }).unwrap();
+        assert!(config.backends[1].embeddings);
+        assert!(text.contains("embeddings = true"), "{text}");
+        big.embeddings = false;
+        let (text, config) = edited(
+            &text,
+            Path::new("t.toml"),
+            &SettingsEdit::SaveBackend { original: Some("big".into()), backend: big },
+        )
+        .unwrap();
+        assert!(!config.backends[1].embeddings);
+        assert!(!text.contains("embeddings"), "{text}");
     }
 
     #[test]

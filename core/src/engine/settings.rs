@@ -30,6 +30,7 @@ impl Engine {
                 managed: b.launch.is_some(),
                 has_key: b.api_key.is_some(),
                 muted: c.muted.contains(&b.name),
+                embeddings: b.embeddings,
             })
             .collect();
         let language = match c.chat.language {
@@ -88,6 +89,7 @@ impl Engine {
                     managed: configured,
                     has_key: false,
                     muted: false,
+                    embeddings: false,
                 });
             }
         }
@@ -100,7 +102,14 @@ impl Engine {
     pub async fn test_backend(&self, original: Option<&str>, form: &BackendForm) -> BackendTest {
         let api_key = original
             .and_then(|name| self.config().backends.iter().find(|b| b.name == name).and_then(|b| b.api_key.clone()));
-        let mut out = BackendTest { kind: form.kind, probe_ms: None, ping_ms: None, models: Vec::new(), error: None };
+        let mut out = BackendTest {
+            kind: form.kind,
+            probe_ms: None,
+            ping_ms: None,
+            models: Vec::new(),
+            embedding: None,
+            error: None,
+        };
         let url = match config::parse_url(form.url.trim()) {
             Ok(u) => u,
             Err(e) => {
@@ -155,6 +164,13 @@ impl Engine {
         if !form.model.trim().is_empty() {
             match client.ping(TEST_TIMEOUT).await {
                 Ok(ms) => out.ping_ms = Some(ms),
+                Err(e) => out.error = out.error.take().or(Some(e.to_string())),
+            }
+        }
+        if form.embeddings {
+            let started = tokio::time::Instant::now();
+            match client.embed(&["Switchboard"], TEST_TIMEOUT).await {
+                Ok(v) => out.embedding = v.first().map(|v| (v.len(), started.elapsed().as_secs_f64() * 1000.0)),
                 Err(e) => out.error = out.error.take().or(Some(e.to_string())),
             }
         }

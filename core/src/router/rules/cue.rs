@@ -31,7 +31,8 @@ const EN_WORDS: &[&str] = &[
 #[rustfmt::skip]
 const EN_PHRASES: &[&str] = &[
     "what's on", "whats on", "do i have", "am i free", "write back", "heard from", "look up",
-    "where did i", "where's my", "where is my", "where are my",
+    "where did i", "where's my", "where is my", "where are my", "get back", "got back",
+    "hear back", "heard back",
 ];
 
 /// Korean stems, matched inside words (particles follow them).
@@ -41,7 +42,7 @@ const KO: &[&str] = &[
     "일정", "스케줄", "약속", "회의", "미팅", "캘린더", "달력", "예약", "출장", "워크숍", "시간 돼", "비어",
     "잡힌", "잡아", "넣어", "등록", "마감",
     // mail
-    "메일", "편지함", "답장", "회신", "전달", "포워드", "보낸", "받은", "청구서", "견적서", "영수증",
+    "메일", "편지함", "답장", "회신", "전달", "포워드", "보낸", "받은", "청구서", "견적서", "영수증", "연락",
     // documents
     "문서", "파일", "서류", "폴더", "메모", "노트", "보고서", "계약서", "자료", "드라이브", "엑셀", "이력서",
     // asking for one of them
@@ -101,6 +102,7 @@ mod tests {
         for text in [
             "am I free Friday?",
             "did the bank write back?",
+            "did Mina ever get back to me?",
             "where's that lease pdf?",
             "금요일에 시간 돼?",
             "다음 주 화요일에 뭐 있어?",
