@@ -70,9 +70,12 @@ fn has_cue(text: &str, today: NaiveDate) -> bool {
 /// Whether `text` (with the turns before it, `history`) could be a tool request.
 pub fn tool_cue(text: &str, today: NaiveDate, history: &[Turn]) -> bool {
     // A follow-up ("the second one", "그거 열어줘") of a conversation about a tool.
-    let recent = history.iter().rev().take(4);
     has_cue(text, today)
-        || recent.into_iter().any(|t| has_cue(&t.text, today) || t.text.contains("[uid ") || t.text.contains("[doc "))
+        || history
+            .iter()
+            .rev()
+            .take(4)
+            .any(|t| has_cue(&t.text, today) || t.text.contains("[uid ") || t.text.contains("[doc "))
 }
 
 #[cfg(test)]
