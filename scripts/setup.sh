@@ -18,6 +18,8 @@ APT_PACKAGES=(build-essential pkg-config curl ca-certificates python3 python3-ve
   xdotool desktop-file-utils
   # the tools' real servers (scripts/tool-servers.sh): CalDAV, and the test CA's tools
   radicale dovecot-imapd openssl
+  # the zone database: the seeded "today" is a day in Europe/Berlin (the tests' configs)
+  tzdata
   # passwords in the desktop keyring (Secret Service), tested on a private session bus
   gnome-keyring)
 

@@ -11,8 +11,8 @@
 #   scripts/tool-servers.sh start DIR      start; writes DIR/env (RADICALE_URL=..., IMAPS_PORT=..., ...)
 #   scripts/tool-servers.sh stop DIR       stop what DIR/env names
 #
-# Seeded events (calendar "work", zone of the events as written; TODAY is the day it runs, in
-# $TZ or UTC):
+# Seeded events (calendar "work", zone of the events as written; TODAY is the day it runs in
+# Europe/Berlin, the zone of the tests' configs):
 #   - "Standup": weekly on Thursdays at 10:00 Europe/Berlin from 2026-10-15, 8 times; 22 Oct
 #     excluded (EXDATE), 29 Oct moved to 14:00 (RECURRENCE-ID), 5 Nov cancelled
 #   - "창립기념일": all day on TODAY; "워크숍": all day 2026-12-01 .. 2026-12-04 (multi-day)
@@ -26,7 +26,7 @@ dir=${2:-}
 
 install() {
   local need=()
-  for p in radicale dovecot-imapd openssl; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+  for p in radicale dovecot-imapd openssl tzdata; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
   if [ ${#need[@]} -gt 0 ]; then
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -99,7 +99,9 @@ item() {
 
 seed() {
   local root=$1/collections/collection-root/alice today
-  today=$(date +%Y%m%d)
+  # "Today" on the clock of the tests' configs (timezone = "Europe/Berlin"): in the machine's
+  # zone it would be another day between 23:00 and 24:00 UTC.
+  today=$(TZ=Europe/Berlin date +%Y%m%d)
   mkdir -p "$root/work" "$root/home"
   echo '{"C:supported-calendar-component-set": "VEVENT", "D:displayname": "Work", "tag": "VCALENDAR"}' >"$root/work/.Radicale.props"
   echo '{"C:supported-calendar-component-set": "VEVENT", "D:displayname": "Home", "tag": "VCALENDAR"}' >"$root/home/.Radicale.props"

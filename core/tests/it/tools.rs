@@ -148,8 +148,9 @@ async fn today_has_the_seeded_all_day_and_floating_events_and_the_root_url_finds
     let s = ToolServers::start();
     // The server root: the principal and its calendar home are found from it.
     let cal = s.calendars("");
-    // The script seeds "today" in the machine's zone; the floating 15:00 is on the user's clock.
-    let today = Clock::system().now_local().date_naive();
+    // The script seeds "today" in the config's zone (Europe/Berlin); the floating 15:00 is on
+    // the user's clock.
+    let today = Clock::system().now().with_timezone(&chrono_tz::Europe::Berlin).date_naive();
     let found = cal.events(today, today).await;
     assert!(found.unavailable.is_empty(), "{:?}", found.unavailable);
     let t = titles(&found.events);
