@@ -25,9 +25,11 @@
 //!   (uncalibrated); with embeddings mixed into the nearest examples; and with no tool call
 //!   for a message without a tool cue (`rules::tool_cue`): the router now.
 //!
-//! Two sets: `dev.jsonl` (written with the rules, so the rules' figures on it are flattered)
-//! and `holdout.jsonl` (120 messages written apart, without reading the rules: the honest
-//! figure), and `test.jsonl` (120 more, written blind by someone who read none of the router).
+//! The sets: `dev.jsonl` (written with the rules, so the rules' figures on it are flattered),
+//! `holdout.jsonl` (120 messages written apart, without reading the rules), `test.jsonl` (120
+//! more, written blind by someone who read none of the router; its tool requests were read
+//! since, to write the tool-cue gate and the document rules), and `fresh.jsonl` (120 more,
+//! written blind on 2026-12-04, after those rules: the honest figure).
 //! `--dev` runs the first only, `--set NAME` the one named, `--quick` every fourth message,
 //! `--tools` only the tool requests (the share with the right tool and operation).
 //!
@@ -199,6 +201,7 @@ async fn main() {
         ("dev", include_str!("routing/dev.jsonl")),
         ("holdout", include_str!("routing/holdout.jsonl")),
         ("test", include_str!("routing/test.jsonl")),
+        ("fresh", include_str!("routing/fresh.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

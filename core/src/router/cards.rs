@@ -204,6 +204,17 @@ pub fn docs_sentence(docs: &[DocRow], query: &str, lang: Lang) -> String {
     }
 }
 
+/// A document asked for by a name that fits none, or several.
+pub fn which_doc(docs: &[DocRow], name: &str, lang: Lang) -> String {
+    let name = md(name);
+    match (lang, docs.len()) {
+        (Lang::En, 0) => format!("I found no document called \"{name}\"."),
+        (Lang::En, n) => format!("Several documents could be \"{name}\" ({n}). Which one should I open?"),
+        (Lang::Ko, 0) => format!("\"{name}\"(이)라는 문서를 찾지 못했어요."),
+        (Lang::Ko, n) => format!("\"{name}\"일 수 있는 문서가 {n}개 있어요. 어느 것을 열까요?"),
+    }
+}
+
 pub fn doc_sentence(doc: &DocView, lang: Lang) -> String {
     match lang {
         Lang::En => format!("The document \"{}\":", md(&doc.row.title)),

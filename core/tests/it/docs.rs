@@ -75,6 +75,31 @@ fn every_kind_of_document_is_found_in_both_languages() {
     assert_eq!(docs.sync(&|_, _| {}).unwrap(), 0);
 }
 
+#[test]
+fn a_document_named_by_its_file_name_or_its_words_is_read_and_an_unclear_name_lists_candidates() {
+    use switchboard_core::tools::docs::Named;
+    let (_dir, docs) = scratch();
+    docs.sync(&|_, _| {}).unwrap();
+    let one = |name: &str| match docs.named(name).unwrap() {
+        Named::One(d) => names(std::slice::from_ref(&d.row)).remove(0),
+        Named::Candidates(c) => panic!("{name}: candidates {:?}", names(&c)),
+    };
+    // By the file name, with or without its kind; any case; Korean.
+    assert_eq!(one("lease.md"), "lease.md");
+    assert_eq!(one("the LEASE file"), "lease.md");
+    assert_eq!(one("manual pdf"), "manual.pdf");
+    assert_eq!(one("회의록"), "회의록.txt");
+    // Not in a file name, but only one document has the words.
+    assert_eq!(one("보증금"), "lease.md");
+    // Nothing, or only a kind: candidates to choose from (none here), never a guess.
+    for name in ["quarterly roadmap zzz", "pdf", "", "%", "../etc/passwd"] {
+        match docs.named(name).unwrap() {
+            Named::Candidates(c) => assert!(c.is_empty(), "{name}: {:?}", names(&c)),
+            Named::One(d) => panic!("{name}: read {}", d.row.path),
+        }
+    }
+}
+
 /// Polls `search` until `ok` holds (or the deadline passes); how long it took.
 async fn until(docs: &Documents, q: &str, ok: impl Fn(&[String]) -> bool) -> Duration {
     let started = Instant::now();

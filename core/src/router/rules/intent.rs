@@ -61,10 +61,32 @@ const STOP: &[&str] = &[
     "this",
     "week",
     "from",
+    "open",
+    "read",
+    "summarise",
+    "summarize",
+    "summary",
+    "file",
+    "what",
+    "s",
+    "does",
+    "it",
+    "say",
+    "says",
+    "unread",
+    "list",
+    "안",
 ];
 
 /// The words worth searching for: `text` without request words, bounded.
 fn query(text: &str) -> String {
+    let kept = kept_words(text);
+    let q = if kept.is_empty() { text.trim().to_string() } else { kept };
+    q.chars().take(120).collect()
+}
+
+/// `text`'s words without request words (lowercased, particles stripped), or "".
+fn kept_words(text: &str) -> String {
     let lower = text.to_lowercase();
     let kept: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
@@ -85,14 +107,19 @@ fn query(text: &str) -> String {
                 "이메일",
                 "편지함",
                 "문서",
+                "파일",
+                "열어",
+                "읽어",
+                "읽은",
+                "요약",
+                "보여",
             ]
             .iter()
             .any(|s| w.starts_with(s))
         })
         .map(strip_particle)
         .collect();
-    let q = if kept.is_empty() { text.trim().to_string() } else { kept.join(" ") };
-    q.chars().take(120).collect()
+    kept.join(" ")
 }
 
 /// A Korean word without its trailing particle ("계약서를" → "계약서"): a search for the word
@@ -194,16 +221,44 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
             return Some(call("email", "read", one("uid", uid)));
         }
     }
-    let finds = any_word(ws, &["find", "search", "look", "any", "did", "got", "check"])
-        || contains_any(t, &["찾아", "검색", "왔어", "왔나", "있어", "있나", "확인"]);
+    // Unread mail, or mails in the plural to show: a list, so a search.
+    let finds = any_word(ws, &["find", "search", "look", "any", "did", "got", "check", "unread", "list"])
+        || (reads && any_word(ws, &["mails", "emails"]))
+        || contains_any(t, &["찾아", "검색", "왔어", "왔나", "있어", "있나", "확인", "안 읽은", "안읽은"]);
     if !finds {
         return None;
     }
-    let mut params = one("query", query(t));
+    // Nothing left to search for ("show me my unread emails"): the recent mail, all of it.
+    let mut params = one("query", kept_words(t).chars().take(120).collect::<String>());
     if let Some(When::Range(a, _)) = dates::parse(t, today) {
         params.insert("days".into(), Value::from((today - a).num_days().clamp(1, 365) + 1));
     }
     Some(call("email", "search", params))
+}
+
+/// The extensions of the documents the tool reads (and of those users name).
+const EXTENSIONS: &[&str] =
+    &["pdf", "docx", "doc", "xlsx", "xls", "pptx", "md", "txt", "html", "htm", "csv", "odt", "hwp"];
+
+/// A file name in `t` ("backup-plan.docx", "서버이전계획.docx").
+fn file_name(t: &str) -> Option<&str> {
+    t.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .find(|w| w.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext)))
+}
+
+/// The file names in the last assistant turn, in order ("Found 3: 1. plan.md 2. budget.xlsx"):
+/// a list of documents that carries no `[doc N]` tags (one the user pasted, or a summary).
+fn files_listed(history: &[Turn]) -> Vec<String> {
+    let Some(last) = history.iter().rev().find(|t| !t.user) else { return Vec::new() };
+    let lower = last.text.to_lowercase();
+    lower.split_whitespace().filter_map(file_name).map(str::to_string).collect()
+}
+
+/// The document a read request names: its file name, or its words without the request's.
+fn doc_name(t: &str) -> String {
+    let name = file_name(t).map_or_else(|| kept_words(t), str::to_string);
+    name.chars().take(64).collect()
 }
 
 fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
@@ -224,9 +279,12 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
     ];
     let doc = any_word(ws, &doc_words) || ws.windows(2).any(|w| w == ["tax", "return"]);
     let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고"]);
-    let reads = any_word(ws, &["open", "read", "show"]) || contains_any(t, &["열어", "읽어", "내용", "보여"]);
-    let follow_up = reads && ordinal(t).is_some() && !listed(history, "doc").is_empty();
-    if !(doc || ko_doc || follow_up) {
+    let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize"])
+        || contains_any(t, &["열어", "읽어", "내용", "보여", "요약"]);
+    let untagged = files_listed(history);
+    let follow_up = reads && ordinal(t).is_some() && (!listed(history, "doc").is_empty() || !untagged.is_empty());
+    let file = file_name(t).is_some();
+    if !(doc || ko_doc || follow_up || file) {
         return None;
     }
     if reads {
@@ -235,10 +293,26 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
         if let Some(id) = id {
             return Some(call("document", "read", one("doc_id", id)));
         }
+        // "the second one" after a list without tags: the file it names (read by name).
+        if let Some(i) = ordinal(t) {
+            let i = if i == usize::MAX { untagged.len().checked_sub(1)? } else { i };
+            if let Some(name) = untagged.get(i) {
+                return Some(call("document", "read", one("doc_id", name.clone())));
+            }
+        }
     }
     let finds =
         any_word(ws, &["find", "search", "look", "where", "locate"]) || contains_any(t, &["찾아", "검색", "어디"]);
-    finds.then(|| call("document", "search", one("query", query(t))))
+    if finds {
+        return Some(call("document", "search", one("query", query(t))));
+    }
+    // One document, by its name ("summarise backup-plan.docx", "read me the lease pdf"): not
+    // documents in the plural, which is a search.
+    let plural = any_word(ws, &["documents", "docs", "files", "notes"]) || t.contains("문서들");
+    // A name is a few words: a pasted text to summarise is not one.
+    let name = doc_name(t);
+    let a_name = !name.is_empty() && name.split_whitespace().count() <= 6;
+    (reads && !plural && a_name).then(|| call("document", "read", one("doc_id", name)))
 }
 
 /// The event's title: the words that are not the request, the date or the time.

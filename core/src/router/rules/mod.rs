@@ -267,4 +267,35 @@ mod tests {
         assert_eq!((params["date"].as_str(), params["time"].as_str()), (Some("2026-12-04"), Some("12:30")));
         assert!(params["title"].as_str().unwrap().contains("lunch"), "{params:?}");
     }
+
+    #[test]
+    fn a_document_is_read_by_its_name_and_unread_mail_is_a_search() {
+        let call = |text: &str, history: &[Turn]| match decide(text, today(), history, Lang::En, true) {
+            Some(Decision::Tools { tool, operation, params }) => {
+                let arg = params.values().next().and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                Some((format!("{tool}.{operation}"), arg))
+            }
+            _ => None,
+        };
+        let read = |name: &str| Some(("document.read".to_string(), name.to_string()));
+        assert_eq!(call("summarise quarterly-budget.xlsx", &[]), read("quarterly-budget.xlsx"));
+        assert_eq!(call("open the lease contract", &[]), read("lease contract"));
+        // (A particle-like last syllable goes too: "인사평" still names "인사평가" files.)
+        assert_eq!(call("인사평가 양식 파일 열어줘", &[]), read("인사평 양식"));
+        // Plural is a search, or the model's; a pasted text to summarise is not a name.
+        assert_eq!(call("open my notes", &[]), None);
+        assert_eq!(call("find the files about the rack", &[]).map(|c| c.0).as_deref(), Some("document.search"));
+        let pasted = "summarise this pdf text: the cluster lost quorum after two nodes rebooted during the window";
+        assert_eq!(call(pasted, &[]), None);
+        // A list without [doc N] tags: the file the ordinal names.
+        let listed = [
+            Turn { user: true, text: "docs about the new rack?".into() },
+            Turn { user: false, text: "Found 2: 1. gpu-quotes.xlsx 2. rack-layout.pdf".into() },
+        ];
+        assert_eq!(call("open the last one", &listed), read("rack-layout.pdf"));
+        assert_eq!(call("read the first one", &listed), read("gpu-quotes.xlsx"));
+        // Unread mail is a list of mail; the word itself is not searched for.
+        assert_eq!(call("show me my unread emails", &[]), Some(("email.search".into(), String::new())));
+        assert_eq!(call("안읽은 메일 다 보여줘", &[]).map(|c| c.0).as_deref(), Some("email.search"));
+    }
 }

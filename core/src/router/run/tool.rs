@@ -9,6 +9,7 @@ use super::Run;
 use crate::model::{ChatEvent, DraftState, MessageState, ToolCard};
 use crate::router::cards::{self, PendingDraft};
 use crate::router::tools;
+use crate::tools::docs::Named;
 
 fn param<'p>(params: &'p Map<String, Value>, k: &str) -> Option<&'p str> {
     params.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
@@ -138,7 +139,9 @@ impl Run<'_> {
         }
     }
 
-    /// `document.search` / `document.read`, from the index (on a blocking thread: SQLite).
+    /// `document.search` / `document.read`, from the index (on a blocking thread: SQLite). A
+    /// read by name ("summarise backup-plan.docx") reads the document the name means, or lists
+    /// those it could mean.
     async fn run_docs(&mut self, operation: &str, params: &Map<String, Value>) {
         let docs = std::sync::Arc::clone(&self.set.tools.docs);
         if docs.is_empty() {
@@ -148,9 +151,15 @@ impl Run<'_> {
         let arg = cards::param_text(params, key);
         let search = operation == "search";
         let arg2 = arg.clone();
+        let by_name = !search && arg.trim().parse::<i64>().is_err();
         let work = tokio::task::spawn_blocking(move || {
             if search {
                 docs.search(&arg2).map(|d| ToolCard::Documents { query: arg2.clone(), docs: d })
+            } else if by_name {
+                docs.named(&arg2).map(|found| match found {
+                    Named::One(doc) => ToolCard::Document { doc },
+                    Named::Candidates(d) => ToolCard::Documents { query: arg2.clone(), docs: d },
+                })
             } else {
                 docs.read(&arg2).map(|doc| ToolCard::Document { doc })
             }
@@ -158,6 +167,7 @@ impl Run<'_> {
         match work.await {
             Ok(Ok(card)) => {
                 let text = match &card {
+                    ToolCard::Documents { docs, .. } if by_name => cards::which_doc(docs, &arg, self.lang),
                     ToolCard::Documents { docs, .. } => cards::docs_sentence(docs, &arg, self.lang),
                     ToolCard::Document { doc } => cards::doc_sentence(doc, self.lang),
                     _ => String::new(),

@@ -227,6 +227,19 @@ impl Index {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Up to `limit` documents whose path holds `part` (ASCII letters in any case), newest first.
+    pub fn path_holds(&self, part: &str, limit: usize) -> Result<Vec<Hit>, IndexError> {
+        let escaped = part.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let c = self.conn();
+        let mut st = c.prepare_cached(
+            "SELECT id, path, title FROM docs WHERE path LIKE ?1 ESCAPE '\\' ORDER BY mtime DESC LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![format!("%{escaped}%"), limit as i64], |r| {
+            Ok(Hit { id: r.get(0)?, path: r.get(1)?, title: r.get(2)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// A document's path, title and text.
     pub fn read(&self, id: i64) -> Result<Option<(String, String, String)>, IndexError> {
         Ok(self
@@ -291,5 +304,16 @@ mod tests {
         ix.remove(&["lease.md".into()]).unwrap();
         assert_eq!(found("계약"), vec!["notes.txt"]);
         assert_eq!(ix.count().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_path_part_is_text_not_a_pattern() {
+        let ix = Index::in_memory().unwrap();
+        ix.put(&[doc("/d/Q2-Roadmap.md", "x"), doc("/d/q2_plan.md", "y"), doc("/d/서버이전계획.docx", "z")]).unwrap();
+        let found = |q: &str| ix.path_holds(q, 10).unwrap().into_iter().map(|h| h.path).collect::<Vec<_>>();
+        assert_eq!(found("roadmap"), vec!["/d/Q2-Roadmap.md"]);
+        assert_eq!(found("이전계획"), vec!["/d/서버이전계획.docx"]);
+        assert_eq!(found("q2_"), vec!["/d/q2_plan.md"]);
+        assert!(found("%").is_empty() && found("q_-").is_empty());
     }
 }

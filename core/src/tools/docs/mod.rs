@@ -30,6 +30,32 @@ const BATCH: usize = 200;
 /// How long the watcher waits for a burst of changes to end before indexing them.
 const SETTLE: Duration = Duration::from_millis(300);
 
+/// The words of a document's name that say only what kind of file it is, or which one.
+#[rustfmt::skip]
+const KIND_WORDS: &[&str] = &[
+    "pdf", "docx", "doc", "xlsx", "pptx", "md", "txt", "html", "file", "document", "one", "the", "a", "an",
+    "my", "that", "this", "문서", "파일",
+];
+
+/// The words of a document's name, lowercased, without the words of its kind (at most 8).
+fn name_words(name: &str) -> Vec<String> {
+    name.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        // One character says nothing of a name ("거" in "자동차보험 거", "s" of "what's").
+        .filter(|w| w.chars().count() >= 2 && !KIND_WORDS.contains(w))
+        .take(8)
+        .map(str::to_string)
+        .collect()
+}
+
+/// What [`Documents::named`] found.
+#[derive(Debug)]
+pub enum Named {
+    One(DocView),
+    /// None, or several with nothing to choose between them.
+    Candidates(Vec<DocRow>),
+}
+
 /// The document folders and their index.
 pub struct Documents {
     /// The index under way: (files done, files to do), for the status view.
@@ -227,6 +253,33 @@ impl Documents {
             text: text.chars().take(MAX_READ_CHARS).collect(),
             truncated,
         })
+    }
+
+    /// The document `name` means ("backup-plan.docx", "q2 roadmap final pdf", "서버이전계획"):
+    /// the newest whose file name holds every word of the name but its kind ("pdf", "file"),
+    /// else the only one a search for those words finds; otherwise what the search finds, for
+    /// the user to choose from.
+    pub fn named(&self, name: &str) -> Result<Named, ToolError> {
+        let words = name_words(name);
+        let Some(longest) = words.iter().max_by_key(|w| w.chars().count()) else {
+            return Ok(Named::Candidates(Vec::new()));
+        };
+        let ix = self.ix()?;
+        let io = |e: IndexError| ToolError::Io(e.to_string());
+        let file_name =
+            |p: &str| Path::new(p).file_name().map(|f| f.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let by_path = ix.path_holds(longest, 200).map_err(io)?;
+        if let Some(hit) = by_path.iter().find(|h| {
+            let f = file_name(&h.path);
+            words.iter().all(|w| f.contains(w.as_str()))
+        }) {
+            return self.read(&hit.id.to_string()).map(Named::One);
+        }
+        let found = self.search(&words.join(" "))?;
+        match found.as_slice() {
+            [only] => self.read(&only.id).map(Named::One),
+            _ => Ok(Named::Candidates(found)),
+        }
     }
 
     /// The index under way: (files done, files to do).
