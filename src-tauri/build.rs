@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "test_backend",
     "scan_machine",
     "set_autostart",
+    "store_api_key",
 ];
 
 fn main() {

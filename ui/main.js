@@ -33,6 +33,7 @@ const api = {
   testBackend: (original, backend) => invoke("test_backend", { original, backend }),
   setAutostart: (on) => invoke("set_autostart", { on }),
   scanMachine: () => invoke("scan_machine"),
+  storeApiKey: (backend, key) => invoke("store_api_key", { backend, key }),
 };
 
 const L10N = {
@@ -61,6 +62,8 @@ const L10N = {
         models: "models", removeConfirm: "Remove?", scan: "Scan this machine", scanning: "Looking on the usual ports…",
         nothingFound: "No LLM server answers on this machine's usual ports", configured: "configured", add: "Add…",
         embeddingsBox: "Serves embeddings (the router compares meanings too)", embedding: "embedding",
+        apiKey: "API key", keyRemove: "Remove the key", keyStored: "stored (type to replace)",
+        keyNone: "none (kept in the desktop keyring)", hasKey: "key",
         notify: "Notify", pauseNotifications: "Pause notifications", search: "Search", searchLabel: "Search all conversations",
         noHits: "Nothing found", exportMd: "Export Markdown", exportJson: "Export JSON", exported: "Saved to ",
         titleHit: "title", replyDone: "Reply finished", range: "Range", copy: "Copy", editMessage: "Edit message",
@@ -91,6 +94,8 @@ const L10N = {
         models: "모델", removeConfirm: "삭제할까요?", scan: "이 컴퓨터 검색", scanning: "자주 쓰는 포트를 확인하는 중…",
         nothingFound: "이 컴퓨터의 자주 쓰는 포트에 LLM 서버가 없습니다", configured: "설정됨", add: "추가…",
         embeddingsBox: "임베딩 제공 (라우터가 의미도 비교)", embedding: "임베딩",
+        apiKey: "API 키", keyRemove: "키 지우기", keyStored: "저장됨 (입력하면 바뀜)",
+        keyNone: "없음 (데스크톱 키링에 저장)", hasKey: "키",
         notify: "알림", pauseNotifications: "알림 일시 중지", search: "검색", searchLabel: "모든 대화 검색",
         noHits: "찾지 못했습니다", exportMd: "Markdown으로 내보내기", exportJson: "JSON으로 내보내기", exported: "저장함: ",
         titleHit: "제목", replyDone: "답변 완료", range: "기간", copy: "복사", editMessage: "메시지 편집",

@@ -66,6 +66,7 @@ function renderBackends(list) {
     tr.dataset.backend = b.name;
     const model = el("td", "", b.model);
     if (b.managed) model.append(el("span", "muted", ` (${t("managed")})`));
+    if (b.has_key) model.append(el("span", "muted key", ` (${t("hasKey")})`));
     const actions = el("td", "actions");
     const removeButton = iconButton(`${t("remove")} ${b.name}`, "✕", async () => {
       // Two clicks: the first arms the button.
@@ -96,6 +97,9 @@ function renderBackends(list) {
   }
 }
 
+// The keyring entry of a key typed in the open form, once stored.
+let storedKey = null;
+
 // `b`: the backend edited; `prefill`: a server found by the scan, to add.
 function openBackendForm(b, prefill = null) {
   const form = $("backend-form");
@@ -109,26 +113,50 @@ function openBackendForm(b, prefill = null) {
   $("bf-kind").value = b ? b.kind : "auto";
   $("bf-model").value = b ? b.model : "";
   $("bf-embeddings").checked = Boolean(b && b.embeddings);
+  // The key itself never comes here: only whether there is one.
+  const hasKey = Boolean(editing !== null && b && b.has_key);
+  $("bf-key").value = "";
+  storedKey = null;
+  $("bf-key").placeholder = hasKey ? t("keyStored") : t("keyNone");
+  $("bf-key-remove").checked = false;
+  $("bf-key-remove-row").hidden = !hasKey;
   $("bf-models").replaceChildren();
   $("bf-test-result").textContent = "";
   form.hidden = false;
   $("bf-name").focus();
 }
 
-function backendFromForm() {
+// `key`: what saving does with the API key (a typed one is in the keyring by then).
+function backendFromForm(key = { to: "keep" }) {
   return { name: $("bf-name").value, role: $("bf-role").value, url: $("bf-url").value, kind: $("bf-kind").value,
-           model: $("bf-model").value, managed: false, has_key: false, embeddings: $("bf-embeddings").checked };
+           model: $("bf-model").value, managed: false, has_key: false, embeddings: $("bf-embeddings").checked, key };
+}
+
+// A typed key goes to the desktop keyring (from the window's process, never over the socket);
+// the form then names its entry. Throws what went wrong, shown beside the key field.
+// A key stored by a Test is the one the Save names.
+async function keyChange() {
+  const typed = $("bf-key").value.trim();
+  if (typed) {
+    storedKey = await api.storeApiKey($("bf-name").value.trim(), typed);
+    $("bf-key").value = "";
+    $("bf-key").placeholder = t("keyStored");
+  }
+  if ($("bf-key-remove").checked) return { to: "remove" };
+  return storedKey ?? { to: "keep" };
 }
 
 // Probe, model list and a one-token answer, with the figures; the models fill the list.
 async function testBackend() {
   const out = $("bf-test-result");
   out.textContent = t("testing");
+  out.classList.remove("failed");
   let r;
   try {
-    r = await api.testBackend(editing, backendFromForm());
+    r = await api.testBackend(editing, backendFromForm(await keyChange()));
   } catch (e) {
     out.textContent = String(e);
+    out.classList.add("failed");
     return;
   }
   const parts = [`${t("kind")}: ${r.kind}`];
@@ -214,7 +242,14 @@ function watchSettings() {
   $("bf-test").addEventListener("click", testBackend);
   $("backend-form").addEventListener("submit", async (e) => {
     e.preventDefault();
-    const ok = await save($("backend-form"), { op: "save_backend", original: editing, backend: backendFromForm() });
+    let key;
+    try {
+      key = await keyChange();
+    } catch (err) {
+      showError($("backend-form"), { field: "api_key_keyring", message: String(err) });
+      return;
+    }
+    const ok = await save($("backend-form"), { op: "save_backend", original: editing, backend: backendFromForm(key) });
     if (ok) $("backend-form").hidden = true;
   });
   $("assistant-form").addEventListener("submit", async (e) => {

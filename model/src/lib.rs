@@ -28,7 +28,10 @@ pub use backend::{Cause, Kind, Level, NotificationKind, Role, Source, State, Tra
 pub use chat::{
     Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, SearchHit, SetAsideReason, StoredMessage,
 };
-pub use settings::{AssistantForm, BackendForm, BackendTest, FieldError, Saved, SettingsEdit, SettingsView};
+pub use settings::{
+    api_key_entry, AssistantForm, BackendForm, BackendTest, FieldError, KeyChange, Saved, SettingsEdit, SettingsView,
+    KEYRING_SERVICE,
+};
 pub use status::{
     BackendStatus, ConfigChange, Event, Flip, LevelChange, NativeLoad, Point, QueueStatus, ServerChange, ServerState,
 };

@@ -6,8 +6,30 @@ use serde::{Deserialize, Serialize};
 use crate::backend::{Kind, Role, TrayScope};
 use crate::status::ConfigChange;
 
+/// The desktop keyring's service for Switchboard's entries (tool passwords, API keys).
+pub const KEYRING_SERVICE: &str = "switchboard";
+
+/// The keyring entry that holds the API key typed for backend `name` in the settings view.
+pub fn api_key_entry(name: &str) -> String {
+    format!("api-key:{}", name.trim())
+}
+
+/// What saving a backend form does with its API key. The key itself is never here: the
+/// window stores a typed key in the desktop keyring and names only the entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum KeyChange {
+    /// Where the file names it now (or none).
+    #[default]
+    Keep,
+    /// In the keyring entry `entry` (`api_key_keyring`, replacing an env or file key).
+    Keyring { entry: String },
+    /// No key.
+    Remove,
+}
+
 /// One backend as the settings view edits it. API keys are not here: they stay where the
-/// file names them (an environment variable, a key file), never on the wire.
+/// file names them (an environment variable, a key file, a keyring entry), never on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackendForm {
     pub name: String,
@@ -18,7 +40,7 @@ pub struct BackendForm {
     /// Switchboard starts this backend's server (shown, not edited here).
     #[serde(default)]
     pub managed: bool,
-    /// It has an API key (from the file's `api_key_env` or `api_key_file`).
+    /// It has an API key (from the file's `api_key_env`, `api_key_file` or `api_key_keyring`).
     #[serde(default)]
     pub has_key: bool,
     /// Its flips are not notified.
@@ -27,6 +49,9 @@ pub struct BackendForm {
     /// It answers `/v1/embeddings` (the router's nearest examples use them).
     #[serde(default)]
     pub embeddings: bool,
+    /// What a save does with its API key.
+    #[serde(default)]
+    pub key: KeyChange,
 }
 
 /// The assistant and the tray, as the settings view edits them.

@@ -9,8 +9,8 @@
 
 use switchboard_ipc::{Sent, WireError};
 use switchboard_model::{
-    AccountStatus, BackendForm, BackendStatus, BackendTest, ChatEvent, Conversation, Lang, Point, Saved, SearchHit,
-    SettingsEdit, SettingsView, StoredMessage,
+    AccountStatus, BackendForm, BackendStatus, BackendTest, ChatEvent, Conversation, KeyChange, Lang, Point, Saved,
+    SearchHit, SettingsEdit, SettingsView, StoredMessage,
 };
 use tauri::ipc::Channel;
 use tauri::{Runtime, State};
@@ -54,7 +54,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         edit_settings,
         test_backend,
         scan_machine,
-        set_autostart
+        set_autostart,
+        store_api_key
     ]
 }
 
@@ -128,6 +129,13 @@ pub async fn scan_machine(engine: Shared<'_>) -> Answer<Vec<BackendForm>> {
 #[tauri::command]
 pub async fn set_autostart(engine: Shared<'_>, on: bool) -> Answer<()> {
     edge(engine.set_autostart(on).await)
+}
+
+/// Stores the API key typed for `backend` in the desktop keyring, here in the window's process
+/// (the key never crosses the socket); what the backend's form then saves or tests with.
+#[tauri::command]
+pub async fn store_api_key(backend: String, key: String) -> Answer<KeyChange> {
+    tokio::task::spawn_blocking(move || crate::keys::store(&backend, key)).await.map_err(|e| e.to_string())?
 }
 
 /// A forced measurement of every backend.

@@ -13,6 +13,7 @@
 
 pub mod client;
 pub mod commands;
+mod keys;
 pub mod links;
 pub mod markdown;
 mod save;

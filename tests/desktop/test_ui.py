@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from test_desktop import Desktop, free_port, wait_for
+from test_desktop import BACKENDS, Desktop, free_port, wait_for
 from webdriver import CONTROL, ESCAPE, Session
 
 HERE_UI = os.path.dirname(os.path.abspath(__file__))
@@ -367,6 +367,76 @@ def test_settings_add_a_backend_and_see_it_in_the_tray_menu_and_status_without_a
     wait_for("the box stays checked", lambda: s.js("return document.getElementById('autostart').checked"), 5)
     s.click(s.find("#autostart"))
     wait_for("the entry removed", lambda: not os.path.exists(entry), 5)
+    s.click(s.find("#tab-chat"))
+
+
+def start_keyring(d):
+    """gnome-keyring-daemon on the run's session bus, its new login keyring unlocked: the
+    desktop's Secret Service, as a logged-in user has it."""
+    p = subprocess.Popen(["gnome-keyring-daemon", "--unlock", "--components=secrets", "--foreground"], env=d.env,
+                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p.stdin.write(b"unlock-password")
+    p.stdin.close()
+    d.procs.append(p)
+    wait_for("the keyring on the bus", lambda: d.bus.name_has_owner("org.freedesktop.secrets"), 15)
+
+
+def test_an_api_key_typed_in_settings_is_kept_in_the_keyring_and_used(ui):
+    """A llama-server that wants an API key (--api-key): Test fails without it and answers with
+    it; saved, the file names the keyring entry and never the key, the engine reads the key from
+    the keyring (a Test of the saved backend answers), and the key can be removed again."""
+    d, s = ui
+    key = "sk-e2e-0f9a7c55d1"
+    start_keyring(d)
+    port = free_port()
+    d.backends.append("e2e-keyed")
+    subprocess.run([BACKENDS, "start", "e2e-keyed", str(port), "smollm2", "--", "--api-key", key], check=True, env=d.env)
+    s.click(s.find("#tab-settings"))
+    wait_for("the backends listed", lambda: s.js("return document.querySelectorAll('#backend-list tbody tr').length") >= 2, 10)
+    s.click(s.find("#add-backend"))
+    fill(s, "#bf-name", "e2e-keyed")
+    fill(s, "#bf-url", f"http://127.0.0.1:{port}")
+    fill(s, "#bf-model", "m")
+    result = lambda: text_of(s, "#bf-test-result") or ""
+    failed = lambda: s.js("return document.getElementById('bf-test-result').classList.contains('failed')")
+
+    def tested():
+        """Clicks Test; the result once it is in."""
+        s.js("document.getElementById('bf-test-result').textContent = ''")
+        s.click(s.find("#bf-test"))
+        wait_for("the test's result", lambda: "ms" in result() or failed(), 20)
+        return result()
+
+    out = tested()
+    assert failed() and ("401" in out or "key" in out.lower()), out
+    fill(s, "#bf-key", key)
+    out = tested()
+    assert "ping" in out.lower() and not failed(), out
+    assert s.js("return document.getElementById('bf-key').value") == "", "the typed key leaves the form once stored"
+    s.click(s.find("#bf-save"))
+    wait_for("the keyed backend in the tray menu", lambda: any(l.startswith("e2e-keyed") for l in d.menu_labels()), 5)
+    text = config_text(d)
+    assert 'api_key_keyring = "api-key:e2e-keyed"' in text and key not in text, text
+    assert text.startswith(USER_COMMENT)
+    # The engine holds the key now (read from the keyring): the saved backend's Test answers.
+    row = '#backend-list tr[data-backend="e2e-keyed"]'
+    wait_for("its row says it has a key", lambda: "key" in (text_of(s, row) or ""), 5)
+    s.click(s.find(f'{row} button[aria-label^="Edit"]'))
+    out = tested()
+    assert "ping" in out.lower() and not failed(), out
+    # Removed: the file names no key, and the test fails again.
+    s.click(s.find("#bf-key-remove"))
+    s.click(s.find("#bf-save"))
+    wait_for("the key gone from the file", lambda: "api_key_keyring" not in config_text(d), 5)
+    for f in glob.glob(os.path.join(d.tmp, "*.log")):
+        with open(f, errors="replace") as log:
+            assert key not in log.read(), f"the key is in {f}"
+    remove = s.find(f'{row} button[aria-label^="Remove"]')
+    s.click(remove)
+    s.click(remove)
+    wait_for("removed from the tray menu", lambda: not any(l.startswith("e2e-keyed") for l in d.menu_labels()), 5)
+    subprocess.run([BACKENDS, "stop", "e2e-keyed"], env=d.env)
+    d.backends.remove("e2e-keyed")
     s.click(s.find("#tab-chat"))
 
 

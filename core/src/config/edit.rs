@@ -7,10 +7,12 @@ use std::path::Path;
 use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
 
 use super::{Config, ConfigError};
-use crate::model::{AssistantForm, BackendForm, FieldError, SettingsEdit};
+use crate::model::{AssistantForm, BackendForm, FieldError, KeyChange, SettingsEdit};
 
 /// The fields of a backend form, as the file names them.
-const BACKEND_FIELDS: [&str; 5] = ["name", "role", "url", "kind", "model"];
+const BACKEND_FIELDS: [&str; 6] = ["name", "role", "url", "kind", "model", "api_key_keyring"];
+/// Where a backend's API key can be named.
+const KEY_SOURCES: [&str; 3] = ["api_key_env", "api_key_file", "api_key_keyring"];
 /// The fields of the assistant form.
 const ASSISTANT_FIELDS: [&str; 3] = ["name", "persona", "language"];
 
@@ -125,6 +127,24 @@ fn save_backend(doc: &mut DocumentMut, original: Option<&str>, b: &BackendForm) 
     } else {
         t.remove("embeddings");
     }
+    match &b.key {
+        KeyChange::Keep => {}
+        KeyChange::Keyring { entry } => {
+            let entry = entry.trim();
+            if entry.is_empty() || entry.chars().count() > 200 || entry.chars().any(char::is_control) {
+                return Err(refused("api_key_keyring", "not a keyring entry name"));
+            }
+            for k in KEY_SOURCES {
+                t.remove(k);
+            }
+            t["api_key_keyring"] = value(entry);
+        }
+        KeyChange::Remove => {
+            for k in KEY_SOURCES {
+                t.remove(k);
+            }
+        }
+    }
     set_backends(doc, tables);
     Ok(())
 }
@@ -218,6 +238,7 @@ mod tests {
             has_key: false,
             muted: false,
             embeddings: false,
+            key: Default::default(),
         }
     }
 
@@ -324,5 +345,33 @@ mod tests {
         assert!(text.contains("# My servers."));
         let bad = AssistantForm { language: "fr".into(), ..a };
         assert_eq!(edit(SettingsEdit::SaveAssistant { assistant: bad }).unwrap_err().field, "language");
+    }
+
+    #[test]
+    fn a_key_moves_to_the_keyring_or_goes_and_an_unreadable_entry_is_refused_beside_its_field() {
+        let with_env = FILE.replace("model = \"b\"\n", "model = \"b\"\napi_key_env = \"HOME\" # the key\n");
+        let path = Path::new("/home/u/.config/switchboard/config.toml");
+        let save = |key: KeyChange| SettingsEdit::SaveBackend {
+            original: Some("big".into()),
+            backend: BackendForm { key, ..form("big", "http://127.0.0.1:8082") },
+        };
+        // Removed: no key source is left, the other backends' keys and comments stay.
+        let (text, config) = edited(&with_env, path, &save(KeyChange::Remove)).unwrap();
+        assert!(!text.contains("api_key") && text.contains("max_concurrent = 2 # keep"), "{text}");
+        assert!(config.backends.iter().all(|b| b.api_key.is_none()));
+        // Kept: as it was.
+        let (text, config) = edited(&with_env, path, &save(KeyChange::Keep)).unwrap();
+        assert!(text.contains("api_key_env = \"HOME\""), "{text}");
+        assert!(config.backends[1].api_key.is_some());
+        // An entry no keyring holds (none runs here): refused beside the field, naming the
+        // entry; a name that is no entry name is refused before anything is read.
+        let missing = KeyChange::Keyring { entry: "api-key:nowhere-7f3a".into() };
+        let e = edited(&with_env, path, &save(missing)).unwrap_err();
+        assert_eq!(e.field, "api_key_keyring");
+        assert!(e.message.contains("api-key:nowhere-7f3a") || e.message.contains("keyring"), "{e:?}");
+        for bad in ["", "  ", "a\nb"] {
+            let e = edited(&with_env, path, &save(KeyChange::Keyring { entry: bad.into() })).unwrap_err();
+            assert_eq!(e.field, "api_key_keyring", "{bad:?}");
+        }
     }
 }

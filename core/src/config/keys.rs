@@ -1,5 +1,6 @@
-//! API keys: from an environment variable or a key file (relative to the config file), never
-//! from the config itself, and held as [`Secret`]s from the moment they are read.
+//! API keys: from an environment variable, a key file (relative to the config file) or the
+//! desktop keyring, never from the config itself, and held as [`Secret`]s from the moment
+//! they are read.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -26,17 +27,34 @@ pub(crate) fn read_secret_file(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read key file {shown}: {e}"))
 }
 
-/// The key of backend `name` (`env` / `file`: its `api_key_env` / `api_key_file`); on error,
-/// the config key at fault and what is wrong.
+/// Where a backend's key is: its `api_key_env`, `api_key_file` and `api_key_keyring`.
+pub(super) struct KeySource<'a> {
+    pub env: Option<&'a str>,
+    pub file: Option<&'a str>,
+    pub keyring: Option<&'a str>,
+}
+
+/// The key of backend `name`; on error, the config key at fault and what is wrong.
 pub(super) fn read(
-    env: Option<&str>,
-    file: Option<&str>,
+    src: KeySource<'_>,
     config_path: &Path,
     name: &str,
 ) -> Result<Option<Secret>, (&'static str, String)> {
-    match (env, file) {
-        (Some(_), Some(_)) => Err(("api_key_env", "give api_key_env or api_key_file, not both".into())),
-        (Some(var), None) => match std::env::var(var) {
+    let given = [src.env, src.file, src.keyring].iter().filter(|s| s.is_some()).count();
+    if given > 1 {
+        let first = if src.env.is_some() { "api_key_env" } else { "api_key_file" };
+        return Err((first, "give one of api_key_env, api_key_file and api_key_keyring".into()));
+    }
+    if let Some(entry) = src.keyring {
+        // A missing entry or a keyring that cannot be reached names the entry, never a key.
+        return match crate::secret_store::get(entry) {
+            Ok(key) if !key.expose().trim().is_empty() => Ok(Some(Secret::new(key.expose().trim()))),
+            Ok(_) => Err(("api_key_keyring", format!("keyring entry `{entry}` is empty"))),
+            Err(e) => Err(("api_key_keyring", format!("backend `{name}`: {e}"))),
+        };
+    }
+    match (src.env, src.file) {
+        (Some(var), _) => match std::env::var(var) {
             Ok(v) if !v.trim().is_empty() => Ok(Some(Secret::new(v.trim()))),
             _ => Err((
                 "api_key_env",

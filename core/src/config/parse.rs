@@ -71,7 +71,12 @@ impl Config {
             let timeout = c.secs(&b.timeout_secs, "timeout_secs", Duration::from_secs(120))?;
             let stall_timeout = c.secs(&b.stall_timeout_secs, "stall_timeout_secs", Duration::from_secs(30))?;
             let max_concurrent = c.int(&b.max_concurrent, "max_concurrent", 0, 1024)?.filter(|n| *n > 0);
-            let api_key = super::keys::read(b.api_key_env.as_deref(), b.api_key_file.as_deref(), path, &name)
+            let src = super::keys::KeySource {
+                env: b.api_key_env.as_deref(),
+                file: b.api_key_file.as_deref(),
+                keyring: b.api_key_keyring.as_deref(),
+            };
+            let api_key = super::keys::read(src, path, &name)
                 .map_err(|(key, message)| at(Some(b.name.span()), Some(key), message))?;
             let launch = match b.launch {
                 None => None,

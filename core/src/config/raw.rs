@@ -99,6 +99,7 @@ pub struct Backend {
     pub kind: Kind,
     pub api_key_env: Option<String>,
     pub api_key_file: Option<String>,
+    pub api_key_keyring: Option<String>,
     pub temperature: Float,
     pub max_tokens: Int,
     pub timeout_secs: Float,

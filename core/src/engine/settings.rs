@@ -8,7 +8,9 @@ use std::time::Duration;
 use super::Engine;
 use crate::client::{shared_http, BackendClient};
 use crate::config::{self, BackendConfig, LangSetting, Structured};
-use crate::model::{AssistantForm, BackendForm, BackendTest, FieldError, Kind, Saved, SettingsEdit, SettingsView};
+use crate::model::{
+    AssistantForm, BackendForm, BackendTest, FieldError, KeyChange, Kind, Saved, SettingsEdit, SettingsView,
+};
 
 /// How long each step of a backend test may take.
 const TEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -31,6 +33,7 @@ impl Engine {
                 has_key: b.api_key.is_some(),
                 muted: c.muted.contains(&b.name),
                 embeddings: b.embeddings,
+                key: Default::default(),
             })
             .collect();
         let language = match c.chat.language {
@@ -90,6 +93,7 @@ impl Engine {
                     has_key: false,
                     muted: false,
                     embeddings: false,
+                    key: Default::default(),
                 });
             }
         }
@@ -97,11 +101,9 @@ impl Engine {
     }
 
     /// Tries `form` as a backend: its kind (detected when `auto`), a health probe, the
-    /// server's model list and a one-token answer, each timed. The API key of the backend
-    /// named `original` is used, when it has one.
+    /// server's model list and a one-token answer, each timed. The key is the one the form
+    /// names (a keyring entry the window just stored), else that of the backend `original`.
     pub async fn test_backend(&self, original: Option<&str>, form: &BackendForm) -> BackendTest {
-        let api_key = original
-            .and_then(|name| self.config().backends.iter().find(|b| b.name == name).and_then(|b| b.api_key.clone()));
         let mut out = BackendTest {
             kind: form.kind,
             probe_ms: None,
@@ -115,6 +117,26 @@ impl Engine {
             Err(e) => {
                 out.error = Some(e);
                 return out;
+            }
+        };
+        let api_key = match &form.key {
+            KeyChange::Keep => original.and_then(|name| {
+                self.config().backends.iter().find(|b| b.name == name).and_then(|b| b.api_key.clone())
+            }),
+            KeyChange::Remove => None,
+            KeyChange::Keyring { entry } => {
+                let entry = entry.clone();
+                match tokio::task::spawn_blocking(move || crate::secret_store::get(&entry)).await {
+                    Ok(Ok(key)) => Some(key),
+                    Ok(Err(e)) => {
+                        out.error = Some(e.to_string());
+                        return out;
+                    }
+                    Err(e) => {
+                        out.error = Some(e.to_string());
+                        return out;
+                    }
+                }
             }
         };
         let cfg = BackendConfig {

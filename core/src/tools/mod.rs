@@ -11,7 +11,7 @@
 pub mod calendar;
 pub mod docs;
 pub mod html;
-pub mod keyring;
+pub use crate::secret_store as keyring;
 pub mod mail;
 pub mod password;
 pub mod tls;

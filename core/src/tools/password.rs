@@ -7,8 +7,7 @@ use crate::secret::Secret;
 
 use super::ToolError;
 
-/// The keyring's service name for Switchboard's entries.
-pub const KEYRING_SERVICE: &str = "switchboard";
+pub use crate::secret_store::KEYRING_SERVICE;
 
 /// The password of an account, or why it cannot be had.
 pub fn read(source: &PasswordSource) -> Result<Secret, ToolError> {

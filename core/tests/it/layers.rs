@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers, lowest first; a module may import from any layer below its own.
 const LAYERS: &[&[&str]] = &[
-    &["model", "clock", "secret", "private"],
+    &["model", "clock", "secret", "secret_store", "private"],
     &["i18n"],
     &["config"],
     &["client"],

@@ -4,7 +4,7 @@
 
 use crate::secret::Secret;
 
-use super::password::KEYRING_SERVICE;
+pub use switchboard_model::KEYRING_SERVICE;
 
 /// Why the keyring could not be used; never holds the secret.
 #[derive(Debug, thiserror::Error)]
