@@ -188,9 +188,21 @@ async function refreshSettings() {
   $("as-scope").value = a.tray_scope;
   $("autostart").checked = settings.autostart;
   $("paused").checked = settings.paused;
-  const folders = $("folders");
-  folders.replaceChildren(...(settings.folders.length ? settings.folders.map((f) => el("li", "", f))
-                                                      : [el("li", "muted", t("noFolders"))]));
+  renderFolders(settings.folders);
+}
+
+// The document folders, each with its remove button (saved at once: the index follows).
+function renderFolders(list) {
+  const ul = $("folders");
+  ul.replaceChildren();
+  if (!list.length) ul.appendChild(el("li", "muted", t("noFolders")));
+  for (const f of list) {
+    const li = el("li", "folder");
+    li.dataset.folder = f;
+    li.append(el("span", "", f), " ", iconButton(`${t("remove")} ${f}`, "✕", () =>
+      save($("folders-form"), { op: "save_folders", folders: list.filter((x) => x !== f) })));
+    ul.appendChild(li);
+  }
 }
 
 // The configuration changed (a save here, or the file edited by hand): a refused file is
@@ -230,7 +242,7 @@ async function scanMachine() {
 function watchSettings() {
   $("scan").addEventListener("click", scanMachine);
   // An error goes once its field is edited.
-  for (const form of [$("backend-form"), $("assistant-form")]) {
+  for (const form of [$("backend-form"), $("assistant-form"), $("folders-form")]) {
     form.addEventListener("input", (e) => {
       const spot = form.querySelector(`.field-error[data-for="${CSS.escape(e.target.name ?? "")}"]`);
       if (spot) spot.textContent = "";
@@ -251,6 +263,13 @@ function watchSettings() {
     }
     const ok = await save($("backend-form"), { op: "save_backend", original: editing, backend: backendFromForm(key) });
     if (ok) $("backend-form").hidden = true;
+  });
+  $("folders-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const added = $("folder-new").value.trim();
+    if (!added) return;
+    const ok = await save($("folders-form"), { op: "save_folders", folders: [...(settings?.folders ?? []), added] });
+    if (ok) $("folder-new").value = "";
   });
   $("assistant-form").addEventListener("submit", async (e) => {
     e.preventDefault();

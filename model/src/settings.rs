@@ -101,6 +101,10 @@ pub enum SettingsEdit {
     SaveAssistant {
         assistant: AssistantForm,
     },
+    /// The document folders (`[documents] folders`), in order; each must be a folder.
+    SaveFolders {
+        folders: Vec<String>,
+    },
     /// Notifies (`muted`: no longer notifies) of the named backend's flips.
     SetMuted {
         name: String,

@@ -394,6 +394,7 @@ def test_an_api_key_typed_in_settings_is_kept_in_the_keyring_and_used(ui):
     s.click(s.find("#tab-settings"))
     wait_for("the backends listed", lambda: s.js("return document.querySelectorAll('#backend-list tbody tr').length") >= 2, 10)
     s.click(s.find("#add-backend"))
+    assert s.js("return document.getElementById('bf-key-remove').offsetParent === null"), "a new backend has no key to remove"
     fill(s, "#bf-name", "e2e-keyed")
     fill(s, "#bf-url", f"http://127.0.0.1:{port}")
     fill(s, "#bf-model", "m")
@@ -424,6 +425,7 @@ def test_an_api_key_typed_in_settings_is_kept_in_the_keyring_and_used(ui):
     s.click(s.find(f'{row} button[aria-label^="Edit"]'))
     out = tested()
     assert "ping" in out.lower() and not failed(), out
+    assert s.js("return document.getElementById('bf-key-remove').offsetParent !== null"), "its key can be removed"
     # Removed: the file names no key, and the test fails again.
     s.click(s.find("#bf-key-remove"))
     s.click(s.find("#bf-save"))
@@ -678,3 +680,45 @@ def test_shift_enter_is_a_new_line_and_enter_sends(ui):
     wait_for("the answer starts", lambda: s.js("return replying !== null || document.querySelectorAll('#messages .msg.assistant .state').length > 0"), 30)
     s.js("if (replying !== null) api.stop(replying)")
     wait_for("over", lambda: s.js("return replying === null"), 15)
+
+
+def test_a_document_folder_added_in_settings_is_searched_without_a_restart(ui):
+    """A folder that is not one is refused beside the field with nothing saved; a real one is
+    saved (the file's comment kept), indexed and searched from the chat with no restart; removed
+    again with its button."""
+    d, s = ui
+    folder = os.path.join(d.tmp, "papers")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "zeppelin-hangar.md"), "w") as f:
+        f.write("# Zeppelin hangar budget\nThe airship hangar costs 4200 a month.\n")
+    s.click(s.find("#tab-settings"))
+    wait_for("the settings read", lambda: s.js("return !!document.querySelector('#folders li')"), 10)
+    before = config_text(d)
+    fill(s, "#folder-new", os.path.join(d.tmp, "nowhere"))
+    s.click(s.find("#folder-add"))
+    wait_for("the folder's error beside its field", lambda: "nowhere" in field_error(s, "folders-form", "folders"), 10)
+    assert config_text(d) == before, "nothing is saved from a refused folder"
+    fill(s, "#folder-new", folder)
+    s.click(s.find("#folder-add"))
+    row = f'#folders li.folder[data-folder="{folder}"]'
+    wait_for("the folder listed", lambda: s.js(f"return !!document.querySelector('{row}')"), 10)
+    text = config_text(d)
+    assert text.startswith(USER_COMMENT) and f'folders = ["{folder}"]' in text, text
+    # Searched from the chat: the index follows the new folder within seconds.
+    s.click(s.find("#tab-chat"))
+    s.click(s.find("#new-chat"))
+    card = ".msg.assistant:last-of-type .toolcard"
+    deadline = time.monotonic() + 30
+    while True:
+        replies = s.js("return document.querySelectorAll('.msg.assistant').length")
+        send(s, "find my documents about the zeppelin hangar")
+        wait_for("the reply over", lambda: reply_over(s, replies), 30)
+        if "zeppelin-hangar" in (text_of(s, card) or ""):
+            break
+        assert time.monotonic() < deadline, f"never found: {last_answer(s)!r} {text_of(s, card)!r}"
+    s.click(s.find("#tab-settings"))
+    wait_for("the folder listed", lambda: s.js(f"return !!document.querySelector('{row}')"), 10)
+    s.click(s.find(f'{row} button'))
+    wait_for("the folder removed", lambda: "folders =" not in config_text(d), 10)
+    assert config_text(d).startswith(USER_COMMENT)
+    s.click(s.find("#tab-chat"))

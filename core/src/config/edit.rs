@@ -63,6 +63,10 @@ pub fn edited(text: &str, path: &Path, edit: &SettingsEdit) -> Result<(String, C
             save_assistant(&mut doc, assistant);
             &ASSISTANT_FIELDS
         }
+        SettingsEdit::SaveFolders { folders } => {
+            save_folders(&mut doc, path, folders)?;
+            &["folders"]
+        }
     };
     let text = doc.to_string();
     match Config::parse(&text, path) {
@@ -204,6 +208,51 @@ fn save_assistant(doc: &mut DocumentMut, a: &AssistantForm) {
         crate::model::TrayScope::Reasoners => "reasoners",
         crate::model::TrayScope::All => "all",
     });
+}
+
+/// The most document folders the settings view saves.
+const MAX_FOLDERS: usize = 64;
+
+/// `[documents] folders` = `folders` (each an existing folder; duplicates dropped). A folder
+/// the file had keeps the file's spelling ("~/Documents").
+fn save_folders(doc: &mut DocumentMut, path: &Path, folders: &[String]) -> Result<(), FieldError> {
+    if folders.len() > MAX_FOLDERS {
+        return Err(refused("folders", format!("at most {MAX_FOLDERS} folders")));
+    }
+    let had: Vec<String> = doc
+        .get("documents")
+        .and_then(|d| d.get("folders"))
+        .and_then(Item::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let mut list: Vec<String> = Vec::new();
+    let mut seen = Vec::new();
+    for f in folders.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
+        if f.chars().count() > 4096 || f.chars().any(char::is_control) {
+            return Err(refused("folders", "not a folder path"));
+        }
+        let full = super::tools::expand_path(f, path);
+        if !full.is_dir() {
+            return Err(refused("folders", format!("{} is not a folder", full.display())));
+        }
+        if seen.contains(&full) {
+            continue;
+        }
+        let spelled = had.iter().find(|h| super::tools::expand_path(h, path) == full).cloned();
+        list.push(spelled.unwrap_or_else(|| f.to_string()));
+        seen.push(full);
+    }
+    if !doc.contains_table("documents") {
+        doc["documents"] = Item::Table(Table::new());
+    }
+    if list.is_empty() {
+        if let Some(t) = doc["documents"].as_table_mut() {
+            t.remove("folders");
+        }
+    } else {
+        doc["documents"]["folders"] = value(list.iter().collect::<toml_edit::Array>());
+    }
+    Ok(())
 }
 
 /// Applies `edit` to the file at `path` and writes it (atomically, mode 0600) when the result
@@ -373,5 +422,34 @@ mod tests {
             let e = edited(&with_env, path, &save(KeyChange::Keyring { entry: bad.into() })).unwrap_err();
             assert_eq!(e.field, "api_key_keyring", "{bad:?}");
         }
+    }
+
+    #[test]
+    fn document_folders_are_saved_if_they_are_folders_keeping_the_files_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b b");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let path = dir.path().join("config.toml");
+        let file = format!("{FILE}\n# Mine.\n[documents]\nfolders = [\"a\"] # relative\n");
+        let save = |folders: Vec<String>| edited(&file, &path, &SettingsEdit::SaveFolders { folders });
+        let (text, config) = save(vec![a.display().to_string(), b.display().to_string(), "a".into()]).unwrap();
+        // "a" as the file spelled it; the new one as given; the duplicate once.
+        assert!(text.contains(&format!("folders = [\"a\", \"{}\"]", b.display())), "{text}");
+        assert!(text.contains("# Mine.") && text.contains("# her name"), "{text}");
+        assert_eq!(config.documents.folders, vec![a.clone(), b.clone()]);
+        // Not a folder: refused beside the field, naming it.
+        let missing = dir.path().join("nowhere");
+        let e = save(vec![missing.display().to_string()]).unwrap_err();
+        assert_eq!(e.field, "folders");
+        assert!(e.message.contains("nowhere"), "{e:?}");
+        std::fs::write(dir.path().join("f.txt"), "x").unwrap();
+        assert_eq!(save(vec![dir.path().join("f.txt").display().to_string()]).unwrap_err().field, "folders");
+        assert_eq!(save(vec!["a\u{0}b".into()]).unwrap_err().field, "folders");
+        // None: the key goes, the table and its comment stay.
+        let (text, config) = save(Vec::new()).unwrap();
+        assert!(!text.contains("folders =") && text.contains("[documents]"), "{text}");
+        assert!(config.documents.folders.is_empty());
     }
 }
