@@ -177,6 +177,15 @@ pub fn mails_sentence(found: &FoundMail, query: &str, days: u32, lang: Lang) -> 
     s
 }
 
+/// No mail of the last `days` is what `words` ask for.
+pub fn no_mail_named(words: &str, days: u32, lang: Lang) -> String {
+    let words = md(words);
+    match lang {
+        Lang::En => format!("I found no mail matching \"{words}\" in the last {days} days."),
+        Lang::Ko => format!("최근 {days}일 동안 \"{words}\"에 맞는 메일을 찾지 못했어요."),
+    }
+}
+
 pub fn mail_sentence(mail: &MailView, lang: Lang) -> String {
     match lang {
         Lang::En => format!("The mail \"{}\" from {}:", md(&mail.row.subject), md(&mail.row.from)),

@@ -562,6 +562,27 @@ async fn a_mail_that_says_to_add_an_event_creates_nothing() {
 }
 
 #[tokio::test]
+async fn a_mail_asked_for_by_its_words_is_the_newest_they_name_read_from_dovecot() {
+    use switchboard_core::model::ToolCard;
+    let s = ToolServers::start();
+    let mut config = s.config("alice/", &s.mail_config(s.get("RADICALE_PASSWORD_FILE")));
+    config.chat.language = switchboard_core::config::LangSetting::En;
+    let router = router_for(config);
+    for (ask, subject) in [
+        ("read the latest mail from Jane", "Invoice March"),
+        ("open the email about the quarterly report", "Quarterly report"),
+        ("민수한테 온 메일 읽어줘", "계약서 검토 요청"),
+    ] {
+        let (_, said, card) = reply(&router, None, ask).await;
+        let Some(ToolCard::Mail { mail }) = card else { panic!("{ask}: no mail card: {said}") };
+        assert_eq!(mail.row.subject, subject, "{ask}");
+    }
+    let (_, said, card) = reply(&router, None, "read the mail from Zebulon").await;
+    assert!(card.is_none() && said.contains("no mail matching \"zebulon\""), "{said}");
+    assert_eq!(s.seen_files(), Vec::<String>::new(), "reading marks nothing seen");
+}
+
+#[tokio::test]
 async fn a_mail_search_and_its_follow_up_are_decided_by_the_rules_and_read_from_dovecot() {
     use switchboard_core::model::ToolCard;
     let s = ToolServers::start();

@@ -78,6 +78,9 @@ const STOP: &[&str] = &[
     "안",
 ];
 
+/// Words of recency: every mail read by its words is the newest that they name.
+const RECENT: &[&str] = &["latest", "last", "newest", "recent", "most", "최근", "최신", "마지막", "제일", "가장"];
+
 /// The words worth searching for: `text` without request words, bounded.
 fn query(text: &str) -> String {
     let kept = kept_words(text);
@@ -126,7 +129,10 @@ fn kept_words(text: &str) -> String {
 /// as written would not find the bare noun in a mail.
 fn strip_particle(w: &str) -> &str {
     for p in [
+        "한테서",
         "에게서",
+        "한테",
+        "에게",
         "에서",
         "으로",
         "부터",
@@ -226,7 +232,16 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
         || (reads && any_word(ws, &["mails", "emails"]))
         || contains_any(t, &["찾아", "검색", "왔어", "왔나", "있어", "있나", "확인", "안 읽은", "안읽은"]);
     if !finds {
-        return None;
+        // One mail by its words ("read the latest mail from Jane", "민수한테 온 메일 읽어줘"):
+        // the newest that they name (a list, "mails", is the model's or a search).
+        let one_mail = any_word(ws, &["mail", "email", "e-mail"]) || (t.contains("메일") && !t.contains("메일들"));
+        let name: String = kept_words(t)
+            .split_whitespace()
+            .filter(|w| !RECENT.contains(w) && w.chars().count() >= 2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let a_name = !name.is_empty() && name.split_whitespace().count() <= 6;
+        return (reads && one_mail && a_name).then(|| call("email", "read", one("uid", name)));
     }
     // Nothing left to search for ("show me my unread emails"): the recent mail, all of it.
     let mut params = one("query", kept_words(t).chars().take(120).collect::<String>());

@@ -297,5 +297,11 @@ mod tests {
         // Unread mail is a list of mail; the word itself is not searched for.
         assert_eq!(call("show me my unread emails", &[]), Some(("email.search".into(), String::new())));
         assert_eq!(call("안읽은 메일 다 보여줘", &[]).map(|c| c.0).as_deref(), Some("email.search"));
+        // One mail by its words: the newest they name.
+        let mail = |words: &str| Some(("email.read".to_string(), words.to_string()));
+        assert_eq!(call("read the latest mail from Jane", &[]), mail("jane"));
+        assert_eq!(call("open the email about the hetzner invoice", &[]), mail("hetzner invoice"));
+        assert_eq!(call("민수한테 온 메일 읽어줘", &[]), mail("민수"));
+        assert_eq!(call("read my mails", &[]), Some(("email.search".into(), String::new())));
     }
 }

@@ -10,6 +10,10 @@ use crate::model::{ChatEvent, DraftState, MessageState, ToolCard};
 use crate::router::cards::{self, PendingDraft};
 use crate::router::tools;
 use crate::tools::docs::Named;
+use crate::tools::mail::Mailboxes;
+
+/// How far back a mail asked for by its words ("the mail from Jane") is looked for.
+const NAMED_MAIL_DAYS: u32 = 30;
 
 fn param<'p>(params: &'p Map<String, Value>, k: &str) -> Option<&'p str> {
     params.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
@@ -205,12 +209,20 @@ impl Run<'_> {
             }
             _ => {
                 let id = cards::param_text(params, "uid");
+                // "the latest mail from Jane": the newest of the last 30 days that the words name.
                 let read = tokio::select! {
                     _ = cancel.cancelled() => return self.finish(MessageState::Stopped, None, None),
-                    r = mail.read(&id) => r,
+                    r = async {
+                        if Mailboxes::is_id(&id) {
+                            mail.read(&id).await.map(Some)
+                        } else {
+                            mail.named(&id, NAMED_MAIL_DAYS).await
+                        }
+                    } => r,
                 };
                 match read {
-                    Ok(view) => {
+                    Ok(None) => self.say(&cards::no_mail_named(&id, NAMED_MAIL_DAYS, self.lang)),
+                    Ok(Some(view)) => {
                         self.show(&cards::mail_sentence(&view, self.lang));
                         self.card(ToolCard::Mail { mail: view });
                         self.finish(MessageState::Done, None, None);

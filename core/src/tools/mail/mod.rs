@@ -81,6 +81,38 @@ impl Mailboxes {
         found
     }
 
+    /// Whether `id` is a mail id (`uid`, `uid 42`, `account:uid`) rather than words.
+    pub fn is_id(id: &str) -> bool {
+        let id = id.trim().trim_start_matches("uid").trim();
+        let uid = id.rsplit_once(':').map_or(id, |(_, uid)| uid);
+        !uid.is_empty() && uid.trim().chars().all(|c| c.is_ascii_digit())
+    }
+
+    /// The newest mail of the last `days` that `words` name ("jane invoice": from or about
+    /// each word), or `None`. Searched by the longest word; the rows that hold every word in
+    /// their sender or subject come first.
+    pub async fn named(&self, words: &str, days: u32) -> Result<Option<MailView>, ToolError> {
+        let lower = words.to_lowercase();
+        let ws: Vec<&str> = lower.split_whitespace().filter(|w| w.chars().count() >= 2).take(8).collect();
+        let Some(longest) = ws.iter().max_by_key(|w| w.chars().count()) else { return Ok(None) };
+        let found = self.search(longest, days).await;
+        if found.mails.is_empty() {
+            if let Some(e) = found.unavailable.first() {
+                return Err(ToolError::Io(e.clone()));
+            }
+        }
+        let holds_all = |m: &&MailRow| {
+            let text = format!("{} {}", m.from, m.subject).to_lowercase();
+            ws.iter().all(|w| text.contains(w))
+        };
+        // Newest first already: the first that names every word, else the newest found.
+        let best = found.mails.iter().find(holds_all).or(found.mails.first());
+        match best {
+            Some(m) => self.read(&m.id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// Reads the mail `id` (`uid`, or `account:uid`).
     pub async fn read(&self, id: &str) -> Result<MailView, ToolError> {
         let id = id.trim().trim_start_matches("uid").trim();
