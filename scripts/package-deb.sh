@@ -37,7 +37,7 @@ Version: $version
 Architecture: $arch
 Maintainer: Switchboard developers <switchboard@localhost>
 Installed-Size: $size_kib
-Depends: libwebkit2gtk-4.1-0, libgtk-3-0, libayatana-appindicator3-1, libssl3 | libssl3t64, libdbus-1-3, xdg-utils
+Depends: libwebkit2gtk-4.1-0, libgtk-3-0, libssl3 | libssl3t64, libdbus-1-3, xdg-utils
 Recommends: gnome-keyring
 Section: utils
 Priority: optional

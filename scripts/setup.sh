@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential pkg-config curl ca-certificates python3 python3-venv python3-pip git
   # the desktop shell (Tauri 2 on WebKitGTK)
-  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
+  libwebkit2gtk-4.1-dev librsvg2-dev
   # opening a reply's link in the user's browser (xdg-open)
   xdg-utils
   # its end-to-end tests and footprint benchmark: a display, a private session bus, a tray

@@ -1,9 +1,9 @@
 """A StatusNotifierWatcher owned by the test: it records every tray icon the app shows.
 
 Run on the test's private session bus. It owns org.kde.StatusNotifierWatcher, accepts the
-app's item, and on every NewIcon reads the item's IconName (the PNG that tray-icon writes),
-decodes it with GdkPixbuf and appends the centre-ish pixel colour and the path to a JSON-lines
-log. IconPixmap is empty on Linux (tray-icon), so the PNG file is the only source.
+app's item, and on every NewIcon reads the item's icon, its IconPixmap (ARGB32, big-endian,
+what the app sends) or else the PNG its IconName names (decoded with GdkPixbuf), and appends
+the centre-ish pixel colour to a JSON-lines log.
 Each line also names the item (bus name, object path) and carries time.monotonic() stamps
 (CLOCK_MONOTONIC, comparable across processes): "t" when the icon was read, and on the first
 line "registered", when RegisterStatusNotifierItem arrived (footprint.py times the launch).
@@ -25,18 +25,28 @@ WATCHER = "org.kde.StatusNotifierWatcher"
 ITEM_IFACE = "org.kde.StatusNotifierItem"
 
 
-def sample(path):
-    """Colour at 60% height of the icon's centre column (inside every shape, off the cross)."""
-    pb = GdkPixbuf.Pixbuf.new_from_file(path)
-    w, h, n, rs = pb.get_width(), pb.get_height(), pb.get_n_channels(), pb.get_rowstride()
-    px = pb.get_pixels()
+def sample_rgb(w, h, at):
+    """Colour at 60% height of the icon's centre column (inside every shape, off the cross);
+    `at(x, y)` is the (r, g, b) of a pixel."""
     x, y = w // 2, (h * 3) // 5
+    r, g, b = at(x, y)
     # For the down icon the centre is the white cross: take the top of the circle instead.
-    r, g, b = px[y * rs + x * n: y * rs + x * n + 3]
     if min(r, g, b) > 230:  # white (anti-aliased) cross
-        y = h // 6
-        r, g, b = px[y * rs + x * n: y * rs + x * n + 3]
+        r, g, b = at(x, h // 6)
     return "#%02X%02X%02X" % (r, g, b)
+
+
+def sample(path):
+    pb = GdkPixbuf.Pixbuf.new_from_file(path)
+    n, rs, px = pb.get_n_channels(), pb.get_rowstride(), pb.get_pixels()
+    return sample_rgb(pb.get_width(), pb.get_height(), lambda x, y: tuple(px[y * rs + x * n: y * rs + x * n + 3]))
+
+
+def sample_pixmap(pixmaps):
+    """The largest of the item's pixmaps: (width, height, ARGB32 big-endian bytes)."""
+    w, h, data = max(pixmaps, key=lambda p: int(p[0]) * int(p[1]))
+    w, h, data = int(w), int(h), bytes(bytearray(data))
+    return sample_rgb(w, h, lambda x, y: tuple(data[(y * w + x) * 4 + 1: (y * w + x) * 4 + 4]))
 
 
 class Watcher(dbus.service.Object):
@@ -51,7 +61,9 @@ class Watcher(dbus.service.Object):
             obj = self.bus.get_object(service, path)
             props = dbus.Interface(obj, "org.freedesktop.DBus.Properties")
             icon = str(props.Get(ITEM_IFACE, "IconName"))
-            entry = {"icon": icon, "t": time.monotonic(), "colour": sample(icon) if icon.startswith("/") else None}
+            pixmaps = list(props.Get(ITEM_IFACE, "IconPixmap"))
+            colour = sample_pixmap(pixmaps) if pixmaps else sample(icon) if icon.startswith("/") else None
+            entry = {"icon": icon or "pixmap", "t": time.monotonic(), "colour": colour}
         except Exception as e:  # the app may be gone at shutdown
             entry = {"error": str(e)}
         entry.update(item=service, path=path)

@@ -96,7 +96,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    // Entered for the whole run: the GTK main thread spawns tasks (menu clicks) too.
+    // Entered for the whole run: the main thread spawns tasks too.
     let _entered = runtime.enter();
     run_in(&runtime, &socket, hidden)
 }
@@ -128,10 +128,6 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
             return ExitCode::from(78);
         }
     };
-    if let Err(e) = gtk::init() {
-        eprintln!("error: cannot start the tray (no display?): {e}");
-        return ExitCode::from(1);
-    }
     let started = runtime.block_on(async {
         let listener = server::bind(socket).map_err(|e| StartError(format!("{}: {e}", socket.display())))?;
         let (shell, tray_rx) = Shell::start_with_file(config, Some(path.clone()))?;
@@ -149,7 +145,7 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
         }
     };
     server::spawn(&shell, listener);
-    let tray = match tray::Tray::build(&shell) {
+    let tray = match runtime.block_on(tray::Tray::build(&shell)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -157,7 +153,7 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
             return ExitCode::from(1);
         }
     };
-    gtk::glib::MainContext::default().spawn_local(tray.drive(tray_rx));
+    let driven = runtime.spawn(tray.drive(tray_rx));
     hub::spawn(&shell);
     // SIGTERM / SIGINT stop the core (managed servers included) the way Quit does.
     let s = Arc::clone(&shell);
@@ -174,9 +170,9 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
             tracing::error!("{e}");
         }
     });
-    // Quit (from the menu or a signal) cancels the shell: stop the core, then the main loop
-    // (in this order: the main loop must keep running while the core stops). Owned here, not
-    // by the shell's tracker, which it waits for.
+    // Quit (from the menu or a signal) cancels the shell: stop the core, then the tray item
+    // (in this order: the item must keep answering while the core stops). Owned here, not by
+    // the shell's tracker, which it waits for.
     let s = Arc::clone(&shell);
     let quitter = runtime.spawn(async move {
         s.cancelled().await;
@@ -188,7 +184,10 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
             tracing::error!("{e}");
         }
     }
-    gtk::main(); // until Quit (the core has stopped by then)
+    // Until Quit (the core has stopped by then).
+    if let Err(e) = runtime.block_on(driven) {
+        tracing::error!("tray: {e}");
+    }
     if let Err(e) = runtime.block_on(quitter) {
         tracing::error!("quit: {e}");
     }

@@ -33,7 +33,7 @@ pub enum Action {
     SetAutostart(bool),
     /// Start at login if it does not, else no longer (the menu's check item).
     ToggleAutostart,
-    /// Stop the core (and managed servers), then the tray's main loop.
+    /// Stop the core (and managed servers), then the tray item.
     Quit,
 }
 
@@ -79,7 +79,7 @@ pub struct Shell {
     pushes: broadcast::Sender<Push>,
     /// Which window processes run.
     windows: Mutex<Windows>,
-    /// The tray on the GTK main thread: icon and menu redraws, the end of the main loop.
+    /// The tray item: icon and menu redraws, its end.
     tray: TrayTx,
     /// The configuration file the settings view edits (none in tests that start from a
     /// configuration in memory).
@@ -241,7 +241,7 @@ impl Shell {
             Action::TogglePause => self.set_paused(|was| !was),
             Action::SetAutostart(on) => self.set_autostart(on)?,
             Action::ToggleAutostart => self.set_autostart(!crate::autostart::enabled())?,
-            Action::Quit => self.cancel.cancel(), // `run` stops the core, then the main loop
+            Action::Quit => self.cancel.cancel(), // `run` stops the core, then the tray
         }
         Ok(Outcome::Done)
     }

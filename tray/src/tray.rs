@@ -1,46 +1,50 @@
-//! The tray icon and its menu, through `tray-icon` (what Tauri's tray is built on: a
-//! StatusNotifierItem by libappindicator, its menu over com.canonical.dbusmenu). The icon's
+//! The tray icon and its menu: a StatusNotifierItem with its menu (com.canonical.dbusmenu),
+//! served over D-Bus by `ksni` (no GTK, no libappindicator in this process). The icon's
 //! colour and shape are the overall load (see `switchboard_core::tray`); the menu has a line
-//! per backend, then the actions. The menu is also what makes the item appear at all on Linux.
+//! per backend, then the actions; a left click (the item's `Activate`) opens the chat.
 //!
-//! The tray lives on the GTK main thread; the hub and the shell's actions send it [`TrayCmd`]s
-//! (through [`Shell::tray`]).
+//! The item lives in ksni's task; the hub and the shell's actions send it [`TrayCmd`]s
+//! (through [`Shell::tray`]), which [`Tray::drive`] applies.
 
 use std::sync::Arc;
 
+use ksni::menu::{CheckmarkItem, MenuItem, StandardItem};
+use ksni::TrayMethods;
 use switchboard_core::i18n::{self, MenuLabels};
 use switchboard_core::model::Lang;
 use switchboard_core::tray::icon_rgba;
 use switchboard_core::{BackendStatus, Level, State};
 use tokio::sync::mpsc;
-use tray_icon::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
-use tray_icon::{Icon, TrayIcon, TrayIconBuilder};
 
 use crate::ids::MenuId;
 use crate::Shell;
 
-pub const TRAY_ID: &str = "main";
+/// The item's id on the bus (desktops key their settings for it on this).
+pub const TRAY_ID: &str = "switchboard";
 /// Icon size handed to the tray (desktops scale it; 32 px is crisp at 16-24 px panels too).
 pub const ICON_SIZE: u32 = 32;
 
-/// What the tray is asked to do (it runs on the GTK main thread).
+/// What the tray is asked to do.
 #[derive(Debug)]
 pub enum TrayCmd {
     /// Redraw the icon and its tooltip.
     Level(Level),
     /// Rebuild the menu.
     Menu { rows: Vec<BackendStatus>, paused: bool },
-    /// The core has stopped: end the main loop.
+    /// The core has stopped: take the item off the bus.
     Quit,
 }
 
 /// Where the shell sends [`TrayCmd`]s.
 pub type TrayTx = mpsc::UnboundedSender<TrayCmd>;
-/// Where the tray takes them, on the GTK main thread ([`Tray::drive`]).
+/// Where the tray takes them ([`Tray::drive`]).
 pub type TrayRx = mpsc::UnboundedReceiver<TrayCmd>;
 
-fn icon(level: Level) -> Result<Icon, tray_icon::BadIcon> {
-    Icon::from_rgba(icon_rgba(level, ICON_SIZE), ICON_SIZE, ICON_SIZE)
+/// The icon for `level` as the StatusNotifierItem wants it: ARGB32, big-endian.
+fn icon(level: Level) -> ksni::Icon {
+    let rgba = icon_rgba(level, ICON_SIZE);
+    let data = rgba.chunks_exact(4).flat_map(|p| [p[3], p[0], p[1], p[2]]).collect();
+    ksni::Icon { width: ICON_SIZE as i32, height: ICON_SIZE as i32, data }
 }
 
 /// The menu's words in the app's language.
@@ -82,89 +86,124 @@ pub fn tooltip(level: Level, lang: Lang) -> String {
     }
 }
 
-fn menu(rows: &[BackendStatus], paused: bool, lang: Lang) -> Result<Menu, tray_icon::menu::Error> {
-    let l = labels(lang);
-    let menu = Menu::new();
-    for (i, s) in rows.iter().enumerate() {
-        menu.append(&MenuItem::with_id(format!("backend-{i}"), backend_line(s, lang), false, None))?;
-    }
-    menu.append(&PredefinedMenuItem::separator())?;
-    menu.append(&MenuItem::with_id(MenuId::OpenChat.as_str(), l.open_chat, true, None))?;
-    menu.append(&MenuItem::with_id(MenuId::Status.as_str(), l.status, true, None))?;
-    menu.append(&MenuItem::with_id(MenuId::CheckNow.as_str(), l.check_now, true, None))?;
-    menu.append(&MenuItem::with_id(MenuId::Settings.as_str(), l.settings, true, None))?;
-    menu.append(&CheckMenuItem::with_id(MenuId::PauseNotifications.as_str(), l.pause, true, paused, None))?;
-    let autostart = crate::autostart::enabled();
-    menu.append(&CheckMenuItem::with_id(MenuId::StartAtLogin.as_str(), l.start_at_login, true, autostart, None))?;
-    menu.append(&PredefinedMenuItem::separator())?;
-    menu.append(&MenuItem::with_id(MenuId::Quit.as_str(), l.quit, true, None))?;
-    Ok(menu)
+/// The item as the desktop sees it: what it shows, and the shell its clicks go to.
+struct Item {
+    shell: Arc<Shell>,
+    lang: Lang,
+    level: Level,
+    rows: Vec<BackendStatus>,
+    paused: bool,
 }
 
-/// The tray icon (GTK main thread only).
+fn action(label: String, id: MenuId) -> MenuItem<Item> {
+    StandardItem {
+        label,
+        activate: Box::new(move |item: &mut Item| on_menu(&item.shell, id.as_str())),
+        ..Default::default()
+    }
+    .into()
+}
+
+fn check(label: String, checked: bool, id: MenuId) -> MenuItem<Item> {
+    CheckmarkItem {
+        label,
+        checked,
+        activate: Box::new(move |item: &mut Item| on_menu(&item.shell, id.as_str())),
+        ..Default::default()
+    }
+    .into()
+}
+
+impl ksni::Tray for Item {
+    fn id(&self) -> String {
+        TRAY_ID.into()
+    }
+
+    fn title(&self) -> String {
+        "Switchboard".into()
+    }
+
+    fn category(&self) -> ksni::Category {
+        ksni::Category::ApplicationStatus
+    }
+
+    fn icon_pixmap(&self) -> Vec<ksni::Icon> {
+        vec![icon(self.level)]
+    }
+
+    fn tool_tip(&self) -> ksni::ToolTip {
+        ksni::ToolTip { title: tooltip(self.level, self.lang), ..Default::default() }
+    }
+
+    /// A left click: the chat, as the menu's first action.
+    fn activate(&mut self, _x: i32, _y: i32) {
+        on_menu(&self.shell, MenuId::OpenChat.as_str());
+    }
+
+    fn menu(&self) -> Vec<MenuItem<Self>> {
+        let l = labels(self.lang);
+        let mut menu: Vec<MenuItem<Self>> = self
+            .rows
+            .iter()
+            .map(|s| StandardItem { label: backend_line(s, self.lang), enabled: false, ..Default::default() }.into())
+            .collect();
+        menu.extend([
+            MenuItem::Separator,
+            action(l.open_chat.into(), MenuId::OpenChat),
+            action(l.status.into(), MenuId::Status),
+            action(l.check_now.into(), MenuId::CheckNow),
+            action(l.settings.into(), MenuId::Settings),
+            check(l.pause.into(), self.paused, MenuId::PauseNotifications),
+            check(l.start_at_login.into(), crate::autostart::enabled(), MenuId::StartAtLogin),
+            MenuItem::Separator,
+            action(l.quit.into(), MenuId::Quit),
+        ]);
+        menu
+    }
+}
+
+/// The tray item on the session bus.
 pub struct Tray {
-    /// The icon on the panel: redrawn on each level change, its menu rebuilt on each change.
-    icon: TrayIcon,
-    /// The language of the tooltip and the menu.
-    lang: Lang,
+    handle: ksni::Handle<Item>,
 }
 
 /// Why the tray could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum TrayError {
     #[error("tray icon: {0}")]
-    Tray(#[from] tray_icon::Error),
-    #[error("tray icon: {0}")]
-    Icon(#[from] tray_icon::BadIcon),
-    #[error("tray menu: {0}")]
-    Menu(#[from] tray_icon::menu::Error),
+    Item(#[from] ksni::Error),
 }
 
 impl Tray {
-    /// Builds the tray on the GTK main thread (after `gtk::init`), and routes menu clicks to
-    /// [`on_menu`].
-    pub fn build(shell: &Arc<Shell>) -> Result<Tray, TrayError> {
+    /// Puts the item on the session bus (in the tokio runtime); its clicks go to [`on_menu`].
+    pub async fn build(shell: &Arc<Shell>) -> Result<Tray, TrayError> {
         let (rows, lang) = (shell.snapshot(), shell.lang());
         let level = switchboard_core::tray::overall(&rows, shell.scope());
-        let icon = TrayIconBuilder::new()
-            .with_id(TRAY_ID)
-            .with_icon(icon(level)?)
-            .with_tooltip(tooltip(level, lang))
-            .with_menu(Box::new(menu(&rows, shell.paused(), lang)?))
-            .with_menu_on_left_click(false)
-            .build()?;
-        let s = Arc::clone(shell);
-        MenuEvent::set_event_handler(Some(move |event: MenuEvent| on_menu(&s, event.id.0.as_str())));
-        Ok(Tray { icon, lang })
+        let item = Item { shell: Arc::clone(shell), lang, level, rows, paused: shell.paused() };
+        // A desktop with no tray host yet (a panel starting after us) is not an error: the
+        // item registers when a watcher appears.
+        let handle = item.assume_sni_available(true).spawn().await?;
+        Ok(Tray { handle })
     }
 
-    fn apply(&self, cmd: TrayCmd) -> Result<(), TrayError> {
-        match cmd {
-            TrayCmd::Level(level) => {
-                self.icon.set_icon(Some(icon(level)?))?;
-                self.icon.set_tooltip(Some(tooltip(level, self.lang)))?;
-            }
-            TrayCmd::Menu { rows, paused } => self.icon.set_menu(Some(Box::new(menu(&rows, paused, self.lang)?))),
-            TrayCmd::Quit => {}
-        }
-        Ok(())
-    }
-
-    /// Applies commands on the GTK main loop until Quit, then ends the loop.
+    /// Applies commands until Quit, then takes the item off the bus.
     pub async fn drive(self, mut rx: TrayRx) {
         while let Some(cmd) = rx.recv().await {
-            if matches!(cmd, TrayCmd::Quit) {
+            let applied = match cmd {
+                TrayCmd::Quit => break,
+                TrayCmd::Level(level) => self.handle.update(|t| t.level = level).await,
+                TrayCmd::Menu { rows, paused } => self.handle.update(|t| (t.rows, t.paused) = (rows, paused)).await,
+            };
+            if applied.is_none() {
+                tracing::warn!("the tray item is gone");
                 break;
             }
-            if let Err(e) = self.apply(cmd) {
-                tracing::warn!("{e}");
-            }
         }
-        gtk::main_quit();
+        self.handle.shutdown().await;
     }
 }
 
-/// A menu click (on the GTK main thread, inside the tokio runtime's context): its action, in a
+/// A menu click or a left click (in ksni's task, inside the tokio runtime): its action, in a
 /// task of the shell's. The per-backend lines are informational.
 pub fn on_menu(shell: &Arc<Shell>, id: &str) {
     let Some(action) = MenuId::parse(id).map(MenuId::action) else { return };
