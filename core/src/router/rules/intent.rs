@@ -322,8 +322,9 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
         return Some(call("document", "search", one("query", query(t))));
     }
     // One document, by its name ("summarise backup-plan.docx", "read me the lease pdf"): not
-    // documents in the plural, which is a search.
-    let plural = any_word(ws, &["documents", "docs", "files", "notes"]) || t.contains("문서들");
+    // documents in the plural, which is a search, unless a file name says which one ("from
+    // my documents").
+    let plural = !file && (any_word(ws, &["documents", "docs", "files", "notes"]) || t.contains("문서들"));
     // A name is a few words: a pasted text to summarise is not one.
     let name = doc_name(t);
     let a_name = !name.is_empty() && name.split_whitespace().count() <= 6;

@@ -279,6 +279,7 @@ mod tests {
         };
         let read = |name: &str| Some(("document.read".to_string(), name.to_string()));
         assert_eq!(call("summarise quarterly-budget.xlsx", &[]), read("quarterly-budget.xlsx"));
+        assert_eq!(call("open rack-plan.md from my documents", &[]), read("rack-plan.md"));
         assert_eq!(call("open the lease contract", &[]), read("lease contract"));
         // (A particle-like last syllable goes too: "인사평" still names "인사평가" files.)
         assert_eq!(call("인사평가 양식 파일 열어줘", &[]), read("인사평 양식"));
