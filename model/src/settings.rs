@@ -72,7 +72,7 @@ pub struct SettingsView {
     /// In priority order (within a role, earlier is preferred).
     pub backends: Vec<BackendForm>,
     pub assistant: AssistantForm,
-    /// The document folders (edited in the file for now).
+    /// The document folders (`[documents] folders`, expanded).
     pub folders: Vec<String>,
     /// Switchboard starts at login.
     pub autostart: bool,
