@@ -33,7 +33,7 @@ const api = {
   testBackend: (original, backend) => invoke("test_backend", { original, backend }),
   setAutostart: (on) => invoke("set_autostart", { on }),
   scanMachine: () => invoke("scan_machine"),
-  storeApiKey: (backend, key) => invoke("store_api_key", { backend, key }),
+  storeApiKey: (backend, key, forTest) => invoke("store_api_key", { backend, key, forTest }),
 };
 
 const L10N = {

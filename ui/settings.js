@@ -97,9 +97,6 @@ function renderBackends(list) {
   }
 }
 
-// The keyring entry of a key typed in the open form, once stored.
-let storedKey = null;
-
 // `b`: the backend edited; `prefill`: a server found by the scan, to add.
 function openBackendForm(b, prefill = null) {
   const form = $("backend-form");
@@ -116,7 +113,6 @@ function openBackendForm(b, prefill = null) {
   // The key itself never comes here: only whether there is one.
   const hasKey = Boolean(editing !== null && b && b.has_key);
   $("bf-key").value = "";
-  storedKey = null;
   $("bf-key").placeholder = hasKey ? t("keyStored") : t("keyNone");
   $("bf-key-remove").checked = false;
   $("bf-key-remove-row").hidden = !hasKey;
@@ -134,16 +130,15 @@ function backendFromForm(key = { to: "keep" }) {
 
 // A typed key goes to the desktop keyring (from the window's process, never over the socket);
 // the form then names its entry. Throws what went wrong, shown beside the key field.
-// A key stored by a Test is the one the Save names.
-async function keyChange() {
-  const typed = $("bf-key").value.trim();
-  if (typed) {
-    storedKey = await api.storeApiKey($("bf-name").value.trim(), typed);
-    $("bf-key").value = "";
-    $("bf-key").placeholder = t("keyStored");
-  }
+// `forTest`: a Test keeps the typed key in an entry of its own (a saved backend's key is
+// replaced only by a Save), and the box keeps it for the Save.
+async function keyChange(forTest) {
   if ($("bf-key-remove").checked) return { to: "remove" };
-  return storedKey ?? { to: "keep" };
+  const typed = $("bf-key").value.trim();
+  if (!typed) return { to: "keep" };
+  const change = await api.storeApiKey($("bf-name").value.trim(), typed, forTest);
+  if (!forTest) $("bf-key").value = "";
+  return change;
 }
 
 // Probe, model list and a one-token answer, with the figures; the models fill the list.
@@ -153,7 +148,7 @@ async function testBackend() {
   out.classList.remove("failed");
   let r;
   try {
-    r = await api.testBackend(editing, backendFromForm(await keyChange()));
+    r = await api.testBackend(editing, backendFromForm(await keyChange(true)));
   } catch (e) {
     out.textContent = String(e);
     out.classList.add("failed");
@@ -256,8 +251,9 @@ function watchSettings() {
     e.preventDefault();
     let key;
     try {
-      key = await keyChange();
+      key = await keyChange(false);
     } catch (err) {
+      clearErrors($("backend-form"));
       showError($("backend-form"), { field: "api_key_keyring", message: String(err) });
       return;
     }

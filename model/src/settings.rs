@@ -14,6 +14,12 @@ pub fn api_key_entry(name: &str) -> String {
     format!("api-key:{}", name.trim())
 }
 
+/// The keyring entry a key typed for backend `name` is kept in for a *Test* before it is saved
+/// (so a Test never replaces the key a saved backend uses).
+pub fn api_key_test_entry(name: &str) -> String {
+    format!("api-key-test:{}", name.trim())
+}
+
 /// What saving a backend form does with its API key. The key itself is never here: the
 /// window stores a typed key in the desktop keyring and names only the entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +28,10 @@ pub enum KeyChange {
     /// Where the file names it now (or none).
     #[default]
     Keep,
-    /// In the keyring entry `entry` (`api_key_keyring`, replacing an env or file key).
+    /// In the keyring entry `entry` (`api_key_keyring`, replacing an env or file key). The
+    /// engine takes only the backend's own entry ([`api_key_entry`] of its name; for a Test,
+    /// [`api_key_test_entry`] too): a peer cannot have another entry's secret (a mail
+    /// password) sent to a URL of its choosing.
     Keyring { entry: String },
     /// No key.
     Remove,

@@ -134,8 +134,8 @@ pub async fn set_autostart(engine: Shared<'_>, on: bool) -> Answer<()> {
 /// Stores the API key typed for `backend` in the desktop keyring, here in the window's process
 /// (the key never crosses the socket); what the backend's form then saves or tests with.
 #[tauri::command]
-pub async fn store_api_key(backend: String, key: String) -> Answer<KeyChange> {
-    tokio::task::spawn_blocking(move || crate::keys::store(&backend, key)).await.map_err(|e| e.to_string())?
+pub async fn store_api_key(backend: String, key: String, for_test: bool) -> Answer<KeyChange> {
+    tokio::task::spawn_blocking(move || crate::keys::store(&backend, key, for_test)).await.map_err(|e| e.to_string())?
 }
 
 /// A forced measurement of every backend.

@@ -186,17 +186,20 @@ impl Tray {
         Ok(Tray { handle })
     }
 
-    /// Applies commands until Quit, then takes the item off the bus.
+    /// Applies commands until Quit, then takes the item off the bus. An item that is gone
+    /// (its service ended) is said once; the loop still waits for Quit, which ends the app.
     pub async fn drive(self, mut rx: TrayRx) {
+        let mut gone = false;
         while let Some(cmd) = rx.recv().await {
             let applied = match cmd {
                 TrayCmd::Quit => break,
+                _ if gone => continue,
                 TrayCmd::Level(level) => self.handle.update(|t| t.level = level).await,
                 TrayCmd::Menu { rows, paused } => self.handle.update(|t| (t.rows, t.paused) = (rows, paused)).await,
             };
             if applied.is_none() {
-                tracing::warn!("the tray item is gone");
-                break;
+                tracing::error!("the tray item is gone: the window and the socket still work");
+                gone = true;
             }
         }
         self.handle.shutdown().await;

@@ -135,8 +135,8 @@ fn save_backend(doc: &mut DocumentMut, original: Option<&str>, b: &BackendForm) 
         KeyChange::Keep => {}
         KeyChange::Keyring { entry } => {
             let entry = entry.trim();
-            if entry.is_empty() || entry.chars().count() > 200 || entry.chars().any(char::is_control) {
-                return Err(refused("api_key_keyring", "not a keyring entry name"));
+            if entry != crate::model::api_key_entry(&b.name) {
+                return Err(refused("api_key_keyring", "not this backend's keyring entry"));
             }
             for k in KEY_SOURCES {
                 t.remove(k);
@@ -213,8 +213,9 @@ fn save_assistant(doc: &mut DocumentMut, a: &AssistantForm) {
 /// The most document folders the settings view saves.
 const MAX_FOLDERS: usize = 64;
 
-/// `[documents] folders` = `folders` (each an existing folder; duplicates dropped). A folder
-/// the file had keeps the file's spelling ("~/Documents").
+/// `[documents] folders` = `folders` (each one added an existing folder; duplicates dropped).
+/// A folder the file had keeps the file's spelling ("~/Documents"), and is not checked again:
+/// an unmounted drive does not block another change.
 fn save_folders(doc: &mut DocumentMut, path: &Path, folders: &[String]) -> Result<(), FieldError> {
     if folders.len() > MAX_FOLDERS {
         return Err(refused("folders", format!("at most {MAX_FOLDERS} folders")));
@@ -232,25 +233,25 @@ fn save_folders(doc: &mut DocumentMut, path: &Path, folders: &[String]) -> Resul
             return Err(refused("folders", "not a folder path"));
         }
         let full = super::tools::expand_path(f, path);
-        if !full.is_dir() {
+        let spelled = had.iter().find(|h| super::tools::expand_path(h, path) == full).cloned();
+        if spelled.is_none() && !full.is_dir() {
             return Err(refused("folders", format!("{} is not a folder", full.display())));
         }
         if seen.contains(&full) {
             continue;
         }
-        let spelled = had.iter().find(|h| super::tools::expand_path(h, path) == full).cloned();
         list.push(spelled.unwrap_or_else(|| f.to_string()));
         seen.push(full);
     }
-    if !doc.contains_table("documents") {
+    // `[documents]` as a table, or inline (`documents = { folders = [...] }`): edited in place.
+    if doc.get("documents").and_then(Item::as_table_like).is_none() {
         doc["documents"] = Item::Table(Table::new());
     }
+    let Some(t) = doc["documents"].as_table_like_mut() else { return Err(refused("folders", "no [documents]")) };
     if list.is_empty() {
-        if let Some(t) = doc["documents"].as_table_mut() {
-            t.remove("folders");
-        }
+        t.remove("folders");
     } else {
-        doc["documents"]["folders"] = value(list.iter().collect::<toml_edit::Array>());
+        t.insert("folders", value(list.iter().collect::<toml_edit::Array>()));
     }
     Ok(())
 }
@@ -397,7 +398,7 @@ mod tests {
     }
 
     #[test]
-    fn a_key_moves_to_the_keyring_or_goes_and_an_unreadable_entry_is_refused_beside_its_field() {
+    fn a_key_moves_to_the_backends_own_keyring_entry_or_goes_and_no_other_entry_is_taken() {
         let with_env = FILE.replace("model = \"b\"\n", "model = \"b\"\napi_key_env = \"HOME\" # the key\n");
         let path = Path::new("/home/u/.config/switchboard/config.toml");
         let save = |key: KeyChange| SettingsEdit::SaveBackend {
@@ -412,13 +413,14 @@ mod tests {
         let (text, config) = edited(&with_env, path, &save(KeyChange::Keep)).unwrap();
         assert!(text.contains("api_key_env = \"HOME\""), "{text}");
         assert!(config.backends[1].api_key.is_some());
-        // An entry no keyring holds (none runs here): refused beside the field, naming the
-        // entry; a name that is no entry name is refused before anything is read.
-        let missing = KeyChange::Keyring { entry: "api-key:nowhere-7f3a".into() };
-        let e = edited(&with_env, path, &save(missing)).unwrap_err();
-        assert_eq!(e.field, "api_key_keyring");
-        assert!(e.message.contains("api-key:nowhere-7f3a") || e.message.contains("keyring"), "{e:?}");
-        for bad in ["", "  ", "a\nb"] {
+        // Its own entry: the file names it and no other source. No keyring runs here: the
+        // backend loads without a key (a warning), the rest of the config is not refused.
+        let own = KeyChange::Keyring { entry: "api-key:big".into() };
+        let (text, config) = edited(&with_env, path, &save(own)).unwrap();
+        assert!(text.contains("api_key_keyring = \"api-key:big\"") && !text.contains("api_key_env"), "{text}");
+        assert!(config.backends[1].api_key.is_none());
+        // Any other entry (another secret, a Test's entry, nonsense) is refused beside the field.
+        for bad in ["imap-work", "api-key:small", "api-key-test:big", "", "a\nb"] {
             let e = edited(&with_env, path, &save(KeyChange::Keyring { entry: bad.into() })).unwrap_err();
             assert_eq!(e.field, "api_key_keyring", "{bad:?}");
         }
@@ -447,6 +449,20 @@ mod tests {
         std::fs::write(dir.path().join("f.txt"), "x").unwrap();
         assert_eq!(save(vec![dir.path().join("f.txt").display().to_string()]).unwrap_err().field, "folders");
         assert_eq!(save(vec!["a\u{0}b".into()]).unwrap_err().field, "folders");
+        // A folder the file had that is gone now (an unmounted drive) does not block a change.
+        let gone = format!("{FILE}\n[documents]\nfolders = [\"gone-drive\", \"a\"]\n");
+        let e = edited(
+            &gone,
+            &path,
+            &SettingsEdit::SaveFolders { folders: vec![dir.path().join("gone-drive").display().to_string()] },
+        );
+        assert!(e.is_ok(), "{e:?}");
+        // An inline table is edited in place, its other keys kept.
+        let inline = format!("documents = {{ folders = [\"a\"], index = \"ix.sqlite3\" }}\n{FILE}");
+        let (text, config) =
+            edited(&inline, &path, &SettingsEdit::SaveFolders { folders: vec![b.display().to_string()] }).unwrap();
+        assert!(text.contains("index = \"ix.sqlite3\""), "{text}");
+        assert_eq!(config.documents.folders, vec![b.clone()]);
         // None: the key goes, the table and its comment stay.
         let (text, config) = save(Vec::new()).unwrap();
         assert!(!text.contains("folders =") && text.contains("[documents]"), "{text}");

@@ -46,11 +46,19 @@ pub(super) fn read(
         return Err((first, "give one of api_key_env, api_key_file and api_key_keyring".into()));
     }
     if let Some(entry) = src.keyring {
-        // A missing entry or a keyring that cannot be reached names the entry, never a key.
+        // A keyring that is not there yet (a login that starts us before it unlocks) or an
+        // entry gone: the backend runs without a key (its server will say 401) and the log
+        // says why, naming the entry, never a key; the rest of the config is not refused.
         return match crate::secret_store::get(entry) {
             Ok(key) if !key.expose().trim().is_empty() => Ok(Some(Secret::new(key.expose().trim()))),
-            Ok(_) => Err(("api_key_keyring", format!("keyring entry `{entry}` is empty"))),
-            Err(e) => Err(("api_key_keyring", format!("backend `{name}`: {e}"))),
+            Ok(_) => {
+                tracing::warn!("backend `{name}`: keyring entry `{entry}` is empty; no API key");
+                Ok(None)
+            }
+            Err(e) => {
+                tracing::warn!("backend `{name}`: {e}; no API key");
+                Ok(None)
+            }
         };
     }
     match (src.env, src.file) {

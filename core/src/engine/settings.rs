@@ -125,15 +125,31 @@ impl Engine {
             }),
             KeyChange::Remove => None,
             KeyChange::Keyring { entry } => {
+                // Only this backend's own entries: never another secret sent to this URL.
+                let own = [crate::model::api_key_entry(&form.name), crate::model::api_key_test_entry(&form.name)];
+                if !own.contains(entry) {
+                    out.error = Some("not this backend's keyring entry".into());
+                    return out;
+                }
                 let entry = entry.clone();
-                match tokio::task::spawn_blocking(move || crate::secret_store::get(&entry)).await {
-                    Ok(Ok(key)) => Some(key),
+                // A keyring that prompts or hangs does not hold the Test.
+                let read = tokio::time::timeout(
+                    TEST_TIMEOUT,
+                    tokio::task::spawn_blocking(move || crate::secret_store::get(&entry)),
+                )
+                .await;
+                match read {
+                    Ok(Ok(Ok(key))) => Some(key),
+                    Ok(Ok(Err(e))) => {
+                        out.error = Some(e.to_string());
+                        return out;
+                    }
                     Ok(Err(e)) => {
                         out.error = Some(e.to_string());
                         return out;
                     }
-                    Err(e) => {
-                        out.error = Some(e.to_string());
+                    Err(_) => {
+                        out.error = Some("the desktop keyring did not answer".into());
                         return out;
                     }
                 }

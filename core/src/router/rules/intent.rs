@@ -79,7 +79,11 @@ const STOP: &[&str] = &[
 ];
 
 /// Words of recency: every mail read by its words is the newest that they name.
-const RECENT: &[&str] = &["latest", "last", "newest", "recent", "most", "최근", "최신", "마지막", "제일", "가장"];
+#[rustfmt::skip]
+const RECENT: &[&str] = &[
+    "latest", "last", "newest", "recent", "most", "yesterday", "today", "sent", "wrote", "says", "said",
+    "최근", "최신", "마지막", "제일", "가장", "어제", "오늘", "보낸", "보내온",
+];
 
 /// The words worth searching for: `text` without request words, bounded.
 fn query(text: &str) -> String {
@@ -255,17 +259,24 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
 const EXTENSIONS: &[&str] =
     &["pdf", "docx", "doc", "xlsx", "xls", "pptx", "md", "txt", "html", "htm", "csv", "odt", "hwp"];
 
-/// A file name in `t` ("backup-plan.docx", "서버이전계획.docx").
+/// A file name in `t` ("backup-plan.docx", "서버이전계획.docx"); not a link's
+/// ("https://x.com/guide.html") nor a path's.
 fn file_name(t: &str) -> Option<&str> {
     t.split_whitespace()
+        .filter(|w| !w.contains("://") && !w.contains('/') && !w.starts_with("www."))
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .find(|w| w.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext)))
 }
 
-/// The file names in the last assistant turn, in order ("Found 3: 1. plan.md 2. budget.xlsx"):
-/// a list of documents that carries no `[doc N]` tags (one the user pasted, or a summary).
+/// The file names of a numbered list in the last assistant turn ("Found 3: 1. plan.md 2.
+/// budget.xlsx"): a list of documents without `[doc N]` tags. An answer that merely mentions
+/// a file ("see README.md") is no list.
 fn files_listed(history: &[Turn]) -> Vec<String> {
     let Some(last) = history.iter().rev().find(|t| !t.user) else { return Vec::new() };
+    let numbered = last.text.contains("1.") && last.text.contains("2.");
+    if !numbered {
+        return Vec::new();
+    }
     let lower = last.text.to_lowercase();
     lower.split_whitespace().filter_map(file_name).map(str::to_string).collect()
 }
@@ -309,8 +320,8 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
             return Some(call("document", "read", one("doc_id", id)));
         }
         // "the second one" after a list without tags: the file it names (read by name).
-        if let Some(i) = ordinal(t) {
-            let i = if i == usize::MAX { untagged.len().checked_sub(1)? } else { i };
+        if let Some(i) = ordinal(t).filter(|_| !untagged.is_empty()) {
+            let i = if i == usize::MAX { untagged.len() - 1 } else { i };
             if let Some(name) = untagged.get(i) {
                 return Some(call("document", "read", one("doc_id", name.clone())));
             }
@@ -325,10 +336,16 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
     // documents in the plural, which is a search, unless a file name says which one ("from
     // my documents").
     let plural = !file && (any_word(ws, &["documents", "docs", "files", "notes"]) || t.contains("문서들"));
-    // A name is a few words: a pasted text to summarise is not one.
+    // A name is a few words: a pasted text to summarise is not one, nor a question about
+    // files in general ("show me how to convert a docx file to pdf"), nor an ordinal with no
+    // list to pick from ("open the first report").
     let name = doc_name(t);
-    let a_name = !name.is_empty() && name.split_whitespace().count() <= 6;
-    (reads && !plural && a_name).then(|| call("document", "read", one("doc_id", name)))
+    let a_name = !name.is_empty() && name.split_whitespace().count() <= 4;
+    let asks_how = contains_any(t, &["how to", "how do", "how can", "어떻게", "방법"]);
+    let pasted = contains_any(t, &["pasted", "above", "below", "위에", "아래"]);
+    let no_list = ordinal(t).is_some();
+    (reads && !plural && a_name && !asks_how && !pasted && !no_list)
+        .then(|| call("document", "read", one("doc_id", name)))
 }
 
 /// The event's title: the words that are not the request, the date or the time.

@@ -304,5 +304,22 @@ mod tests {
         assert_eq!(call("open the email about the hetzner invoice", &[]), mail("hetzner invoice"));
         assert_eq!(call("민수한테 온 메일 읽어줘", &[]), mail("민수"));
         assert_eq!(call("read my mails", &[]), Some(("email.search".into(), String::new())));
+        assert_eq!(call("read the email jane sent yesterday", &[]), mail("jane"));
+        // Not one document by name: questions about files, links, pasted text, an ordinal with
+        // no list, a file an ordinary answer mentioned.
+        for text in [
+            "show me how to convert a docx file to pdf",
+            "summarize https://example.com/guide.html",
+            "summarize the report I pasted above",
+            "open the first report",
+            "open the last report",
+        ] {
+            assert!(call(text, &[]).is_none_or(|c| c.0 != "document.read"), "{text}: {:?}", call(text, &[]));
+        }
+        let answer = [
+            Turn { user: true, text: "how do I set up the build?".into() },
+            Turn { user: false, text: "Install Rust, then follow README.md step by step.".into() },
+        ];
+        assert!(call("show me the first step again", &answer).is_none_or(|c| c.0 != "document.read"));
     }
 }

@@ -155,6 +155,10 @@ impl Run<'_> {
         let arg = cards::param_text(params, key);
         let search = operation == "search";
         let arg2 = arg.clone();
+        // An id as the model may write it ("31", "doc 31", "[doc 31]"), else a name.
+        let id = arg.trim().trim_start_matches('[').trim_end_matches(']').trim();
+        let id = id.strip_prefix("doc").map_or(id, str::trim).trim_start_matches('#');
+        let arg = if id.parse::<i64>().is_ok() { id.to_string() } else { arg };
         let by_name = !search && arg.trim().parse::<i64>().is_err();
         let work = tokio::task::spawn_blocking(move || {
             if search {

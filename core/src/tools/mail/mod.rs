@@ -88,13 +88,14 @@ impl Mailboxes {
         !uid.is_empty() && uid.trim().chars().all(|c| c.is_ascii_digit())
     }
 
-    /// The newest mail of the last `days` that `words` name ("jane invoice": from or about
-    /// each word), or `None`. Searched by the longest word; the rows that hold every word in
-    /// their sender or subject come first.
+    /// The newest mail of the last `days` that `words` name ("jane invoice": each word in its
+    /// sender or subject), or `None` (never a mail that only one word matched). Searched by
+    /// the longest word.
     pub async fn named(&self, words: &str, days: u32) -> Result<Option<MailView>, ToolError> {
         let lower = words.to_lowercase();
         let ws: Vec<&str> = lower.split_whitespace().filter(|w| w.chars().count() >= 2).take(8).collect();
-        let Some(longest) = ws.iter().max_by_key(|w| w.chars().count()) else { return Ok(None) };
+        // The first of the longest words (a sender's name comes before a subject's words).
+        let Some(longest) = ws.iter().rev().max_by_key(|w| w.chars().count()) else { return Ok(None) };
         let found = self.search(longest, days).await;
         if found.mails.is_empty() {
             if let Some(e) = found.unavailable.first() {
@@ -105,9 +106,8 @@ impl Mailboxes {
             let text = format!("{} {}", m.from, m.subject).to_lowercase();
             ws.iter().all(|w| text.contains(w))
         };
-        // Newest first already: the first that names every word, else the newest found.
-        let best = found.mails.iter().find(holds_all).or(found.mails.first());
-        match best {
+        // Newest first already.
+        match found.mails.iter().find(holds_all) {
             Some(m) => self.read(&m.id).await.map(Some),
             None => Ok(None),
         }
