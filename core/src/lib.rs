@@ -11,8 +11,8 @@
 //! 0. [`model`]: the shared vocabulary (roles, states, levels, statuses, chat events), from
 //!    the `switchboard-model` crate. [`secret`]: API keys that never print, URL redaction.
 //!    [`clock`]: wall-clock time, injectable. [`private`]: folders 0700 and files 0600.
-//!    [`secret_store`]: passwords and API keys in the desktop keyring.
-//! 1. [`i18n`]: every word shown to a user, English and Korean.
+//! 1. [`i18n`]: every word shown to a user, English and Korean. [`secret_store`]: passwords
+//!    and API keys in the desktop keyring.
 //! 2. [`config`]: the TOML file; errors name file, line, column and key.
 //! 3. [`client`]: one shared `reqwest` client; per backend: probe, ping, chat (SSE), kind
 //!    detection, model lists.

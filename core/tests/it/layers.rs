@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 /// The layers, lowest first; a module may import from any layer below its own.
 const LAYERS: &[&[&str]] = &[
-    &["model", "clock", "secret", "secret_store", "private"],
-    &["i18n"],
+    &["model", "clock", "secret", "private"],
+    &["i18n", "secret_store"],
     &["config"],
     &["client"],
     &["health"],
