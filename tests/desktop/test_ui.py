@@ -337,7 +337,9 @@ def test_settings_add_a_backend_and_see_it_in_the_tray_menu_and_status_without_a
     text = config_text(d)
     assert text.startswith(USER_COMMENT), "the user's comment is kept"
     assert 'name = "e2e-extra"' in text and "embeddings = true" in text.split('name = "e2e-extra"')[1], text
-    assert s.js("return document.getElementById('backend-form').hidden")
+    # The form closes once the save's answer and the list read again are in (after the tray
+    # may already show it).
+    wait_for("the form closed", lambda: s.js("return document.getElementById('backend-form').hidden"), 10)
     s.click(s.find("#tab-status"))
     wait_for("its card in the status view", lambda: "e2e-extra" in card_names(s), 2)
     s.click(s.find("#theme"))
