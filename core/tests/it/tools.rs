@@ -464,6 +464,14 @@ impl ToolServers {
         )
     }
 
+    /// A router (English, the backends dead ports: only the rules decide) over the mail
+    /// account with its real password.
+    fn mail_router(&self) -> switchboard_core::Router {
+        let mut config = self.config("alice/", &self.mail_config(self.get("RADICALE_PASSWORD_FILE")));
+        config.chat.language = switchboard_core::config::LangSetting::En;
+        router_for(config)
+    }
+
     /// Maildir files whose flags say seen.
     fn seen_files(&self) -> Vec<String> {
         let mut seen = Vec::new();
@@ -587,9 +595,7 @@ async fn a_mail_that_says_to_add_an_event_creates_nothing() {
 async fn a_mail_asked_for_by_its_words_is_the_newest_they_name_read_from_dovecot() {
     use switchboard_core::model::ToolCard;
     let s = ToolServers::start();
-    let mut config = s.config("alice/", &s.mail_config(s.get("RADICALE_PASSWORD_FILE")));
-    config.chat.language = switchboard_core::config::LangSetting::En;
-    let router = router_for(config);
+    let router = s.mail_router();
     for (ask, subject) in [
         ("read the latest mail from Jane", "Invoice March"),
         ("open the email about the quarterly report", "Quarterly report"),
@@ -608,9 +614,7 @@ async fn a_mail_asked_for_by_its_words_is_the_newest_they_name_read_from_dovecot
 async fn a_mail_search_and_its_follow_up_are_decided_by_the_rules_and_read_from_dovecot() {
     use switchboard_core::model::ToolCard;
     let s = ToolServers::start();
-    let mut config = s.config("alice/", &s.mail_config(s.get("RADICALE_PASSWORD_FILE")));
-    config.chat.language = switchboard_core::config::LangSetting::En;
-    let router = router_for(config);
+    let router = s.mail_router();
     // (The backends are dead ports: only the rules decide here.)
     let (conv, said, card) = reply(&router, None, "메일에서 계약서 찾아줘").await;
     let Some(ToolCard::Mails { mails, .. }) = card else { panic!("no mails card: {said}") };

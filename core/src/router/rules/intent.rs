@@ -1,8 +1,8 @@
 //! Tool requests that name what they want plainly, read by code: searching and reading mail
-//! and documents, and adding a calendar event with a date and time. The parameters come from
-//! the words (and, for "open the second one", from the results the history shows).
+//! and documents (a calendar event to add, or "when is ...", is `event`'s). The parameters
+//! come from the words (and, for "open the second one", from the results the history shows).
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use super::dates::{self, When};
@@ -10,11 +10,11 @@ use super::{any_word, contains_any};
 use crate::router::decision::Decision;
 use crate::router::prompt::Turn;
 
-fn call(tool: &str, operation: &str, params: Map<String, Value>) -> Decision {
+pub(super) fn call(tool: &str, operation: &str, params: Map<String, Value>) -> Decision {
     Decision::Tools { tool: tool.into(), operation: operation.into(), params }
 }
 
-fn one(key: &str, v: impl Into<Value>) -> Map<String, Value> {
+pub(super) fn one(key: &str, v: impl Into<Value>) -> Map<String, Value> {
     Map::from_iter([(key.to_string(), v.into())])
 }
 
@@ -78,7 +78,8 @@ const STOP: &[&str] = &[
     "안",
 ];
 
-/// Words of recency: every mail read by its words is the newest that they name.
+/// Words of a mail asked for by its words that name no sender or subject: recency and date
+/// ("latest", "yesterday": the newest is read anyway) and the verbs of sending ("sent", "보낸").
 #[rustfmt::skip]
 const RECENT: &[&str] = &[
     "latest", "last", "newest", "recent", "most", "yesterday", "today", "sent", "wrote", "says", "said",
@@ -348,102 +349,10 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
         .then(|| call("document", "read", one("doc_id", name)))
 }
 
-/// The event's title: the words that are not the request, the date or the time.
-fn title(t: &str) -> String {
-    const DROP: &[&str] = &[
-        "schedule",
-        "add",
-        "book",
-        "put",
-        "set",
-        "create",
-        "remind",
-        "me",
-        "to",
-        "a",
-        "an",
-        "the",
-        "on",
-        "at",
-        "for",
-        "tomorrow",
-        "today",
-        "next",
-        "this",
-        "week",
-        "pm",
-        "am",
-        "with",
-        "please",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "in",
-        "my",
-        "calendar",
-    ];
-    let words: Vec<&str> = t
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty() && !DROP.contains(&w.to_lowercase().as_str()))
-        .filter(|w| !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
-        .filter(|w| {
-            !["내일", "오늘", "모레", "다음주", "다음", "주", "이번", "오전", "오후", "저녁", "아침"].contains(w)
-        })
-        .filter(|w| {
-            !w.ends_with("요일")
-                && !w.ends_with("시")
-                && !w.ends_with('월')
-                && !w.ends_with('일')
-                && !w.contains("시에")
-        })
-        .filter(|w| !["잡아줘", "추가해줘", "등록해줘", "넣어줘", "예약해줘", "반에"].contains(w))
-        .collect();
-    let t: String = words.join(" ");
-    if t.is_empty() {
-        "Event".into()
-    } else {
-        t.chars().take(120).collect()
-    }
-}
-
-fn add_event(text: &str, ws: &[&str], today: NaiveDate) -> Option<Decision> {
-    let t = text.to_lowercase();
-    let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind"])
-        || t.starts_with("set up")
-        || contains_any(&t, &["잡아", "추가", "등록", "넣어", "예약해"]);
-    if !adds {
-        return None;
-    }
-    let When::Day(day, Some(time)) = dates::parse(text, today)? else { return None };
-    let mut params = one("title", title(text));
-    params.insert("date".into(), Value::from(day.format("%Y-%m-%d").to_string()));
-    params.insert("time".into(), Value::from(time.format("%H:%M").to_string()));
-    Some(call("calendar", "create_draft", params))
-}
-
-/// "when is my dentist appointment?": the next 90 days.
-fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision> {
-    let when = t.starts_with("when is")
-        || t.starts_with("when's")
-        || (t.contains("언제") && contains_any(t, &["예약", "약속", "회의", "일정"]));
-    let event = any_word(ws, &["appointment", "meeting", "event", "call", "dinner", "lunch"]) || t.contains("언제");
-    (when && event).then(|| {
-        let day = |d: NaiveDate| Value::from(d.format("%Y-%m-%d").to_string());
-        let mut p = one("date_from", day(today));
-        p.insert("date_to".into(), day(today + Duration::days(90)));
-        call("calendar", "search", p)
-    })
-}
-
 /// A tool call `text` asks for plainly, or `None`.
 pub fn tool_call(text: &str, t: &str, ws: &[&str], today: NaiveDate, history: &[Turn]) -> Option<Decision> {
-    add_event(text, ws, today)
-        .or_else(|| when_is(t, ws, today))
+    super::event::add_event(text, ws, today)
+        .or_else(|| super::event::when_is(t, ws, today))
         .or_else(|| mail(t, ws, history, today))
         .or_else(|| document(t, ws, history))
 }

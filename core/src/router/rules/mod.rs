@@ -13,6 +13,7 @@
 pub mod confirm;
 mod cue;
 pub mod dates;
+mod event;
 mod intent;
 mod lean;
 

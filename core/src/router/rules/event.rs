@@ -1,0 +1,103 @@
+//! Calendar requests that name what they want plainly, read by code: an event to add with a
+//! date and time ("schedule a meeting with Tom tomorrow at 3pm", "내일 오후 3시에 회의 잡아줘"),
+//! and "when is my dentist appointment?".
+
+use chrono::{Duration, NaiveDate};
+use serde_json::Value;
+
+use super::dates::{self, When};
+use super::intent::{call, one};
+use super::{any_word, contains_any};
+use crate::router::decision::Decision;
+
+/// The event's title: the words that are not the request, the date or the time.
+fn title(t: &str) -> String {
+    const DROP: &[&str] = &[
+        "schedule",
+        "add",
+        "book",
+        "put",
+        "set",
+        "create",
+        "remind",
+        "me",
+        "to",
+        "a",
+        "an",
+        "the",
+        "on",
+        "at",
+        "for",
+        "tomorrow",
+        "today",
+        "next",
+        "this",
+        "week",
+        "pm",
+        "am",
+        "with",
+        "please",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "in",
+        "my",
+        "calendar",
+    ];
+    let words: Vec<&str> = t
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty() && !DROP.contains(&w.to_lowercase().as_str()))
+        .filter(|w| !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .filter(|w| {
+            !["내일", "오늘", "모레", "다음주", "다음", "주", "이번", "오전", "오후", "저녁", "아침"].contains(w)
+        })
+        .filter(|w| {
+            !w.ends_with("요일")
+                && !w.ends_with("시")
+                && !w.ends_with('월')
+                && !w.ends_with('일')
+                && !w.contains("시에")
+        })
+        .filter(|w| !["잡아줘", "추가해줘", "등록해줘", "넣어줘", "예약해줘", "반에"].contains(w))
+        .collect();
+    let t: String = words.join(" ");
+    if t.is_empty() {
+        "Event".into()
+    } else {
+        t.chars().take(120).collect()
+    }
+}
+
+pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate) -> Option<Decision> {
+    let t = text.to_lowercase();
+    let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind"])
+        || t.starts_with("set up")
+        || contains_any(&t, &["잡아", "추가", "등록", "넣어", "예약해"]);
+    if !adds {
+        return None;
+    }
+    let When::Day(day, Some(time)) = dates::parse(text, today)? else { return None };
+    let mut params = one("title", title(text));
+    params.insert("date".into(), Value::from(day.format("%Y-%m-%d").to_string()));
+    params.insert("time".into(), Value::from(time.format("%H:%M").to_string()));
+    Some(call("calendar", "create_draft", params))
+}
+
+/// "when is my dentist appointment?": the next 90 days.
+pub(super) fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision> {
+    let when = t.starts_with("when is")
+        || t.starts_with("when's")
+        || (t.contains("언제") && contains_any(t, &["예약", "약속", "회의", "일정"]));
+    let event = any_word(ws, &["appointment", "meeting", "event", "call", "dinner", "lunch"]) || t.contains("언제");
+    (when && event).then(|| {
+        let day = |d: NaiveDate| Value::from(d.format("%Y-%m-%d").to_string());
+        let mut p = one("date_from", day(today));
+        p.insert("date_to".into(), day(today + Duration::days(90)));
+        call("calendar", "search", p)
+    })
+}
