@@ -194,3 +194,18 @@ fn run_in(runtime: &tokio::runtime::Runtime, socket: &std::path::Path, hidden: b
     runtime.block_on(shell.shutdown());
     ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod keyring_in_async_code {
+    /// In this app the keyring's D-Bus crate is built for tokio (ksni asks for it) and blocks on
+    /// a runtime of its own: called on a thread that drives tasks (a config naming a keyring
+    /// entry, loaded in async code) it panicked, and the keyring crate's poisoned lock then made
+    /// every later call panic. Whatever this session has (no keyring, or one): two answers.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_keyring_read_from_async_code_answers_twice_instead_of_panicking() {
+        for _ in 0..2 {
+            let read = switchboard_core::secret_store::get("switchboard-test-no-such-entry");
+            assert!(read.is_err());
+        }
+    }
+}

@@ -53,7 +53,11 @@ pub fn follow(
                     got = changed.recv() => if got.is_none() { return },
                 }
             }
-            if tx.send(super::Config::load(&path)).is_err() {
+            // On a blocking thread: a keyring entry the file names is read (see
+            // `tools::password::read_async`).
+            let p = path.clone();
+            let Ok(loaded) = tokio::task::spawn_blocking(move || super::Config::load(&p)).await else { return };
+            if tx.send(loaded).is_err() {
                 return;
             }
         }

@@ -9,7 +9,17 @@ use super::ToolError;
 
 pub use crate::secret_store::KEYRING_SERVICE;
 
-/// The password of an account, or why it cannot be had.
+/// [`read`] for async code: on a blocking thread. The keyring's calls block on a runtime of
+/// their own, which panics on a thread that drives tasks (and poisons the keyring crate's
+/// lock for every later call), so async code never reads a password in place.
+pub async fn read_async(source: &PasswordSource) -> Result<Secret, ToolError> {
+    let source = source.clone();
+    tokio::task::spawn_blocking(move || read(&source))
+        .await
+        .map_err(|e| ToolError::NoPassword(format!("the password could not be read ({e})")))?
+}
+
+/// The password of an account, or why it cannot be had. Blocks: see [`read_async`].
 pub fn read(source: &PasswordSource) -> Result<Secret, ToolError> {
     let missing = ToolError::NoPassword;
     match source {

@@ -73,15 +73,15 @@ impl CalDav {
         if let Some(d) = depth {
             req = req.header("Depth", d);
         }
-        req = self.auth(req)?;
+        req = self.auth(req).await?;
         let resp = req.body(body).send().await.map_err(|e| self.unreachable(url, &e))?;
         read(self, url, resp).await
     }
 
-    fn auth(&self, req: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, ToolError> {
+    async fn auth(&self, req: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, ToolError> {
         Ok(match (&self.user, &self.password) {
             (Some(user), Some(source)) => {
-                let secret = password::read(source)?;
+                let secret = password::read_async(source).await?;
                 req.basic_auth(user, Some(secret.expose()))
             }
             (Some(user), None) => req.basic_auth(user, None::<&str>),
@@ -264,7 +264,7 @@ impl CalendarProvider for CalDav {
                 .header("Content-Type", "text/calendar; charset=utf-8")
                 .header("If-None-Match", "*")
                 .body(ics.to_string());
-            let resp = self.auth(req)?.send().await.map_err(|e| self.unreachable(&url, &e))?;
+            let resp = self.auth(req).await?.send().await.map_err(|e| self.unreachable(&url, &e))?;
             let (status, _) = read(self, &url, resp).await?;
             match status {
                 s if s.is_success() => Ok(()),

@@ -183,7 +183,7 @@ impl Imap {
             client.read_response().await.map_err(|e| self.lost(e))?;
         }
         let secret = match &a.password {
-            Some(source) => password::read(source)?,
+            Some(source) => password::read_async(source).await?,
             None => return Err(ToolError::NoPassword(format!("mail account `{}` names no password", a.name))),
         };
         let mut session = client
