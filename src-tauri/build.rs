@@ -26,9 +26,11 @@ const COMMANDS: &[&str] = &[
     "settings",
     "edit_settings",
     "test_backend",
+    "test_account",
     "scan_machine",
     "set_autostart",
     "store_api_key",
+    "store_password",
 ];
 
 fn main() {

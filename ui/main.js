@@ -34,6 +34,8 @@ const api = {
   setAutostart: (on) => invoke("set_autostart", { on }),
   scanMachine: () => invoke("scan_machine"),
   storeApiKey: (backend, key, forTest) => invoke("store_api_key", { backend, key, forTest }),
+  testAccount: (original, account) => invoke("test_account", { original, account }),
+  storePassword: (kind, account, password, forTest) => invoke("store_password", { kind, account, password, forTest }),
 };
 
 const L10N = {

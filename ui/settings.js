@@ -184,6 +184,7 @@ async function refreshSettings() {
   $("autostart").checked = settings.autostart;
   $("paused").checked = settings.paused;
   renderFolders(settings.folders);
+  renderAccounts(settings.accounts ?? []);
 }
 
 // The document folders, each with its remove button (saved at once: the index follows).
@@ -235,6 +236,7 @@ async function scanMachine() {
 }
 
 function watchSettings() {
+  watchAccounts();
   $("scan").addEventListener("click", scanMachine);
   // An error goes once its field is edited.
   for (const form of [$("backend-form"), $("assistant-form"), $("folders-form")]) {

@@ -55,6 +55,8 @@ pub enum Answer {
     Saved(Saved),
     /// A backend tried (`TestBackend`).
     BackendTest(BackendTest),
+    /// A tool account tried (`TestAccount`).
+    AccountTest(switchboard_model::AccountTest),
     /// Servers found on this machine (`ScanMachine`).
     Found(Vec<BackendForm>),
     /// Done, nothing to say (`RenameConversation`, `DeleteConversation`, `SetPaused`, `Open`,
@@ -80,6 +82,7 @@ impl Answer {
             Answer::Settings(_) => "settings",
             Answer::Saved(_) => "saved",
             Answer::BackendTest(_) => "backend_test",
+            Answer::AccountTest(_) => "account_test",
             Answer::Found(_) => "found",
             Answer::Done => "done",
         }

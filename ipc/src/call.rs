@@ -55,6 +55,9 @@ pub enum Call {
     /// [`crate::Answer::BackendTest`]: a backend tried before it is saved (probe, model list,
     /// one-token answer); `original`: the backend it edits, whose API key it may use.
     TestBackend { original: Option<String>, backend: switchboard_model::BackendForm },
+    /// [`crate::Answer::AccountTest`]: a tool account tried before it is saved (reached,
+    /// logged in, this week counted); `original`: the account of its kind it edits.
+    TestAccount { original: Option<String>, account: switchboard_model::AccountForm },
     /// [`crate::Answer::Found`]: the LLM servers on this machine's usual ports, one form per
     /// model (`managed`: configured already).
     ScanMachine,

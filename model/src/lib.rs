@@ -29,8 +29,8 @@ pub use chat::{
     Action, ChatEvent, ChatRole, Conversation, Lang, MessageState, NoticeKind, SearchHit, SetAsideReason, StoredMessage,
 };
 pub use settings::{
-    api_key_entry, api_key_test_entry, AssistantForm, BackendForm, BackendTest, FieldError, KeyChange, Saved,
-    SettingsEdit, SettingsView, KEYRING_SERVICE,
+    api_key_entry, api_key_test_entry, password_entry, password_test_entry, AccountForm, AccountKind, AccountTest,
+    AssistantForm, BackendForm, BackendTest, FieldError, KeyChange, Saved, SettingsEdit, SettingsView, KEYRING_SERVICE,
 };
 pub use status::{
     BackendStatus, ConfigChange, Event, Flip, LevelChange, NativeLoad, Point, QueueStatus, ServerChange, ServerState,

@@ -20,6 +20,17 @@ pub fn api_key_test_entry(name: &str) -> String {
     format!("api-key-test:{}", name.trim())
 }
 
+/// The keyring entry that holds the password typed in the settings view for the tool account
+/// `name` (a calendar or a mail account).
+pub fn password_entry(kind: AccountKind, name: &str) -> String {
+    format!("password:{}:{}", kind.as_str(), name.trim())
+}
+
+/// The keyring entry a password typed for a *Test* is kept in before the account is saved.
+pub fn password_test_entry(kind: AccountKind, name: &str) -> String {
+    format!("password-test:{}:{}", kind.as_str(), name.trim())
+}
+
 /// What saving a backend form does with its API key. The key itself is never here: the
 /// window stores a typed key in the desktop keyring and names only the entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +74,68 @@ pub struct BackendForm {
     pub key: KeyChange,
 }
 
+/// A tool account's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// `[[calendar]]`: CalDAV, or a vdir folder (or read-only `.ics` files).
+    Calendar,
+    /// `[[mail]]`: IMAP, read only.
+    Mail,
+}
+
+impl AccountKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Calendar => "calendar",
+            AccountKind::Mail => "mail",
+        }
+    }
+}
+
+/// One tool account as the settings view edits it. Its password is never here: where the file
+/// names it (an environment variable, a file, a keyring entry), or a keyring entry the window
+/// stored a typed one in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountForm {
+    pub kind: AccountKind,
+    pub name: String,
+    /// A calendar's CalDAV URL or vdir folder; a mail account's IMAP URL (`imaps://host:993`,
+    /// or `imap://host:143` with STARTTLS). For read-only `.ics` files: their paths, shown.
+    pub location: String,
+    /// The user name (CalDAV's may be empty).
+    #[serde(default)]
+    pub user: String,
+    /// The mailbox searched (mail; empty: INBOX).
+    #[serde(default)]
+    pub mailbox: String,
+    /// An extra CA certificate (PEM) to trust, for a server with a private CA (CalDAV, IMAP).
+    #[serde(default)]
+    pub ca_file: String,
+    /// Read-only `.ics` files: shown and removable, edited in the file only.
+    #[serde(default)]
+    pub files: bool,
+    /// It has a password (from `password_env`, `password_file` or `password_keyring`).
+    #[serde(default)]
+    pub has_password: bool,
+    /// What a save does with its password: [`KeyChange::Keyring`] names only
+    /// [`password_entry`] of the account (for a Test, [`password_test_entry`] too).
+    #[serde(default)]
+    pub password: KeyChange,
+}
+
+/// A tool account tried from the settings view before it is saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountTest {
+    /// How long reaching it (and logging in) took.
+    pub reached_ms: Option<f64>,
+    /// A calendar's events in the next 7 days; a mail account's mails in the last 7 days (at
+    /// most the tool's page, 20).
+    pub found: Option<usize>,
+    /// What failed first, if anything did.
+    pub error: Option<String>,
+}
+
 /// The assistant and the tray, as the settings view edits them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssistantForm {
@@ -83,6 +156,9 @@ pub struct SettingsView {
     pub assistant: AssistantForm,
     /// The document folders (`[documents] folders`, expanded).
     pub folders: Vec<String>,
+    /// The calendars, then the mail accounts, each in the file's order.
+    #[serde(default)]
+    pub accounts: Vec<AccountForm>,
     /// Switchboard starts at login.
     pub autostart: bool,
     /// Notifications are paused (until resumed, or Switchboard restarts).
@@ -113,6 +189,15 @@ pub enum SettingsEdit {
     /// The document folders (`[documents] folders`), in order; each must be a folder.
     SaveFolders {
         folders: Vec<String>,
+    },
+    /// Adds a tool account (`original`: `None`) or changes the one of its kind named `original`.
+    SaveAccount {
+        original: Option<String>,
+        account: AccountForm,
+    },
+    RemoveAccount {
+        kind: AccountKind,
+        name: String,
     },
     /// Notifies (`muted`: no longer notifies) of the named backend's flips.
     SetMuted {

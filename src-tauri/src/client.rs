@@ -174,6 +174,14 @@ impl Engine {
         expect!(self.call(Call::TestBackend { original, backend }).await, BackendTest, "backend_test")
     }
 
+    pub async fn test_account(
+        &self,
+        original: Option<String>,
+        account: switchboard_model::AccountForm,
+    ) -> Result<switchboard_model::AccountTest, WireError> {
+        expect!(self.call(Call::TestAccount { original, account }).await, AccountTest, "account_test")
+    }
+
     pub async fn scan_machine(&self) -> Result<Vec<switchboard_model::BackendForm>, WireError> {
         expect!(self.call(Call::ScanMachine).await, Found, "found")
     }

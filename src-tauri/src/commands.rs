@@ -9,8 +9,8 @@
 
 use switchboard_ipc::{Sent, WireError};
 use switchboard_model::{
-    AccountStatus, BackendForm, BackendStatus, BackendTest, ChatEvent, Conversation, KeyChange, Lang, Point, Saved,
-    SearchHit, SettingsEdit, SettingsView, StoredMessage,
+    AccountForm, AccountKind, AccountStatus, AccountTest, BackendForm, BackendStatus, BackendTest, ChatEvent,
+    Conversation, KeyChange, Lang, Point, Saved, SearchHit, SettingsEdit, SettingsView, StoredMessage,
 };
 use tauri::ipc::Channel;
 use tauri::{Runtime, State};
@@ -53,9 +53,11 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         settings,
         edit_settings,
         test_backend,
+        test_account,
         scan_machine,
         set_autostart,
-        store_api_key
+        store_api_key,
+        store_password
     ]
 }
 
@@ -119,6 +121,12 @@ pub async fn test_backend(engine: Shared<'_>, original: Option<String>, backend:
     edge(engine.test_backend(original, backend).await)
 }
 
+/// Tries a tool account before it is saved.
+#[tauri::command]
+pub async fn test_account(engine: Shared<'_>, original: Option<String>, account: AccountForm) -> Answer<AccountTest> {
+    edge(engine.test_account(original, account).await)
+}
+
 /// The LLM servers on this machine's usual ports, one form per model.
 #[tauri::command]
 pub async fn scan_machine(engine: Shared<'_>) -> Answer<Vec<BackendForm>> {
@@ -135,7 +143,18 @@ pub async fn set_autostart(engine: Shared<'_>, on: bool) -> Answer<()> {
 /// (the key never crosses the socket); what the backend's form then saves or tests with.
 #[tauri::command]
 pub async fn store_api_key(backend: String, key: String, for_test: bool) -> Answer<KeyChange> {
-    tokio::task::spawn_blocking(move || crate::keys::store(&backend, key, for_test)).await.map_err(|e| e.to_string())?
+    tokio::task::spawn_blocking(move || crate::keys::store_key(&backend, key, for_test))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+/// Stores the password typed for the tool account `account` of `kind` in the desktop keyring,
+/// like [`store_api_key`].
+#[tauri::command]
+pub async fn store_password(kind: AccountKind, account: String, password: String, for_test: bool) -> Answer<KeyChange> {
+    tokio::task::spawn_blocking(move || crate::keys::store_password(kind, &account, password, for_test))
+        .await
+        .map_err(|e| e.to_string())?
 }
 
 /// A forced measurement of every backend.

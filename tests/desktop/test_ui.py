@@ -21,12 +21,17 @@ ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 @pytest.fixture(scope="module")
 def ui():
     d = Desktop(fake_classifier=True, launch=False)
-    # A real CalDAV server (Radicale over TLS, seeded): the draft test writes to it.
+    # Real CalDAV and IMAP servers (Radicale, Dovecot; TLS, seeded): the draft test writes to
+    # Radicale, the mail account test reads Dovecot.
     d.tools = os.path.join(d.tmp, "tools")
+    # Dovecot's auth process (user dovecot) reads its password file under here: mkdtemp's 0700
+    # would keep it out (every login then "refused").
+    os.chmod(d.tmp, 0o711)
     repo = os.path.dirname(os.path.dirname(HERE_UI))
     out = subprocess.run(["bash", os.path.join(repo, "scripts", "tool-servers.sh"), "start", d.tools],
                          check=True, capture_output=True, text=True).stdout
     env = dict(l.split("=", 1) for l in out.splitlines() if "=" in l)
+    d.tool_env = env
     with open(d.env["SWITCHBOARD_CONFIG"], "a") as f:
         f.write(f'\n[[calendar]]\nname = "work"\ncaldav = "{env["RADICALE_URL"]}alice/work/"\nuser = "alice"\n'
                 f'password_file = "{env["RADICALE_PASSWORD_FILE"]}"\nca_file = "{env["TOOLS_CA"]}"\n')
@@ -727,4 +732,88 @@ def test_a_document_folder_added_in_settings_is_searched_without_a_restart(ui):
     s.click(s.find(f'{row} button'))
     wait_for("the folder removed", lambda: "folders =" not in config_text(d), 10)
     assert config_text(d).startswith(USER_COMMENT)
+    s.click(s.find("#tab-chat"))
+
+
+def keyring_entries(d):
+    """The names of Switchboard's entries in the run's desktop keyring (Secret Service items of
+    the service `switchboard`; the keyring crate names the entry in `username`)."""
+    service = d.bus.get_object("org.freedesktop.secrets", "/org/freedesktop/secrets")
+    unlocked, locked = service.SearchItems({"service": "switchboard"}, dbus_interface="org.freedesktop.Secret.Service")
+    names = []
+    for path in list(unlocked) + list(locked):
+        item = d.bus.get_object("org.freedesktop.secrets", path)
+        attributes = item.Get("org.freedesktop.Secret.Item", "Attributes", dbus_interface="org.freedesktop.DBus.Properties")
+        names.append(str(attributes.get("username", "")))
+    return names
+
+
+def test_a_mail_account_added_in_settings_is_tried_saved_searched_and_removed_with_its_password(ui):
+    """Dovecot over imaps:// with the test CA, added through the settings view: a bad URL is
+    refused beside its field with nothing saved; Test without a password says so, with the typed
+    one it is reached and counts the week's mails; saved, the file names the account's keyring
+    entry and never the password; the chat searches it with no restart; removed, the file has
+    no [[mail]] and the keyring entry is gone."""
+    d, s = ui
+    env = d.tool_env
+    with open(env["RADICALE_PASSWORD_FILE"]) as f:
+        password = f.read().strip()
+    start_keyring(d)
+    s.click(s.find("#tab-settings"))
+    row = '#account-list tr[data-account="calendar:work"]'
+    wait_for("the calendar listed", lambda: s.js(f"return !!document.querySelector('{row}')"), 10)
+    before = config_text(d)
+    s.click(s.find("#add-mail"))
+    fill(s, "#ac-name", "e2e-mail")
+    fill(s, "#ac-location", "mail.example.org")
+    fill(s, "#ac-user", "alice")
+    s.click(s.find("#ac-save"))
+    wait_for("the URL's error beside its field", lambda: "imap" in field_error(s, "account-form", "location"), 10)
+    assert config_text(d) == before, "nothing is saved from a refused form"
+    fill(s, "#ac-location", f"imaps://127.0.0.1:{env['IMAPS_PORT']}")
+    fill(s, "#ac-ca", env["TOOLS_CA"])
+    result = lambda: text_of(s, "#ac-test-result") or ""
+    failed = lambda: s.js("return document.getElementById('ac-test-result').classList.contains('failed')")
+
+    def tested():
+        s.js("document.getElementById('ac-test-result').textContent = ''")
+        s.click(s.find("#ac-test"))
+        wait_for("the test's result", lambda: ("ms" in result() or failed()) and "…" not in result(), 30)
+        return result()
+
+    out = tested()
+    assert failed() and "password" in out.lower(), out
+    fill(s, "#ac-password", password)
+    out = tested()
+    assert not failed() and "5 mails in the last 7 days" in out, out
+    assert config_text(d) == before, "a Test writes nothing"
+    s.click(s.find("#ac-save"))
+    mail_row = '#account-list tr[data-account="mail:e2e-mail"]'
+    wait_for("the mail account listed", lambda: s.js(f"return !!document.querySelector('{mail_row}')"), 10)
+    wait_for("the form closed", lambda: s.js("return document.getElementById('account-form').hidden"), 10)
+    text = config_text(d)
+    assert 'password_keyring = "password:mail:e2e-mail"' in text and password not in text, text
+    assert text.startswith(USER_COMMENT)
+    entries = keyring_entries(d)
+    assert "password:mail:e2e-mail" in entries and "password-test:mail:e2e-mail" not in entries, entries
+    # Searched from the chat, with no restart.
+    s.click(s.find("#tab-chat"))
+    s.click(s.find("#new-chat"))
+    replies = s.js("return document.querySelectorAll('.msg.assistant').length")
+    send(s, "search my mail for the invoice")
+    wait_for("the reply over", lambda: reply_over(s, replies), 30)
+    card = text_of(s, ".msg.assistant:last-of-type .toolcard") or ""
+    assert "Invoice March" in card, f"{last_answer(s)!r} {card!r}"
+    # Removed (two clicks): the file and the keyring forget it.
+    s.click(s.find("#tab-settings"))
+    wait_for("the mail account listed", lambda: s.js(f"return !!document.querySelector('{mail_row}')"), 10)
+    remove = s.find(f'{mail_row} button[aria-label^="Remove"]')
+    s.click(remove)
+    s.click(remove)
+    wait_for("the account gone from the file", lambda: "[[mail]]" not in config_text(d), 10)
+    wait_for("and its keyring entry", lambda: "password:mail:e2e-mail" not in keyring_entries(d), 10)
+    assert config_text(d).startswith(USER_COMMENT)
+    for f in glob.glob(os.path.join(d.tmp, "*.log")):
+        with open(f, errors="replace") as log:
+            assert password not in log.read(), f"the password is in {f}"
     s.click(s.find("#tab-chat"))

@@ -340,6 +340,22 @@ fn handle(shell: &Arc<Shell>, req: Request, tx: &mpsc::UnboundedSender<Push>) {
             });
             return;
         }
+        Call::TestAccount { original, account } => {
+            let (engine, tx) = (shell.engine().clone(), tx.clone());
+            let path = shell.config_path().map(|p| p.to_path_buf());
+            shell.spawn(async move {
+                let tried = match path {
+                    Some(path) => engine.test_account(&path, original.as_deref(), &account).await,
+                    None => switchboard_core::model::AccountTest {
+                        reached_ms: None,
+                        found: None,
+                        error: Some("this Switchboard runs without a configuration file".into()),
+                    },
+                };
+                let _ = tx.send(Push::Reply { id, result: Ok(Answer::AccountTest(tried)) });
+            });
+            return;
+        }
         Call::ScanMachine => {
             let (engine, tx) = (shell.engine().clone(), tx.clone());
             shell.spawn(async move {

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::model::{Kind, Role, TrayScope};
 use crate::secret::Secret;
-pub use edit::{edit_file, edited};
+pub use edit::{edit_file, edited, named_entries, named_entry};
 pub(crate) use keys::read_secret_file;
 pub use parse::is_loopback;
 pub(crate) use parse::parse_url;

@@ -7,6 +7,8 @@
 //! view or from the file itself ([`Engine::follow`]); a broken file is reported and the
 //! running configuration kept.
 
+mod accounts;
+mod entries;
 mod settings;
 
 use std::path::Path;

@@ -51,6 +51,7 @@ impl Engine {
                 tray_scope: c.tray_scope,
             },
             folders: c.documents.folders.iter().map(|f| f.display().to_string()).collect(),
+            accounts: super::accounts::forms(&c),
             autostart,
             paused,
         }
@@ -60,7 +61,16 @@ impl Engine {
     /// with nothing written and the running configuration kept.
     pub async fn edit_settings(&self, path: &Path, edit: SettingsEdit) -> Saved {
         let file = path.to_path_buf();
-        let written = tokio::task::spawn_blocking(move || config::edit_file(&file, &edit)).await;
+        let written = tokio::task::spawn_blocking(move || {
+            let mut edit = edit;
+            let gone = super::entries::before(&file, &mut edit);
+            let written = config::edit_file(&file, &edit);
+            if written.is_ok() {
+                super::entries::forget(&file, gone);
+            }
+            written
+        })
+        .await;
         match written {
             Ok(Ok(config)) => Saved::Applied { change: self.reload(config).await },
             Ok(Err(error)) => Saved::Refused { error },

@@ -629,3 +629,61 @@ async fn a_mail_search_and_its_follow_up_are_decided_by_the_rules_and_read_from_
     assert!(!mail.body.is_empty());
     assert_eq!(s.seen_files(), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn accounts_are_tried_from_their_forms_against_dovecot_and_radicale_and_a_test_writes_nothing() {
+    use switchboard_core::model::{AccountForm, AccountKind, KeyChange};
+    let s = ToolServers::start();
+    let path = s.dir.path().join("config.toml");
+    let store = s.dir.path().join("chat.sqlite3");
+    let text = format!(
+        "# Mine.\n[assistant]\ntimezone = \"Europe/Berlin\"\nstore = \"{}\"\n\
+         [[backend]]\nname = \"a\"\nrole = \"classifier\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n\
+         [[backend]]\nname = \"b\"\nrole = \"reasoner\"\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n\
+         [[calendar]]\nname = \"work\"\ncaldav = \"{}alice/work/\"\nuser = \"alice\"\npassword_file = \"{}\"\nca_file = \"{}\"\n{}",
+        store.display(),
+        s.get("RADICALE_URL"),
+        s.get("RADICALE_PASSWORD_FILE"),
+        s.get("TOOLS_CA"),
+        s.mail_config(s.get("RADICALE_PASSWORD_FILE"))
+    );
+    std::fs::write(&path, &text).unwrap();
+    let engine = switchboard_core::Engine::start(Config::parse(&text, &path).unwrap()).unwrap();
+    // The calendar as the settings view shows it, tried as it is: its password from the file.
+    let view = engine.settings_view(&path, false, false);
+    let work = view.accounts.iter().find(|a| a.name == "work").unwrap().clone();
+    assert!(work.has_password && work.ca_file == s.get("TOOLS_CA"), "{work:?}");
+    let tried = engine.test_account(&path, Some("work"), &work).await;
+    assert!(tried.error.is_none() && tried.reached_ms.is_some(), "{tried:?}");
+    // Today's all-day anniversary and the 15:00 dentist are in the next 7 days.
+    assert!(tried.found.is_some_and(|n| n >= 2), "{tried:?}");
+    // The mail account over STARTTLS, as shown: the special mails of the last days.
+    let other = view.accounts.iter().find(|a| a.kind == AccountKind::Mail && a.name == "other").unwrap().clone();
+    assert_eq!(other.location, format!("imap://127.0.0.1:{}", s.get("IMAP_PORT")));
+    let tried = engine.test_account(&path, Some("other"), &other).await;
+    assert!(tried.error.is_none() && tried.found == Some(5), "{tried:?}");
+    // A new mail account over imaps:// with no password: told, then a wrong URL told too.
+    let mut mail = AccountForm {
+        kind: AccountKind::Mail,
+        name: "home".into(),
+        location: format!("imaps://127.0.0.1:{}", s.get("IMAPS_PORT")),
+        user: "alice".into(),
+        mailbox: String::new(),
+        ca_file: s.get("TOOLS_CA").into(),
+        files: false,
+        has_password: false,
+        password: KeyChange::Keep,
+    };
+    let tried = engine.test_account(&path, None, &mail).await;
+    assert!(tried.error.as_deref().is_some_and(|e| e.contains("password")), "{tried:?}");
+    mail.location = format!("imaps://127.0.0.1:{}", s.get("IMAP_PORT"));
+    let tried = engine.test_account(&path, None, &mail).await;
+    assert!(tried.error.is_some() && tried.reached_ms.is_none(), "{tried:?}");
+    // Someone else's keyring entry is refused before anything is read from the keyring.
+    mail.password = KeyChange::Keyring { entry: "api-key:b".into() };
+    let tried = engine.test_account(&path, None, &mail).await;
+    assert!(tried.error.as_deref().is_some_and(|e| e.contains("keyring entry")), "{tried:?}");
+    // A test never writes.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    engine.shutdown().await;
+}

@@ -2,6 +2,8 @@
 //! order and layout kept), checked by the same parse as a hand edit before anything is
 //! written, then written atomically (a new file renamed over the old one).
 
+mod accounts;
+
 use std::path::Path;
 
 use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
@@ -67,36 +69,85 @@ pub fn edited(text: &str, path: &Path, edit: &SettingsEdit) -> Result<(String, C
             save_folders(&mut doc, path, folders)?;
             &["folders"]
         }
+        SettingsEdit::SaveAccount { original, account } => {
+            accounts::save(&mut doc, path, original.as_deref(), account)?;
+            return parsed(doc, path, accounts::field);
+        }
+        SettingsEdit::RemoveAccount { kind, name } => {
+            accounts::remove(&mut doc, *kind, name)?;
+            &[]
+        }
     };
+    parsed(doc, path, |key| fields.iter().find(|f| **f == key).copied())
+}
+
+/// The file `doc` gives and its configuration, or the form's field at fault (`field` maps the
+/// file's key to it).
+fn parsed(
+    doc: DocumentMut,
+    path: &Path,
+    field: impl Fn(&str) -> Option<&'static str>,
+) -> Result<(String, Config), FieldError> {
     let text = doc.to_string();
     match Config::parse(&text, path) {
         Ok(config) => Ok((text, config)),
         Err(ConfigError::Invalid { key, message, .. }) => {
-            let key = key.unwrap_or_default();
-            let field = if fields.contains(&key.as_str()) { key } else { String::new() };
+            let field = key.as_deref().and_then(field).unwrap_or_default().to_string();
             Err(FieldError { field, message })
         }
         Err(e) => Err(refused("", e.to_string())),
     }
 }
 
-/// The `[[backend]]` tables, in order.
-fn backends(doc: &DocumentMut) -> Vec<Table> {
-    doc.get("backend").and_then(Item::as_array_of_tables).map(|a| a.iter().cloned().collect()).unwrap_or_default()
+/// The keyring entry (`key`: `api_key_keyring`, `password_keyring`) that the table of the
+/// array `[[array]]` named `name` names in `text`.
+pub fn named_entry(text: &str, array: &str, name: &str, key: &str) -> Option<String> {
+    let doc: DocumentMut = text.parse().ok()?;
+    let list = tables(&doc, array);
+    let t = list.iter().find(|t| t.get("name").and_then(Item::as_str) == Some(name))?;
+    t.get(key).and_then(Item::as_str).map(str::to_string)
 }
 
-/// Replaces the `[[backend]]` tables with `tables`, shown in the order given (in the places
-/// the old ones had in the file).
-fn set_backends(doc: &mut DocumentMut, tables: Vec<Table>) {
-    let mut places: Vec<isize> = backends(doc).iter().filter_map(Table::position).collect();
+/// Every keyring entry `text` names (backends' keys, accounts' passwords).
+pub fn named_entries(text: &str) -> Vec<String> {
+    let Ok(doc) = text.parse::<DocumentMut>() else { return Vec::new() };
+    let mut out = Vec::new();
+    for (array, key) in [("backend", "api_key_keyring"), ("calendar", "password_keyring"), ("mail", "password_keyring")]
+    {
+        out.extend(tables(&doc, array).iter().filter_map(|t| t.get(key).and_then(Item::as_str).map(str::to_string)));
+    }
+    out
+}
+
+/// The `[[backend]]` tables, in order.
+fn backends(doc: &DocumentMut) -> Vec<Table> {
+    tables(doc, "backend")
+}
+
+fn set_backends(doc: &mut DocumentMut, list: Vec<Table>) {
+    set_tables(doc, "backend", list)
+}
+
+/// The tables of the array `[[key]]`, in order.
+fn tables(doc: &DocumentMut, key: &str) -> Vec<Table> {
+    doc.get(key).and_then(Item::as_array_of_tables).map(|a| a.iter().cloned().collect()).unwrap_or_default()
+}
+
+/// Replaces the `[[key]]` tables with `list`, shown in the order given (in the places the old
+/// ones had in the file; a new one after the last, or at the end of the file).
+fn set_tables(doc: &mut DocumentMut, key: &str, list: Vec<Table>) {
+    let mut places: Vec<isize> = tables(doc, key).iter().filter_map(Table::position).collect();
     places.sort_unstable();
     let mut array = ArrayOfTables::new();
-    for (i, mut t) in tables.into_iter().enumerate() {
-        // A new table goes after the last one.
+    for (i, mut t) in list.into_iter().enumerate() {
         t.set_position(places.get(i).copied().or_else(|| places.last().map(|p| p + i as isize)));
         array.push(t);
     }
-    doc["backend"] = Item::ArrayOfTables(array);
+    if array.is_empty() {
+        doc.remove(key);
+    } else {
+        doc[key] = Item::ArrayOfTables(array);
+    }
 }
 
 fn position(tables: &[Table], name: &str) -> Result<usize, FieldError> {
