@@ -85,7 +85,7 @@ class Desktop:
         self.spawn([sys.executable, "-m", "dbusmock", "--session", "--template", "notification_daemon", "-l", self.notify_log])
         wait_for("notification daemon", lambda: self.bus.name_has_owner("org.freedesktop.Notifications"), 15)
         self.tray_log = os.path.join(self.tmp, "tray.log")
-        self.spawn([sys.executable, os.path.join(HERE, "sni_watcher.py"), self.tray_log])
+        self.watcher = self.spawn([sys.executable, os.path.join(HERE, "sni_watcher.py"), self.tray_log])
         wait_for("tray watcher", lambda: os.path.exists(self.tray_log + ".ready"), 15)
         small, big = f"{prefix}-small", f"{prefix}-big"
         self.ports = {small: free_port(), big: free_port()}
@@ -244,6 +244,28 @@ def test_a_backend_flapping_for_a_minute_yields_at_most_three_notifications(desk
     assert len(during) <= 3, during
     assert any("flapping" in n for n in during), during
     assert "back up" in during[-1], during
+
+
+def test_the_icon_is_back_at_once_when_the_panel_starts_after_the_app_or_restarts():
+    """The desktop's tray host (its panel's StatusNotifierWatcher) goes away while the app runs,
+    and starts again twice, as a panel that starts after the app at login or restarts does: each
+    time the icon is shown again within 5 s, readable, with its menu answering. (ksni's own
+    re-registration held the item while the host, like this test's, read the icon before
+    answering: the icon came back after D-Bus's 25 s timeout, unreadable.)"""
+    d = Desktop(prefix="panel")
+    try:
+        wait_for("the tray registers, idle green", lambda: IDLE in d.colours(), 30)
+        for again in range(2):
+            d.watcher.terminate()
+            d.watcher.wait(5)
+            wait_for("the panel gone", lambda: not d.bus.name_has_owner("org.kde.StatusNotifierWatcher"), 5)
+            d.tray_log = os.path.join(d.tmp, f"tray-{again}.log")
+            d.watcher = d.spawn([sys.executable, os.path.join(HERE, "sni_watcher.py"), d.tray_log])
+            wait_for("the icon shown again, readable", lambda: IDLE in d.colours(), 5)
+            assert "Quit" in d.menu_labels(), d.menu_labels()
+        assert d.app.poll() is None, "the app keeps running"
+    finally:
+        d.close()
 
 
 def test_first_run_writes_a_config_for_the_server_it_finds():

@@ -160,11 +160,47 @@ impl ksni::Tray for Item {
         ]);
         menu
     }
+
+    /// The desktop's tray host went away (its panel restarting), or there is none yet: this
+    /// item's service ends, and [`Tray::drive`] puts up a new one when a host appears.
+    /// (ksni's own re-registration holds the item's state while it waits for the host's
+    /// answer, and a host that reads the item's properties before it answers, as the test's
+    /// does, then waits for D-Bus's 25 s timeout with the icon stale and the menu dead.)
+    fn watcher_offline(&self, _reason: ksni::OfflineReason) -> bool {
+        false
+    }
 }
 
-/// The tray item on the session bus.
+/// How often a new tray host is asked to show the item before the app gives up on it.
+const SHOW_ATTEMPTS: u32 = 5;
+
+/// The desktop's tray host (a panel's StatusNotifierWatcher).
+const WATCHER: &str = "org.kde.StatusNotifierWatcher";
+
+/// The tray item on the session bus, put up again whenever the desktop's tray host appears.
 pub struct Tray {
-    handle: ksni::Handle<Item>,
+    shell: Arc<Shell>,
+    /// `None` while no host shows it.
+    handle: Option<ksni::Handle<Item>>,
+    /// The host's comings and goings (`None`: the bus could not be asked; ksni's own
+    /// registration is then all there is).
+    hosts: Option<(zbus::Connection, zbus::fdo::NameOwnerChangedStream)>,
+}
+
+/// The item for the shell as it is now, on the bus (registered with a host if one runs).
+async fn spawn_item(shell: &Arc<Shell>) -> Result<ksni::Handle<Item>, ksni::Error> {
+    let (rows, lang) = (shell.snapshot(), shell.lang());
+    let level = switchboard_core::tray::overall(&rows, shell.scope());
+    let item = Item { shell: Arc::clone(shell), lang, level, rows, paused: shell.paused() };
+    item.assume_sni_available(true).spawn().await
+}
+
+/// The stream of the tray host's owner changes, on a connection of its own.
+async fn host_changes() -> Option<(zbus::Connection, zbus::fdo::NameOwnerChangedStream)> {
+    let conn = zbus::Connection::session().await.ok()?;
+    let bus = zbus::fdo::DBusProxy::new(&conn).await.ok()?;
+    let stream = bus.receive_name_owner_changed_with_args(&[(0, WATCHER)]).await.ok()?;
+    Some((conn, stream))
 }
 
 /// Why the tray could not be built.
@@ -176,33 +212,85 @@ pub enum TrayError {
 
 impl Tray {
     /// Puts the item on the session bus (in the tokio runtime); its clicks go to [`on_menu`].
+    /// A desktop with no tray host yet (a panel starting after us) is not an error: the item
+    /// is put up when a host appears.
     pub async fn build(shell: &Arc<Shell>) -> Result<Tray, TrayError> {
-        let (rows, lang) = (shell.snapshot(), shell.lang());
-        let level = switchboard_core::tray::overall(&rows, shell.scope());
-        let item = Item { shell: Arc::clone(shell), lang, level, rows, paused: shell.paused() };
-        // A desktop with no tray host yet (a panel starting after us) is not an error: the
-        // item registers when a watcher appears.
-        let handle = item.assume_sni_available(true).spawn().await?;
-        Ok(Tray { handle })
+        // Followed before the item is spawned: a host appearing in between is not missed.
+        let hosts = host_changes().await;
+        let handle = spawn_item(shell).await?;
+        Ok(Tray { shell: Arc::clone(shell), handle: Some(handle), hosts })
     }
 
-    /// Applies commands until Quit, then takes the item off the bus. An item that is gone
-    /// (its service ended) is said once; the loop still waits for Quit, which ends the app.
-    pub async fn drive(self, mut rx: TrayRx) {
-        let mut gone = false;
-        while let Some(cmd) = rx.recv().await {
-            let applied = match cmd {
-                TrayCmd::Quit => break,
-                _ if gone => continue,
-                TrayCmd::Level(level) => self.handle.update(|t| t.level = level).await,
-                TrayCmd::Menu { rows, paused } => self.handle.update(|t| (t.rows, t.paused) = (rows, paused)).await,
+    /// Applies commands until Quit, then takes the item off the bus. While no host shows the
+    /// item, commands are dropped: a new item is built from the shell's state when one appears.
+    pub async fn drive(mut self, mut rx: TrayRx) {
+        use futures_util::StreamExt;
+        loop {
+            let host_came = async {
+                match self.hosts.as_mut() {
+                    Some((_, changes)) => changes.next().await,
+                    None => std::future::pending().await,
+                }
             };
-            if applied.is_none() {
-                tracing::error!("the tray item is gone: the window and the socket still work");
-                gone = true;
+            tokio::select! {
+                cmd = rx.recv() => {
+                    let Some(handle) = self.handle.as_ref() else {
+                        if matches!(cmd, None | Some(TrayCmd::Quit)) { break } else { continue }
+                    };
+                    let applied = match cmd {
+                        None | Some(TrayCmd::Quit) => break,
+                        Some(TrayCmd::Level(level)) => handle.update(|t| t.level = level).await,
+                        Some(TrayCmd::Menu { rows, paused }) => {
+                            handle.update(|t| (t.rows, t.paused) = (rows, paused)).await
+                        }
+                    };
+                    if applied.is_none() {
+                        tracing::warn!("the desktop's tray host went away: the icon comes back with it");
+                        self.handle = None;
+                    }
+                }
+                change = host_came => {
+                    let Some(change) = change else { self.hosts = None; continue };
+                    // Gone: this item's service is ended here too (ksni follows the host only
+                    // once its first registration is answered, and misses a host that goes in
+                    // between; it would then re-register with the next one, held).
+                    self.take_down().await;
+                    if change.args().is_ok_and(|a| a.new_owner.is_some()) {
+                        self.show_again().await;
+                    }
+                }
             }
         }
-        self.handle.shutdown().await;
+        if let Some(handle) = self.handle.take() {
+            handle.shutdown().await;
+        }
+    }
+
+    /// Ends the item's service, if it runs (never waiting on it long).
+    async fn take_down(&mut self) {
+        if let Some(old) = self.handle.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), old.shutdown()).await;
+        }
+    }
+
+    /// A tray host appeared: the item is put up afresh (its first registration, which holds
+    /// nothing while the host reads it). A host that took its name before it answers (a panel
+    /// still starting) is asked again a few times.
+    async fn show_again(&mut self) {
+        for attempt in 1..=SHOW_ATTEMPTS {
+            match spawn_item(&self.shell).await {
+                Ok(handle) => {
+                    tracing::info!("a tray host appeared: the icon is shown");
+                    self.handle = Some(handle);
+                    return;
+                }
+                Err(e) if attempt == SHOW_ATTEMPTS => tracing::error!("tray icon: {e}"),
+                Err(e) => {
+                    tracing::warn!("tray icon (attempt {attempt} of {SHOW_ATTEMPTS}): {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                }
+            }
+        }
     }
 }
 
