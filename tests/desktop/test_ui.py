@@ -8,6 +8,7 @@ import os
 import subprocess
 import time
 
+import dbus
 import pytest
 
 from test_desktop import BACKENDS, Desktop, free_port, wait_for
@@ -386,6 +387,31 @@ def start_keyring(d):
     p.stdin.close()
     d.procs.append(p)
     wait_for("the keyring on the bus", lambda: d.bus.name_has_owner("org.freedesktop.secrets"), 15)
+    # The daemon owns its name before its login keyring is set up (under load, stores then fail
+    # with "result not returned from SS API" for many seconds): wait until a store works.
+    wait_for("the keyring storing", lambda: keyring_stores(d), 60)
+
+
+def keyring_stores(d):
+    """Whether the keyring stores an item in its default collection now (the item is removed)."""
+    try:
+        service = d.bus.get_object("org.freedesktop.secrets", "/org/freedesktop/secrets")
+        api = dbus.Interface(service, "org.freedesktop.Secret.Service")
+        _, session = api.OpenSession("plain", dbus.String("", variant_level=1))
+        collection = api.ReadAlias("default")
+        if collection == "/":
+            return False
+        props = {"org.freedesktop.Secret.Item.Label": "probe",
+                 "org.freedesktop.Secret.Item.Attributes": dbus.Dictionary({"service": "e2e-probe"}, signature="ss")}
+        secret = (session, dbus.ByteArray(b""), dbus.ByteArray(b"probe"), "text/plain")
+        target = dbus.Interface(d.bus.get_object("org.freedesktop.secrets", collection), "org.freedesktop.Secret.Collection")
+        item, prompt = target.CreateItem(props, secret, True)
+        if item == "/":
+            return False
+        dbus.Interface(d.bus.get_object("org.freedesktop.secrets", item), "org.freedesktop.Secret.Item").Delete()
+        return True
+    except dbus.exceptions.DBusException:
+        return False
 
 
 def test_an_api_key_typed_in_settings_is_kept_in_the_keyring_and_used(ui):
