@@ -9,7 +9,7 @@ Object.assign(L10N.en, {
   addCalendar: "Add calendar", addMail: "Add mail account", editAccount: "Edit", where: "Where",
   user: "User", mailbox: "Mailbox", password: "Password", passwordRemove: "Remove the password",
   passwordStored: "stored (type to replace)", passwordNone: "none (kept in the desktop keyring)",
-  mail: "Mail", readOnlyFiles: ".ics files, read only (edited in the file)", reached: "reached in",
+  passwordSet: "password stored", mail: "Mail", readOnlyFiles: ".ics files, read only (edited in the file)", reached: "reached in",
   eventsWeek: "events in the next 7 days", mailsWeek: "mails in the last 7 days",
   locationCalendar: "https://cal.example.org/alice/ or ~/.calendars/home", caFile: "CA certificate (PEM, for a private CA)",
 });
@@ -18,7 +18,7 @@ Object.assign(L10N.ko, {
   addCalendar: "캘린더 추가", addMail: "메일 계정 추가", editAccount: "편집", where: "위치",
   user: "사용자", mailbox: "메일함", password: "비밀번호", passwordRemove: "비밀번호 지우기",
   passwordStored: "저장됨 (입력하면 바뀜)", passwordNone: "없음 (데스크톱 키링에 저장)",
-  mail: "메일", readOnlyFiles: ".ics 파일, 읽기 전용 (파일에서 편집)", reached: "연결",
+  passwordSet: "비밀번호 있음", mail: "메일", readOnlyFiles: ".ics 파일, 읽기 전용 (파일에서 편집)", reached: "연결",
   eventsWeek: "앞으로 7일의 일정", mailsWeek: "지난 7일의 메일",
   locationCalendar: "https://cal.example.org/alice/ 또는 ~/.calendars/home", caFile: "CA 인증서 (PEM, 사설 CA용)",
 });
@@ -29,12 +29,13 @@ function renderAccounts(list) {
   const body = $("account-list").tBodies[0];
   body.replaceChildren();
   $("no-accounts").hidden = list.length > 0;
+  $("account-list").hidden = list.length === 0;
   for (const a of list) {
     const tr = el("tr");
     tr.dataset.account = `${a.kind}:${a.name}`;
     const where = el("td", "url", a.location);
     if (a.files) where.append(el("span", "muted", ` (${t("readOnlyFiles")})`));
-    if (a.has_password) where.append(el("span", "muted key", ` (${t("password")})`));
+    if (a.has_password) where.append(el("span", "muted key", ` (${t("passwordSet")})`));
     const actions = el("td", "actions");
     if (!a.files) actions.append(iconButton(`${t("editAccount")} ${a.name}`, "✎", () => openAccountForm(a.kind, a)));
     const removeButton = iconButton(`${t("remove")} ${a.name}`, "✕", async () => {

@@ -129,6 +129,7 @@ function show(view) {
   }
   if (view === "status") refreshStatus();
   if (view === "settings") refreshSettings();
+  if (view === "chat") $("input").focus();
 }
 
 // ---- chat ----

@@ -270,7 +270,10 @@ pub(super) fn secret_set(name: &str) -> ExitCode {
     };
     match keyring::set(name, &secret) {
         Ok(()) => {
-            eprintln!("stored `{name}` in the keyring: use password_keyring = \"{name}\" in the config");
+            eprintln!(
+                "stored `{name}` in the keyring: name it in the config with password_keyring = \"{name}\" \
+                 (a calendar or mail account) or api_key_keyring = \"{name}\" (a backend)"
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
