@@ -28,8 +28,10 @@
 //! The sets: `dev.jsonl` (written with the rules, so the rules' figures on it are flattered),
 //! `holdout.jsonl` (120 messages written apart, without reading the rules), `test.jsonl` (120
 //! more, written blind by someone who read none of the router; its tool requests were read
-//! since, to write the tool-cue gate and the document rules), and `fresh.jsonl` (120 more,
-//! written blind on 2026-12-04, after those rules: the honest figure).
+//! since, to write the tool-cue gate and the document rules), `fresh.jsonl` (120 more,
+//! written blind on 2026-12-04, after those rules; its misses have been read since) and
+//! `fresh2.jsonl` (120 more, written blind later that day by a helper that read none of the
+//! router, the examples or the other sets, and scored once, unread: the honest figure).
 //! `--dev` runs the first only, `--set NAME` the one named, `--quick` every fourth message,
 //! `--tools` only the tool requests (the share with the right tool and operation).
 //!
@@ -202,6 +204,7 @@ async fn main() {
         ("holdout", include_str!("routing/holdout.jsonl")),
         ("test", include_str!("routing/test.jsonl")),
         ("fresh", include_str!("routing/fresh.jsonl")),
+        ("fresh2", include_str!("routing/fresh2.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")
