@@ -81,7 +81,7 @@ async function passwordChange(forTest) {
   if ($("ac-password-remove").checked) return { to: "remove" };
   const typed = $("ac-password").value;
   if (!typed.trim()) return { to: "keep" };
-  const change = await api.storePassword(editingAccount.kind, $("ac-name").value.trim(), typed, forTest);
+  const change = await api.storePassword(editingAccount.kind, $("ac-name").value.trim(), typed);
   if (!forTest) $("ac-password").value = "";
   return change;
 }

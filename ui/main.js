@@ -33,9 +33,9 @@ const api = {
   testBackend: (original, backend) => invoke("test_backend", { original, backend }),
   setAutostart: (on) => invoke("set_autostart", { on }),
   scanMachine: () => invoke("scan_machine"),
-  storeApiKey: (backend, key, forTest) => invoke("store_api_key", { backend, key, forTest }),
+  storeApiKey: (backend, key) => invoke("store_api_key", { backend, key }),
   testAccount: (original, account) => invoke("test_account", { original, account }),
-  storePassword: (kind, account, password, forTest) => invoke("store_password", { kind, account, password, forTest }),
+  storePassword: (kind, account, password) => invoke("store_password", { kind, account, password }),
 };
 
 const L10N = {

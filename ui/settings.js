@@ -13,8 +13,13 @@ function clearErrors(form) {
   for (const e of form.querySelectorAll("[aria-invalid]")) e.removeAttribute("aria-invalid");
 }
 
-// Shows `error` ({field, message}) beside its field, or under the form when it names none.
+// Shows `error` ({field, message}) beside its field, or under the form when it names none;
+// for a form that is not shown (a row's remove button), in the settings' result line.
 function showError(form, error) {
+  if (form.hidden) {
+    $("settings-result").textContent = error.message;
+    return;
+  }
   const spot = form.querySelector(`.field-error[data-for="${CSS.escape(error.field)}"]`)
     ?? form.querySelector('.field-error[data-for=""]');
   spot.textContent = error.message;
@@ -130,13 +135,14 @@ function backendFromForm(key = { to: "keep" }) {
 
 // A typed key goes to the desktop keyring (from the window's process, never over the socket);
 // the form then names its entry. Throws what went wrong, shown beside the key field.
-// `forTest`: a Test keeps the typed key in an entry of its own (a saved backend's key is
+// `forTest`: the box keeps the key for the Save. A typed key is kept in the backend's Test
+// entry either way; the engine makes it the saved one once the edit passes (a saved backend's key is
 // replaced only by a Save), and the box keeps it for the Save.
 async function keyChange(forTest) {
   if ($("bf-key-remove").checked) return { to: "remove" };
   const typed = $("bf-key").value.trim();
   if (!typed) return { to: "keep" };
-  const change = await api.storeApiKey($("bf-name").value.trim(), typed, forTest);
+  const change = await api.storeApiKey($("bf-name").value.trim(), typed);
   if (!forTest) $("bf-key").value = "";
   return change;
 }

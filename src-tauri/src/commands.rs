@@ -142,17 +142,15 @@ pub async fn set_autostart(engine: Shared<'_>, on: bool) -> Answer<()> {
 /// Stores the API key typed for `backend` in the desktop keyring, here in the window's process
 /// (the key never crosses the socket); what the backend's form then saves or tests with.
 #[tauri::command]
-pub async fn store_api_key(backend: String, key: String, for_test: bool) -> Answer<KeyChange> {
-    tokio::task::spawn_blocking(move || crate::keys::store_key(&backend, key, for_test))
-        .await
-        .map_err(|e| e.to_string())?
+pub async fn store_api_key(backend: String, key: String) -> Answer<KeyChange> {
+    tokio::task::spawn_blocking(move || crate::keys::store_key(&backend, key)).await.map_err(|e| e.to_string())?
 }
 
 /// Stores the password typed for the tool account `account` of `kind` in the desktop keyring,
 /// like [`store_api_key`].
 #[tauri::command]
-pub async fn store_password(kind: AccountKind, account: String, password: String, for_test: bool) -> Answer<KeyChange> {
-    tokio::task::spawn_blocking(move || crate::keys::store_password(kind, &account, password, for_test))
+pub async fn store_password(kind: AccountKind, account: String, password: String) -> Answer<KeyChange> {
+    tokio::task::spawn_blocking(move || crate::keys::store_password(kind, &account, password))
         .await
         .map_err(|e| e.to_string())?
 }

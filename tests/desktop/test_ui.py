@@ -822,6 +822,22 @@ def test_a_mail_account_added_in_settings_is_tried_saved_searched_and_removed_wi
     assert text.startswith(USER_COMMENT)
     entries = keyring_entries(d)
     assert "password:mail:e2e-mail" in entries and "password-test:mail:e2e-mail" not in entries, entries
+    # The same name again, with another password: refused beside the name, and the saved
+    # account's password is untouched (its Test still logs in).
+    saved = config_text(d)
+    s.click(s.find("#add-mail"))
+    fill(s, "#ac-name", "e2e-mail")
+    fill(s, "#ac-location", f"imaps://127.0.0.1:{env['IMAPS_PORT']}")
+    fill(s, "#ac-user", "alice")
+    fill(s, "#ac-password", "not-the-password")
+    s.click(s.find("#ac-save"))
+    wait_for("the duplicate refused beside the name", lambda: "duplicate" in field_error(s, "account-form", "name"), 10)
+    assert config_text(d) == saved
+    s.click(s.find("#ac-cancel"))
+    s.click(s.find(f'{mail_row} button[aria-label^="Edit"]'))
+    out = tested()
+    assert not failed() and "5 mails in the last 7 days" in out, out
+    s.click(s.find("#ac-cancel"))
     # Searched from the chat, with no restart.
     s.click(s.find("#tab-chat"))
     s.click(s.find("#new-chat"))

@@ -278,7 +278,11 @@ impl Tray {
     /// still starting) is asked again a few times.
     async fn show_again(&mut self) {
         for attempt in 1..=SHOW_ATTEMPTS {
-            match spawn_item(&self.shell).await {
+            // A watcher that does not answer costs seconds, not D-Bus's 25 s timeout, each.
+            let spawned = tokio::time::timeout(std::time::Duration::from_secs(3), spawn_item(&self.shell))
+                .await
+                .unwrap_or_else(|_| Err(ksni::Error::Watcher(zbus::fdo::Error::TimedOut("no answer in 3 s".into()))));
+            match spawned {
                 Ok(handle) => {
                     tracing::info!("a tray host appeared: the icon is shown");
                     self.handle = Some(handle);

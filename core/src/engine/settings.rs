@@ -63,7 +63,7 @@ impl Engine {
         let file = path.to_path_buf();
         let written = tokio::task::spawn_blocking(move || {
             let mut edit = edit;
-            let gone = super::entries::before(&file, &mut edit);
+            let gone = super::entries::before(&file, &mut edit)?;
             let written = config::edit_file(&file, &edit);
             if written.is_ok() {
                 super::entries::forget(&file, gone);

@@ -61,6 +61,20 @@ fn set_or_remove(t: &mut Table, key: &str, v: &str) {
     }
 }
 
+/// A CalDAV URL as the settings view shows it (a folder's slash added, the query redacted).
+fn shown_url(text: &str) -> String {
+    match reqwest::Url::parse(text.trim()) {
+        Ok(mut url) => {
+            if !url.path().ends_with('/') {
+                let p = format!("{}/", url.path());
+                url.set_path(&p);
+            }
+            crate::secret::redact_url(&url)
+        }
+        Err(_) => text.to_string(),
+    }
+}
+
 /// `ca_file` = `given`: a file, unless the file had it so (its spelling then kept).
 fn set_ca_file(t: &mut Table, path: &Path, given: &str) -> Result<(), FieldError> {
     if given.is_empty() {
@@ -113,10 +127,15 @@ pub(super) fn save(
     let mut has_password_field = true;
     match a.kind {
         AccountKind::Calendar if location.contains("://") => {
-            for k in CALENDAR_SOURCES {
-                t.remove(k);
+            // The form shows the file's URL with its query redacted (a token): unchanged, the
+            // file keeps its own text.
+            let had = t.get("caldav").and_then(Item::as_str).map(str::to_string);
+            if had.as_deref().map(shown_url) != Some(location.to_string()) {
+                for k in CALENDAR_SOURCES {
+                    t.remove(k);
+                }
+                t["caldav"] = value(location);
             }
-            t["caldav"] = value(location);
             set_or_remove(t, "user", user);
             set_ca_file(t, path, ca_file)?;
         }
@@ -281,6 +300,18 @@ mod tests {
         .unwrap();
         assert_eq!(config.calendars.len(), 1);
         assert!(text.contains("# Old files.") && text.contains("holidays"), "{text}");
+    }
+
+    #[test]
+    fn a_caldav_urls_token_survives_a_save_of_its_form_and_an_inline_array_is_not_replaced() {
+        let with_token = FILE
+            .replace("caldav = \"https://cal.example.org/a/\"", "caldav = \"https://cal.example.org/a?token=s3cret\"");
+        let shown = "https://cal.example.org/a/?redacted";
+        let (text, _) = save(&with_token, Some("work"), form(AccountKind::Calendar, "work", shown)).unwrap();
+        assert!(text.contains("caldav = \"https://cal.example.org/a?token=s3cret\""), "{text}");
+        let inline = format!("mail = [{{ name = \"x\", imap = \"imaps://h:993\", user = \"u\" }}]\n{FILE}");
+        let e = save(&inline, None, form(AccountKind::Mail, "m", "imaps://h:993")).unwrap_err();
+        assert!(e.message.contains("inline"), "{e:?}");
     }
 
     #[test]

@@ -27,6 +27,17 @@ fn refused(field: &str, message: impl Into<String>) -> FieldError {
 pub fn edited(text: &str, path: &Path, edit: &SettingsEdit) -> Result<(String, Config), FieldError> {
     let mut doc: DocumentMut =
         text.parse().map_err(|e| refused("", format!("{} does not parse: {e}", path.display())))?;
+    let array = match edit {
+        SettingsEdit::SaveBackend { .. } | SettingsEdit::RemoveBackend { .. } | SettingsEdit::MoveBackend { .. } => {
+            Some("backend")
+        }
+        SettingsEdit::SaveAccount { account, .. } => Some(account.kind.as_str()),
+        SettingsEdit::RemoveAccount { kind, .. } => Some(kind.as_str()),
+        _ => None,
+    };
+    if let Some(key) = array {
+        editable(&doc, key)?;
+    }
     let fields: &[&str] = match edit {
         SettingsEdit::SaveBackend { original, backend } => {
             save_backend(&mut doc, original.as_deref(), backend)?;
@@ -128,6 +139,17 @@ fn set_backends(doc: &mut DocumentMut, list: Vec<Table>) {
     set_tables(doc, "backend", list)
 }
 
+/// Refuses an edit of `key` when the file writes it as something else than `[[key]]` tables
+/// (an inline array of tables): saving would drop what it holds.
+fn editable(doc: &DocumentMut, key: &str) -> Result<(), FieldError> {
+    match doc.get(key) {
+        Some(item) if !item.is_array_of_tables() => {
+            Err(refused("", format!("`{key}` is written inline in the file: edit it there, or as [[{key}]] tables")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The tables of the array `[[key]]`, in order.
 fn tables(doc: &DocumentMut, key: &str) -> Vec<Table> {
     doc.get(key).and_then(Item::as_array_of_tables).map(|a| a.iter().cloned().collect()).unwrap_or_default()
@@ -136,6 +158,7 @@ fn tables(doc: &DocumentMut, key: &str) -> Vec<Table> {
 /// Replaces the `[[key]]` tables with `list`, shown in the order given (in the places the old
 /// ones had in the file; a new one after the last, or at the end of the file).
 fn set_tables(doc: &mut DocumentMut, key: &str, list: Vec<Table>) {
+    // (An inline array, `calendar = [{...}]`, is refused before: see `editable`.)
     let mut places: Vec<isize> = tables(doc, key).iter().filter_map(Table::position).collect();
     places.sort_unstable();
     let mut array = ArrayOfTables::new();
