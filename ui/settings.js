@@ -135,9 +135,8 @@ function backendFromForm(key = { to: "keep" }) {
 
 // A typed key goes to the desktop keyring (from the window's process, never over the socket);
 // the form then names its entry. Throws what went wrong, shown beside the key field.
-// `forTest`: the box keeps the key for the Save. A typed key is kept in the backend's Test
-// entry either way; the engine makes it the saved one once the edit passes (a saved backend's key is
-// replaced only by a Save), and the box keeps it for the Save.
+// The key is stored in the backend's Test entry either way; the engine makes it the saved one
+// only once a Save's edit passes the file's checks. `forTest`: the box keeps it for the Save.
 async function keyChange(forTest) {
   if ($("bf-key-remove").checked) return { to: "remove" };
   const typed = $("bf-key").value.trim();
