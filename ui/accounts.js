@@ -1,7 +1,7 @@
 // The tool accounts in the settings view: calendars (CalDAV or a folder) and mail (IMAP, read
 // only), each added, edited, tested and removed here. A typed password goes to the desktop
 // keyring from the window's process; the engine is told only the entry's name.
-// Uses main.js's api, t, $, el and settings.js's save, showError, clearErrors, iconButton.
+// Uses main.js's api, t, $, el and settings.js's save, showError, clearErrors, iconButton, runTest.
 "use strict";
 
 Object.assign(L10N.en, {
@@ -92,23 +92,14 @@ function accountFromForm(password) {
 }
 
 async function testAccount() {
-  const out = $("ac-test-result");
-  out.textContent = t("testing");
-  out.classList.remove("failed");
-  let r;
-  try {
-    r = await api.testAccount(editingAccount.name, accountFromForm(await passwordChange(true)));
-  } catch (e) {
-    out.textContent = String(e);
-    out.classList.add("failed");
-    return;
-  }
-  const parts = [];
-  if (r.reached_ms !== null) parts.push(`${t("reached")} ${fmt(r.reached_ms)}`);
-  if (r.found !== null) parts.push(`${r.found} ${editingAccount.kind === "calendar" ? t("eventsWeek") : t("mailsWeek")}`);
-  if (r.error) parts.push(r.error);
-  out.textContent = parts.join(" · ");
-  out.classList.toggle("failed", Boolean(r.error));
+  const kind = editingAccount.kind;
+  await runTest($("ac-test-result"), async () => api.testAccount(editingAccount.name, accountFromForm(await passwordChange(true))),
+                (r) => {
+                  const parts = [];
+                  if (r.reached_ms !== null) parts.push(`${t("reached")} ${fmt(r.reached_ms)}`);
+                  if (r.found !== null) parts.push(`${r.found} ${kind === "calendar" ? t("eventsWeek") : t("mailsWeek")}`);
+                  return parts;
+                });
 }
 
 function watchAccounts() {

@@ -146,27 +146,41 @@ async function keyChange(forTest) {
   return change;
 }
 
-// Probe, model list and a one-token answer, with the figures; the models fill the list.
-async function testBackend() {
-  const out = $("bf-test-result");
+// A form's Test into its result line `out`: "Testing…", then the parts `describe` makes of
+// the answer and its error, red when it failed (or the call's own error). The answer, or null.
+async function runTest(out, call, describe) {
   out.textContent = t("testing");
   out.classList.remove("failed");
   let r;
   try {
-    r = await api.testBackend(editing, backendFromForm(await keyChange(true)));
+    r = await call();
   } catch (e) {
     out.textContent = String(e);
     out.classList.add("failed");
-    return;
+    return null;
   }
+  const parts = describe(r);
+  if (r.error) parts.push(r.error);
+  out.textContent = parts.join(" · ");
+  out.classList.toggle("failed", Boolean(r.error));
+  return r;
+}
+
+// What a backend's Test found, as the result line's parts (its error added by runTest).
+function describeBackendTest(r) {
   const parts = [`${t("kind")}: ${r.kind}`];
   if (r.probe_ms !== null) parts.push(`${t("probe")} ${fmt(r.probe_ms)}`);
   if (r.ping_ms !== null) parts.push(`${t("ping")} ${fmt(r.ping_ms)}`);
   if (r.models.length) parts.push(r.models.length === 1 ? `${t("model")}: ${r.models[0]}` : `${r.models.length} ${t("models")}`);
   if (r.embedding) parts.push(`${t("embedding")} ${r.embedding[0]} · ${fmt(r.embedding[1])}`);
-  if (r.error) parts.push(r.error);
-  out.textContent = parts.join(" · ");
-  out.classList.toggle("failed", Boolean(r.error));
+  return parts;
+}
+
+// Probe, model list and a one-token answer, with the figures; the models fill the list.
+async function testBackend() {
+  const r = await runTest($("bf-test-result"), async () => api.testBackend(editing, backendFromForm(await keyChange(true))),
+                          describeBackendTest);
+  if (r === null) return;
   $("bf-models").replaceChildren(...r.models.map((m) => { const o = el("option"); o.value = m; return o; }));
   if (r.kind !== "auto" && $("bf-kind").value === "auto") $("bf-kind").value = r.kind;
   if (!$("bf-model").value && r.models.length === 1) $("bf-model").value = r.models[0];

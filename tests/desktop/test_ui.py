@@ -431,21 +431,12 @@ def test_an_api_key_typed_in_settings_is_kept_in_the_keyring_and_used(ui):
     fill(s, "#bf-name", "e2e-keyed")
     fill(s, "#bf-url", f"http://127.0.0.1:{port}")
     fill(s, "#bf-model", "m")
-    result = lambda: text_of(s, "#bf-test-result") or ""
-    failed = lambda: s.js("return document.getElementById('bf-test-result').classList.contains('failed')")
 
-    def tested():
-        """Clicks Test; the result once it is in."""
-        s.js("document.getElementById('bf-test-result').textContent = ''")
-        s.click(s.find("#bf-test"))
-        wait_for("the test's result", lambda: "ms" in result() or failed(), 20)
-        return result()
-
-    out = tested()
-    assert failed() and ("401" in out or "key" in out.lower()), out
+    out, failed = tried(s, "bf", 20)
+    assert failed and ("401" in out or "key" in out.lower()), out
     fill(s, "#bf-key", key)
-    out = tested()
-    assert "ping" in out.lower() and not failed(), out
+    out, failed = tried(s, "bf", 20)
+    assert "ping" in out.lower() and not failed, out
     s.click(s.find("#bf-save"))
     wait_for("the keyed backend in the tray menu", lambda: any(l.startswith("e2e-keyed") for l in d.menu_labels()), 5)
     text = config_text(d)
@@ -455,8 +446,8 @@ def test_an_api_key_typed_in_settings_is_kept_in_the_keyring_and_used(ui):
     row = '#backend-list tr[data-backend="e2e-keyed"]'
     wait_for("its row says it has a key", lambda: s.js(f"return !!document.querySelector('{row} span.key')"), 5)
     s.click(s.find(f'{row} button[aria-label^="Edit"]'))
-    out = tested()
-    assert "ping" in out.lower() and not failed(), out
+    out, failed = tried(s, "bf", 20)
+    assert "ping" in out.lower() and not failed, out
     assert s.js("return document.getElementById('bf-key-remove').offsetParent !== null"), "its key can be removed"
     # Removed: the file names no key, and the saved backend's test fails again.
     s.click(s.find("#bf-key-remove"))
@@ -464,8 +455,8 @@ def test_an_api_key_typed_in_settings_is_kept_in_the_keyring_and_used(ui):
     wait_for("the key gone from the file", lambda: "api_key_keyring" not in config_text(d), 5)
     wait_for("its row says no key", lambda: s.js(f"return !document.querySelector('{row} span.key')"), 5)
     s.click(s.find(f'{row} button[aria-label^="Edit"]'))
-    out = tested()
-    assert failed() and ("401" in out or "key" in out.lower()), out
+    out, failed = tried(s, "bf", 20)
+    assert failed and ("401" in out or "key" in out.lower()), out
     s.click(s.find("#bf-cancel"))
     for f in glob.glob(os.path.join(d.tmp, "*.log")):
         with open(f, errors="replace") as log:
@@ -761,6 +752,18 @@ def test_a_document_folder_added_in_settings_is_searched_without_a_restart(ui):
     s.click(s.find("#tab-chat"))
 
 
+def tried(s, form, timeout):
+    """Clicks the Test button of `form` ("bf": a backend, "ac": an account); its result line
+    once it is in, and whether it says the Test failed."""
+    out = f"{form}-test-result"
+    s.js(f"document.getElementById('{out}').textContent = ''")
+    s.click(s.find(f"#{form}-test"))
+    failed = lambda: s.js(f"return document.getElementById('{out}').classList.contains('failed')")
+    result = lambda: text_of(s, f"#{out}") or ""
+    wait_for("the test's result", lambda: ("ms" in result() or failed()) and "…" not in result(), timeout)
+    return result(), failed()
+
+
 def keyring_entries(d):
     """The names of Switchboard's entries in the run's desktop keyring (Secret Service items of
     the service `switchboard`; the keyring crate names the entry in `username`)."""
@@ -798,20 +801,12 @@ def test_a_mail_account_added_in_settings_is_tried_saved_searched_and_removed_wi
     assert config_text(d) == before, "nothing is saved from a refused form"
     fill(s, "#ac-location", f"imaps://127.0.0.1:{env['IMAPS_PORT']}")
     fill(s, "#ac-ca", env["TOOLS_CA"])
-    result = lambda: text_of(s, "#ac-test-result") or ""
-    failed = lambda: s.js("return document.getElementById('ac-test-result').classList.contains('failed')")
 
-    def tested():
-        s.js("document.getElementById('ac-test-result').textContent = ''")
-        s.click(s.find("#ac-test"))
-        wait_for("the test's result", lambda: ("ms" in result() or failed()) and "…" not in result(), 30)
-        return result()
-
-    out = tested()
-    assert failed() and "password" in out.lower(), out
+    out, failed = tried(s, "ac", 30)
+    assert failed and "password" in out.lower(), out
     fill(s, "#ac-password", password)
-    out = tested()
-    assert not failed() and "5 mails in the last 7 days" in out, out
+    out, failed = tried(s, "ac", 30)
+    assert not failed and "5 mails in the last 7 days" in out, out
     assert config_text(d) == before, "a Test writes nothing"
     s.click(s.find("#ac-save"))
     mail_row = '#account-list tr[data-account="mail:e2e-mail"]'
@@ -835,8 +830,8 @@ def test_a_mail_account_added_in_settings_is_tried_saved_searched_and_removed_wi
     assert config_text(d) == saved
     s.click(s.find("#ac-cancel"))
     s.click(s.find(f'{mail_row} button[aria-label^="Edit"]'))
-    out = tested()
-    assert not failed() and "5 mails in the last 7 days" in out, out
+    out, failed = tried(s, "ac", 30)
+    assert not failed and "5 mails in the last 7 days" in out, out
     s.click(s.find("#ac-cancel"))
     # Searched from the chat, with no restart.
     s.click(s.find("#tab-chat"))

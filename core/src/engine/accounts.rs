@@ -7,9 +7,7 @@ use std::time::Duration;
 
 use super::Engine;
 use crate::config::{self, CalendarSource, PasswordSource};
-use crate::model::{
-    password_entry, password_test_entry, AccountForm, AccountKind, AccountTest, KeyChange, SettingsEdit,
-};
+use crate::model::{AccountForm, AccountKind, AccountTest, KeyChange, SettingsEdit};
 use crate::tools::{calendar::Calendars, mail::Mailboxes, AccountHealth};
 
 /// How long each step of an account test may take.
@@ -69,6 +67,21 @@ fn failed(error: impl Into<String>) -> AccountTest {
     AccountTest { reached_ms: None, found: None, error: Some(error.into()) }
 }
 
+/// The one account's probe (`health`), within the test's time: the milliseconds since
+/// `started` once it answered well, or the test's failure.
+async fn reached(
+    health: impl std::future::Future<Output = Vec<AccountHealth>>,
+    started: tokio::time::Instant,
+) -> Result<f64, AccountTest> {
+    match tokio::time::timeout(TEST_TIMEOUT, health).await {
+        Err(_) => Err(failed("no answer in 15 s")),
+        Ok(probe) => match probe.first().map(|h| &h.result) {
+            Some(Err(e)) => Err(failed(e.to_string())),
+            _ => Ok(started.elapsed().as_secs_f64() * 1000.0),
+        },
+    }
+}
+
 impl Engine {
     /// Tries `form` (the account `original` of its kind edited, or a new one) as the file at
     /// `path` would have it: reached and logged in (timed), then the events of the next week
@@ -76,18 +89,11 @@ impl Engine {
     /// keyring entry the window just stored: the account's own, or its Test entry), else the
     /// original's.
     pub async fn test_account(&self, path: &Path, original: Option<&str>, form: &AccountForm) -> AccountTest {
-        let mut form = form.clone();
         // A Test's entry is checked like a save's, then used in its place.
-        let test_entry = match &form.password {
-            KeyChange::Keyring { entry } if *entry == password_test_entry(form.kind, &form.name) => {
-                let test = PasswordSource::Keyring(entry.clone());
-                form.password = KeyChange::Keyring { entry: password_entry(form.kind, &form.name) };
-                Some(test)
-            }
-            _ => None,
-        };
+        let asked = SettingsEdit::SaveAccount { original: original.map(str::to_string), account: form.clone() };
+        let (edit, test_entry) = super::entries::as_saved(&asked);
+        let test_entry = test_entry.map(PasswordSource::Keyring);
         let file = path.to_path_buf();
-        let edit = SettingsEdit::SaveAccount { original: original.map(str::to_string), account: form.clone() };
         let checked = tokio::task::spawn_blocking(move || {
             let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             config::edited(&text, &file, &edit).map_err(|e| e.message)
@@ -101,7 +107,6 @@ impl Engine {
         let name = form.name.trim();
         let clock = self.registry.clock();
         let started = tokio::time::Instant::now();
-        let probe: Vec<AccountHealth>;
         let mut out = AccountTest { reached_ms: None, found: None, error: None };
         match form.kind {
             AccountKind::Calendar => {
@@ -116,14 +121,10 @@ impl Engine {
                 }
                 let tz = config.chat.timezone.unwrap_or_else(crate::tools::tz::system);
                 let calendars = Calendars::new(&config.calendars, tz, clock);
-                probe = match tokio::time::timeout(TEST_TIMEOUT, calendars.health()).await {
-                    Ok(p) => p,
-                    Err(_) => return failed("no answer in 15 s"),
-                };
-                if let Some(Err(e)) = probe.first().map(|h| &h.result) {
-                    return failed(e.to_string());
+                match reached(calendars.health(), started).await {
+                    Ok(ms) => out.reached_ms = Some(ms),
+                    Err(e) => return e,
                 }
-                out.reached_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
                 let today = calendars.today();
                 match tokio::time::timeout(
                     TEST_TIMEOUT,
@@ -145,14 +146,10 @@ impl Engine {
                     m.password = Some(pw);
                 }
                 let mail = Mailboxes::new(&config.mails, clock);
-                probe = match tokio::time::timeout(TEST_TIMEOUT, mail.health()).await {
-                    Ok(p) => p,
-                    Err(_) => return failed("no answer in 15 s"),
-                };
-                if let Some(Err(e)) = probe.first().map(|h| &h.result) {
-                    return failed(e.to_string());
+                match reached(mail.health(), started).await {
+                    Ok(ms) => out.reached_ms = Some(ms),
+                    Err(e) => return e,
                 }
-                out.reached_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
                 match tokio::time::timeout(TEST_TIMEOUT, mail.search("", TEST_DAYS)).await {
                     Ok(found) if found.unavailable.is_empty() => out.found = Some(found.mails.len()),
                     Ok(found) => out.error = Some(found.unavailable.join("; ")),

@@ -31,6 +31,43 @@ fn copy(from: &str, to: &str, fresh: bool) -> Result<bool, KeyringError> {
     Ok(true)
 }
 
+/// The key change a save carries (a backend's key, an account's password), if it saves one.
+fn key_mut(edit: &mut SettingsEdit) -> Option<&mut KeyChange> {
+    match edit {
+        SettingsEdit::SaveBackend { backend, .. } => Some(&mut backend.key),
+        SettingsEdit::SaveAccount { account, .. } => Some(&mut account.password),
+        _ => None,
+    }
+}
+
+/// A save's typed secret: the Test entry the window stored it in, and the saved entry it
+/// becomes once the edit passes. `None` when the save carries none.
+pub(super) fn typed(edit: &SettingsEdit) -> Option<(String, String)> {
+    let (change, test, saved) = match edit {
+        SettingsEdit::SaveBackend { backend, .. } => {
+            (&backend.key, api_key_test_entry(&backend.name), api_key_entry(&backend.name))
+        }
+        SettingsEdit::SaveAccount { account, .. } => (
+            &account.password,
+            password_test_entry(account.kind, &account.name),
+            password_entry(account.kind, &account.name),
+        ),
+        _ => return None,
+    };
+    (*change == KeyChange::Keyring { entry: test.clone() }).then_some((test, saved))
+}
+
+/// `edit` as it will be written: a typed secret's Test entry replaced by the saved one; and
+/// that Test entry, if there was one.
+pub(super) fn as_saved(edit: &SettingsEdit) -> (SettingsEdit, Option<String>) {
+    let mut saved_edit = edit.clone();
+    let typed = typed(edit);
+    if let (Some((_, saved)), Some(change)) = (&typed, key_mut(&mut saved_edit)) {
+        *change = KeyChange::Keyring { entry: saved.clone() };
+    }
+    (saved_edit, typed.map(|(test, _)| test))
+}
+
 /// One owner's entries: its saved one and its Test one, before and after the edit.
 struct Owner<'a> {
     array: &'a str,
@@ -75,38 +112,12 @@ pub(super) fn before(path: &Path, edit: &mut SettingsEdit) -> Result<Vec<String>
     let text =
         std::fs::read_to_string(path).map_err(|e| refused("", format!("cannot read {}: {e}", path.display())))?;
     // The edit as it will be written, checked first.
-    let mut probe = edit.clone();
-    match &mut probe {
-        SettingsEdit::SaveBackend { backend, .. }
-            if backend.key == (KeyChange::Keyring { entry: api_key_test_entry(&backend.name) }) =>
-        {
-            backend.key = KeyChange::Keyring { entry: api_key_entry(&backend.name) };
-        }
-        SettingsEdit::SaveAccount { account, .. }
-            if account.password == (KeyChange::Keyring { entry: password_test_entry(account.kind, &account.name) }) =>
-        {
-            account.password = KeyChange::Keyring { entry: password_entry(account.kind, &account.name) };
-        }
-        _ => {}
-    }
+    let (probe, consumed) = as_saved(edit);
     config::edited(&text, path, &probe)?;
     // Only entries that exist are deleted: those the file names now, and a typed secret's Test
     // entry once moved into place. (Asking the keyring about others would start a keyring
     // daemon on a desktop that never used one.)
     let mut known = config::named_entries(&text);
-    let consumed = match &*edit {
-        SettingsEdit::SaveBackend { backend, .. }
-            if backend.key == (KeyChange::Keyring { entry: api_key_test_entry(&backend.name) }) =>
-        {
-            Some(api_key_test_entry(&backend.name))
-        }
-        SettingsEdit::SaveAccount { account, .. }
-            if account.password == (KeyChange::Keyring { entry: password_test_entry(account.kind, &account.name) }) =>
-        {
-            Some(password_test_entry(account.kind, &account.name))
-        }
-        _ => None,
-    };
     let mut gone = match edit {
         SettingsEdit::RemoveBackend { name } => vec![api_key_entry(name), api_key_test_entry(name)],
         SettingsEdit::RemoveAccount { kind, name } => {
