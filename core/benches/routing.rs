@@ -22,8 +22,9 @@
 //! - `nearest examples` (`router::nearest`): the action of the labelled example utterances
 //!   a message is most like (character n-grams, TF-IDF, 5 neighbours);
 //! - the rules and leanings, the nearest examples when sure, then choose-then-write
-//!   (uncalibrated); with embeddings mixed into the nearest examples; and with no tool call
-//!   for a message without a tool cue (`rules::tool_cue`): the router now.
+//!   (uncalibrated); with embeddings mixed into the nearest examples (their tool operation
+//!   one of a tool the message names, `rules::cued_tools`); and with no tool call for a
+//!   message without a tool cue (`rules::tool_cue`): the router now.
 //!
 //! The sets: `dev.jsonl` (written with the rules, so the rules' figures on it are flattered),
 //! `holdout.jsonl` (120 messages written apart, without reading the rules), `test.jsonl` (120
@@ -32,8 +33,11 @@
 //! written blind on 2026-12-04, after those rules; its misses have been read since) and
 //! `fresh2.jsonl` (120 more, written blind later that day by a helper that read none of the
 //! router, the examples or the other sets, and scored once, unread: the honest figure).
-//! `--dev` runs the first only, `--set NAME` the one named, `--quick` every fourth message,
+//! `--dev` runs the first only, `--set NAME[,NAME..]` those named, `--quick` every fourth message,
 //! `--tools` only the tool requests (the share with the right tool and operation).
+//! `--router`: only the calls the router now makes (no JSON decision, no other approach):
+//! a quick score of the router now and its misses; with `--no-write`, a tool call's
+//! parameters are not written (its operation is still scored; its parameters count invalid).
 //!
 //! Printed per approach: accuracy overall, per action and language, tool operations right,
 //! tool calls whose parameters pass the checks, a confusion matrix, and the added latency.
@@ -60,12 +64,22 @@ use score::{items, op_of, Item, Score, ACTIONS};
 
 /// The tool call the classifier writes for `item` under the operation `op`'s schema.
 async fn write_op(
+    no_write: bool,
     client: &BackendClient,
     item: &Item,
     now: &chrono::DateTime<chrono::FixedOffset>,
     max_tokens: u32,
     op: Option<&str>,
 ) -> Decision {
+    if no_write {
+        let v = op.map(|o| nearest::Verdict {
+            action: Action::Tools,
+            op: Some(o.to_string()),
+            similarity: 1.0,
+            agreement: 1.0,
+        });
+        return verdict_decision(v.as_ref(), &item.text);
+    }
     let req = tools_request(&Persona::default(), item.lang, now, &item.history, &item.text, true, max_tokens, op);
     decision::parse(&client.chat(&req).await.map(|r| r.text).unwrap_or_default(), &item.text)
 }
@@ -195,21 +209,97 @@ impl Run {
     }
 }
 
+/// A run with only the calls the router now makes (`--router`): the rules, the nearest
+/// examples with embeddings, and choose-then-write (its operation from the mixed examples)
+/// where those did not decide. The other approaches' fields stay empty.
+async fn router_run(
+    client: &BackendClient,
+    embed_client: &BackendClient,
+    examples: &embed::ExampleVectors,
+    item: Item,
+    now: &chrono::DateTime<chrono::FixedOffset>,
+    max_tokens: u32,
+) -> Run {
+    let today = now.date_naive();
+    let no_write = std::env::args().any(|a| a == "--no-write");
+    let started = Instant::now();
+    let ruled = rules::decide(&item.text, today, &item.history, item.lang, true)
+        .map(|d| (d, started.elapsed().as_secs_f64() * 1000.0));
+    let cue = rules::tool_cue(&item.text, today, &item.history);
+    let cued = rules::cued_tools(&item.text, today, &item.history);
+    let fits = |op: &str| cued.fits(op);
+    let mut run = Run {
+        item,
+        json: (Decision::Clarify { response: String::new() }, 0.0),
+        rules: [None, ruled],
+        chosen: None,
+        near: None,
+        embedded: None,
+        near_emb: None,
+        chosen_emb_tool: None,
+        cue,
+    };
+    if run.rules[1].is_some() {
+        return run;
+    }
+    let item = &run.item;
+    let started = Instant::now();
+    run.embedded = embed::similarities(embed_client, examples, &item.text)
+        .await
+        .map(|e| (e, started.elapsed().as_secs_f64() * 1000.0));
+    let Some((e, _)) = &run.embedded else { return run };
+    let started = Instant::now();
+    let verdict = nearest::nearest_embedded(&item.text, e).map(|v| v.fitted(&item.text, Some(e), &fits));
+    let sure = verdict.as_ref().is_some_and(|v| {
+        (cue || v.action != Action::Tools) && v.sure(nearest::MIN_SIMILARITY_EMBEDDED, nearest::MIN_AGREEMENT_EMBEDDED)
+    });
+    run.near_emb = match verdict {
+        Some(v) if sure && v.action == Action::Tools && v.op.as_deref() != Some("email.send") => {
+            let d = write_op(no_write, client, item, now, max_tokens, v.op.as_deref()).await;
+            Some((v, Some(d), started.elapsed().as_secs_f64() * 1000.0))
+        }
+        Some(v) => Some((v, None, started.elapsed().as_secs_f64() * 1000.0)),
+        None => None,
+    };
+    if sure {
+        return run;
+    }
+    let started = Instant::now();
+    let answer = client.chat(&choose::request(item.lang, &item.history, &item.text)).await;
+    let Some(scores) = answer.ok().and_then(|a| choose::Scores::from_logprobs(&a.first_token_logprobs)) else {
+        return run;
+    };
+    let gated = if cue { scores } else { scores.without(Action::Tools) };
+    let mut tool = None;
+    if gated.pick(DEFAULT_DIRECT_CONFIDENCE) == Action::Tools {
+        let op = nearest::tool_op_among(&item.text, Some(e), &fits);
+        tool = Some(write_op(no_write, client, item, now, max_tokens, op.as_deref()).await);
+    }
+    run.chosen_emb_tool = tool.clone();
+    run.chosen = Some((scores, tool, started.elapsed().as_secs_f64() * 1000.0));
+    run
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
+    let router_only = args.iter().any(|a| a == "--router");
+    let no_write = args.iter().any(|a| a == "--no-write");
     let sets: Vec<(&str, &str)> = [
         ("dev", include_str!("routing/dev.jsonl")),
         ("holdout", include_str!("routing/holdout.jsonl")),
         ("test", include_str!("routing/test.jsonl")),
         ("fresh", include_str!("routing/fresh.jsonl")),
         ("fresh2", include_str!("routing/fresh2.jsonl")),
+        ("fresh3", include_str!("routing/fresh3.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")
     .filter(|(name, _)| {
-        args.iter().position(|a| a == "--set").is_none_or(|i| args.get(i + 1).map(String::as_str) == Some(name))
+        args.iter()
+            .position(|a| a == "--set")
+            .is_none_or(|i| args.get(i + 1).is_some_and(|names| names.split(',').any(|n| n == *name)))
     })
     .collect();
     let server = Llama::start(Model::SmolLM2, 1).await;
@@ -232,8 +322,9 @@ async fn main() {
         nearest::example_texts().len(),
         started.elapsed().as_secs_f64()
     );
-    let clock = switchboard_core::clock::Clock::system();
-    let now = clock.now_local();
+    // A fixed "now" (a Wednesday morning), so a message's dates ("this friday", "tomorrow")
+    // mean the same on every run: on a Friday, "this friday" would be today.
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-02T10:00:00+00:00").unwrap();
     let today = now.date_naive();
     let max_tokens = cfg.backends[0].max_tokens;
     // The classifier's leaning before any message, per language (contextual calibration).
@@ -265,6 +356,10 @@ async fn main() {
         );
         let mut runs = Vec::new();
         for item in all {
+            if router_only {
+                runs.push(router_run(&client, &embed_client, &examples, item, &now, max_tokens).await);
+                continue;
+            }
             let req = classifier_request(
                 &Persona::default(),
                 item.lang,
@@ -336,13 +431,17 @@ async fn main() {
             let mut chosen_emb_tool = None;
             if let Some((e, _)) = &embedded {
                 let started = Instant::now();
-                near_emb = match nearest::nearest_embedded(&item.text, e) {
+                // Operations of a tool the message names (`rules::cued_tools`), as the router takes.
+                let cued = rules::cued_tools(&item.text, today, &item.history);
+                let fits = |op: &str| cued.fits(op);
+                near_emb = match nearest::nearest_embedded(&item.text, e).map(|v| v.fitted(&item.text, Some(e), &fits))
+                {
                     Some(v) if v.action == Action::Tools && v.op.as_deref() != Some("email.send") => {
                         // The same call as the n-gram verdict's when it names the same operation.
                         let same = near.as_ref().filter(|(n, _, _)| n.op == v.op).and_then(|(_, d, _)| d.clone());
                         let d = match same {
                             Some(d) => d,
-                            None => write_op(&client, &item, &now, max_tokens, v.op.as_deref()).await,
+                            None => write_op(no_write, &client, &item, &now, max_tokens, v.op.as_deref()).await,
                         };
                         Some((v, Some(d), started.elapsed().as_secs_f64() * 1000.0))
                     }
@@ -350,11 +449,11 @@ async fn main() {
                     None => None,
                 };
                 if let Some((_, Some(tool @ Decision::Tools { .. }), _)) = &chosen {
-                    let op = nearest::tool_op_embedded(&item.text, e);
+                    let op = nearest::tool_op_among(&item.text, Some(e), &fits);
                     chosen_emb_tool = Some(if op == op_of(tool) {
                         tool.clone()
                     } else {
-                        write_op(&client, &item, &now, max_tokens, op.as_deref()).await
+                        write_op(no_write, &client, &item, &now, max_tokens, op.as_deref()).await
                     });
                 }
             }
@@ -429,6 +528,9 @@ async fn main() {
             ),
         ];
         for (name, decide) in &approaches {
+            if router_only && !name.contains("(the router now") {
+                continue;
+            }
             let mut score = Score::default();
             for r in &runs {
                 let (d, ms, by_rules) = decide(r);
@@ -438,6 +540,9 @@ async fn main() {
             if name.contains("(the router now") {
                 score.print_misses();
             }
+        }
+        if router_only {
+            continue;
         }
         for embedded in [false, true] {
             let with = if embedded { "with embeddings (the router now)" } else { "n-grams alone" };

@@ -184,14 +184,15 @@ impl Index {
 
 impl Index {
     /// The tool operation of the tool examples `text` is most like (weighted vote of the `K`
-    /// nearest tool examples), for a message already known to be a tool call.
-    fn tool_op(&self, text: &str, embedded: Option<(&[f64], f64)>) -> Option<String> {
+    /// nearest tool examples), for a message already known to be a tool call; only the
+    /// operations `fits` takes.
+    fn tool_op(&self, text: &str, embedded: Option<(&[f64], f64)>, fits: &dyn Fn(&str) -> bool) -> Option<String> {
         let likeness = self.likeness(text, embedded)?;
         let mut scored: Vec<(f64, &str)> = self
             .examples
             .iter()
             .zip(likeness)
-            .filter_map(|((_, _, op), s)| op.as_deref().filter(|o| *o != "email.send").map(|o| (s, o)))
+            .filter_map(|((_, _, op), s)| op.as_deref().filter(|o| *o != "email.send" && fits(o)).map(|o| (s, o)))
             .filter(|(s, _)| *s > 0.0)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -216,12 +217,19 @@ fn index() -> &'static Index {
 /// message the classifier chose to be a tool call, a 135M model names the wrong operation far
 /// more often than the examples do.
 pub fn tool_op(text: &str) -> Option<String> {
-    index().tool_op(text, None)
+    index().tool_op(text, None, &|_| true)
+}
+
+/// [`tool_op`], with `text`'s embedding similarity to each example ([`example_texts`]' order)
+/// when there are any, among the operations `fits` takes (those of a tool the message names:
+/// `rules::cued_tools`).
+pub fn tool_op_among(text: &str, embedded: Option<&[f64]>, fits: &dyn Fn(&str) -> bool) -> Option<String> {
+    index().tool_op(text, embedded.map(|e| (e, EMBED_WEIGHT)), fits)
 }
 
 /// [`tool_op`], with `text`'s embedding similarity to each example ([`example_texts`]' order).
 pub fn tool_op_embedded(text: &str, embedded: &[f64]) -> Option<String> {
-    index().tool_op(text, Some((embedded, EMBED_WEIGHT)))
+    tool_op_among(text, Some(embedded), &|_| true)
 }
 
 /// What the nearest examples say of `text`.
@@ -248,6 +256,17 @@ pub fn example_texts() -> &'static [String] {
 }
 
 impl Verdict {
+    /// This verdict, its tool operation (when `fits` refuses it) replaced by the nearest
+    /// tool examples' among those `fits` takes.
+    pub fn fitted(mut self, text: &str, embedded: Option<&[f64]>, fits: &dyn Fn(&str) -> bool) -> Verdict {
+        if self.action == Action::Tools && self.op.as_deref().is_some_and(|o| !fits(o)) {
+            if let Some(op) = tool_op_among(text, embedded, fits) {
+                self.op = Some(op);
+            }
+        }
+        self
+    }
+
     /// Whether this verdict is sure enough to act on: the nearest example at least
     /// `min_similarity` alike, and the neighbours' vote at least `min_agreement` for it.
     pub fn sure(&self, min_similarity: f64, min_agreement: f64) -> bool {
@@ -297,7 +316,7 @@ not json
         // One similarity per example, or they are not used.
         let ignored = index.likeness(text, Some((&embedded[..5], EMBED_WEIGHT))).unwrap();
         assert!(ignored.iter().zip(&grams).all(|(a, b)| (a - b).abs() < 1e-12), "{ignored:?}");
-        assert_eq!(index.tool_op(text, Some((&embedded, EMBED_WEIGHT))).as_deref(), Some("calendar.today"));
+        assert_eq!(index.tool_op(text, Some((&embedded, EMBED_WEIGHT)), &|_| true).as_deref(), Some("calendar.today"));
     }
 
     /// Neighbours that are all tool calls agree on `tools`, whatever their operations.
@@ -325,6 +344,11 @@ not json
             assert_eq!(tool_op(text).as_deref(), Some(op), "{text}");
         }
         assert_eq!(tool_op(""), None);
+        // Among a tool's operations only.
+        let calendar = |o: &str| o.starts_with("calendar.");
+        assert!(tool_op_among("any new mail from Jane?", None, &calendar).is_some_and(|o| calendar(&o)));
+        let v = Verdict { action: Action::Tools, op: Some("email.send".into()), similarity: 0.5, agreement: 0.5 };
+        assert!(v.fitted("what's on thursday?", None, &calendar).op.is_some_and(|o| calendar(&o)));
     }
 
     #[test]

@@ -743,7 +743,8 @@ async fn an_event_is_written_only_on_the_users_own_yes_never_on_the_models_word(
     let router = router_with_calendar(&c, &r, &cal).await;
     let draft = r#"{"action":"tools","tool":"calendar","operation":"create_draft","params":{"title":"Dentist","date":"2026-12-17","time":"09:30"}}"#;
     c.route("/v1/chat/completions", Reply::sse(draft, 9, GAP));
-    let mut first = router.send(None, "put the dentist on the 17th at 9:30").unwrap();
+    // (No date in it: the rules leave it to the model, whose draft is the one to confirm.)
+    let mut first = router.send(None, "put the dentist in my calendar please").unwrap();
     let conv = first.conversation_id;
     let (events, text) = collect(&mut first).await;
     assert!(text.contains("Add it? (yes / no)"), "{text}");

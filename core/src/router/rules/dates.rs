@@ -70,16 +70,64 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
         let m = monday_of(today);
         return Some(When::Range(m, m + Duration::days(6)));
     }
-    if word("tomorrow") || has("내일") {
+    if let Some(range) = month_range(t, today) {
+        return Some(range);
+    }
+    if word("tomorrow") || word("tmrw") || word("tmr") || word("tomorow") || has("내일") {
         return Some(When::Day(today + Duration::days(1), None));
     }
     if has("day after tomorrow") || has("모레") {
         return Some(When::Day(today + Duration::days(2), None));
     }
-    if word("today") || word("tonight") || has("오늘") || has("금일") {
+    let part_of_today = word("this") && (word("morning") || word("afternoon") || word("evening"));
+    if word("today") || word("tonight") || part_of_today || has("오늘") || has("금일") {
         return Some(When::Day(today, None));
     }
-    month_day(t, today).map(|d| When::Day(d, None))
+    let d = month_day(t, today).or_else(|| nth(t, today))?;
+    // "the week of the 14th": that day's week.
+    if word("week") && word("of") {
+        return Some(When::Range(monday_of(d), monday_of(d) + Duration::days(6)));
+    }
+    Some(When::Day(d, None))
+}
+
+/// "next month", "다음달" (its first week with "first week", "첫째 주"): a range.
+fn month_range(t: &str, today: NaiveDate) -> Option<When> {
+    let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    if !(t.contains("next month") || squeezed.contains("다음달")) {
+        return None;
+    }
+    let (y, m) = if today.month() == 12 { (today.year() + 1, 1) } else { (today.year(), today.month() + 1) };
+    let first = NaiveDate::from_ymd_opt(y, m, 1)?;
+    if t.contains("first week") || squeezed.contains("첫째주") || squeezed.contains("첫주") {
+        return Some(When::Range(first, first + Duration::days(6)));
+    }
+    let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
+    Some(When::Range(first, next - Duration::days(1)))
+}
+
+/// "the 14th", "on the 22nd": that day of this month, or of the next when it has passed. Not
+/// an ordinal of something else ("the 2nd floor", "my 30th birthday", "the 3rd season").
+fn nth(t: &str, today: NaiveDate) -> Option<NaiveDate> {
+    const AFTER: &[&str] =
+        &["at", "in", "of", "for", "and", "or", "from", "to", "morning", "afternoon", "evening", "then"];
+    let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let day = words.iter().enumerate().find_map(|(i, w)| {
+        let digits = w.strip_suffix("st").or(w.strip_suffix("nd")).or(w.strip_suffix("rd")).or(w.strip_suffix("th"))?;
+        let before = i.checked_sub(1).map(|j| words[j]);
+        let after = words.get(i + 1).copied();
+        let week_of = i >= 3 && words[i - 2] == "of" && words[i - 3] == "week";
+        let a_day = matches!(before, Some("the" | "on")) && (week_of || after.is_none_or(|a| AFTER.contains(&a)));
+        (a_day && !digits.is_empty() && digits.len() <= 2).then(|| digits.parse::<u32>().ok()).flatten()
+    })?;
+    let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), day);
+    match this_month {
+        Some(d) if d >= today => Some(d),
+        _ => {
+            let (y, m) = if today.month() == 12 { (today.year() + 1, 1) } else { (today.year(), today.month() + 1) };
+            NaiveDate::from_ymd_opt(y, m, day)
+        }
+    }
 }
 
 /// "12월 24일", "24 december", "december 24": the next such date from `today`.
@@ -114,7 +162,11 @@ fn month_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
         let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         for (i, w) in words.iter().enumerate() {
             let Some(m) = MONTHS.iter().position(|n| n == w) else { continue };
-            let day = words.get(i + 1).and_then(|d| nums(d)).or_else(|| i.checked_sub(1).and_then(|j| nums(words[j])));
+            // "december 24", "24 december", "the 24th of december".
+            let ordinal = |w: &str| nums(w.trim_end_matches(|c: char| c.is_ascii_alphabetic()));
+            let before = i.checked_sub(1).map(|j| words[j]);
+            let back = if before == Some("of") { i.checked_sub(2).map(|j| words[j]) } else { before };
+            let day = words.get(i + 1).and_then(|d| ordinal(d)).or_else(|| back.and_then(ordinal));
             found = day.map(|d| (m as u32 + 1, d));
             break;
         }
@@ -131,6 +183,9 @@ fn month_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
 /// The time `text` names: "3 pm", "3:30pm", "15:00", "at 10", "오후 3시", "오전 10시 30분",
 /// "3시 반".
 pub fn time(t: &str) -> Option<NaiveTime> {
+    if t.split(|c: char| !c.is_alphanumeric()).any(|w| w == "noon" || w == "midday") || t.contains("정오") {
+        return NaiveTime::from_hms_opt(12, 0, 0);
+    }
     // Korean: [오전|오후] H시 [M분|반]
     if let Some(i) = t.find('시') {
         let before = &t[..i];
@@ -160,7 +215,9 @@ pub fn time(t: &str) -> Option<NaiveTime> {
             None => (w, words.get(i + 1).map(|n| n.trim_matches(|c: char| !c.is_ascii_alphabetic())).unwrap_or("")),
         };
         let (h, m) = match num.split_once(':') {
-            Some((h, m)) => (h.parse::<u32>().ok(), m.parse::<u32>().ok()),
+            // "9:40", not "1:1" (a one-on-one).
+            Some((h, m)) if m.len() == 2 => (h.parse::<u32>().ok(), m.parse::<u32>().ok()),
+            Some(_) => continue,
             None => (num.parse::<u32>().ok(), Some(0)),
         };
         let (Some(h), Some(m)) = (h, m) else { continue };
@@ -221,6 +278,16 @@ mod tests {
             ("12월 24일 저녁 7시", Some(at("2026-12-24", "19:00"))),
             ("1월 5일", Some(When::Day(d("2027-01-05"), None))),
             ("december 31", Some(When::Day(d("2026-12-31"), None))),
+            ("do I have anything this afternoon?", Some(When::Day(today, None))),
+            ("add lunch w/ jake tmrw at noon", Some(at("2026-12-03", "12:00"))),
+            ("am I free on the 22nd?", Some(When::Day(d("2026-12-22"), None))),
+            ("on the 1st", Some(When::Day(d("2027-01-01"), None))),
+            ("what does the week of the 14th look like", Some(When::Range(d("2026-12-14"), d("2026-12-20")))),
+            ("다음달 첫째 주 일정", Some(When::Range(d("2027-01-01"), d("2027-01-07")))),
+            ("anything next month?", Some(When::Range(d("2027-01-01"), d("2027-01-31")))),
+            ("the 4th of july", Some(When::Day(d("2027-07-04"), None))),
+            ("book the 2nd floor meeting room at 3pm", None),
+            ("a table for my 30th birthday", None),
             ("explain monads", None),
             ("I have 3 cats", None),
         ];

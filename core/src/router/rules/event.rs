@@ -9,6 +9,7 @@ use super::dates::{self, When};
 use super::intent::{call, one};
 use super::{any_word, contains_any};
 use crate::router::decision::Decision;
+use crate::router::prompt::Turn;
 
 /// The event's title: the words that are not the request, the date or the time.
 fn title(t: &str) -> String {
@@ -73,7 +74,10 @@ fn title(t: &str) -> String {
     }
 }
 
-pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate) -> Option<Decision> {
+/// An event to add with its day and time: both in `text`, or the time in it and the day in
+/// the user's turn just before ("am I free on the 22nd?" ... "great, book the haircut then,
+/// 3pm").
+pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Turn]) -> Option<Decision> {
     let t = text.to_lowercase();
     let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind"])
         || t.starts_with("set up")
@@ -81,7 +85,18 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate) -> Option<Dec
     if !adds {
         return None;
     }
-    let When::Day(day, Some(time)) = dates::parse(text, today)? else { return None };
+    let (day, time) = match dates::parse(text, today) {
+        Some(When::Day(day, Some(time))) => (day, time),
+        Some(_) => return None,
+        None => {
+            let time = dates::time(&t)?;
+            let day = match dates::parse(&history.iter().rev().find(|turn| turn.user)?.text, today) {
+                Some(When::Day(d, _)) => d,
+                _ => return None,
+            };
+            (day, time)
+        }
+    };
     let mut params = one("title", title(text));
     params.insert("date".into(), Value::from(day.format("%Y-%m-%d").to_string()));
     params.insert("time".into(), Value::from(time.format("%H:%M").to_string()));
@@ -93,7 +108,9 @@ pub(super) fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision
     let when = t.starts_with("when is")
         || t.starts_with("when's")
         || (t.contains("언제") && contains_any(t, &["예약", "약속", "회의", "일정"]));
-    let event = any_word(ws, &["appointment", "meeting", "event", "call", "dinner", "lunch"]) || t.contains("언제");
+    // The user's own ("when is my ...", "when's our ..."), not a holiday's date.
+    let event = any_word(ws, &["appointment", "meeting", "event", "call", "dinner", "lunch", "my", "our"])
+        || t.contains("언제");
     (when && event).then(|| {
         let day = |d: NaiveDate| Value::from(d.format("%Y-%m-%d").to_string());
         let mut p = one("date_from", day(today));

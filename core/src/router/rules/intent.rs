@@ -76,6 +76,18 @@ const STOP: &[&str] = &[
     "unread",
     "list",
     "안",
+    "his",
+    "her",
+    "their",
+    "anything",
+    "word",
+    "heard",
+    "온거",
+    "온",
+    "거",
+    "뭐",
+    "연락",
+    "뭐라고",
 ];
 
 /// Words of a mail asked for by its words that name no sender or subject: recency and date
@@ -170,7 +182,8 @@ fn ordinal(t: &str) -> Option<usize> {
         (&["first", "1st", "첫 번째", "첫번째", "첫째"], 0),
         (&["second", "2nd", "두 번째", "두번째", "둘째"], 1),
         (&["third", "3rd", "세 번째", "세번째", "셋째"], 2),
-        (&["last", "마지막"], usize::MAX),
+        // "the last one", not "from last week".
+        (&["the last", "last one", "마지막"], usize::MAX),
     ];
     table.iter().find(|(words, _)| contains_any(t, words)).map(|(_, i)| *i)
 }
@@ -214,13 +227,87 @@ fn pick(t: &str, items: &[(String, String)]) -> Option<String> {
     items.iter().find(|(_, title)| words.iter().any(|w| title.contains(w))).map(|(id, _)| id.clone())
 }
 
+/// The items of a numbered list ("1. Jina — PR review 2. Hetzner — invoice", "1) ... 2) ...")
+/// in the last assistant turn, lower case; none unless it has a "1" and a "2".
+fn numbered(history: &[Turn]) -> Vec<String> {
+    let Some(last) = history.iter().rev().find(|t| !t.user) else { return Vec::new() };
+    let text = last.text.to_lowercase();
+    // A marker starts the text or follows a space, a colon or a line's end, and is not part
+    // of a number or a date ("2026. 12. 2.", "€12. ").
+    let marker = |rest: &str, n: u32| {
+        [format!("{n}. "), format!("{n}) ")]
+            .iter()
+            .flat_map(|m| rest.match_indices(m.as_str()).map(|(i, _)| i).collect::<Vec<_>>())
+            .filter(|&i| i == 0 || rest[..i].ends_with([' ', ':', '\n']))
+            .filter(|&i| !rest[..i].trim_end().ends_with(|c: char| c.is_ascii_digit() || c == '.'))
+            .min()
+    };
+    let mut items: Vec<String> = Vec::new();
+    let mut rest = text.as_str();
+    for n in 1..=9 {
+        let Some(i) = marker(rest, n) else { break };
+        if let Some(prev) = items.last_mut() {
+            *prev = rest[..i].lines().next().unwrap_or_default().trim().to_string();
+        }
+        rest = &rest[i + 3..];
+        // An item ends at the next marker or at its line's end.
+        items.push(rest.lines().next().unwrap_or_default().trim().to_string());
+    }
+    if items.len() < 2 {
+        return Vec::new();
+    }
+    items
+}
+
+/// Whether the user's turn before asked for documents ("보험 관련 문서 있어?").
+fn docs_before(history: &[Turn]) -> bool {
+    history.iter().rev().find(|t| t.user).is_some_and(|t| {
+        let lower = t.text.to_lowercase();
+        any_word(&super::words(&lower), &["doc", "docs", "document", "documents", "file", "files", "notes"])
+            || contains_any(&lower, &["문서", "파일", "서류", "자료", "메모"])
+    })
+}
+
+/// Whether the user's turn before was about mail.
+fn mail_before(history: &[Turn]) -> bool {
+    history.iter().rev().find(|t| t.user).is_some_and(|t| {
+        let lower = t.text.to_lowercase();
+        any_word(&super::words(&lower), &["mail", "mails", "email", "emails", "inbox"])
+            || contains_any(&lower, &["메일", "편지함"])
+    })
+}
+
+/// "anything from hetzner?", "집주인한테 연락 온거 있어?", "AWS에서 온 거 뭐 있나?": mail from
+/// someone, asked without the word mail.
+fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
+    // Someone, not a decade ("anything from the 90s worth watching?").
+    let en =
+        ["anything from ", "any word from ", "did i hear from ", "have i heard from "].iter().any(|p| t.starts_with(p))
+            && ws.len() <= 7
+            && !t.contains(|c: char| c.is_ascii_digit())
+            && dates::parse(t, today).is_none();
+    // Someone with 한테 / 에게 / 에서 ("새로 나온 거" is no mail).
+    #[rustfmt::skip]
+    let ko = contains_any(t, &[
+        "한테 온", "한테서 온", "에게서 온", "에게 온", "에서 온 거", "에서 온거", "한테 연락", "한테서 연락",
+        "에게 연락", "한테 답장", "한테서 답장", "에게서 답장",
+    ]) && contains_any(t, &["있어", "있나", "있니", "왔어", "왔나", "뭐 있"]);
+    en || ko
+}
+
 fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Decision> {
     let mail =
         any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"]) || contains_any(t, &["메일", "편지함"]);
-    let messages_from = t.contains("messages from");
-    let reads = any_word(ws, &["open", "read", "show"]) || contains_any(t, &["열어", "읽어", "본문", "내용"]);
-    // "open the second one" after a list of mails.
-    let follow_up = reads && ordinal(t).is_some() && !listed(history, "uid").is_empty();
+    let messages_from = t.contains("messages from") || from_someone(t, ws, today);
+    // What a mail says ("what did tom say in his last email?", "뭐라고 써있어?"): a read.
+    let says = (contains_any(t, &["what did", "what does"])
+        && any_word(ws, &["say", "says", "said", "write", "wrote"]))
+        || contains_any(t, &["뭐라고", "뭐라는", "무슨 내용"]);
+    let reads =
+        says || any_word(ws, &["open", "read", "show"]) || contains_any(t, &["열어", "읽어", "본문", "내용", "보여"]);
+    // "open the second one" after a list of mails (tagged, or numbered after a mail question).
+    let untagged = if mail_before(history) { numbered(history) } else { Vec::new() };
+    let follow_up = reads && ordinal(t).is_some() && (!listed(history, "uid").is_empty() || !untagged.is_empty());
     if !(mail || messages_from || follow_up) {
         return None;
     }
@@ -231,11 +318,21 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
         if let Some(uid) = pick(t, &listed(history, "uid")) {
             return Some(call("email", "read", one("uid", uid)));
         }
+        // A numbered list without ids: the newest mail the item's words name.
+        if let Some(i) = ordinal(t).filter(|_| !untagged.is_empty()) {
+            let i = if i == usize::MAX { untagged.len() - 1 } else { i };
+            if let Some(item) = untagged.get(i) {
+                let words: String =
+                    item.chars().filter(|c| c.is_alphanumeric() || c.is_whitespace()).take(120).collect();
+                return Some(call("email", "read", one("uid", words.split_whitespace().collect::<Vec<_>>().join(" "))));
+            }
+        }
     }
     // Unread mail, or mails in the plural to show: a list, so a search.
-    let finds = any_word(ws, &["find", "search", "look", "any", "did", "got", "check", "unread", "list"])
-        || (reads && any_word(ws, &["mails", "emails"]))
-        || contains_any(t, &["찾아", "검색", "왔어", "왔나", "있어", "있나", "확인", "안 읽은", "안읽은"]);
+    let finds = !says
+        && (any_word(ws, &["find", "search", "look", "any", "anything", "did", "got", "check", "unread", "list"])
+            || (reads && any_word(ws, &["mails", "emails"]))
+            || contains_any(t, &["찾아", "검색", "왔어", "왔나", "있어", "있나", "확인", "안 읽은", "안읽은"]));
     if !finds {
         // One mail by its words ("read the latest mail from Jane", "민수한테 온 메일 읽어줘"):
         // the newest that they name (a list, "mails", is the model's or a search).
@@ -246,7 +343,11 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
             .collect::<Vec<_>>()
             .join(" ");
         let a_name = !name.is_empty() && name.split_whitespace().count() <= 6;
-        return (reads && one_mail && a_name).then(|| call("email", "read", one("uid", name)));
+        // "the latest mail", "제일 최근에 온 메일": the newest (the mail tool reads words of
+        // recency alone as the newest mail).
+        let newest = name.is_empty() && contains_any(t, &["latest", "newest", "last", "최근", "최신", "마지막"]);
+        let uid = if newest { "latest".to_string() } else { name };
+        return (reads && one_mail && (a_name || newest)).then(|| call("email", "read", one("uid", uid)));
     }
     // Nothing left to search for ("show me my unread emails"): the recent mail, all of it.
     let mut params = one("query", kept_words(t).chars().take(120).collect::<String>());
@@ -282,6 +383,26 @@ fn files_listed(history: &[Turn]) -> Vec<String> {
     lower.split_whitespace().filter_map(file_name).map(str::to_string).collect()
 }
 
+/// The file named in the last assistant turn that a word of `t` (two letters or more, its
+/// particle stripped) is part of: "자동차보험 거 읽어줘" after "'실손보험_약관.pdf'와
+/// '자동차보험_증권.pdf'가 있습니다".
+fn mentioned_file(t: &str, history: &[Turn]) -> Option<String> {
+    let last = history.iter().rev().find(|t| !t.user)?;
+    let lower = last.text.to_lowercase();
+    let files: Vec<&str> =
+        lower.split(|c: char| c.is_whitespace() || "'\"‘’“”,;()[]".contains(c)).filter_map(file_name).collect();
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .map(strip_particle)
+        .filter(|w| w.chars().count() >= 3 || (w.chars().count() >= 2 && !w.is_ascii()))
+        .filter(|w| !STOP.contains(w) && !["read", "open", "show", "summarise", "summarize", "one"].contains(w))
+        .filter(|w| !EXTENSIONS.contains(w))
+        .collect();
+    let hits: Vec<&str> = files.into_iter().filter(|f| words.iter().any(|w| f.contains(w))).collect();
+    // One file, or it is not clear which.
+    (hits.len() == 1).then(|| hits[0].to_string())
+}
+
 /// The document a read request names: its file name, or its words without the request's.
 fn doc_name(t: &str) -> String {
     let name = file_name(t).map_or_else(|| kept_words(t), str::to_string);
@@ -303,11 +424,26 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
         "minutes",
         "report",
         "pdf",
+        "spreadsheet",
+        "slides",
+        "resume",
     ];
     let doc = any_word(ws, &doc_words) || ws.windows(2).any(|w| w == ["tax", "return"]);
-    let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고"]);
+    let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고", "서류", "이력서"]);
     let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize"])
-        || contains_any(t, &["열어", "읽어", "내용", "보여", "요약"]);
+        || contains_any(
+            t,
+            &["열어", "읽어", "내용", "보여", "요약", "what's in the", "whats in the", "what is in the"],
+        );
+    // "자동차보험 거 읽어줘" after an answer naming '자동차보험_증권.pdf': the file a word names.
+    let asks_how = contains_any(t, &["how to", "how do", "how can", "어떻게", "방법"]);
+    // "자동차보험 거 읽어줘" after an answer to a question about documents that named
+    // '자동차보험_증권.pdf': the file a word names.
+    if reads && !asks_how && docs_before(history) {
+        if let Some(name) = mentioned_file(t, history) {
+            return Some(call("document", "read", one("doc_id", name)));
+        }
+    }
     let untagged = files_listed(history);
     let follow_up = reads && ordinal(t).is_some() && (!listed(history, "doc").is_empty() || !untagged.is_empty());
     let file = file_name(t).is_some();
@@ -328,8 +464,8 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
             }
         }
     }
-    let finds =
-        any_word(ws, &["find", "search", "look", "where", "locate"]) || contains_any(t, &["찾아", "검색", "어디"]);
+    let finds = any_word(ws, &["find", "search", "look", "where", "locate"])
+        || contains_any(t, &["찾아", "검색", "어디", "do i have any"]);
     if finds {
         return Some(call("document", "search", one("query", query(t))));
     }
@@ -342,7 +478,6 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
     // list to pick from ("open the first report").
     let name = doc_name(t);
     let a_name = !name.is_empty() && name.split_whitespace().count() <= 4;
-    let asks_how = contains_any(t, &["how to", "how do", "how can", "어떻게", "방법"]);
     let pasted = contains_any(t, &["pasted", "above", "below", "위에", "아래"]);
     let no_list = ordinal(t).is_some();
     (reads && !plural && a_name && !asks_how && !pasted && !no_list)
@@ -351,7 +486,7 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
 
 /// A tool call `text` asks for plainly, or `None`.
 pub fn tool_call(text: &str, t: &str, ws: &[&str], today: NaiveDate, history: &[Turn]) -> Option<Decision> {
-    super::event::add_event(text, ws, today)
+    super::event::add_event(text, ws, today, history)
         .or_else(|| super::event::when_is(t, ws, today))
         .or_else(|| mail(t, ws, history, today))
         .or_else(|| document(t, ws, history))

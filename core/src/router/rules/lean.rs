@@ -2,8 +2,13 @@
 //! - **when in doubt, reason**: a message that asks for an explanation, a proof, code, a
 //!   design, a comparison or a plan goes to the reasoner (calling it `direct` would give the
 //!   user a small model's guess; routing small talk costs only time);
+//! - **numbers to work out**: a prime test, a percentage, a word problem ("a train leaves at
+//!   9:40 doing 80 km/h ..."): a small model's arithmetic is a guess, and a time in such a
+//!   problem is not an appointment;
 //! - **vague, with nothing before it**: a short request that points at something never named
-//!   ("fix it", "그거 해줘") gets a question back.
+//!   ("fix it", "그거 해줘", "do it like last time") gets a question back;
+//! - **more of a reasoner's work**: a change asked of the code or text a reasoning request
+//!   just got ("now make it thread-safe") goes where the request went.
 
 use super::{any_word, contains_any};
 
@@ -37,6 +42,10 @@ const ANALYTIC_EN_PHRASES: &[&str] = &[
     "what are the",
     "is p equal",
     "for and against",
+    "draft a",
+    "draft an",
+    "write me a",
+    "come up with a plan",
 ];
 const ANALYTIC_KO: &[&str] = &[
     "설명",
@@ -55,6 +64,11 @@ const ANALYTIC_KO: &[&str] = &[
     "장단점",
     "어떻게 동작",
     "어떻게 설계",
+    "써줘",
+    "써 줘",
+    "짜줘",
+    "짜 줘",
+    "만들어줘 코드",
 ];
 
 /// Whether `t` (lower case) asks for reasoning.
@@ -64,15 +78,91 @@ pub fn analytic(t: &str, ws: &[&str]) -> bool {
 
 const POINTERS_EN: &[&str] = &["it", "that", "this", "thing", "usual", "again", "one"];
 /// How a request starts ("fix it", "what about that one", "the usual").
-const REQUESTS_EN: &[&str] =
-    &["do ", "fix ", "make ", "change ", "send ", "book ", "can ", "could ", "what about ", "the usual", "redo "];
+const REQUESTS_EN: &[&str] = &[
+    "do ",
+    "fix ",
+    "make ",
+    "change ",
+    "send ",
+    "book ",
+    "can ",
+    "could ",
+    "what about ",
+    "the usual",
+    "redo ",
+    "look into ",
+    "check ",
+    "continue",
+    "keep going",
+    "same ",
+];
+/// What comes before a request and says nothing ("ok so just do it").
+const FILLERS_EN: &[&str] = &["ok ", "okay ", "so ", "just ", "pls ", "please ", "hey ", "um ", "alright ", "well "];
+/// Something said before, never shown ("like last time", "저번처럼").
+const BEFORE: &[&str] = &[
+    "like last time",
+    "like i said",
+    "as i said",
+    "as before",
+    "same as before",
+    "like before",
+    "저번처럼",
+    "저번 처럼",
+    "지난번처럼",
+    "지난번 처럼",
+    "아까처럼",
+    "아까 처럼",
+    "거기서부터",
+];
 const POINTERS_KO: &[&str] =
     &["그거", "저거", "이거", "저건", "그걸", "그건", "늘 하던", "다시 해", "바꿔", "고쳐", "더 좋게"];
+/// "why is that?" with nothing else: about what it never says.
+const WHY_THAT: &[&str] = &["왜그럼", "왜 그럼", "왜그래", "왜 그래", "why is that", "why's that"];
 
 /// Whether `t` is a short request that points at something it never names.
 pub fn vague(t: &str, ws: &[&str]) -> bool {
-    let short = ws.len() <= 6;
+    let mut s = t.trim_start();
+    while let Some(rest) = FILLERS_EN.iter().find_map(|f| s.strip_prefix(f)) {
+        s = rest.trim_start();
+    }
+    // Six words at most, fillers aside ("ok so just do it like last time").
+    let short = super::words(s).len() <= 6;
     let helpless = ws == ["help"] || t.trim() == "도와줘";
-    let en = REQUESTS_EN.iter().any(|r| t.starts_with(r)) && any_word(ws, POINTERS_EN);
-    short && (helpless || en || contains_any(t, POINTERS_KO))
+    let en = REQUESTS_EN.iter().any(|r| s.starts_with(r)) && any_word(ws, POINTERS_EN);
+    let why = ws.len() <= 3 && contains_any(t, WHY_THAT);
+    short && (helpless || en || why || contains_any(t, POINTERS_KO) || contains_any(t, BEFORE))
+}
+
+/// Whether `ws` (the words of a lower-case message `t`) are a problem to work out with numbers.
+/// `dated`: the message names a date or time; then only a prime test, a percentage or a
+/// speed counts ("how many 1:1s this week and next?" is the calendar's).
+pub fn arithmetic(t: &str, ws: &[&str], dated: bool) -> bool {
+    let numbers = ws.iter().filter(|w| w.starts_with(|c: char| c.is_ascii_digit())).count();
+    if numbers == 0 {
+        return false;
+    }
+    let prime =
+        any_word(ws, &["prime", "primes"]) || contains_any(t, &["소수야", "소수임", "소수인", "소수냐", "소수 맞"]);
+    let work = any_word(ws, &["calculate", "compute", "solve", "factorial", "sqrt", "percent", "percentage"])
+        || contains_any(t, &["%", "계산", "퍼센트", "제곱근", "square root"]);
+    let speed = numbers >= 2 && contains_any(t, &["km/h", "mph", "시속"]);
+    #[rustfmt::skip]
+    let problem = numbers >= 2 && !dated && contains_any(t, &[
+        "how much", "how many", "how far", "how long", "catch up", "얼마", "몇 개", "몇개", "몇 명", "몇명",
+        "몇 분", "몇시간", "따라잡", "거스름",
+    ]);
+    prime || work || speed || problem
+}
+
+/// Whether `t`, a change asked after `previous` (the user's turn before), continues a
+/// reasoning request: the previous one asked for reasoning and this one asks to change or
+/// extend what it got ("now make it work on a stream", "이거 멀티스레드에서도 안전하게 바꿔줘").
+pub fn more_of(t: &str, ws: &[&str], previous: &str) -> bool {
+    let p = previous.to_lowercase();
+    let pws = super::words(&p);
+    let reasoned = analytic(&p, &pws) || arithmetic(&p, &pws, false);
+    let change =
+        any_word(ws, &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize"])
+            || contains_any(t, &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장"]);
+    reasoned && change
 }

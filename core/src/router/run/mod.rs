@@ -213,7 +213,14 @@ impl<'a> Run<'a> {
         }
         let today = self.inner.clock.now_local().date_naive();
         let history = self.history();
-        if let Some(decision) = rules::decide(&self.text, today, &history, self.lang, self.set.lean) {
+        let ruled = rules::decide(&self.text, today, &history, self.lang, self.set.lean);
+        if let Some(Decision::Direct { .. }) = ruled {
+            // A quick answer (a fact, a joke): the classifier writes it, as when it chose so;
+            // with no classifier, the reasoner (below).
+            if let Some(classifier) = self.classifier() {
+                return self.write_chosen(crate::model::Action::Direct, &classifier, &history, None).await;
+            }
+        } else if let Some(decision) = ruled {
             // Certain without a model: decided at once.
             self.decided_by(decision.action(), RULES.into(), None);
             return self.dispatch(decision, None, None, None).await;
@@ -226,8 +233,12 @@ impl<'a> Run<'a> {
         // Nothing of a tool about it (no tool word, date or tool conversation): not a tool call,
         // whatever the examples or the classifier lean to.
         let tools = rules::tool_cue(&self.text, today, &history);
+        // And a tool call's operation is of a tool the message (or the talk before) names.
+        let cued = rules::cued_tools(&self.text, today, &history);
+        let fits = |op: &str| cued.fits(op);
         let (sure, embedded) = self.near_examples().await;
         if let Some(v) = sure.filter(|v| tools || v.action != crate::model::Action::Tools) {
+            let v = v.fitted(&self.text, embedded.as_deref(), &fits);
             return self.write_chosen(v.action, &classifier, &history, v.op.as_deref()).await;
         }
         if self.choosing(&classifier) {
@@ -235,10 +246,7 @@ impl<'a> Run<'a> {
                 chosen::Chosen::Action(action) => {
                     // A tool call: its operation from the tool examples, not the small model.
                     let op = (action == crate::model::Action::Tools)
-                        .then(|| match &embedded {
-                            Some(e) => nearest::tool_op_embedded(&self.text, e),
-                            None => nearest::tool_op(&self.text),
-                        })
+                        .then(|| nearest::tool_op_among(&self.text, embedded.as_deref(), &fits))
                         .flatten();
                     return self.write_chosen(action, &classifier, &history, op.as_deref()).await;
                 }

@@ -90,12 +90,18 @@ impl Mailboxes {
 
     /// The newest mail of the last `days` that `words` name ("jane invoice": each word in its
     /// sender or subject), or `None` (never a mail that only one word matched). Searched by
-    /// the longest word.
+    /// the longest word. Words of recency alone ("latest", "최근"): the newest mail.
     pub async fn named(&self, words: &str, days: u32) -> Result<Option<MailView>, ToolError> {
+        const RECENT: &[&str] = &["latest", "newest", "last", "recent", "최근", "최신", "마지막", "제일", "가장"];
         let lower = words.to_lowercase();
-        let ws: Vec<&str> = lower.split_whitespace().filter(|w| w.chars().count() >= 2).take(8).collect();
+        let all: Vec<&str> = lower.split_whitespace().filter(|w| w.chars().count() >= 2).take(8).collect();
+        let ws: Vec<&str> = all.iter().copied().filter(|w| !RECENT.contains(w)).collect();
         // The first of the longest words (a sender's name comes before a subject's words).
-        let Some(longest) = ws.iter().rev().max_by_key(|w| w.chars().count()) else { return Ok(None) };
+        let longest = match ws.iter().rev().max_by_key(|w| w.chars().count()) {
+            Some(w) => *w,
+            None if !all.is_empty() => "",
+            None => return Ok(None),
+        };
         let found = self.search(longest, days).await;
         if found.mails.is_empty() {
             if let Some(e) = found.unavailable.first() {
