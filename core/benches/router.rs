@@ -15,7 +15,9 @@
 //!    Gemma-3-270M reasoning and serving embeddings, -t 1 each): from the send to the first
 //!    visible word, for small talk (answered by the classifier) and hard questions (the
 //!    reasoner), with the embeddings off, while their warm-up runs on the reasoner's one slot,
-//!    and once they are ready. Each reply is stopped at its first word.
+//!    and once they are ready; and messages the rules' leanings decide with no model call (a
+//!    quick fact to the classifier, a sum to the reasoner). Each reply is stopped at its
+//!    first word.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -222,6 +224,11 @@ const HARD: [&str; 4] = [
     "Write a Rust function that merges two sorted vectors and explain its complexity.",
 ];
 
+/// Decided by the rules' leanings with no model call: quick facts (the classifier answers)
+/// and sums (the reasoner).
+const RULED: [&str; 4] =
+    ["who wrote Romeo and Juliet?", "is 9991 prime?", "RAM이 뭐의 약자였지?", "what is 17% of 2340?"];
+
 /// One message through the router: who answered, and the time from the send to the first
 /// visible word (the reply is then stopped). A wait over 2 s is printed with what happened.
 async fn first_word_routed(router: &Router, text: &str) -> Option<(String, f64)> {
@@ -306,14 +313,17 @@ async fn through_the_router(rounds: usize) {
             print_row("small talk during the warm-up", &small, "small");
             print_row("hard questions during the warm-up", &hard, "big");
         }
-        let (mut small, mut hard) = (Vec::new(), Vec::new());
-        for (s, h) in pairs().take(rounds) {
+        let (mut small, mut hard, mut ruled) = (Vec::new(), Vec::new(), Vec::new());
+        for ((s, h), r) in pairs().zip(RULED.iter().cycle()).take(rounds) {
             small.extend(first_word_routed(&router, s).await);
             hard.extend(first_word_routed(&router, h).await);
+            ruled.extend(first_word_routed(&router, r).await);
         }
         let when = if embeddings { "embeddings ready" } else { "embeddings off" };
         print_row(&format!("small talk, {when}"), &small, "small");
         print_row(&format!("hard questions, {when}"), &hard, "big");
+        print_row(&format!("quick facts by the rules, {when}"), &ruled, "small");
+        print_row(&format!("sums by the rules, {when}"), &ruled, "big");
         router.shutdown().await;
         registry.shutdown().await;
     }

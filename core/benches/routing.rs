@@ -293,6 +293,7 @@ async fn main() {
         ("fresh", include_str!("routing/fresh.jsonl")),
         ("fresh2", include_str!("routing/fresh2.jsonl")),
         ("fresh3", include_str!("routing/fresh3.jsonl")),
+        ("fresh4", include_str!("routing/fresh4.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

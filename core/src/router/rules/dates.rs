@@ -83,7 +83,7 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
     if word("today") || word("tonight") || part_of_today || has("오늘") || has("금일") {
         return Some(When::Day(today, None));
     }
-    let d = month_day(t, today).or_else(|| nth(t, today))?;
+    let d = month_day(t, today).or_else(|| nth(t, today)).or_else(|| ko_day(t, today))?;
     // "the week of the 14th": that day's week.
     if word("week") && word("of") {
         return Some(When::Range(monday_of(d), monday_of(d) + Duration::days(6)));
@@ -104,6 +104,36 @@ fn month_range(t: &str, today: NaiveDate) -> Option<When> {
     }
     let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
     Some(When::Range(first, next - Duration::days(1)))
+}
+
+/// "14일에", "3일날": that day of this month, or of the next when it has passed. Not a number
+/// of days ("3일 동안", "2박3일", "5일 뒤").
+fn ko_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let day = words.iter().enumerate().find_map(|(i, w)| {
+        let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        // "14일에", "3일날"; a bare "14일" only before a part of the day or a time.
+        let bare = w.strip_suffix('일').filter(|_| {
+            words
+                .get(i + 1)
+                .is_some_and(|n| ["오전", "오후", "저녁", "아침", "몇", "시간"].iter().any(|s| n.starts_with(s)))
+        });
+        let digits = ["일에는", "일에", "일엔", "일은", "일날"].iter().find_map(|s| w.strip_suffix(s)).or(bare)?;
+        // Not "주 3일", "매달 25일".
+        let span = i.checked_sub(1).is_some_and(|j| ["주", "매달", "매월", "매주"].contains(&words[j]));
+        (!span && !digits.is_empty() && digits.len() <= 2 && digits.chars().all(|c| c.is_ascii_digit()))
+            .then(|| digits.parse::<u32>().ok())
+            .flatten()
+            .filter(|d| (1..=31).contains(d))
+    })?;
+    let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), day);
+    match this_month {
+        Some(d) if d >= today => Some(d),
+        _ => {
+            let (y, m) = if today.month() == 12 { (today.year() + 1, 1) } else { (today.year(), today.month() + 1) };
+            NaiveDate::from_ymd_opt(y, m, day)
+        }
+    }
 }
 
 /// "the 14th", "on the 22nd": that day of this month, or of the next when it has passed. Not
@@ -288,6 +318,11 @@ mod tests {
             ("the 4th of july", Some(When::Day(d("2027-07-04"), None))),
             ("book the 2nd floor meeting room at 3pm", None),
             ("a table for my 30th birthday", None),
+            ("14일에 시간 돼?", Some(When::Day(d("2026-12-14"), None))),
+            ("3일 동안 여행 계획", None),
+            ("주 3일 재택인데 회의 일정 어때?", None),
+            ("3일 연속 야근", None),
+            ("2박3일 일정 짜줘", None),
             ("explain monads", None),
             ("I have 3 cats", None),
         ];

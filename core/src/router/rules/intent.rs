@@ -296,6 +296,16 @@ fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
 }
 
 fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Decision> {
+    // More mail, after a question about mail ("did she send anything after that?", "그 이후로
+    // 또 온건 없고?"): a search.
+    // ("did she send anything": a question, not "reply saying I'll send it monday").
+    let asks_sent = (t.starts_with("did ") || t.starts_with("has ")) && any_word(ws, &["send", "sent"]);
+    let more_mail = mail_before(history)
+        && !super::cue::tool_words(t)
+        && !any_word(ws, &["reply", "write", "draft", "tell", "forward"])
+        && (asks_sent
+            || any_word(ws, &["anything", "else", "more", "another", "new"])
+            || contains_any(t, &["또 온", "또온", "더 온", "또 왔", "더 왔"]));
     let mail =
         any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"]) || contains_any(t, &["메일", "편지함"]);
     let messages_from = t.contains("messages from") || from_someone(t, ws, today);
@@ -308,7 +318,7 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
     // "open the second one" after a list of mails (tagged, or numbered after a mail question).
     let untagged = if mail_before(history) { numbered(history) } else { Vec::new() };
     let follow_up = reads && ordinal(t).is_some() && (!listed(history, "uid").is_empty() || !untagged.is_empty());
-    if !(mail || messages_from || follow_up) {
+    if !(mail || messages_from || follow_up || more_mail) {
         return None;
     }
     if reads {
@@ -332,6 +342,8 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
     let finds = !says
         && (any_word(ws, &["find", "search", "look", "any", "anything", "did", "got", "check", "unread", "list"])
             || (reads && any_word(ws, &["mails", "emails"]))
+            || (more_mail && !reads)
+            || (t.contains("메일들") && !contains_any(t, &["법", "어떻게", "방법"]))
             || contains_any(t, &["찾아", "검색", "왔어", "왔나", "있어", "있나", "확인", "안 읽은", "안읽은"]));
     if !finds {
         // One mail by its words ("read the latest mail from Jane", "민수한테 온 메일 읽어줘"):
@@ -435,7 +447,6 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
             t,
             &["열어", "읽어", "내용", "보여", "요약", "what's in the", "whats in the", "what is in the"],
         );
-    // "자동차보험 거 읽어줘" after an answer naming '자동차보험_증권.pdf': the file a word names.
     let asks_how = contains_any(t, &["how to", "how do", "how can", "어떻게", "방법"]);
     // "자동차보험 거 읽어줘" after an answer to a question about documents that named
     // '자동차보험_증권.pdf': the file a word names.
@@ -449,6 +460,27 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
     let file = file_name(t).is_some();
     if !(doc || ko_doc || follow_up || file) {
         return None;
+    }
+    // What one document says about something ("what does my lease say about pets?",
+    // "임대차계약서에 반려동물 관련 조항 있는지 봐줘"): that document read, by the word that
+    // names it.
+    // The user's own ("my lease", a file's name, "임대차계약서에 … 있는지 봐줘"), not a treaty's
+    // or the research's ("what does the paris agreement say about ...").
+    let en_content = contains_any(t, &["say about", "says about"]) && any_word(ws, &["my", "our"]);
+    let ko_content = contains_any(t, &["있는지 봐", "있는지 확인", "뭐라고 돼", "뭐라고 되어"]);
+    if (en_content || ko_content) && !asks_how {
+        let ko_nouns = ["계약서", "보고서", "회의록", "이력서"];
+        let singular = |w: &&str| {
+            doc_words.contains(w) && !["document", "documents", "doc", "docs", "file", "files", "notes"].contains(w)
+        };
+        let named = file_name(t).map(str::to_string).or_else(|| {
+            t.split(|c: char| !c.is_alphanumeric())
+                .find(|w| singular(w) || ko_nouns.iter().any(|n| w.contains(n)))
+                .map(|w| strip_particle(w).trim_end_matches('에').to_string())
+        });
+        if let Some(name) = named.filter(|n| !n.is_empty()) {
+            return Some(call("document", "read", one("doc_id", name)));
+        }
     }
     if reads {
         let id =

@@ -117,7 +117,11 @@ const BEFORE: &[&str] = &[
 const POINTERS_KO: &[&str] =
     &["그거", "저거", "이거", "저건", "그걸", "그건", "늘 하던", "다시 해", "바꿔", "고쳐", "더 좋게"];
 /// "why is that?" with nothing else: about what it never says.
-const WHY_THAT: &[&str] = &["왜그럼", "왜 그럼", "왜그래", "왜 그래", "why is that", "why's that"];
+#[rustfmt::skip]
+const WHY_THAT: &[&str] = &[
+    "왜그럼", "왜 그럼", "왜그래", "왜 그래", "왜 이렇게 된", "왜 이렇게 됐", "왜이렇게 된", "why is that", "why's that",
+    "why is it like that", "why did it do that",
+];
 
 /// Whether `t` is a short request that points at something it never names.
 pub fn vague(t: &str, ws: &[&str]) -> bool {
@@ -129,8 +133,25 @@ pub fn vague(t: &str, ws: &[&str]) -> bool {
     let short = super::words(s).len() <= 6;
     let helpless = ws == ["help"] || t.trim() == "도와줘";
     let en = REQUESTS_EN.iter().any(|r| s.starts_with(r)) && any_word(ws, POINTERS_EN);
-    let why = ws.len() <= 3 && contains_any(t, WHY_THAT);
+    // "why is that" and one word at most besides ("이상한데 왜그럼?"), not "고양이가 밤마다 우는데
+    // 왜 그래?" (which says what).
+    let why = WHY_THAT.iter().any(|w| t.contains(w) && super::words(&t.replacen(w, " ", 1)).len() <= 1);
     short && (helpless || en || why || contains_any(t, POINTERS_KO) || contains_any(t, BEFORE))
+}
+
+/// Whether `t` (lower case) is a feeling shared, not a request: a laugh, a sigh or "just
+/// needed to vent", no question but how the assistant is ("너는 오늘 어땠어?"), no request.
+/// Small talk that names a day or a meeting in passing ("내일 금요일이라니 너무 행복하다 ㅎㅎ",
+/// "had the worst monday ever ... haha") is not a calendar question.
+pub fn venting(t: &str, ws: &[&str]) -> bool {
+    let emotive = contains_any(t, &["ㅎㅎ", "ㅋㅋ", "ㅠㅠ", "ㅜㅜ", "haha", "하소연", "no need to fix"])
+        || any_word(ws, &["lol", "lmao", "vent", "venting"]);
+    let asks = t.contains('?') && !contains_any(t, &["너는", "넌 ", "how about you", "and you", "what about you"]);
+    let requests = contains_any(t, &["줘", "알려", "보여", "찾아", "please", "pls", "can you", "could you"])
+        || analytic(t, ws)
+        || super::cue::tool_words(t)
+        || any_word(ws, &["show", "find", "add", "book", "check", "open", "read", "remind", "schedule"]);
+    emotive && !asks && !requests
 }
 
 /// Whether `ws` (the words of a lower-case message `t`) are a problem to work out with numbers.
@@ -161,8 +182,9 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str) -> bool {
     let p = previous.to_lowercase();
     let pws = super::words(&p);
     let reasoned = analytic(&p, &pws) || arithmetic(&p, &pws, false);
-    let change =
-        any_word(ws, &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize"])
-            || contains_any(t, &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장"]);
+    let change = any_word(
+        ws,
+        &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize", "fix"],
+    ) || contains_any(t, &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장"]);
     reasoned && change
 }

@@ -74,6 +74,11 @@ fn asks_status(t: &str, ws: &[&str]) -> bool {
             t,
             &["the big model", "the small model", "the large model", "model is loaded", "models are loaded"],
         );
+    // "what model is running on the mac mini?", not "which model is best for a 4090?".
+    let which = contains_any(t, &["what model is", "which model is", "what models are", "which models are"])
+        && any_word(ws, &["running", "loaded", "serving", "up"])
+        && !any_word(ws, &["best", "good", "better", "recommend", "should", "for"]);
+    let named = named || which;
     #[rustfmt::skip]
     let how_strong = any_word(ws, &[
         "down", "busy", "status", "running", "alive", "load", "loaded", "overloaded", "online", "offline",
@@ -86,7 +91,8 @@ fn asks_status(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let ko_how = contains_any(t, &[
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
-        "작동", "터졌", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고",
+        "작동", "터졌", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있",
+        "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
     ]);
     // Replies slow for everyone, said in passing, in a short message ("is it just me or is
     // everything slow?"); not a laptop's or a build's slowness.
@@ -101,8 +107,26 @@ fn asks_status(t: &str, ws: &[&str]) -> bool {
         || slow_replies
 }
 
-/// A short follow-up ("and the other one?", "로컬 쪽은?", "what about the 4090?") of a question
-/// about the servers: the same question of another one.
+/// Whether `t` is a short follow-up that leaves its subject to the question before ("and the
+/// other one?", "로컬 쪽은?", "how busy is it", "금요일은?", "and tomorrow?").
+fn elliptic(t: &str, ws: &[&str]) -> bool {
+    let t = t.trim().trim_end_matches(['?', '.', '!']);
+    let starts =
+        ["and ", "what about ", "how about ", "the other", "그럼 ", "그리고 "].iter().any(|s| t.starts_with(s));
+    let ends = ["은", "는", "쪽은", "쪽은요", "는요", "은요"].iter().any(|e| t.ends_with(e));
+    ws.len() <= 5 && (starts || ends)
+}
+
+/// A status word: what a question about a server asks of it.
+#[rustfmt::skip]
+fn status_word(t: &str, ws: &[&str]) -> bool {
+    any_word(ws, &[
+        "busy", "up", "down", "slow", "free", "loaded", "running", "queue", "load", "healthy", "alive", "responding",
+    ]) || contains_any(t, &["바빠", "바쁘", "느려", "느리", "살아", "죽었", "다운", "대기열", "부하"])
+}
+
+/// A short follow-up of a question about the servers: the same question of another one, or
+/// more of it ("and the other one?", "로컬 쪽은?", "how busy is it").
 fn status_follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bool {
     let Some(previous) = history.iter().rev().find(|turn| turn.user) else { return false };
     let p = previous.text.to_lowercase();
@@ -113,11 +137,21 @@ fn status_follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) ->
     if cue::tool_words(t) || dates::parse(t, today).is_some() {
         return false;
     }
-    let t = t.trim().trim_end_matches(['?', '.', '!']);
-    let elliptic =
-        ["and ", "what about ", "how about ", "the other", "그럼 ", "그리고 "].iter().any(|s| t.starts_with(s))
-            || ["은", "는", "쪽은", "쪽은요", "는요", "은요"].iter().any(|e| t.ends_with(e));
-    ws.len() <= 5 && elliptic
+    // "how busy is it": a pronoun for the server, with a status word ("thanks, that helps" is none).
+    let pronoun = ws.len() <= 5 && any_word(ws, &["it", "they", "that", "one"]) && status_word(t, ws);
+    elliptic(t, ws) || pronoun
+}
+
+/// A short follow-up of a calendar question that names another day ("and tomorrow?",
+/// "금요일은?"): the same question of that day.
+fn calendar_follow_up(text: &str, t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<When> {
+    let previous = history.iter().rev().find(|turn| turn.user)?;
+    let p = previous.text.to_lowercase();
+    let asked = asks_calendar(&p, &words(&p), today) && dates::parse(&previous.text, today).is_some();
+    // Only the day changes: no time, no verb ("그럼 금요일 오후 3시로 잡아줘", "move it to
+    // friday"), no other tool ("and any mail from friday?").
+    let more = dates::time(t).is_some() || cue::tool_words(t) || ws.len() > 4;
+    (asked && elliptic(t, ws) && !more).then(|| dates::parse(text, today)).flatten()
 }
 
 /// A question about the calendar, not a request to add to it (en/ko). With a date, it is a
@@ -139,7 +173,11 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
             "plans",
         ],
     );
-    let asks = any_word(ws, &["what", "what's", "whats", "show", "any", "do", "list", "check", "have", "anything"]);
+    // Asking, or a few words that name it ("today's schedule pls"; not "cancel tomorrow's
+    // meeting", "meeting notes from monday").
+    let other = any_word(ws, &["cancel", "move", "reschedule", "delete", "notes", "minutes", "doc", "docs", "file"]);
+    let asks = any_word(ws, &["what", "what's", "whats", "show", "any", "do", "list", "check", "have", "anything"])
+        || (ws.len() <= 4 && !other);
     // "schedule a call" adds; "my schedule" is the calendar.
     let schedule_noun =
         contains_any(t, &["my schedule", "the schedule", "your schedule", "'s schedule", "schedule for"]);
@@ -156,7 +194,8 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     });
     #[rustfmt::skip]
     let free = on_what || contains_any(t, &[
-        "do i have anything", "have i got anything", "am i free", "am i busy", "am i booked", "what's my day",
+        "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
+        "have i got anything", "am i free", "am i busy", "am i booked", "what's my day",
         "what does my day", "what does my week", "what does the week of",
     ]);
     let ko_cal = contains_any(t, &["일정", "스케줄", "약속", "회의", "캘린더", "달력"]);
@@ -191,6 +230,9 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
             return Some(calendar_for(when, today));
         }
     }
+    if let Some(when) = calendar_follow_up(text, &t, &ws, history, today) {
+        return Some(calendar_for(when, today));
+    }
     if let Some(call) = intent::tool_call(text, &t, &ws, today, history) {
         return Some(call);
     }
@@ -200,6 +242,9 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
         let ws = words(&lower);
         ws.len() <= 3 && any_word(&ws, &["hi", "hello", "hey", "안녕", "안녕하세요", "yo", "morning"])
     });
+    if lean && lean::venting(&t, &ws) {
+        return Some(Decision::Direct { response: String::new() });
+    }
     if lean && nothing_before && lean::vague(&t, &ws) {
         return Some(Decision::Clarify { response: crate::i18n::clarify(lang) });
     }
@@ -342,6 +387,8 @@ mod tests {
         assert_eq!(d("am I busy this afternoon?", &[]).as_deref(), Some("calendar.today"));
         assert_eq!(d("what's my schedule next Monday?", &[]).as_deref(), Some("calendar.search"));
         assert_eq!(d("is the 70B free?", &[]).as_deref(), Some("status"));
+        assert_eq!(d("what model is running on the mac mini?", &[]).as_deref(), Some("status"));
+        assert_eq!(d("what model is best for coding?", &[]), None);
         assert_eq!(d("is the big model free or is someone hammering it?", &[]).as_deref(), Some("status"));
         assert_eq!(d("is there a free model for image generation?", &[]), None);
         // A tool's words: left to the model, not a quick answer nor a sum.
@@ -359,6 +406,24 @@ mod tests {
         ];
         assert_eq!(d("nice. now make it work on a stream", &code).as_deref(), Some("route"));
         assert_eq!(d("anything from hetzner?", &[]).as_deref(), Some("email.search"));
+        // Follow-ups of a calendar or mail question; a feeling shared; a document's content.
+        let day = [
+            Turn { user: true, text: "what's on thursday?".into() },
+            Turn { user: false, text: "Standup at 10.".into() },
+        ];
+        assert_eq!(d("and tomorrow?", &day).as_deref(), Some("calendar.search"));
+        assert_eq!(d("and tomorrow?", &[]), None);
+        let mail = [
+            Turn { user: true, text: "any mail from Jane?".into() },
+            Turn { user: false, text: "One: [uid 7] Budget draft".into() },
+        ];
+        assert_eq!(d("did she send anything after that?", &mail).as_deref(), Some("email.search"));
+        assert_eq!(d("did she send anything after that?", &[]), None);
+        assert_eq!(d("had the worst monday ever, just needed to vent haha", &[]).as_deref(), Some("direct"));
+        assert_ne!(d("ugh the build broke again lol can you help", &[]).as_deref(), Some("direct"));
+        assert_eq!(d("what does my lease say about pets?", &[]).as_deref(), Some("document.read"));
+        assert_eq!(d("why is it like that??", &[]).as_deref(), Some("clarify"));
+        assert_eq!(d("today's schedule pls", &[]).as_deref(), Some("calendar.today"));
         assert_eq!(d("what did tom say in his last email?", &[]).as_deref(), Some("email.read"));
         let mails = [
             Turn { user: true, text: "안 읽은 메일 있어?".into() },
@@ -426,6 +491,14 @@ mod tests {
             Turn { user: true, text: "how do I set up the build?".into() },
             Turn { user: false, text: "Install Rust, then follow README.md step by step.".into() },
         ];
+        let asked_day = [
+            Turn { user: true, text: "금요일에 시간 돼?".into() },
+            Turn { user: false, text: "오후 2시 이후 비어 있어요".into() },
+        ];
+        let mail = [
+            Turn { user: true, text: "any mail from Jane?".into() },
+            Turn { user: false, text: "[uid 7] Budget draft".into() },
+        ];
         let cases: &[(&str, &[Turn], &str)] = &[
             ("the model keeps making up facts, why?", &[], "status"),
             ("is the model up to date on 2024 news?", &[], "status"),
@@ -462,6 +535,25 @@ mod tests {
             ("translate this python script to rust", &[], "direct"),
             ("how many 1:1s this week?", &[], "route"),
             ("ok add gym on friday", &compared, "route"),
+            // A second review, of the follow-ups, feelings, content and Korean days.
+            ("그럼 금요일 오후 3시로 잡아줘", &asked_day, "calendar.search"),
+            ("ok book it friday 3pm", &asked_day, "calendar.search"),
+            ("and any mail from friday?", &asked_day, "calendar.search"),
+            ("explain how vaccines prevent infection", &[], "direct"),
+            ("summarize the main events of the french revolution", &[], "direct"),
+            ("ㅋㅋ 이거 파이썬으로 짜줘", &[], "direct"),
+            ("what does the paris agreement say about emissions?", &[], "document.read"),
+            ("표준 근로계약서에 보통 어떤 조항 들어가?", &[], "document.read"),
+            ("reply saying I'll send it monday", &mail, "email.search"),
+            ("요즘 새로 나온 거 뭐 있어?", &mail, "email.search"),
+            ("which model is best for running on a 4090?", &[], "status"),
+            ("서버 개발자 로드맵 알려줘", &[], "status"),
+            ("thanks, that helps", &status, "status"),
+            ("how do I restart it?", &status, "status"),
+            ("meeting notes from monday", &[], "calendar.search"),
+            ("cancel tomorrow's meeting", &[], "calendar.search"),
+            ("do i have to bring an umbrella tomorrow?", &[], "calendar.search"),
+            ("스팸 메일들 자동으로 걸러내는 법 알려줘", &[], "email.search"),
         ];
         for (text, history, not) in cases {
             let got = op(&decide(text, today(), history, Lang::En, true));

@@ -48,7 +48,8 @@ const CODE: &[&str] = &[
 /// Words that make a question the user's own (a tool's, or a conversation's), not a fact.
 const PERSONAL: &[&str] = &["i", "my", "me", "we", "our", "i'm", "im", "i've", "mine", "us"];
 
-const GREETINGS: &[&str] = &["hey ", "hi ", "hello ", "ok ", "okay ", "so ", "quick question ", "um "];
+const GREETINGS: &[&str] =
+    &["hey ", "hi ", "hello ", "ok ", "okay ", "so ", "quick question", "quick one", "um ", "q:"];
 
 /// Whether `t` (lower case) asks for a quick answer.
 pub fn quick(t: &str, ws: &[&str]) -> bool {
@@ -57,7 +58,7 @@ pub fn quick(t: &str, ws: &[&str]) -> bool {
     }
     let mut s = t.trim_start();
     while let Some(rest) = GREETINGS.iter().find_map(|g| s.strip_prefix(g)) {
-        s = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        s = rest.trim_start_matches(|c: char| c == ',' || c == ':' || c.is_whitespace());
     }
     if any_word(ws, CODE) || contains_any(t, &["코드", "함수", "스크립트"]) {
         return false;
