@@ -294,6 +294,7 @@ async fn main() {
         ("fresh2", include_str!("routing/fresh2.jsonl")),
         ("fresh3", include_str!("routing/fresh3.jsonl")),
         ("fresh4", include_str!("routing/fresh4.jsonl")),
+        ("fresh5", include_str!("routing/fresh5.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

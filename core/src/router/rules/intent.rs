@@ -318,6 +318,33 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
     // "open the second one" after a list of mails (tagged, or numbered after a mail question).
     let untagged = if mail_before(history) { numbered(history) } else { Vec::new() };
     let follow_up = reads && ordinal(t).is_some() && (!listed(history, "uid").is_empty() || !untagged.is_empty());
+    // What a mail the last answer named says ("결항 안내 뭐라고 써있어?" after a list of mails):
+    // the newest mail with those words.
+    if says && !mail && mail_before(history) {
+        let name: String =
+            kept_words(t).split_whitespace().filter(|w| !RECENT.contains(w)).collect::<Vec<_>>().join(" ");
+        if !name.is_empty() && name.split_whitespace().count() <= 6 {
+            return Some(call("email", "read", one("uid", name)));
+        }
+    }
+    // "what about last month" after a mail question: the same search.
+    let again = mail_before(history)
+        && ["what about ", "how about ", "and "].iter().any(|p| t.starts_with(p))
+        && ws.len() <= 5
+        && !super::cue::tool_words(t);
+    if again {
+        // "and the bank?": the bank; "what about last month": the words asked before.
+        const WHEN: &[&str] =
+            &["last", "this", "next", "week", "month", "year", "yesterday", "today", "지난달", "저번달"];
+        let rest: Vec<String> =
+            kept_words(t).split_whitespace().filter(|w| !WHEN.contains(w)).map(str::to_string).collect();
+        let query = if rest.is_empty() {
+            history.iter().rev().find(|turn| turn.user).map(|turn| kept_words(&turn.text)).unwrap_or_default()
+        } else {
+            rest.join(" ")
+        };
+        return Some(call("email", "search", one("query", query.chars().take(120).collect::<String>())));
+    }
     if !(mail || messages_from || follow_up || more_mail) {
         return None;
     }

@@ -97,7 +97,8 @@ const REQUESTS_EN: &[&str] = &[
     "same ",
 ];
 /// What comes before a request and says nothing ("ok so just do it").
-const FILLERS_EN: &[&str] = &["ok ", "okay ", "so ", "just ", "pls ", "please ", "hey ", "um ", "alright ", "well "];
+const FILLERS_EN: &[&str] =
+    &["ok ", "okay ", "so ", "just ", "pls ", "please ", "hey ", "um ", "alright ", "well ", "oh ", "and ", "also "];
 /// Something said before, never shown ("like last time", "저번처럼").
 const BEFORE: &[&str] = &[
     "like last time",
@@ -113,7 +114,11 @@ const BEFORE: &[&str] = &[
     "아까처럼",
     "아까 처럼",
     "거기서부터",
+    "the other thing",
+    "that other thing",
 ];
+/// "is this one better or the other one?": a choice between things never shown.
+const WHICH_ONE: &[&str] = &["this one", "that one", "the other one", "이거랑 저거", "이게 나아 저게"];
 const POINTERS_KO: &[&str] =
     &["그거", "저거", "이거", "저건", "그걸", "그건", "늘 하던", "다시 해", "바꿔", "고쳐", "더 좋게"];
 /// "why is that?" with nothing else: about what it never says.
@@ -136,7 +141,10 @@ pub fn vague(t: &str, ws: &[&str]) -> bool {
     // "why is that" and one word at most besides ("이상한데 왜그럼?"), not "고양이가 밤마다 우는데
     // 왜 그래?" (which says what).
     let why = WHY_THAT.iter().any(|w| t.contains(w) && super::words(&t.replacen(w, " ", 1)).len() <= 1);
-    short && (helpless || en || why || contains_any(t, POINTERS_KO) || contains_any(t, BEFORE))
+    let which = ws.len() <= 10 && contains_any(t, WHICH_ONE) && t.contains('?');
+    (short && (helpless || en || why || contains_any(t, POINTERS_KO)))
+        || which
+        || (ws.len() <= 12 && contains_any(t, BEFORE))
 }
 
 /// Whether `t` (lower case) is a feeling shared, not a request: a laugh, a sigh or "just

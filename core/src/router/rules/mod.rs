@@ -72,7 +72,15 @@ fn asks_status(t: &str, ws: &[&str]) -> bool {
         || ws.windows(3).any(|p| ["the", "our", "my"].contains(&p[0]) && sized(p[2]))
         || contains_any(
             t,
-            &["the big model", "the small model", "the large model", "model is loaded", "models are loaded"],
+            &[
+                "the big model",
+                "the small model",
+                "the large model",
+                "the fast model",
+                "the slow model",
+                "model is loaded",
+                "models are loaded",
+            ],
         );
     // "what model is running on the mac mini?", not "which model is best for a 4090?".
     let which = contains_any(t, &["what model is", "which model is", "what models are", "which models are"])
@@ -82,12 +90,16 @@ fn asks_status(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let how_strong = any_word(ws, &[
         "down", "busy", "status", "running", "alive", "load", "loaded", "overloaded", "online", "offline",
-        "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding",
+        "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
+        "crashing", "answering", "restarted",
     ]);
     // "is the 4090 box up?", "is the 70B free?": a last word.
     let last = ws.last().copied().unwrap_or_default();
     let how_weak = any_word(ws, &["up", "slow"]) || (any_word(ws, &["free"]) && ws.len() <= 8);
-    let ko_servers = contains_any(t, &["서버", "백엔드", "gpu", "큰 모델", "로컬 모델"]);
+    let ko_servers = contains_any(
+        t,
+        &["서버", "백엔드", "gpu", "큰 모델", "로컬 모델", "빠른 모델", "작은 모델", "추론 모델", "리즈너"],
+    );
     #[rustfmt::skip]
     let ko_how = contains_any(t, &[
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
@@ -98,7 +110,7 @@ fn asks_status(t: &str, ws: &[&str]) -> bool {
     // everything slow?"); not a laptop's or a build's slowness.
     #[rustfmt::skip]
     let slow_replies = ws.len() <= 10 && contains_any(t, &[
-        "everything slow", "everything is slow", "replies are slow", "responses are slow", "why are you so slow",
+        "everything slow", "everything is slow", "everything so slow", "replies are slow", "responses are slow", "why are you so slow",
         "답변이 왜이렇게 늦", "답변이 왜 이렇게 늦", "답변이 느", "답이 왜 이렇게 늦", "답이 느",
     ]);
     (servers && (how_strong || how_weak))
@@ -122,6 +134,7 @@ fn elliptic(t: &str, ws: &[&str]) -> bool {
 fn status_word(t: &str, ws: &[&str]) -> bool {
     any_word(ws, &[
         "busy", "up", "down", "slow", "free", "loaded", "running", "queue", "load", "healthy", "alive", "responding",
+        "clear", "clears", "queued", "waiting",
     ]) || contains_any(t, &["바빠", "바쁘", "느려", "느리", "살아", "죽었", "다운", "대기열", "부하"])
 }
 
@@ -177,10 +190,18 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     // meeting", "meeting notes from monday").
     let other = any_word(ws, &["cancel", "move", "reschedule", "delete", "notes", "minutes", "doc", "docs", "file"]);
     let asks = any_word(ws, &["what", "what's", "whats", "show", "any", "do", "list", "check", "have", "anything"])
+        || contains_any(t, &["run me through", "walk me through", "tell me", "알려", "보여"])
         || (ws.len() <= 4 && !other);
     // "schedule a call" adds; "my schedule" is the calendar.
-    let schedule_noun =
-        contains_any(t, &["my schedule", "the schedule", "your schedule", "'s schedule", "schedule for"]);
+    // A noun after "my", "the", a possessive or a day ("목요일 schedule 좀 알려줘"), or before
+    // nothing, "for", "pls".
+    let schedule_noun = ws.iter().position(|w| *w == "schedule").is_some_and(|i| {
+        let before = i.checked_sub(1).map(|j| ws[j]);
+        let after = ws.get(i + 1).copied();
+        before.is_some_and(|b| ["my", "the", "your", "our", "s"].contains(&b) || dates::parse(b, today).is_some())
+            || after
+                .is_none_or(|a| ["for", "pls", "please", "좀", "on", "today", "tomorrow", "this", "next"].contains(&a))
+    });
     let schedule_verb = any_word(ws, &["schedule"]) && !schedule_noun;
     let adds =
         any_word(ws, &["add", "create", "book", "set", "put", "make", "arrange", "plan", "remind"]) || schedule_verb;
@@ -399,7 +420,19 @@ mod tests {
             Turn { user: false, text: "Yes, it's up with 2 requests waiting.".into() },
         ];
         assert_eq!(d("and the other one?", &asked).as_deref(), Some("status"));
-        assert_eq!(d("and the other one?", &[]), None);
+        // With nothing before it, it points at nothing: asked about.
+        assert_eq!(d("and the other one?", &[]).as_deref(), Some("clarify"));
+        let fast = [
+            Turn { user: true, text: "빠른 모델 돌아가고 있어?".into() },
+            Turn { user: false, text: "네, 정상 응답 중이에요.".into() },
+        ];
+        assert_eq!(d("큰 거는?", &fast).as_deref(), Some("status"));
+        assert_eq!(d("did the reasoner crash again last night?", &[]).as_deref(), Some("status"));
+        let jane = [
+            Turn { user: true, text: "any mails from Jane?".into() },
+            Turn { user: false, text: "No mails from Jane in the last 7 days.".into() },
+        ];
+        assert_eq!(d("what about last month", &jane).as_deref(), Some("email.search"));
         let code = [
             Turn { user: true, text: "write a python function that merges overlapping intervals".into() },
             Turn { user: false, text: "def merge(intervals): ...".into() },
@@ -424,6 +457,8 @@ mod tests {
         assert_eq!(d("what does my lease say about pets?", &[]).as_deref(), Some("document.read"));
         assert_eq!(d("why is it like that??", &[]).as_deref(), Some("clarify"));
         assert_eq!(d("today's schedule pls", &[]).as_deref(), Some("calendar.today"));
+        assert_eq!(d("목요일 schedule 좀 알려줘", &[]).as_deref(), Some("calendar.search"));
+        assert_eq!(d("is this one better or the other one?", &[]).as_deref(), Some("clarify"));
         assert_eq!(d("what did tom say in his last email?", &[]).as_deref(), Some("email.read"));
         let mails = [
             Turn { user: true, text: "안 읽은 메일 있어?".into() },
