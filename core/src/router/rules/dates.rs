@@ -106,6 +106,17 @@ fn month_range(t: &str, today: NaiveDate) -> Option<When> {
     Some(When::Range(first, next - Duration::days(1)))
 }
 
+/// The `day` of this month, or of the next when it has passed (or this month has none).
+fn day_of_month(day: u32, today: NaiveDate) -> Option<NaiveDate> {
+    match NaiveDate::from_ymd_opt(today.year(), today.month(), day) {
+        Some(d) if d >= today => Some(d),
+        _ => {
+            let (y, m) = if today.month() == 12 { (today.year() + 1, 1) } else { (today.year(), today.month() + 1) };
+            NaiveDate::from_ymd_opt(y, m, day)
+        }
+    }
+}
+
 /// "14일에", "3일날": that day of this month, or of the next when it has passed. Not a number
 /// of days ("3일 동안", "2박3일", "5일 뒤").
 fn ko_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
@@ -126,14 +137,7 @@ fn ko_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
             .flatten()
             .filter(|d| (1..=31).contains(d))
     })?;
-    let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), day);
-    match this_month {
-        Some(d) if d >= today => Some(d),
-        _ => {
-            let (y, m) = if today.month() == 12 { (today.year() + 1, 1) } else { (today.year(), today.month() + 1) };
-            NaiveDate::from_ymd_opt(y, m, day)
-        }
-    }
+    day_of_month(day, today)
 }
 
 /// "the 14th", "on the 22nd": that day of this month, or of the next when it has passed. Not
@@ -150,14 +154,7 @@ fn nth(t: &str, today: NaiveDate) -> Option<NaiveDate> {
         let a_day = matches!(before, Some("the" | "on")) && (week_of || after.is_none_or(|a| AFTER.contains(&a)));
         (a_day && !digits.is_empty() && digits.len() <= 2).then(|| digits.parse::<u32>().ok()).flatten()
     })?;
-    let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), day);
-    match this_month {
-        Some(d) if d >= today => Some(d),
-        _ => {
-            let (y, m) = if today.month() == 12 { (today.year() + 1, 1) } else { (today.year(), today.month() + 1) };
-            NaiveDate::from_ymd_opt(y, m, day)
-        }
-    }
+    day_of_month(day, today)
 }
 
 /// "12월 24일", "24 december", "december 24": the next such date from `today`.
