@@ -91,6 +91,11 @@ def screenshot(d, name):
 
 
 def send(s, text):
+    # Send is shown again once the last reply has ended (a reply the rules decide can end
+    # before the engine's answer to the send arrives); and the box holds this message alone,
+    # whatever a failed test before left in it.
+    wait_for("Send shown", lambda: s.js("const b = document.getElementById('send'); return !b.hidden && b.getClientRects().length > 0"), 10)
+    s.js("document.getElementById('input').value = ''")
     box = s.find("#input")
     s.type(box, text)
     s.click(s.find("#send"))
