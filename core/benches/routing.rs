@@ -219,9 +219,9 @@ async fn router_run(
     item: Item,
     now: &chrono::DateTime<chrono::FixedOffset>,
     max_tokens: u32,
+    no_write: bool,
 ) -> Run {
     let today = now.date_naive();
-    let no_write = std::env::args().any(|a| a == "--no-write");
     let started = Instant::now();
     let ruled = rules::decide(&item.text, today, &item.history, item.lang, true)
         .map(|d| (d, started.elapsed().as_secs_f64() * 1000.0));
@@ -359,7 +359,7 @@ async fn main() {
         let mut runs = Vec::new();
         for item in all {
             if router_only {
-                runs.push(router_run(&client, &embed_client, &examples, item, &now, max_tokens).await);
+                runs.push(router_run(&client, &embed_client, &examples, item, &now, max_tokens, no_write).await);
                 continue;
             }
             let req = classifier_request(

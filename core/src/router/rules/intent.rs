@@ -259,22 +259,26 @@ fn numbered(history: &[Turn]) -> Vec<String> {
     items
 }
 
-/// Whether the user's turn before asked for documents ("보험 관련 문서 있어?").
-fn docs_before(history: &[Turn]) -> bool {
+/// Whether the user's turn before names one of `en` (whole words) or `ko` (inside words).
+fn user_before(history: &[Turn], en: &[&str], ko: &[&str]) -> bool {
     history.iter().rev().find(|t| t.user).is_some_and(|t| {
         let lower = t.text.to_lowercase();
-        any_word(&super::words(&lower), &["doc", "docs", "document", "documents", "file", "files", "notes"])
-            || contains_any(&lower, &["문서", "파일", "서류", "자료", "메모"])
+        any_word(&super::words(&lower), en) || contains_any(&lower, ko)
     })
+}
+
+/// Whether the user's turn before asked for documents ("보험 관련 문서 있어?").
+fn docs_before(history: &[Turn]) -> bool {
+    user_before(
+        history,
+        &["doc", "docs", "document", "documents", "file", "files", "notes"],
+        &["문서", "파일", "서류", "자료", "메모"],
+    )
 }
 
 /// Whether the user's turn before was about mail.
 fn mail_before(history: &[Turn]) -> bool {
-    history.iter().rev().find(|t| t.user).is_some_and(|t| {
-        let lower = t.text.to_lowercase();
-        any_word(&super::words(&lower), &["mail", "mails", "email", "emails", "inbox"])
-            || contains_any(&lower, &["메일", "편지함"])
-    })
+    user_before(history, &["mail", "mails", "email", "emails", "inbox"], &["메일", "편지함"])
 }
 
 /// "anything from hetzner?", "집주인한테 연락 온거 있어?", "AWS에서 온 거 뭐 있나?": mail from

@@ -28,22 +28,9 @@ const FACT_KO: &[&str] = &[
 ];
 
 /// Words of code: "define a function", "translate this script to rust" are the reasoner's.
-const CODE: &[&str] = &[
-    "function",
-    "script",
-    "code",
-    "python",
-    "rust",
-    "javascript",
-    "typescript",
-    "class",
-    "program",
-    "regex",
-    "sql",
-    "코드",
-    "함수",
-    "스크립트",
-];
+const CODE_EN: &[&str] =
+    &["function", "script", "code", "python", "rust", "javascript", "typescript", "class", "program", "regex", "sql"];
+const CODE_KO: &[&str] = &["코드", "함수", "스크립트"];
 
 /// Words that make a question the user's own (a tool's, or a conversation's), not a fact.
 const PERSONAL: &[&str] = &["i", "my", "me", "we", "our", "i'm", "im", "i've", "mine", "us"];
@@ -60,7 +47,7 @@ pub fn quick(t: &str, ws: &[&str]) -> bool {
     while let Some(rest) = GREETINGS.iter().find_map(|g| s.strip_prefix(g)) {
         s = rest.trim_start_matches(|c: char| c == ',' || c == ':' || c.is_whitespace());
     }
-    if any_word(ws, CODE) || contains_any(t, &["코드", "함수", "스크립트"]) {
+    if any_word(ws, CODE_EN) || contains_any(t, CODE_KO) {
         return false;
     }
     let jokes = any_word(ws, &["joke", "jokes", "pun", "puns"]) || s.starts_with("tell me a joke");
