@@ -450,7 +450,7 @@ def test_an_api_key_typed_in_settings_is_kept_in_the_keyring_and_used(ui):
     # The engine holds the key now (read from the keyring): the saved backend's Test answers.
     row = '#backend-list tr[data-backend="e2e-keyed"]'
     wait_for("its row says it has a key", lambda: s.js(f"return !!document.querySelector('{row} span.key')"), 5)
-    s.click(s.find(f'{row} button[aria-label^="Edit"]'))
+    s.click_css(f'{row} button[aria-label^="Edit"]')
     out, failed = tried(s, "bf", 20)
     assert "ping" in out.lower() and not failed, out
     assert s.js("return document.getElementById('bf-key-remove').offsetParent !== null"), "its key can be removed"
@@ -459,7 +459,7 @@ def test_an_api_key_typed_in_settings_is_kept_in_the_keyring_and_used(ui):
     s.click(s.find("#bf-save"))
     wait_for("the key gone from the file", lambda: "api_key_keyring" not in config_text(d), 5)
     wait_for("its row says no key", lambda: s.js(f"return !document.querySelector('{row} span.key')"), 5)
-    s.click(s.find(f'{row} button[aria-label^="Edit"]'))
+    s.click_css(f'{row} button[aria-label^="Edit"]')
     out, failed = tried(s, "bf", 20)
     assert failed and ("401" in out or "key" in out.lower()), out
     s.click(s.find("#bf-cancel"))
@@ -640,7 +640,7 @@ def test_edit_and_regenerate_replace_the_answer_and_keep_the_old_one(ui):
     # As stored: opened again from the list, the same.
     conv = s.js("return conversation")
     s.keys(CONTROL, "n")
-    s.click(s.find(f'#conversations li[data-id="{conv}"] .title'))
+    s.click_css(f'#conversations li[data-id="{conv}"] .title')
     wait_for("reopened", lambda: count("#messages details.replaced .msg") == 3 and count("#messages > .msg") == 2, 5)
     screenshot(d, "edited.png")
 
@@ -665,7 +665,7 @@ def test_a_conversation_answered_by_a_chosen_backend(ui):
     # Opened again: the header still says who answers.
     conv = s.js("return conversation")
     s.keys(CONTROL, "n")
-    s.click(s.find(f'#conversations li[data-id="{conv}"] .title'))
+    s.click_css(f'#conversations li[data-id="{conv}"] .title')
     wait_for("the choice shown", lambda: s.js("return document.getElementById('chat-backend').value") == "e2e-small", 5)
 
 
@@ -675,7 +675,7 @@ def test_a_muted_backend_going_down_is_not_notified(ui):
     box = '#backend-list tr[data-backend="e2e-big"] input.notify'
     wait_for("the notify box", lambda: s.js(f"return !!document.querySelector('{box}')"), 10)
     assert s.js(f"return document.querySelector('{box}').checked")
-    s.click(s.find(box))
+    s.click_css(box)
     wait_for("muted in the file", lambda: 'mute = ["e2e-big"]' in config_text(d), 5)
     assert config_text(d).startswith(USER_COMMENT)
     before = len(d.notifications())
@@ -690,7 +690,7 @@ def test_a_muted_backend_going_down_is_not_notified(ui):
     wait_for("back UP", lambda: text_of(s, state) == "UP", 20)
     s.click(s.find("#tab-settings"))
     wait_for("the notify box again", lambda: s.js(f"return !!document.querySelector('{box}')"), 10)
-    s.click(s.find(box))
+    s.click_css(box)
     wait_for("unmuted", lambda: "mute" not in config_text(d), 5)
     s.click(s.find("#tab-chat"))
 

@@ -71,15 +71,24 @@ class Session:
         self.cmd("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": down + up}]})
         self.cmd("DELETE", "/actions")
 
-    def hover_css(self, css):
-        """Moves the pointer to the middle of the element `css` finds, found again when the page
-        redrew it between the find and the move (WebDriver: "stale element reference")."""
+    def _on_fresh(self, css, action):
+        """`action` on the element `css` finds, found again when the page redrew it between the
+        find and the action (WebDriver: "stale element reference"; the action did not happen)."""
         for attempt in range(5):
             try:
-                return self.hover(self.find(css))
+                return action(self.find(css))
             except AssertionError as e:
                 if "stale element" not in str(e) or attempt == 4:
                     raise
+
+    def hover_css(self, css):
+        """Moves the pointer to the middle of the element `css` finds."""
+        return self._on_fresh(css, self.hover)
+
+    def click_css(self, css):
+        """Clicks the element `css` finds: a list the page draws again (the settings' backends,
+        redrawn when the tab opens) may replace it between the find and the click."""
+        return self._on_fresh(css, self.click)
 
     def hover(self, el):
         """Moves the pointer to the middle of `el`."""
