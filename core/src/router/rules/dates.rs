@@ -254,6 +254,23 @@ pub fn time(t: &str) -> Option<NaiveTime> {
             "am" if h == 12 => 0,
             "am" | "pm" => h,
             _ if num.contains(':') => h,
+            // "at 3", "at 10 tomorrow": an hour after "at", 1 to 7 the afternoon as in Korean
+            // (not "at 3 years old", "at 3%").
+            _ if i > 0
+                && words[i - 1] == "at"
+                && (1..=12).contains(&h)
+                && (suffix.is_empty()
+                    || [
+                        "then", "tomorrow", "today", "tonight", "on", "please", "pls", "with", "for", "o", "oclock",
+                    ]
+                    .contains(&suffix.as_str())) =>
+            {
+                if h <= 7 {
+                    h + 12
+                } else {
+                    h
+                }
+            }
             _ => continue, // a bare number is not a time
         };
         if let Some(t) = NaiveTime::from_hms_opt(hour, m, 0) {
@@ -326,7 +343,10 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(parse(text, today), *want, "{text}");
         }
-        assert_eq!(time("call at 3"), None, "a bare number is not a time");
+        assert_eq!(time("call at 3"), NaiveTime::from_hms_opt(15, 0, 0), "an hour after at: the afternoon");
+        assert_eq!(time("ok book a haircut at 10 then"), NaiveTime::from_hms_opt(10, 0, 0));
+        assert_eq!(time("she started piano at 7 years old"), None, "a bare number is not a time");
+        assert_eq!(time("a train leaves at 9 and arrives at 11, how long is the trip?"), None);
         assert_eq!(time("12 am"), NaiveTime::from_hms_opt(0, 0, 0));
     }
 }

@@ -49,7 +49,6 @@ const ANALYTIC_EN_PHRASES: &[&str] = &[
 ];
 const ANALYTIC_KO: &[&str] = &[
     "설명",
-    "왜",
     "증명",
     "비교",
     "설계",
@@ -73,7 +72,12 @@ const ANALYTIC_KO: &[&str] = &[
 
 /// Whether `t` (lower case) asks for reasoning.
 pub fn analytic(t: &str, ws: &[&str]) -> bool {
-    any_word(ws, ANALYTIC_EN) || contains_any(t, ANALYTIC_EN_PHRASES) || contains_any(t, ANALYTIC_KO)
+    // "왜" (why), alone or in a why-form: "임진왜란" (a war), "왜가리" (a heron) are facts.
+    #[rustfmt::skip]
+    let why = ws.iter().any(|w| *w == "왜" || [
+        "왜요", "왜죠", "왜지", "왜냐", "왜그", "왜이", "왜케", "왜저", "왜안", "왜못", "왜또", "왜때", "왜자꾸",
+    ].iter().any(|f| w.starts_with(f)));
+    any_word(ws, ANALYTIC_EN) || contains_any(t, ANALYTIC_EN_PHRASES) || contains_any(t, ANALYTIC_KO) || why
 }
 
 const POINTERS_EN: &[&str] = &["it", "that", "this", "thing", "usual", "again", "one"];
@@ -195,4 +199,124 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str) -> bool {
         &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize", "fix"],
     ) || contains_any(t, &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장"]);
     reasoned && change
+}
+
+/// Fillers a sentence may start with before its verb ("ugh ok so just book it").
+#[rustfmt::skip]
+const OPENERS: &[&str] = &[
+    "ok", "okay", "so", "just", "pls", "please", "hey", "um", "alright", "well", "oh", "and", "also", "but", "then",
+    "now", "haha", "lol", "ugh", "yeah", "yes", "sure", "great", "cool", "thanks", "anyway", "anyways",
+];
+/// Verbs that, first in a sentence, ask for something ("book it", "show me ...").
+#[rustfmt::skip]
+const ASKING_VERBS: &[&str] = &[
+    "show", "find", "check", "list", "open", "read", "book", "add", "schedule", "send", "reply", "forward", "write",
+    "draft", "search", "look", "pull", "dig", "summarise", "summarize", "give", "make", "put", "set", "cancel",
+    "move", "tell", "remind", "explain", "translate", "rewrite", "fix", "help", "get", "email", "mail", "call",
+    "decline", "push", "block", "update", "delete", "clear", "reschedule", "let", "accept", "invite", "note",
+];
+#[rustfmt::skip]
+const ASKING: &[&str] = &[
+    "can you", "could you", "would you", "will you", "can u", "please", "pls", "plz", "let me know", "remind",
+    "i need", "need to", "have to", "want you", "i'd like", "don't forget", "make sure", "should i",
+    "줘", "주세요", "줄래", "주실", "줄 수", "주라", "부탁", "해봐", "알려", "보여", "찾아봐", "야 하", "야 돼", "야 되",
+    "할래", "잡아", "등록", "추가해", "옮겨", "취소", "미뤄", "확인해", "해놔", "보내놔", "지워", "삭제", "바꿔",
+];
+/// How the assistant is, asked back at the end of a story ("anyway how's your day going").
+#[rustfmt::skip]
+const ASKED_BACK: &[&str] = &[
+    "how are you", "how about you", "what about you", "how's your", "how is your", "how was your",
+    "how have you been", "how've you been", "hbu", "wbu", "and you", "you?", "그쪽은", "어떻게 지내", "어떠세요",
+    "너는", "넌 ", "넌?", "잘 지내", "오늘 어때", "당신은",
+];
+/// A feeling in a story: a laugh, a sigh, a word of how it felt.
+#[rustfmt::skip]
+const FEELINGS: &[&str] = &[
+    "lol", "lmao", "haha", "ugh", "anyway", "finally", "tired", "exhausted", "what a ", "worst", "long day",
+    "long week", "crazy", "grumpy", "stressed", "happy", "glad", "annoying", "annoyed", "sigh", "phew", "omg", "yay",
+    "excited", "nervous", "bored", "ㅋㅋ", "ㅎㅎ", "ㅠㅠ", "ㅜㅜ", "진짜", "정말", "너무", "행복", "피곤", "힘들",
+    "신나", "짜증", "살 것 같", "살것같", "버티", "정신없", "지치", "지쳤", "기분",
+];
+/// Korean questions without a question mark ("내일 약속 뭐 있지").
+#[rustfmt::skip]
+const KO_ASKS: &[&str] = &[
+    "뭐 있", "뭐있", "뭐야", "언제", "몇 시", "몇시", "있나", "있니", "있는지", "무슨", "있어", "왔어", "왔나", "어떻게 돼",
+    "어때",
+];
+
+/// Whether `t` (lower case) tells of the user's day, naming a meeting, a mail or a day only in
+/// passing ("ugh what a monday. had three meetings back to back ... anyway how's your day
+/// going lol", "내일 금요일이라니 너무 행복하다 ㅎㅎ 이번주 진짜 길었어"): eight words or more, a
+/// feeling in them, no request, and no question but how the assistant is. Small talk, decided
+/// before the tools' rules, which would take the meeting for a calendar question.
+pub fn story(t: &str, ws: &[&str]) -> bool {
+    if ws.len() < 8 || !contains_any(t, FEELINGS) || contains_any(t, ASKING) {
+        return false;
+    }
+    // Sentences, and clauses ("so tired, just cancel my 4pm lol").
+    let sentences = t.split_inclusive(['.', '!', '?', '\n', ';', ',']).map(str::trim).filter(|s| !s.is_empty());
+    for sentence in sentences {
+        let sw = super::words(sentence);
+        let first = sw.iter().find(|w| !OPENERS.contains(w)).copied().unwrap_or_default();
+        if ASKING_VERBS.contains(&first) {
+            return false;
+        }
+        // Of the assistant, not of the user's own things ("내 일정 오늘 어때?").
+        let asked_back = contains_any(sentence, ASKED_BACK) && !contains_any(sentence, &["my ", "내 ", "제 ", "나 "]);
+        // A question: a question mark, a Korean question word, an English one anywhere but in
+        // "what a week", or a sentence that starts as a question does ("did you see ...").
+        let wh = sw.iter().enumerate().any(|(i, w)| {
+            ["what", "whats", "why", "how", "when", "where", "which", "who"].contains(w)
+                && !(*w == "what" && sw.get(i + 1).is_some_and(|n| ["a", "an"].contains(n)))
+        });
+        let question = sentence.ends_with('?')
+            || contains_any(sentence, KO_ASKS)
+            || wh
+            || ["do", "does", "did", "is", "are", "am", "can", "any", "anything", "has", "have", "was", "were", "will"]
+                .contains(&first);
+        if question && !asked_back {
+            return false;
+        }
+    }
+    true
+}
+
+/// Words that ask for a text to be reworked ...
+#[rustfmt::skip]
+const REWORK: &[&str] = &[
+    "rewrite", "rephrase", "reword", "proofread", "paraphrase", "grammar", "more professional", "more polite",
+    "more formal", "less formal", "more casual", "friendlier", "다듬어", "공손", "자연스럽게", "부드럽게", "정중",
+    "교정", "매끄럽게",
+];
+/// ... and words that do when they name the text ("shorten this paragraph", "이 문장 바꿔줘").
+const REWORK_WEAK: &[&str] = &["make this", "make it", "shorten", "simplify", "sound", "바꿔", "고쳐", "줄여", "요약"];
+#[rustfmt::skip]
+const TEXTS: &[&str] = &[
+    "text", "message", "paragraph", "sentence", "wording", "문장", "글", "문구", "메시지", "문단", "이거",
+];
+
+/// Whether `text` asks for a text it quotes to be reworked ("rewrite this to sound more
+/// professional: 'hey guys, ...'", "이 문장 좀 더 공손하게 바꿔줘: '자료 아직도 ...'"): a request
+/// before a colon (not a time's) or a quote, a text of three words or more after it. The
+/// reasoner's work, whatever the quoted text names (a mail, a meeting, a deadline); but not a
+/// request that is a tool's own ("정중하게 거절하는 메일 보내줘: ...", "search my docs for ...").
+pub fn rework(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let colon = text.match_indices(':').map(|(i, _)| i).find(|&i| {
+        let digit = |j: Option<usize>| j.and_then(|j| bytes.get(j)).is_some_and(u8::is_ascii_digit);
+        !(digit(i.checked_sub(1)) && digit(Some(i + 1)))
+    });
+    let quote = ["\"", "“", "‘", "「", " '"].iter().filter_map(|q| text.find(q)).min();
+    let Some(at) = colon.into_iter().chain(quote).min() else { return false };
+    let (ask, quoted) = text.split_at(at);
+    let ask = ask.to_lowercase();
+    let aws = super::words(&ask);
+    let asks = contains_any(&ask, REWORK)
+        || (contains_any(&ask, REWORK_WEAK) && any_word(&aws, TEXTS))
+        || (contains_any(&ask, REWORK_WEAK) && contains_any(&ask, &["문장", "문구", "메시지", "이거"]));
+    #[rustfmt::skip]
+    let tool = super::sends_mail(&ask, &aws) || any_word(&aws, &[
+        "send", "search", "find", "book", "schedule", "remind", "delete", "add", "inbox", "calendar", "docs",
+    ]) || contains_any(&ask, &["보내", "찾아", "잡아", "등록", "일정"]);
+    (1..=14).contains(&aws.len()) && super::words(quoted).len() >= 3 && asks && !tool
 }

@@ -17,6 +17,7 @@ mod event;
 mod intent;
 mod lean;
 mod quick;
+mod status;
 
 pub use cue::{cued_tools, tool_cue, Cued};
 
@@ -27,8 +28,28 @@ use super::decision::Decision;
 use super::prompt::{Lang, Turn};
 use dates::When;
 
+/// The words of `t`. An English word with a Korean particle or ending on it is two words
+/// ("reasoner가" is "reasoner" and "가", "busy해" is "busy" and "해"); digits stay with what
+/// follows them ("14일에").
 pub(crate) fn words(t: &str) -> Vec<&str> {
-    t.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect()
+    let mut out = Vec::new();
+    for word in t.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()) {
+        let mut start = 0;
+        let mut last: Option<char> = None;
+        for (i, c) in word.char_indices() {
+            let switch = last.is_some_and(|l| {
+                (l.is_ascii_alphabetic() && c.is_alphabetic() && !c.is_ascii())
+                    || (c.is_ascii_alphabetic() && l.is_alphabetic() && !l.is_ascii())
+            });
+            if switch {
+                out.push(&word[start..i]);
+                start = i;
+            }
+            last = Some(c);
+        }
+        out.push(&word[start..]);
+    }
+    out
 }
 
 pub(crate) fn any_word(ws: &[&str], of: &[&str]) -> bool {
@@ -39,84 +60,25 @@ pub(crate) fn contains_any(t: &str, of: &[&str]) -> bool {
     of.iter().any(|p| t.contains(p))
 }
 
+/// Korean verbs of sending mail.
+const KO_SENDS: &[&str] = &["보내", "전송", "발송", "회신", "답장", "전달해"];
+
 /// A request to send mail (en/ko).
-fn sends_mail(t: &str, ws: &[&str]) -> bool {
+pub(crate) fn sends_mail(t: &str, ws: &[&str]) -> bool {
+    // Korean sending told of, not asked for ("메일 답장하다가 하루가 다 갔네요").
+    let after: Vec<&str> =
+        KO_SENDS.iter().flat_map(|v| t.match_indices(v).map(move |(i, _)| &t[i + v.len()..])).collect();
+    let told = !after.is_empty()
+        && after
+            .iter()
+            .all(|a| ["하다가", "다가", "하느라", "느라", "했", "하고 ", "하면서"].iter().any(|f| a.starts_with(f)))
+        && !contains_any(t, &["줘", "주세요", "해놔", "보내놔"]);
     let mail = any_word(ws, &["email", "e-mail", "mail", "emails", "mails"]);
     let send = any_word(ws, &["send", "forward", "reply", "compose", "write"]);
     let question_about = contains_any(t, &["how do i send", "how to send", "can you explain"]);
     let ko_mail = contains_any(t, &["메일", "이메일"]);
-    let ko_send = contains_any(t, &["보내", "전송", "발송", "회신", "답장", "전달해"]);
-    (mail && send && !question_about) || (ko_mail && ko_send)
-}
-
-/// A question about the servers themselves (en/ko), not about servers in general ("explain
-/// how a web server handles load").
-fn asks_status(t: &str, ws: &[&str]) -> bool {
-    let general =
-        contains_any(t, &["explain", "how does", "how do ", "what is a", "in general", "handles", "설명", "원리"]);
-    if general || contains_any(t, &["up to date", "up-to-date", "free for", "free to", "free of"]) {
-        return false;
-    }
-    // The servers by name.
-    let servers = any_word(
-        ws,
-        &["server", "servers", "backend", "backends", "gpu", "gpus", "llm", "llms", "reasoner", "classifier"],
-    );
-    // One of them by what it is: "the 70B", "the 4090 box", "the big model" (not "a 7b model",
-    // "a box", "the model's answer").
-    let sized = |w: &str| {
-        w == "box"
-            || w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
-    };
-    let named = ws.windows(2).any(|p| ["the", "our", "my"].contains(&p[0]) && sized(p[1]))
-        || ws.windows(3).any(|p| ["the", "our", "my"].contains(&p[0]) && sized(p[2]))
-        || contains_any(
-            t,
-            &[
-                "the big model",
-                "the small model",
-                "the large model",
-                "the fast model",
-                "the slow model",
-                "model is loaded",
-                "models are loaded",
-            ],
-        );
-    // "what model is running on the mac mini?", not "which model is best for a 4090?".
-    let which = contains_any(t, &["what model is", "which model is", "what models are", "which models are"])
-        && any_word(ws, &["running", "loaded", "serving", "up"])
-        && !any_word(ws, &["best", "good", "better", "recommend", "should", "for"]);
-    let named = named || which;
-    #[rustfmt::skip]
-    let how_strong = any_word(ws, &[
-        "down", "busy", "status", "running", "alive", "load", "loaded", "overloaded", "online", "offline",
-        "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
-        "crashing", "answering", "restarted",
-    ]);
-    // "is the 4090 box up?", "is the 70B free?": a last word.
-    let last = ws.last().copied().unwrap_or_default();
-    let how_weak = any_word(ws, &["up", "slow"]) || (any_word(ws, &["free"]) && ws.len() <= 8);
-    let ko_servers = contains_any(
-        t,
-        &["서버", "백엔드", "gpu", "큰 모델", "로컬 모델", "빠른 모델", "작은 모델", "추론 모델", "리즈너"],
-    );
-    #[rustfmt::skip]
-    let ko_how = contains_any(t, &[
-        "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
-        "작동", "터졌", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있",
-        "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
-    ]);
-    // Replies slow for everyone, said in passing, in a short message ("is it just me or is
-    // everything slow?"); not a laptop's or a build's slowness.
-    #[rustfmt::skip]
-    let slow_replies = ws.len() <= 10 && contains_any(t, &[
-        "everything slow", "everything is slow", "everything so slow", "replies are slow", "responses are slow", "why are you so slow",
-        "답변이 왜이렇게 늦", "답변이 왜 이렇게 늦", "답변이 느", "답이 왜 이렇게 늦", "답이 느",
-    ]);
-    (servers && (how_strong || how_weak))
-        || (named && (how_strong || ["up", "free"].contains(&last)))
-        || (ko_servers && ko_how)
-        || slow_replies
+    let ko_send = contains_any(t, KO_SENDS);
+    (mail && send && !question_about) || (ko_mail && ko_send && !told)
 }
 
 /// Whether `t` is a short follow-up that leaves its subject to the question before ("and the
@@ -127,32 +89,6 @@ fn elliptic(t: &str, ws: &[&str]) -> bool {
         ["and ", "what about ", "how about ", "the other", "그럼 ", "그리고 "].iter().any(|s| t.starts_with(s));
     let ends = ["은", "는", "쪽은", "쪽은요", "는요", "은요"].iter().any(|e| t.ends_with(e));
     ws.len() <= 5 && (starts || ends)
-}
-
-/// A status word: what a question about a server asks of it.
-#[rustfmt::skip]
-fn status_word(t: &str, ws: &[&str]) -> bool {
-    any_word(ws, &[
-        "busy", "up", "down", "slow", "free", "loaded", "running", "queue", "load", "healthy", "alive", "responding",
-        "clear", "clears", "queued", "waiting",
-    ]) || contains_any(t, &["바빠", "바쁘", "느려", "느리", "살아", "죽었", "다운", "대기열", "부하"])
-}
-
-/// A short follow-up of a question about the servers: the same question of another one, or
-/// more of it ("and the other one?", "로컬 쪽은?", "how busy is it").
-fn status_follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bool {
-    let Some(previous) = history.iter().rev().find(|turn| turn.user) else { return false };
-    let p = previous.text.to_lowercase();
-    if !asks_status(&p, &words(&p)) {
-        return false;
-    }
-    // Not a follow-up about something else ("and my calendar?", "그럼 오늘 일정은?").
-    if cue::tool_words(t) || dates::parse(t, today).is_some() {
-        return false;
-    }
-    // "how busy is it": a pronoun for the server, with a status word ("thanks, that helps" is none).
-    let pronoun = ws.len() <= 5 && any_word(ws, &["it", "they", "that", "one"]) && status_word(t, ws);
-    elliptic(t, ws) || pronoun
 }
 
 /// A short follow-up of a calendar question that names another day ("and tomorrow?",
@@ -240,11 +176,20 @@ fn calendar(operation: &str, params: Map<String, Value>) -> Decision {
 pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: bool) -> Option<Decision> {
     let t = text.to_lowercase();
     let ws = words(&t);
+    // Leanings first that the tools' rules below would take for a tool call: a quoted text to
+    // rework, and a story of one's day that names a meeting in passing.
+    if lean && lean::rework(text) {
+        return Some(Decision::Route { prompt: text.to_string() });
+    }
+    let story = lean && lean::story(&t, &ws);
     if sends_mail(&t, &ws) {
         return Some(Decision::Tools { tool: "email".into(), operation: "send".into(), params: Map::new() });
     }
-    if asks_status(&t, &ws) || status_follow_up(&t, &ws, history, today) {
+    if status::asks(&t, &ws) || status::follow_up(&t, &ws, history, today) {
         return Some(Decision::Status);
+    }
+    if story {
+        return Some(Decision::Direct { response: String::new() });
     }
     if asks_calendar(&t, &ws, today) {
         if let Some(when) = dates::parse(text, today) {

@@ -76,6 +76,30 @@ fn a_drafts_date_and_time_come_from_the_users_words() {
 fn leanings_and_follow_ups() {
     let d = |text: &str, history: &[Turn]| op(&decide(text, today(), history, Lang::En, true));
     assert_eq!(d("explain how TCP congestion control works", &[]).as_deref(), Some("route"));
+    let story = "ugh what a monday, three meetings back to back and my inbox is a mess lol. how's your day?";
+    assert_eq!(d(story, &[]).as_deref(), Some("direct"));
+    assert_eq!(d("이번주 회의만 열두개였어 ㅠㅠ 진짜 지친다 그래도 내일 금요일!", &[]).as_deref(), Some("direct"));
+    let rework = "rewrite this to sound friendlier: 'send me the report by friday or else'";
+    assert_eq!(d(rework, &[]).as_deref(), Some("route"));
+    assert_eq!(
+        d("이 문장 좀 부드럽게 다듬어줘: \"회의 자료 내일까지 무조건 보내세요\"", &[]).as_deref(),
+        Some("route")
+    );
+    assert_eq!(d("why are the answers so slow right now?", &[]).as_deref(), Some("status"));
+    assert_eq!(d("오늘따라 대답이 왜 이렇게 늦어?", &[]).as_deref(), Some("status"));
+    assert_eq!(d("임진왜란 몇 년에 일어났어?", &[]).as_deref(), Some("direct"));
+    for status in [
+        "how long's the queue right now?",
+        "지금 대기열 몇 개 쌓여있어?",
+        "which model is answering me right now?",
+        "지금 어떤 모델 올라가 있어?",
+        "is the big model up right now?",
+        "reasoner 대기열 몇 개 밀려있어?",
+        "큰 모델 서버 켜져있어?",
+        "reasoner가 지금 살아있어?",
+    ] {
+        assert_eq!(d(status, &[]).as_deref(), Some("status"), "{status}");
+    }
     assert_eq!(d("하늘은 왜 파란가요?", &[]).as_deref(), Some("route"));
     assert_eq!(d("fix it", &[]).as_deref(), Some("clarify"));
     assert_eq!(d("그거 해줘", &[]).as_deref(), Some("clarify"));
@@ -264,6 +288,59 @@ fn what_the_rules_must_leave_alone() {
         ("cancel tomorrow's meeting", &[], "calendar.search"),
         ("do i have to bring an umbrella tomorrow?", &[], "calendar.search"),
         ("스팸 메일들 자동으로 걸러내는 법 알려줘", &[], "email.search"),
+        // A story of one's day, a quoted text to rework, slow replies: their near misses.
+        ("ugh, can you move my 3pm meeting to 4? so tired lol", &[], "direct"),
+        ("so tired lol, what's on my calendar tomorrow?", &[], "direct"),
+        ("haha ok book it for 3pm tomorrow then, thanks so much", &[], "direct"),
+        ("my react app re-renders like crazy every time I type, whats going on", &[], "direct"),
+        ("너무 피곤하다 ㅠㅠ 내일 회의 몇 시였는지 알려줄래", &[], "direct"),
+        ("meetings all day tomorrow ugh, I need to prep the slides tonight", &[], "direct"),
+        ("reply to this mail: 'Hi Tom, sure, see you on friday'", &[], "route"),
+        ("translate 'thank you for your patience' into Spanish", &[], "route"),
+        ("what does 'heteroskedasticity' mean?", &[], "route"),
+        ("why is my python loop so slow?", &[], "status"),
+        ("the train is so slow today ugh", &[], "status"),
+        ("things are slow at work today", &[], "status"),
+        ("is the website slow for you?", &[], "status"),
+        ("요즘 택배가 왜 이렇게 늦어?", &[], "status"),
+        ("노트북 반응이 너무 느려", &[], "status"),
+        ("implement a priority queue in rust", &[], "status"),
+        ("how long is the queue at the DMV usually?", &[], "status"),
+        ("은행 대기열 보통 몇 명이야?", &[], "status"),
+        ("라면 얼마나 기다려야 돼?", &[], "status"),
+        ("메일 몇 개 쌓여있어?", &[], "status"),
+        ("which model is best for answering legal questions?", &[], "status"),
+        ("이 모델 어떤 데이터로 학습된 거야?", &[], "status"),
+        // A third review: stories that ask, quotes that are a tool's, slowness of others.
+        ("ugh so tired, just cancel my 4pm meeting lol", &[], "direct"),
+        ("so excited for the concert saturday, add it to my calendar", &[], "direct"),
+        ("ugh let's push the 3pm call to friday, so tired", &[], "direct"),
+        ("ugh so tired lol, write an email to jane saying i'll be late tomorrow", &[], "direct"),
+        ("ugh long day lol. anything from my landlord in my inbox", &[], "direct"),
+        ("ok so tired lol. has the landlord replied about the lease", &[], "direct"),
+        ("아 진짜 피곤해 죽겠다 ㅠㅠ 김대리한테서 메일 왔어", &[], "direct"),
+        ("오늘 하루 정신없었다 ㅠㅠ 김대리한테 메일 온 거 있어", &[], "direct"),
+        ("아 진짜 피곤하다 ㅠㅠ 내 일정 오늘 어때?", &[], "direct"),
+        ("오늘 너무 힘들었어 ㅠㅠ 팀장님한테 내일 연차 쓴다고 메일 보내놔", &[], "direct"),
+        ("내일 회의가 너무 많은데 오후 회의들 다 금요일로 옮겨", &[], "direct"),
+        ("ok make it 10:30 tomorrow then", &[], "route"),
+        ("remind me to make it to the gym at 6:30 tomorrow morning", &[], "route"),
+        ("send an email to the polish supplier: \"the shipment is delayed until monday\"", &[], "route"),
+        ("search my docs for the polish contract: \"umowa o pracy 2024\"", &[], "route"),
+        ("정중하게 거절하는 메일 보내줘: 다음주 미팅은 참석이 어렵습니다", &[], "route"),
+        ("clean up my inbox: delete all the newsletters from last week", &[], "route"),
+        ("make this a recurring meeting: weekly sync every monday at 10", &[], "route"),
+        ("do you think python is slower than rust", &[], "status"),
+        ("can you recommend a slow cooker recipe", &[], "status"),
+        ("is gmail slow for you too today?", &[], "status"),
+        ("help me reply to a client who is slow to pay", &[], "status"),
+        ("why is everything in germany so slow", &[], "status"),
+        ("친구가 카톡 답이 너무 늦어 ㅠㅠ", &[], "status"),
+        ("오늘따라 시간이 너무 느리게 가네", &[], "status"),
+        ("고양이가 반응이 느려졌는데 병원 가봐야 할까", &[], "status"),
+        ("how do i set it up locally?", &status, "status"),
+        ("is it up to date on recent news?", &status, "status"),
+        ("왜가리는 뭐 먹고 살아?", &[], "route"),
     ];
     for (text, history, not) in cases {
         let got = op(&decide(text, today(), history, Lang::En, true));
@@ -324,4 +401,52 @@ fn a_document_is_read_by_its_name_and_unread_mail_is_a_search() {
         Turn { user: false, text: "Install Rust, then follow README.md step by step.".into() },
     ];
     assert!(call("show me the first step again", &answer).is_none_or(|c| c.0 != "document.read"));
+}
+
+/// The rules alone on the benchmark's read sets (every set scored once blind, then read):
+/// what they decide must be right. A guard against a new rule that breaks old decisions; the
+/// blind figure is the routing benchmark's, on a set no rule was written from.
+#[test]
+fn what_the_rules_decide_on_the_read_sets_is_right() {
+    let sets = [
+        include_str!("../../../benches/routing/dev.jsonl"),
+        include_str!("../../../benches/routing/holdout.jsonl"),
+        include_str!("../../../benches/routing/test.jsonl"),
+        include_str!("../../../benches/routing/fresh.jsonl"),
+        include_str!("../../../benches/routing/fresh2.jsonl"),
+        include_str!("../../../benches/routing/fresh3.jsonl"),
+        include_str!("../../../benches/routing/fresh4.jsonl"),
+        include_str!("../../../benches/routing/fresh5.jsonl"),
+    ];
+    let (mut decided, mut right, mut all) = (0, 0, 0);
+    let mut wrong = Vec::new();
+    for line in sets.iter().flat_map(|s| s.lines()).filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let history: Vec<Turn> = v["history"]
+            .as_array()
+            .map(|h| h.iter().map(|t| Turn { user: t[0] == "user", text: t[1].as_str().unwrap().into() }).collect())
+            .unwrap_or_default();
+        let lang = if v["lang"] == "ko" { Lang::Ko } else { Lang::En };
+        let text = v["text"].as_str().unwrap();
+        let want = v["op"].as_str().or(v["want"].as_str()).unwrap();
+        all += 1;
+        let Some(got) = op(&decide(text, today(), &history, lang, true)) else {
+            if std::env::var_os("RULES_UNDECIDED").is_some() {
+                eprintln!("  undecided {want:>22}  {text}");
+            }
+            continue;
+        };
+        decided += 1;
+        if got == want {
+            right += 1;
+        } else {
+            wrong.push(format!("{want:>22} <- {got:<22} {text}"));
+        }
+    }
+    let precision = f64::from(right) / f64::from(decided);
+    eprintln!("the rules decide {decided} of {all}, {right} right ({:.1} %):", precision * 100.0);
+    for w in &wrong {
+        eprintln!("  {w}");
+    }
+    assert!(precision >= 0.95, "{:.1} %", precision * 100.0);
 }

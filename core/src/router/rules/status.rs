@@ -1,0 +1,161 @@
+//! Questions about the servers themselves: up, busy, slow, queued, which model is loaded
+//! ("is the 4090 box up?", "how long's the queue right now?", "리즈너 대기열 몇 개 밀려있어?"),
+//! and their short follow-ups ("and the other one?", "그럼 작은 모델은?").
+
+use chrono::NaiveDate;
+
+use super::super::prompt::Turn;
+use super::{any_word, contains_any, words};
+
+/// About servers in general, or another sense of "up" or "free" ("explain how a web server
+/// handles load", "is it up to date?", "how do I set it up?", "free for commercial use").
+fn general(t: &str) -> bool {
+    #[rustfmt::skip]
+    let words = [
+        "explain", "how does", "how do ", "what is a", "in general", "handles", "설명", "원리", "up to date",
+        "up-to-date", "free for", "free to", "free of", "set it up", "set up",
+    ];
+    contains_any(t, &words)
+}
+
+/// A question about the servers themselves (en/ko), not about servers in general ("explain
+/// how a web server handles load").
+pub fn asks(t: &str, ws: &[&str]) -> bool {
+    if general(t) {
+        return false;
+    }
+    // The servers by name.
+    let servers = any_word(
+        ws,
+        &["server", "servers", "backend", "backends", "gpu", "gpus", "llm", "llms", "reasoner", "classifier"],
+    );
+    // One of them by what it is: "the 70B", "the 4090 box", "the big model" (not "a 7b model",
+    // "a box", "the model's answer").
+    let sized = |w: &str| {
+        w == "box"
+            || w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    let named = ws.windows(2).any(|p| ["the", "our", "my"].contains(&p[0]) && sized(p[1]))
+        || ws.windows(3).any(|p| ["the", "our", "my"].contains(&p[0]) && sized(p[2]))
+        || contains_any(
+            t,
+            &[
+                "the big model",
+                "the small model",
+                "the large model",
+                "the fast model",
+                "the slow model",
+                "model is loaded",
+                "models are loaded",
+            ],
+        );
+    // "what model is running on the mac mini?", "which model is answering me right now?", not
+    // "which model is best for a 4090?".
+    let which = contains_any(t, &["what model is", "which model is", "what models are", "which models are"])
+        && any_word(ws, &["running", "loaded", "serving", "up", "answering", "replying", "responding"])
+        && !any_word(ws, &["best", "good", "better", "recommend", "should", "for"]);
+    // "지금 어떤 모델 올라가 있어?", "지금 답변하는 모델이 뭐예요?".
+    let ko_which = t.contains("모델")
+        && contains_any(t, &["어떤", "무슨", "뭐", "뭔"])
+        && contains_any(t, &["올라가 있", "올라와 있", "돌아가고", "돌리고", "답변하는", "대답하는", "로드", "떠 있"]);
+    let named = named || which;
+    #[rustfmt::skip]
+    let how_strong = any_word(ws, &[
+        "down", "busy", "status", "running", "alive", "load", "loaded", "overloaded", "online", "offline",
+        "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
+        "crashing", "answering", "restarted", "dead", "struggling", "crawling",
+    ]);
+    // "is the 4090 box up?", "is the 70B free?": a last word.
+    let last = ws.last().copied().unwrap_or_default();
+    let how_weak = any_word(ws, &["up", "slow"]) || (any_word(ws, &["free"]) && ws.len() <= 8);
+    // "is the big model up right now?": up, or free, asked.
+    let asked_up = t.contains('?') && any_word(ws, &["up", "free"]);
+    let ko_servers = contains_any(
+        t,
+        &["서버", "백엔드", "gpu", "큰 모델", "로컬 모델", "빠른 모델", "작은 모델", "추론 모델", "리즈너"],
+    );
+    #[rustfmt::skip]
+    let ko_how = contains_any(t, &[
+        "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
+        "작동", "터졌", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "버벅", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
+        "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
+    ]);
+    // Replies slow for everyone, said in passing ("is it just me or is everything slow?", "why
+    // are replies so slow today?", "오늘따라 답변이 왜 이렇게 느려요?"); not a laptop's, a
+    // build's or a site's slowness.
+    #[rustfmt::skip]
+    let slow = (any_word(ws, &["slow", "slower", "sluggish", "laggy", "lagging"])
+        || contains_any(t, &["taking forever", "taking so long", "takes forever", "takes so long"]))
+        && !contains_any(t, &["slower than", "slow cooker", "slow-"])
+        && !ws.windows(2).any(|p| p == ["slow", "to"]);
+    // Whose: the replies, or the assistant as the subject ("why are you so slow"; not "is gmail
+    // slow for you").
+    #[rustfmt::skip]
+    let whose = any_word(ws, &["replies", "reply", "responses", "response", "answers", "answer", "chat"])
+        || (any_word(ws, &["everything"]) && ws.len() <= 8 && !any_word(ws, &["in", "at"]))
+        || contains_any(t, &["you're", "youre", "you are", "are you", "you've been", "you been", "you so slow"]);
+    #[rustfmt::skip]
+    let other = any_word(ws, &[
+        "my", "laptop", "computer", "pc", "mac", "code", "script", "query", "build", "internet", "wifi", "site",
+        "website", "app", "phone", "game", "function", "loop", "program", "database", "db", "network", "page",
+        "train", "bus", "traffic", "service", "queries", "tests", "compile", "client", "friend", "he", "she", "they",
+        "boss", "customer", "support",
+    ]);
+    let ko_slow = contains_any(t, &["느려", "느리", "느린", "늦어", "늦네", "늦게 와", "오래 걸", "굼떠", "버벅"]);
+    let ko_whose = contains_any(t, &["답변", "답이", "대답", "응답"]);
+    #[rustfmt::skip]
+    let ko_other = contains_any(t, &[
+        "컴퓨터", "노트북", "코드", "인터넷", "와이파이", "폰", "사이트", "쿼리", "빌드", "게임", "프로그램", "택배",
+        "버스", "지하철", "배송", "배달", "메일 답", "친구", "거래처", "남친", "여친", "카톡", "답장", "고객", "상대",
+        "사람", "팀장", "부장", "선배", "후배", "엄마", "아빠", "고양이", "강아지",
+    ]);
+    let slow_replies =
+        (ws.len() <= 12 && slow && whose && !other) || (ws.len() <= 10 && ko_slow && ko_whose && !ko_other);
+    // The queue, or the wait, asked of now ("how long's the queue right now?", "지금 대기 얼마나
+    // 걸려", "대기열 몇개 쌓여있어"), not a queue to write ("implement a priority queue") or
+    // the bank's ("은행 대기 줄").
+    #[rustfmt::skip]
+    let queue = (any_word(ws, &["queue", "backlog"]) && contains_any(t, &["the queue", "the backlog", "queue right now", "queue now"]))
+        || contains_any(t, &["how long would i wait", "how long will i wait", "how long do i wait", "how long is the wait", "wait time right now"]);
+    let ko_queue = (contains_any(t, &["대기열", "대기 얼마", "대기가 얼마"])
+        || (contains_any(t, &["쌓여", "밀려"]) && contains_any(t, &["요청", "작업", "몇 개", "몇개"])))
+        && contains_any(t, &["?", "몇", "얼마", "지금"]);
+    #[rustfmt::skip]
+    let queue_other = contains_any(t, &[
+        "priority", "message queue", "implement", "python", "rust", "java", "kafka", "rabbitmq", "celery", "redis",
+        "print", "dmv", "bank", "concert", "airport", "store", "restaurant", "은행", "병원", "택배", "줄 서", "놀이공원", "식당", "구현", "자료구조", "메일", "mail", "설거지", "빨래",
+    ]);
+    let queued = (queue || ko_queue) && !queue_other;
+    (servers && (how_strong || how_weak))
+        || (named && (how_strong || asked_up || ["up", "free"].contains(&last)))
+        || ((ko_servers || servers) && ko_how)
+        || ko_which
+        || queued
+        || slow_replies
+}
+
+/// A status word: what a question about a server asks of it.
+#[rustfmt::skip]
+fn status_word(t: &str, ws: &[&str]) -> bool {
+    any_word(ws, &[
+        "busy", "up", "down", "slow", "free", "loaded", "running", "queue", "load", "healthy", "alive", "responding",
+        "clear", "clears", "queued", "waiting",
+    ]) || contains_any(t, &["바빠", "바쁘", "느려", "느리", "살아", "죽었", "다운", "대기열", "부하", "켜져", "꺼져"])
+}
+
+/// A short follow-up of a question about the servers: the same question of another one, or
+/// more of it ("and the other one?", "로컬 쪽은?", "how busy is it").
+pub fn follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bool {
+    let Some(previous) = history.iter().rev().find(|turn| turn.user) else { return false };
+    let p = previous.text.to_lowercase();
+    if !asks(&p, &words(&p)) {
+        return false;
+    }
+    // Not a follow-up about something else ("and my calendar?", "그럼 오늘 일정은?").
+    if super::cue::tool_words(t) || super::dates::parse(t, today).is_some() {
+        return false;
+    }
+    // "how busy is it": a pronoun for the server, with a status word ("thanks, that helps" is none).
+    let pronoun = !general(t) && ws.len() <= 8 && any_word(ws, &["it", "they", "that", "one"]) && status_word(t, ws);
+    super::elliptic(t, ws) || pronoun
+}
