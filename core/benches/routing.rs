@@ -295,6 +295,7 @@ async fn main() {
         ("fresh3", include_str!("routing/fresh3.jsonl")),
         ("fresh4", include_str!("routing/fresh4.jsonl")),
         ("fresh5", include_str!("routing/fresh5.jsonl")),
+        ("fresh6", include_str!("routing/fresh6.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")
