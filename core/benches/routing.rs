@@ -118,6 +118,8 @@ struct Run {
     chosen_emb_tool: Option<Decision>,
     /// Whether the message has a cue of a tool request (`rules::tool_cue`).
     cue: bool,
+    /// Whether it has a cue of a status question (`rules::status_cue`).
+    status_cue: bool,
 }
 
 /// How the nearest examples and the choice are taken: `embedded`, mixed with embeddings (as
@@ -140,6 +142,7 @@ impl Run {
         let Some((scores, tool, ms)) = &self.chosen else { return self.json.clone() };
         let scores = prior.map_or(*scores, |p| scores.calibrated(p));
         let scores = if gate && !self.cue { scores.without(Action::Tools) } else { scores };
+        let scores = if gate && !self.status_cue { scores.without(Action::Status) } else { scores };
         let d = match scores.pick(confidence) {
             Action::Direct => Decision::Direct { response: String::new() },
             Action::Route => Decision::Route { prompt: self.item.text.clone() },
@@ -186,7 +189,9 @@ impl Run {
             return (d.clone(), *ms, true);
         }
         let embedded = how.embedded && self.near_emb.is_some();
-        let gated = |v: &nearest::Verdict| how.gate && !self.cue && v.action == Action::Tools;
+        let gated = |v: &nearest::Verdict| {
+            how.gate && ((!self.cue && v.action == Action::Tools) || (!self.status_cue && v.action == Action::Status))
+        };
         let embed_ms = if embedded { self.embedded.as_ref().map_or(0.0, |e| e.1) } else { 0.0 };
         if let Some((sim, agree)) = near {
             let verdict = if embedded { &self.near_emb } else { &self.near };
@@ -226,6 +231,7 @@ async fn router_run(
     let ruled = rules::decide(&item.text, today, &item.history, item.lang, true)
         .map(|d| (d, started.elapsed().as_secs_f64() * 1000.0));
     let cue = rules::tool_cue(&item.text, today, &item.history);
+    let status_cue = rules::status_cue(&item.text.to_lowercase(), &item.history);
     let cued = rules::cued_tools(&item.text, today, &item.history);
     let fits = |op: &str| cued.fits(op);
     let mut run = Run {
@@ -238,6 +244,7 @@ async fn router_run(
         near_emb: None,
         chosen_emb_tool: None,
         cue,
+        status_cue,
     };
     if run.rules[1].is_some() {
         return run;
@@ -251,7 +258,9 @@ async fn router_run(
     let started = Instant::now();
     let verdict = nearest::nearest_embedded(&item.text, e).map(|v| v.fitted(&item.text, Some(e), &fits));
     let sure = verdict.as_ref().is_some_and(|v| {
-        (cue || v.action != Action::Tools) && v.sure(nearest::MIN_SIMILARITY_EMBEDDED, nearest::MIN_AGREEMENT_EMBEDDED)
+        (cue || v.action != Action::Tools)
+            && (status_cue || v.action != Action::Status)
+            && v.sure(nearest::MIN_SIMILARITY_EMBEDDED, nearest::MIN_AGREEMENT_EMBEDDED)
     });
     run.near_emb = match verdict {
         Some(v) if sure && v.action == Action::Tools && v.op.as_deref() != Some("email.send") => {
@@ -270,6 +279,7 @@ async fn router_run(
         return run;
     };
     let gated = if cue { scores } else { scores.without(Action::Tools) };
+    let gated = if status_cue { gated } else { gated.without(Action::Status) };
     let mut tool = None;
     if gated.pick(DEFAULT_DIRECT_CONFIDENCE) == Action::Tools {
         let op = nearest::tool_op_among(&item.text, Some(e), &fits);
@@ -296,6 +306,7 @@ async fn main() {
         ("fresh4", include_str!("routing/fresh4.jsonl")),
         ("fresh5", include_str!("routing/fresh5.jsonl")),
         ("fresh6", include_str!("routing/fresh6.jsonl")),
+        ("fresh7", include_str!("routing/fresh7.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")
@@ -461,7 +472,8 @@ async fn main() {
                 }
             }
             let cue = rules::tool_cue(&item.text, today, &item.history);
-            runs.push(Run { item, json, rules, chosen, near, embedded, near_emb, chosen_emb_tool, cue });
+            let status_cue = rules::status_cue(&item.text.to_lowercase(), &item.history);
+            runs.push(Run { item, json, rules, chosen, near, embedded, near_emb, chosen_emb_tool, cue, status_cue });
         }
         let no_scores = runs.iter().filter(|r| r.chosen.is_none()).count();
         let conf = Some(DEFAULT_DIRECT_CONFIDENCE);

@@ -15,8 +15,10 @@ use serde::Deserialize;
 
 use crate::model::Action;
 
-/// The examples' text (JSON lines: lang, want, op, text).
-const EXAMPLES: &str = include_str!("examples.jsonl");
+/// The examples' text (JSON lines: lang, want, op, text): written for the router, then the
+/// routing benchmark's sets once each was scored blind and read (`examples-read.jsonl`, each
+/// line naming its set; follow-ups, whose meaning is in their history, left out).
+const EXAMPLES: &str = concat!(include_str!("examples.jsonl"), include_str!("examples-read.jsonl"));
 /// Neighbours that vote.
 const K: usize = 5;
 /// A verdict is acted on when its nearest example is at least this alike ...
@@ -359,18 +361,23 @@ not json
         assert!(!Verdict { agreement: 0.5, ..v }.sure(0.5, 0.6));
     }
 
-    /// The benchmark measures the examples on messages they do not contain.
+    /// A benchmark set becomes examples only once it was scored blind and read: the examples
+    /// name their set, and hold few messages of a set not yet scored (`fresh7`): only the
+    /// common phrases any two sets share ("what's on my plate today?"), not the set.
     #[test]
-    fn no_benchmark_message_is_an_example() {
+    fn no_unscored_benchmark_set_is_among_the_examples() {
+        const READ: &[&str] = &["dev", "holdout", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"];
         let text = |l: &str| serde_json::from_str::<Line>(l).ok().map(|l| l.text.trim().to_lowercase());
         let examples: std::collections::HashSet<String> = EXAMPLES.lines().filter_map(text).collect();
-        for set in
-            [include_str!("../../benches/routing/dev.jsonl"), include_str!("../../benches/routing/holdout.jsonl")]
-        {
-            for t in set.lines().filter_map(text) {
-                assert!(!examples.contains(&t), "{t:?} is both an example and a benchmark message");
-            }
+        for line in include_str!("examples-read.jsonl").lines() {
+            let from: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert!(READ.contains(&from["from"].as_str().unwrap_or_default()), "{line}");
         }
+        let unscored: Vec<String> =
+            include_str!("../../benches/routing/fresh7.jsonl").lines().filter_map(text).collect();
+        let shared = unscored.iter().filter(|t| examples.contains(*t)).count();
+        // Not printed: the set is read only after its score.
+        assert!(shared * 5 < unscored.len(), "{shared} of {} unscored messages are examples", unscored.len());
     }
 
     #[test]

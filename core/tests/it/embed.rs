@@ -32,7 +32,9 @@ fn answer(vectors: &[Vec<f64>]) -> Reply {
 /// The examples' vectors, one-hot by their action, in the batches the router asks for them;
 /// then `query` for every message.
 fn embedder_answers(query: &[f64]) -> Vec<Reply> {
-    let labels: Vec<String> = include_str!("../../src/router/examples.jsonl")
+    let examples =
+        concat!(include_str!("../../src/router/examples.jsonl"), include_str!("../../src/router/examples-read.jsonl"));
+    let labels: Vec<String> = examples
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter_map(|v| v["want"].as_str().filter(|w| Label::parse(w).is_some()).map(str::to_string))

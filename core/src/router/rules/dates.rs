@@ -92,12 +92,24 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
 }
 
 /// "next month", "다음달" (its first week with "first week", "첫째 주"): a range.
+/// The year and month after `today`'s.
+fn next_month(today: NaiveDate) -> (i32, u32) {
+    if today.month() == 12 {
+        (today.year() + 1, 1)
+    } else {
+        (today.year(), today.month() + 1)
+    }
+}
+
 fn month_range(t: &str, today: NaiveDate) -> Option<When> {
     let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    if !(t.contains("next month") || squeezed.contains("다음달")) {
+    let (y, m) = if t.contains("next month") || squeezed.contains("다음달") {
+        next_month(today)
+    } else if t.contains("this month") || squeezed.contains("이번달") {
+        (today.year(), today.month())
+    } else {
         return None;
-    }
-    let (y, m) = if today.month() == 12 { (today.year() + 1, 1) } else { (today.year(), today.month() + 1) };
+    };
     let first = NaiveDate::from_ymd_opt(y, m, 1)?;
     if t.contains("first week") || squeezed.contains("첫째주") || squeezed.contains("첫주") {
         return Some(When::Range(first, first + Duration::days(6)));
@@ -111,7 +123,7 @@ fn day_of_month(day: u32, today: NaiveDate) -> Option<NaiveDate> {
     match NaiveDate::from_ymd_opt(today.year(), today.month(), day) {
         Some(d) if d >= today => Some(d),
         _ => {
-            let (y, m) = if today.month() == 12 { (today.year() + 1, 1) } else { (today.year(), today.month() + 1) };
+            let (y, m) = next_month(today);
             NaiveDate::from_ymd_opt(y, m, day)
         }
     }

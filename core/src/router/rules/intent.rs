@@ -473,12 +473,16 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
     ];
     let doc = any_word(ws, &doc_words) || ws.windows(2).any(|w| w == ["tax", "return"]);
     let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고", "서류", "이력서"]);
+    // "어제 저장한 회의록 정리해줘": one's own document, summarised.
+    let ko_own = contains_any(t, &["내 ", "제 ", "어제", "저장한", "받은", "올린", "작성한", "초안", "지난"]);
+    let ko_sums = contains_any(t, &["정리해", "핵심만"]) && ko_own;
     let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize"])
+        || ko_sums
         || contains_any(
             t,
             &["열어", "읽어", "내용", "보여", "요약", "what's in the", "whats in the", "what is in the"],
         );
-    let asks_how = contains_any(t, &["how to", "how do", "how can", "어떻게", "방법"]);
+    let asks_how = contains_any(t, &["how to", "how do", "how can", "어떻게", "방법", "하는 법", "쓰는 법", "팁"]);
     // "자동차보험 거 읽어줘" after an answer to a question about documents that named
     // '자동차보험_증권.pdf': the file a word names.
     if reads && !asks_how && docs_before(history) {

@@ -46,6 +46,12 @@ const ANALYTIC_EN_PHRASES: &[&str] = &[
     "draft an",
     "write me a",
     "come up with a plan",
+    "help me word",
+    "help me write",
+    "help me phrase",
+    "how should i word",
+    "how do i word",
+    "how should i phrase",
 ];
 const ANALYTIC_KO: &[&str] = &[
     "설명",
@@ -198,7 +204,10 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str) -> bool {
         ws,
         &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize", "fix"],
     ) || contains_any(t, &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장"]);
-    reasoned && change
+    // Or more of it: an example, more detail ("can you show me an example with a counter?").
+    let more = any_word(ws, &["example", "examples", "elaborate"])
+        || contains_any(t, &["more detail", "in detail", "예시", "예를 들어", "자세히"]);
+    reasoned && (change || more)
 }
 
 /// Fillers a sentence may start with before its verb ("ugh ok so just book it").
@@ -308,15 +317,30 @@ pub fn rework(text: &str) -> bool {
     });
     let quote = ["\"", "“", "‘", "「", " '"].iter().filter_map(|q| text.find(q)).min();
     let Some(at) = colon.into_iter().chain(quote).min() else { return false };
-    let (ask, quoted) = text.split_at(at);
+    let (ask, rest) = text.split_at(at);
+    // The pasted text: within its quotes, or all after the colon.
+    let rest = rest.trim_start_matches([' ', ':']).trim_start();
+    let quoted = match rest.chars().next() {
+        Some(open @ ('"' | '“' | '‘' | '「' | '\'')) => {
+            let close = match open {
+                '“' => '”',
+                '‘' => '’',
+                '「' => '」',
+                c => c,
+            };
+            let inner = &rest[open.len_utf8()..];
+            inner.find(close).map_or(inner, |j| &inner[..j])
+        }
+        _ => rest,
+    };
     let ask = ask.to_lowercase();
     let aws = super::words(&ask);
-    let asks = contains_any(&ask, REWORK)
-        || (contains_any(&ask, REWORK_WEAK) && any_word(&aws, TEXTS))
-        || (contains_any(&ask, REWORK_WEAK) && contains_any(&ask, &["문장", "문구", "메시지", "이거"]));
+    let asks = contains_any(&ask, REWORK) || (contains_any(&ask, REWORK_WEAK) && contains_any(&ask, TEXTS));
     #[rustfmt::skip]
     let tool = super::sends_mail(&ask, &aws) || any_word(&aws, &[
         "send", "search", "find", "book", "schedule", "remind", "delete", "add", "inbox", "calendar", "docs",
     ]) || contains_any(&ask, &["보내", "찾아", "잡아", "등록", "일정"]);
-    (1..=14).contains(&aws.len()) && super::words(quoted).len() >= 3 && asks && !tool
+    // A translation of a pasted text (not "translate 'thank you' into Spanish", a quick one).
+    let translates = contains_any(&ask, &["translate", "번역"]) && super::words(quoted).len() >= 6;
+    (1..=14).contains(&aws.len()) && super::words(quoted).len() >= 3 && (asks || translates) && !tool
 }

@@ -20,6 +20,7 @@ mod quick;
 mod status;
 
 pub use cue::{cued_tools, tool_cue, Cued};
+pub use status::cue as status_cue;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -151,12 +152,14 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     });
     #[rustfmt::skip]
     let free = on_what || contains_any(t, &[
-        "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
+        "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something", "what do i have on",
+        "what do i have today", "what do i have left", "what do i have tomorrow", "what do i have this", "what do i have next",
         "have i got anything", "am i free", "am i busy", "am i booked", "what's my day",
         "what does my day", "what does my week", "what does the week of",
     ]);
     let ko_cal = contains_any(t, &["일정", "스케줄", "약속", "회의", "캘린더", "달력"]);
-    let ko_asks = contains_any(t, &["알려", "뭐", "무슨", "있어", "있나", "있니", "있는지", "확인", "보여", "어때"]);
+    let ko_asks =
+        contains_any(t, &["알려", "뭐", "무슨", "있어", "있나", "있니", "있는지", "확인", "보여", "어때", "있었"]);
     // "모레 오전에 뭐 있어?": a date and little else.
     let ko_free = (ws.len() <= 4 && contains_any(t, &["뭐 있", "뭐있"]))
         || contains_any(
@@ -194,6 +197,11 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
     if asks_calendar(&t, &ws, today) {
         if let Some(when) = dates::parse(text, today) {
             return Some(calendar_for(when, today));
+        }
+        // "am I free at 3?": a time and no day is today.
+        if dates::time(&t).is_some() && contains_any(&t, &["am i free", "am i busy", "시간 돼", "시간돼", "시간 비어"])
+        {
+            return Some(calendar("today", Map::new()));
         }
     }
     if let Some(when) = calendar_follow_up(text, &t, &ws, history, today) {

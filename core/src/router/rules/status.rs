@@ -63,7 +63,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let how_strong = any_word(ws, &[
         "down", "busy", "status", "running", "alive", "load", "loaded", "overloaded", "online", "offline",
         "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
-        "crashing", "answering", "restarted", "dead", "struggling", "crawling",
+        "crashing", "answering", "restarted", "dead", "struggling", "crawling", "available", "availability",
     ]);
     // "is the 4090 box up?", "is the 70B free?": a last word.
     let last = ws.last().copied().unwrap_or_default();
@@ -109,8 +109,12 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         "버스", "지하철", "배송", "배달", "메일 답", "친구", "거래처", "남친", "여친", "카톡", "답장", "고객", "상대",
         "사람", "팀장", "부장", "선배", "후배", "엄마", "아빠", "고양이", "강아지",
     ]);
+    // "오늘 왜이렇게 느려?", "why so slow today?": slowness of nothing named, asked.
+    let why = any_word(ws, &["why"]) || t.contains('왜');
+    let mine = contains_any(t, &["내 ", "제 ", "맥북", "우리 "]);
+    let bare = ws.len() <= 5 && why && ((slow && !other) || (ko_slow && !ko_other && !mine));
     let slow_replies =
-        (ws.len() <= 12 && slow && whose && !other) || (ws.len() <= 10 && ko_slow && ko_whose && !ko_other);
+        (ws.len() <= 12 && slow && whose && !other) || (ws.len() <= 10 && ko_slow && ko_whose && !ko_other) || bare;
     // The queue, or the wait, asked of now ("how long's the queue right now?", "지금 대기 얼마나
     // 걸려", "대기열 몇개 쌓여있어"), not a queue to write ("implement a priority queue") or
     // the bank's ("은행 대기 줄").
@@ -139,7 +143,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
 fn status_word(t: &str, ws: &[&str]) -> bool {
     any_word(ws, &[
         "busy", "up", "down", "slow", "free", "loaded", "running", "queue", "load", "healthy", "alive", "responding",
-        "clear", "clears", "queued", "waiting",
+        "clear", "clears", "queued", "waiting", "forever", "available",
     ]) || contains_any(t, &["바빠", "바쁘", "느려", "느리", "살아", "죽었", "다운", "대기열", "부하", "켜져", "꺼져"])
 }
 
@@ -158,4 +162,31 @@ pub fn follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bo
     // "how busy is it": a pronoun for the server, with a status word ("thanks, that helps" is none).
     let pronoun = !general(t) && ws.len() <= 8 && any_word(ws, &["it", "they", "that", "one"]) && status_word(t, ws);
     super::elliptic(t, ws) || pronoun
+}
+
+/// Whether `t` (lower case) has anything of a question about the servers: a server, a model,
+/// a queue, a wait, slowness, up or down, or it follows a status question. Without one, the
+/// router never answers with the status (as a message without a tool cue is never a tool
+/// call): "did HR send me anything about benefits enrollment?" is not about the servers,
+/// whatever a small classifier says.
+pub fn cue(t: &str, history: &[Turn]) -> bool {
+    let ws = words(t);
+    #[rustfmt::skip]
+    let en = any_word(&ws, &[
+        "server", "servers", "backend", "backends", "gpu", "gpus", "model", "models", "llm", "llms", "reasoner",
+        "classifier", "box", "queue", "queued", "backlog", "slow", "slower", "sluggish", "lag", "laggy", "lagging",
+        "busy", "down", "up", "crash", "crashed", "crashing", "frozen", "stuck", "load", "loaded", "running",
+        "online", "offline", "wait", "waiting", "responding", "answering", "replies", "responses", "available",
+        "forever", "status", "alive", "dead", "restart", "restarted", "vram", "memory",
+    ]) || ws.iter().any(|w| w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())));
+    #[rustfmt::skip]
+    let ko = contains_any(t, &[
+        "서버", "백엔드", "모델", "리즈너", "대기", "느려", "느리", "느린", "늦", "바빠", "바쁘", "다운", "죽", "살아",
+        "켜져", "꺼져", "멈", "부하", "상태", "돌아가", "올라가", "밀려", "버벅", "응답", "답변",
+    ]);
+    let after_status = history.iter().rev().find(|turn| turn.user).is_some_and(|p| {
+        let p = p.text.to_lowercase();
+        asks(&p, &words(&p))
+    });
+    en || ko || after_status
 }

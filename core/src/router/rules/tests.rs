@@ -88,6 +88,24 @@ fn leanings_and_follow_ups() {
     assert_eq!(d("why are the answers so slow right now?", &[]).as_deref(), Some("status"));
     assert_eq!(d("오늘따라 대답이 왜 이렇게 늦어?", &[]).as_deref(), Some("status"));
     assert_eq!(d("임진왜란 몇 년에 일어났어?", &[]).as_deref(), Some("direct"));
+    // Round 5: conversions, translations of a pasted text, writing help, more of an answer.
+    assert_eq!(d("1 GB is how many MB?", &[]).as_deref(), Some("direct"));
+    assert_eq!(d("화씨 100도면 섭씨로 몇도임", &[]).as_deref(), Some("direct"));
+    let pasted = "아래 영어로 번역해줘: 안녕하세요, 지난번 말씀하신 견적서 검토해봤는데 몇가지 질문이 있습니다.";
+    assert_eq!(d(pasted, &[]).as_deref(), Some("route"));
+    assert_eq!(
+        d("help me word a note to my team that the offsite moved, keep it upbeat", &[]).as_deref(),
+        Some("route")
+    );
+    let asked = [
+        Turn { user: true, text: "explain closures in javascript".into() },
+        Turn { user: false, text: "A closure is a function that remembers ...".into() },
+    ];
+    assert_eq!(d("can you show me an example with a counter?", &asked).as_deref(), Some("route"));
+    assert_eq!(d("am I free at 3?", &[]).as_deref(), Some("calendar.today"));
+    assert_eq!(d("what do I have left today?", &[]).as_deref(), Some("calendar.today"));
+    assert_eq!(d("이번달에 출장 일정 있었나", &[]).as_deref(), Some("calendar.search"));
+    assert_eq!(d("어제 저장한 회의록 정리해줘", &[]).as_deref(), Some("document.read"));
     for status in [
         "how long's the queue right now?",
         "지금 대기열 몇 개 쌓여있어?",
@@ -97,6 +115,8 @@ fn leanings_and_follow_ups() {
         "reasoner 대기열 몇 개 밀려있어?",
         "큰 모델 서버 켜져있어?",
         "reasoner가 지금 살아있어?",
+        "is the big model available?",
+        "오늘 왜이렇게 느려?",
     ] {
         assert_eq!(d(status, &[]).as_deref(), Some("status"), "{status}");
     }
@@ -341,6 +361,13 @@ fn what_the_rules_must_leave_alone() {
         ("how do i set it up locally?", &status, "status"),
         ("is it up to date on recent news?", &status, "status"),
         ("왜가리는 뭐 먹고 살아?", &[], "route"),
+        ("회의록 작성하는 법 정리해줘", &[], "document.read"),
+        ("보고서 쓰는 팁 정리해줘", &[], "document.read"),
+        ("what do I have to bring to a job interview tomorrow?", &[], "calendar.search"),
+        ("translate 'good morning' into french", &[], "route"),
+        ("why is my build so slow?", &[], "status"),
+        ("왜 이렇게 택배가 느려?", &[], "status"),
+        ("is the new iphone available in korea?", &[], "status"),
     ];
     for (text, history, not) in cases {
         let got = op(&decide(text, today(), history, Lang::En, true));
@@ -417,6 +444,7 @@ fn what_the_rules_decide_on_the_read_sets_is_right() {
         include_str!("../../../benches/routing/fresh3.jsonl"),
         include_str!("../../../benches/routing/fresh4.jsonl"),
         include_str!("../../../benches/routing/fresh5.jsonl"),
+        include_str!("../../../benches/routing/fresh6.jsonl"),
     ];
     let (mut decided, mut right, mut all) = (0, 0, 0);
     let mut wrong = Vec::new();

@@ -236,13 +236,18 @@ impl<'a> Run<'a> {
         // And a tool call's operation is of a tool the message (or the talk before) names.
         let cued = rules::cued_tools(&self.text, today, &history);
         let fits = |op: &str| cued.fits(op);
+        // Nor the status without a word of the servers (or a status question before).
+        let status = rules::status_cue(&self.text.to_lowercase(), &history);
         let (sure, embedded) = self.near_examples().await;
-        if let Some(v) = sure.filter(|v| tools || v.action != crate::model::Action::Tools) {
+        let allowed = |v: &nearest::Verdict| {
+            (tools || v.action != crate::model::Action::Tools) && (status || v.action != crate::model::Action::Status)
+        };
+        if let Some(v) = sure.filter(allowed) {
             let v = v.fitted(&self.text, embedded.as_deref(), &fits);
             return self.write_chosen(v.action, &classifier, &history, v.op.as_deref()).await;
         }
         if self.choosing(&classifier) {
-            match self.choose(&classifier, &history, tools).await {
+            match self.choose(&classifier, &history, tools, status).await {
                 chosen::Chosen::Action(action) => {
                     // A tool call: its operation from the tool examples, not the small model.
                     let op = (action == crate::model::Action::Tools)
