@@ -23,8 +23,9 @@
 //!   a message is most like (character n-grams, TF-IDF, 5 neighbours);
 //! - the rules and leanings, the nearest examples when sure, then choose-then-write
 //!   (uncalibrated); with embeddings mixed into the nearest examples (their tool operation
-//!   one of a tool the message names, `rules::cued_tools`); and with no tool call for a
-//!   message without a tool cue (`rules::tool_cue`): the router now.
+//!   one of a tool the message names, `rules::cued_tools`); and gated (`rules::gates`: no tool
+//!   call without a tool cue, no status without a word of the servers, no question back to a
+//!   long message): the router now.
 //!
 //! The sets: `dev.jsonl` (written with the rules, so the rules' figures on it are flattered),
 //! `holdout.jsonl` (120 messages written apart, without reading the rules), `test.jsonl` (120
@@ -116,15 +117,13 @@ struct Run {
     near_emb: Option<(nearest::Verdict, Option<Decision>, f64)>,
     /// Choose-then-write's tool call when the operation comes from the mixed examples.
     chosen_emb_tool: Option<Decision>,
-    /// Whether the message has a cue of a tool request (`rules::tool_cue`).
-    cue: bool,
-    /// Whether it has a cue of a status question (`rules::status_cue`).
-    status_cue: bool,
+    /// What a model may decide for it (`rules::gates`: a tool call only with a tool cue, ...).
+    gates: choose::Gates,
 }
 
 /// How the nearest examples and the choice are taken: `embedded`, mixed with embeddings (as
-/// the router does when a backend gives them); `gate`, no tool call for a message without a
-/// tool cue (as the router does).
+/// the router does when a backend gives them); `gate`, only what `rules::gates` allow (as the
+/// router does).
 #[derive(Clone, Copy)]
 struct How {
     embedded: bool,
@@ -137,12 +136,12 @@ const NOW: How = How { embedded: true, gate: true };
 
 impl Run {
     /// Choose-then-write's decision at `confidence`; the JSON one where there are no scores.
-    /// `gate`: never a tool call without a tool cue.
+    /// `gate`: only what `rules::gates` allow (a tool call with a tool cue, the status with a
+    /// word of the servers, a question back to a short message).
     fn chosen_decision(&self, confidence: f64, prior: Option<&choose::Scores>, gate: bool) -> (Decision, f64) {
         let Some((scores, tool, ms)) = &self.chosen else { return self.json.clone() };
         let scores = prior.map_or(*scores, |p| scores.calibrated(p));
-        let scores = if gate && !self.cue { scores.without(Action::Tools) } else { scores };
-        let scores = if gate && !self.status_cue { scores.without(Action::Status) } else { scores };
+        let scores = if gate { scores.gated(self.gates) } else { scores };
         let d = match scores.pick(confidence) {
             Action::Direct => Decision::Direct { response: String::new() },
             Action::Route => Decision::Route { prompt: self.item.text.clone() },
@@ -189,9 +188,7 @@ impl Run {
             return (d.clone(), *ms, true);
         }
         let embedded = how.embedded && self.near_emb.is_some();
-        let gated = |v: &nearest::Verdict| {
-            how.gate && ((!self.cue && v.action == Action::Tools) || (!self.status_cue && v.action == Action::Status))
-        };
+        let gated = |v: &nearest::Verdict| how.gate && !self.gates.allows(v.action);
         let embed_ms = if embedded { self.embedded.as_ref().map_or(0.0, |e| e.1) } else { 0.0 };
         if let Some((sim, agree)) = near {
             let verdict = if embedded { &self.near_emb } else { &self.near };
@@ -230,8 +227,7 @@ async fn router_run(
     let started = Instant::now();
     let ruled = rules::decide(&item.text, today, &item.history, item.lang, true)
         .map(|d| (d, started.elapsed().as_secs_f64() * 1000.0));
-    let cue = rules::tool_cue(&item.text, today, &item.history);
-    let status_cue = rules::status_cue(&item.text.to_lowercase(), &item.history);
+    let gates = rules::gates(&item.text, today, &item.history);
     let cued = rules::cued_tools(&item.text, today, &item.history);
     let fits = |op: &str| cued.fits(op);
     let mut run = Run {
@@ -243,8 +239,7 @@ async fn router_run(
         embedded: None,
         near_emb: None,
         chosen_emb_tool: None,
-        cue,
-        status_cue,
+        gates,
     };
     if run.rules[1].is_some() {
         return run;
@@ -258,9 +253,7 @@ async fn router_run(
     let started = Instant::now();
     let verdict = nearest::nearest_embedded(&item.text, e).map(|v| v.fitted(&item.text, Some(e), &fits));
     let sure = verdict.as_ref().is_some_and(|v| {
-        (cue || v.action != Action::Tools)
-            && (status_cue || v.action != Action::Status)
-            && v.sure(nearest::MIN_SIMILARITY_EMBEDDED, nearest::MIN_AGREEMENT_EMBEDDED)
+        gates.allows(v.action) && v.sure(nearest::MIN_SIMILARITY_EMBEDDED, nearest::MIN_AGREEMENT_EMBEDDED)
     });
     run.near_emb = match verdict {
         Some(v) if sure && v.action == Action::Tools && v.op.as_deref() != Some("email.send") => {
@@ -278,8 +271,7 @@ async fn router_run(
     let Some(scores) = answer.ok().and_then(|a| choose::Scores::from_logprobs(&a.first_token_logprobs)) else {
         return run;
     };
-    let gated = if cue { scores } else { scores.without(Action::Tools) };
-    let gated = if status_cue { gated } else { gated.without(Action::Status) };
+    let gated = scores.gated(gates);
     let mut tool = None;
     if gated.pick(DEFAULT_DIRECT_CONFIDENCE) == Action::Tools {
         let op = nearest::tool_op_among(&item.text, Some(e), &fits);
@@ -307,6 +299,7 @@ async fn main() {
         ("fresh5", include_str!("routing/fresh5.jsonl")),
         ("fresh6", include_str!("routing/fresh6.jsonl")),
         ("fresh7", include_str!("routing/fresh7.jsonl")),
+        ("fresh8", include_str!("routing/fresh8.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")
@@ -471,9 +464,8 @@ async fn main() {
                     });
                 }
             }
-            let cue = rules::tool_cue(&item.text, today, &item.history);
-            let status_cue = rules::status_cue(&item.text.to_lowercase(), &item.history);
-            runs.push(Run { item, json, rules, chosen, near, embedded, near_emb, chosen_emb_tool, cue, status_cue });
+            let gates = rules::gates(&item.text, today, &item.history);
+            runs.push(Run { item, json, rules, chosen, near, embedded, near_emb, chosen_emb_tool, gates });
         }
         let no_scores = runs.iter().filter(|r| r.chosen.is_none()).count();
         let conf = Some(DEFAULT_DIRECT_CONFIDENCE);
@@ -538,7 +530,7 @@ async fn main() {
                 Box::new(|r: &Run| r.decision(true, sure_emb, conf, None, today, EMBEDDED)),
             ),
             (
-                "rules + leanings + nearest examples with embeddings + choose, then write, no tool call without a tool cue (the router now: defaults)",
+                "rules + leanings + nearest examples with embeddings + choose, then write, gated by the cues (the router now: defaults)",
                 Box::new(|r: &Run| r.decision(true, sure_emb, conf, None, today, NOW)),
             ),
         ];

@@ -175,12 +175,42 @@ impl Scores {
         Scores(p)
     }
 
+    /// The same without the actions `gates` refuse.
+    pub fn gated(&self, gates: Gates) -> Scores {
+        Action::ALL.iter().filter(|a| !gates.allows(**a)).fold(*self, |s, a| s.without(*a))
+    }
+
     /// The action taken: the most likely, but `direct` only with at least `direct_confidence`
     /// of the probability; below it, the reasoner's.
     pub fn pick(&self, direct_confidence: f64) -> Action {
         match self.best() {
             Action::Direct if self.of(Action::Direct) < direct_confidence => Action::Route,
             a => a,
+        }
+    }
+}
+
+/// What a model (the classifier's choice, the nearest examples) may decide for a message; the
+/// rules say ([`super::rules::gates`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gates {
+    /// A tool call: the message has a cue of one.
+    pub tools: bool,
+    /// The status: it has a word of the servers, or follows a status question.
+    pub status: bool,
+    /// A question back: it is short.
+    pub clarify: bool,
+}
+
+impl Gates {
+    pub const OPEN: Gates = Gates { tools: true, status: true, clarify: true };
+
+    pub fn allows(&self, action: Action) -> bool {
+        match action {
+            Action::Tools => self.tools,
+            Action::Status => self.status,
+            Action::Clarify => self.clarify,
+            Action::Direct | Action::Route => true,
         }
     }
 }

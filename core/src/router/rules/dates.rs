@@ -41,7 +41,18 @@ fn monday_of(d: NaiveDate) -> NaiveDate {
 /// are; `text` with spaces squeezed.
 fn norm(text: &str) -> String {
     let lower = text.to_lowercase();
-    lower.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Casual Korean: 담주 (다음주), 수욜 (수요일), 낼 (내일).
+    let casual = lower.replace("담주", "다음주").replace("욜", "요일");
+    casual
+        .split_whitespace()
+        .map(|w| match w.strip_prefix('낼') {
+            Some(rest) if ["", "은", "도", "모레", "아침", "오후", "오전", "저녁"].contains(&rest) => {
+                format!("내일{rest}")
+            }
+            _ => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The day `text` names, relative to `today`.
@@ -247,10 +258,19 @@ pub fn time(t: &str) -> Option<NaiveTime> {
     }
     // English: H[:MM] am|pm, or HH:MM.
     let words: Vec<&str> = t.split_whitespace().collect();
+    // "at 3": an hour, when it is the only "at" and a number ("leaves at 9 and arrives at 11"
+    // is a sum to work out).
+    let bare_ats = words
+        .windows(2)
+        .filter(|p| p[0] == "at" && p[1].trim_end_matches([',', '.', '?', '!']).chars().all(|c| c.is_ascii_digit()))
+        .count();
     for (i, w) in words.iter().enumerate() {
+        // "at 11, call it ...": a comma ends the time's phrase.
+        let ends = w.ends_with([',', '.', '?', '!', ';']);
         let w = w.trim_matches(|c: char| c == ',' || c == '.' || c == '?' || c == '!');
         let (num, suffix) = match w.find(|c: char| c.is_ascii_alphabetic()) {
             Some(j) => (&w[..j], &w[j..]),
+            None if ends => (w, ""),
             None => (w, words.get(i + 1).map(|n| n.trim_matches(|c: char| !c.is_ascii_alphabetic())).unwrap_or("")),
         };
         let (h, m) = match num.split_once(':') {
@@ -270,6 +290,7 @@ pub fn time(t: &str) -> Option<NaiveTime> {
             // (not "at 3 years old", "at 3%").
             _ if i > 0
                 && words[i - 1] == "at"
+                && bare_ats == 1
                 && (1..=12).contains(&h)
                 && (suffix.is_empty()
                     || [

@@ -79,9 +79,9 @@ fn title(t: &str) -> String {
 /// 3pm").
 pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Turn]) -> Option<Decision> {
     let t = text.to_lowercase();
-    let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind"])
+    let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind", "pencil", "block"])
         || t.starts_with("set up")
-        || contains_any(&t, &["잡아", "추가", "등록", "넣어", "예약해"]);
+        || contains_any(&t, &["잡아", "추가", "등록", "넣어", "예약해", "박아"]);
     if !adds {
         return None;
     }

@@ -272,7 +272,7 @@ fn docs_before(history: &[Turn]) -> bool {
     user_before(
         history,
         &["doc", "docs", "document", "documents", "file", "files", "notes"],
-        &["문서", "파일", "서류", "자료", "메모"],
+        &["문서", "파일", "서류", "자료", "메모", "기획서", "계약서", "보고서", "회의록", "이력서", "명세서", "논문"],
     )
 }
 
@@ -317,8 +317,12 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
     let says = (contains_any(t, &["what did", "what does"])
         && any_word(ws, &["say", "says", "said", "write", "wrote"]))
         || contains_any(t, &["뭐라고", "뭐라는", "무슨 내용"]);
-    let reads =
-        says || any_word(ws, &["open", "read", "show"]) || contains_any(t, &["열어", "읽어", "본문", "내용", "보여"]);
+    // "what's the second one about": an item of a list, asked about.
+    let about = ordinal(t).is_some() && contains_any(t, &["about", "what's", "whats", "what is", "뭐야", "무슨"]);
+    let reads = says
+        || about
+        || any_word(ws, &["open", "read", "show"])
+        || contains_any(t, &["열어", "읽어", "본문", "내용", "보여"]);
     // "open the second one" after a list of mails (tagged, or numbered after a mail question).
     let untagged = if mail_before(history) { numbered(history) } else { Vec::new() };
     let follow_up = reads && ordinal(t).is_some() && (!listed(history, "uid").is_empty() || !untagged.is_empty());
@@ -372,6 +376,7 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
     // Unread mail, or mails in the plural to show: a list, so a search.
     let finds = !says
         && (any_word(ws, &["find", "search", "look", "any", "anything", "did", "got", "check", "unread", "list"])
+            || contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
             || (reads && any_word(ws, &["mails", "emails"]))
             || (more_mail && !reads)
             || (t.contains("메일들") && !contains_any(t, &["법", "어떻게", "방법"]))
@@ -426,14 +431,24 @@ fn files_listed(history: &[Turn]) -> Vec<String> {
     lower.split_whitespace().filter_map(file_name).map(str::to_string).collect()
 }
 
+/// The file names the last assistant turn mentions.
+fn files_in_last_answer(history: &[Turn]) -> Vec<String> {
+    let Some(last) = history.iter().rev().find(|t| !t.user) else { return Vec::new() };
+    let lower = last.text.to_lowercase();
+    let mut files: Vec<String> = lower
+        .split(|c: char| c.is_whitespace() || "'\"‘’“”,;()[]".contains(c))
+        .filter_map(file_name)
+        .map(str::to_string)
+        .collect();
+    files.dedup();
+    files
+}
+
 /// The file named in the last assistant turn that a word of `t` (two letters or more, its
 /// particle stripped) is part of: "자동차보험 거 읽어줘" after "'실손보험_약관.pdf'와
 /// '자동차보험_증권.pdf'가 있습니다".
 fn mentioned_file(t: &str, history: &[Turn]) -> Option<String> {
-    let last = history.iter().rev().find(|t| !t.user)?;
-    let lower = last.text.to_lowercase();
-    let files: Vec<&str> =
-        lower.split(|c: char| c.is_whitespace() || "'\"‘’“”,;()[]".contains(c)).filter_map(file_name).collect();
+    let files = files_in_last_answer(history);
     let words: Vec<&str> = t
         .split(|c: char| !c.is_alphanumeric())
         .map(strip_particle)
@@ -441,9 +456,9 @@ fn mentioned_file(t: &str, history: &[Turn]) -> Option<String> {
         .filter(|w| !STOP.contains(w) && !["read", "open", "show", "summarise", "summarize", "one"].contains(w))
         .filter(|w| !EXTENSIONS.contains(w))
         .collect();
-    let hits: Vec<&str> = files.into_iter().filter(|f| words.iter().any(|w| f.contains(w))).collect();
+    let hits: Vec<String> = files.into_iter().filter(|f| words.iter().any(|w| f.contains(w))).collect();
     // One file, or it is not clear which.
-    (hits.len() == 1).then(|| hits[0].to_string())
+    (hits.len() == 1).then(|| hits[0].clone())
 }
 
 /// The document a read request names: its file name, or its words without the request's.
@@ -476,7 +491,7 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
     // "어제 저장한 회의록 정리해줘": one's own document, summarised.
     let ko_own = contains_any(t, &["내 ", "제 ", "어제", "저장한", "받은", "올린", "작성한", "초안", "지난"]);
     let ko_sums = contains_any(t, &["정리해", "핵심만"]) && ko_own;
-    let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize"])
+    let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize", "gist", "tldr"])
         || ko_sums
         || contains_any(
             t,
@@ -488,6 +503,13 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
     if reads && !asks_how && docs_before(history) {
         if let Some(name) = mentioned_file(t, history) {
             return Some(call("document", "read", one("doc_id", name)));
+        }
+    }
+    // "핵심만 세 줄로 정리해줘" after an answer that found one file: that file, summarised.
+    let sums = reads || contains_any(t, &["정리해", "핵심", "요약", "summary", "sum up", "sum it up"]);
+    if sums && !asks_how && docs_before(history) {
+        if let [only] = files_in_last_answer(history).as_slice() {
+            return Some(call("document", "read", one("doc_id", only.clone())));
         }
     }
     let untagged = files_listed(history);

@@ -46,6 +46,14 @@ const ANALYTIC_EN_PHRASES: &[&str] = &[
     "draft an",
     "write me a",
     "come up with a plan",
+    "different from",
+    "differ from",
+    "pick one over",
+    "good way to",
+    "best way to",
+    "tips for",
+    "advice on",
+    "which is better",
     "help me word",
     "help me write",
     "help me phrase",
@@ -74,6 +82,12 @@ const ANALYTIC_KO: &[&str] = &[
     "짜줘",
     "짜 줘",
     "만들어줘 코드",
+    "어떻게 하면",
+    "뭐가 나아",
+    "뭐가 더 나",
+    "어떤 게 나",
+    "하는게 낫",
+    "하는 게 낫",
 ];
 
 /// Whether `t` (lower case) asks for reasoning.
@@ -203,7 +217,8 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str) -> bool {
     let change = any_word(
         ws,
         &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize", "fix"],
-    ) || contains_any(t, &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장"]);
+    ) || any_word(ws, &["shorter", "longer", "simpler", "shorten"])
+        || contains_any(t, &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장", "줄여", "짧게", "길게"]);
     // Or more of it: an example, more detail ("can you show me an example with a counter?").
     let more = any_word(ws, &["example", "examples", "elaborate"])
         || contains_any(t, &["more detail", "in detail", "예시", "예를 들어", "자세히"]);
@@ -229,7 +244,7 @@ const ASKING: &[&str] = &[
     "can you", "could you", "would you", "will you", "can u", "please", "pls", "plz", "let me know", "remind",
     "i need", "need to", "have to", "want you", "i'd like", "don't forget", "make sure", "should i",
     "줘", "주세요", "줄래", "주실", "줄 수", "주라", "부탁", "해봐", "알려", "보여", "찾아봐", "야 하", "야 돼", "야 되",
-    "할래", "잡아", "등록", "추가해", "옮겨", "취소", "미뤄", "확인해", "해놔", "보내놔", "지워", "삭제", "바꿔",
+    "할래", "잡아", "등록", "추가해", "옮겨", "취소", "미뤄", "확인해", "해놔", "보내놔", "지워", "삭제", "바꿔줘", "박아", "넣어",
 ];
 /// How the assistant is, asked back at the end of a story ("anyway how's your day going").
 #[rustfmt::skip]
@@ -244,7 +259,8 @@ const FEELINGS: &[&str] = &[
     "lol", "lmao", "haha", "ugh", "anyway", "finally", "tired", "exhausted", "what a ", "worst", "long day",
     "long week", "crazy", "grumpy", "stressed", "happy", "glad", "annoying", "annoyed", "sigh", "phew", "omg", "yay",
     "excited", "nervous", "bored", "ㅋㅋ", "ㅎㅎ", "ㅠㅠ", "ㅜㅜ", "진짜", "정말", "너무", "행복", "피곤", "힘들",
-    "신나", "짜증", "살 것 같", "살것같", "버티", "정신없", "지치", "지쳤", "기분",
+    "신나", "짜증", "살 것 같", "살것같", "버티", "정신없", "지치", "지쳤", "기분", "vent", "out loud", "a lot",
+    "말하고 싶었", "하소연",
 ];
 /// Korean questions without a question mark ("내일 약속 뭐 있지").
 #[rustfmt::skip]
@@ -272,12 +288,12 @@ pub fn story(t: &str, ws: &[&str]) -> bool {
         }
         // Of the assistant, not of the user's own things ("내 일정 오늘 어때?").
         let asked_back = contains_any(sentence, ASKED_BACK) && !contains_any(sentence, &["my ", "내 ", "제 ", "나 "]);
-        // A question: a question mark, a Korean question word, an English one anywhere but in
-        // "what a week", or a sentence that starts as a question does ("did you see ...").
-        let wh = sw.iter().enumerate().any(|(i, w)| {
-            ["what", "whats", "why", "how", "when", "where", "which", "who"].contains(w)
-                && !(*w == "what" && sw.get(i + 1).is_some_and(|n| ["a", "an"].contains(n)))
-        });
+        // A question: a question mark, a Korean question word, or a clause that starts as a
+        // question does ("whats going on", "did you see ..."; not "what a week", nor "people
+        // who don't even show up").
+        let at = sw.iter().position(|w| !OPENERS.contains(w)).unwrap_or_default();
+        let wh = ["what", "whats", "why", "how", "when", "where", "which", "who"].contains(&first)
+            && !(first == "what" && sw.get(at + 1).is_some_and(|n| ["a", "an"].contains(n)));
         let question = sentence.ends_with('?')
             || contains_any(sentence, KO_ASKS)
             || wh
@@ -315,11 +331,11 @@ pub fn rework(text: &str) -> bool {
         let digit = |j: Option<usize>| j.and_then(|j| bytes.get(j)).is_some_and(u8::is_ascii_digit);
         !(digit(i.checked_sub(1)) && digit(Some(i + 1)))
     });
-    let quote = ["\"", "“", "‘", "「", " '"].iter().filter_map(|q| text.find(q)).min();
+    let quote = ["\"", "“", "‘", "「", " '", "→", "->"].iter().filter_map(|q| text.find(q)).min();
     let Some(at) = colon.into_iter().chain(quote).min() else { return false };
     let (ask, rest) = text.split_at(at);
     // The pasted text: within its quotes, or all after the colon.
-    let rest = rest.trim_start_matches([' ', ':']).trim_start();
+    let rest = rest.trim_start_matches([' ', ':', '→', '-', '>']).trim_start();
     let quoted = match rest.chars().next() {
         Some(open @ ('"' | '“' | '‘' | '「' | '\'')) => {
             let close = match open {

@@ -25,7 +25,7 @@ const FACT_KO: &[&str] = &[
     "약자가 뭐", "약자였", "누가 썼", "누가 쓴", "누가 만들었", "누가 발명", "누가 그렸", "몇 년에", "몇년에",
     "몇 년도", "몇년도", "언제 태어", "영어로 뭐", "일본어로 뭐", "한국어로 뭐", "농담 하나", "농담 해줘",
     "농담해줘", "농담 좀", "개그 하나", "개그 해줘", "아재개그", "심심해", "말 좀 걸어", "말좀 걸어",
-    "섭씨로", "화씨로", "몇 메가", "몇메가", "몇 인치", "몇인치", "몇 센티", "몇센티", "몇 마일", "몇마일",
+    "뭐였더라", "뭐더라", "기본 포트", "포트 몇", "섭씨로", "화씨로", "몇 메가", "몇메가", "몇 인치", "몇인치", "몇 센티", "몇센티", "몇 마일", "몇마일",
 ];
 
 /// Words of code: "define a function", "translate this script to rust" are the reasoner's.
@@ -85,7 +85,11 @@ pub fn quick(t: &str, ws: &[&str]) -> bool {
         "kb", "tb", "meters", "liters", "gallons", "ounces", "oz", "grams",
     ].contains(w)).count();
     let in_units = numbers == 1 && units >= 2 && contains_any(s, &["how many", "how much", "in "]);
-    starts || what_does || when_was || how_many_in || convert || in_units
+    // "default port for redis?", "what port does ssh use".
+    let port = any_word(ws, &["port"])
+        && ws.len() <= 7
+        && contains_any(s, &["default port", "what port", "which port", "port for", "port number"]);
+    starts || what_does || when_was || how_many_in || convert || in_units || port
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let ko_how = contains_any(t, &[
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
-        "작동", "터졌", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "버벅", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
+        "작동", "터졌", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "버벅", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
         "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
     ]);
     // Replies slow for everyone, said in passing ("is it just me or is everything slow?", "why
@@ -120,8 +120,11 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     // the bank's ("은행 대기 줄").
     #[rustfmt::skip]
     let queue = (any_word(ws, &["queue", "backlog"]) && contains_any(t, &["the queue", "the backlog", "queue right now", "queue now"]))
-        || contains_any(t, &["how long would i wait", "how long will i wait", "how long do i wait", "how long is the wait", "wait time right now"]);
-    let ko_queue = (contains_any(t, &["대기열", "대기 얼마", "대기가 얼마"])
+        || contains_any(t, &["how long would i wait", "how long will i wait", "how long do i wait", "how long is the wait", "wait time right now", "ahead of me", "my position", "in line"]);
+    // "얼마나 기다려야 돼?" and nothing else.
+    let ko_wait = ws.len() <= 3 && contains_any(t, &["얼마나 기다려", "얼마나 더 기다려", "몇 분 기다려"]);
+    let ko_queue = (ko_wait
+        || contains_any(t, &["대기열", "대기 얼마", "대기가 얼마"])
         || (contains_any(t, &["쌓여", "밀려"]) && contains_any(t, &["요청", "작업", "몇 개", "몇개"])))
         && contains_any(t, &["?", "몇", "얼마", "지금"]);
     #[rustfmt::skip]

@@ -106,6 +106,32 @@ fn leanings_and_follow_ups() {
     assert_eq!(d("what do I have left today?", &[]).as_deref(), Some("calendar.today"));
     assert_eq!(d("이번달에 출장 일정 있었나", &[]).as_deref(), Some("calendar.search"));
     assert_eq!(d("어제 저장한 회의록 정리해줘", &[]).as_deref(), Some("document.read"));
+    // Round 6: casual Korean dates, slang verbs, technical quick facts, a status of the wait.
+    assert_eq!(d("담주 수욜 오후 4시부터 스터디 2시간 박아놔 ㅋㅋ", &[]).as_deref(), Some("calendar.create_draft"));
+    assert_eq!(d("낼 오후에 뭐 있어?", &[]).as_deref(), Some("calendar.search"));
+    assert_eq!(d("pencil in the dentist on the 14th at 4:15", &[]).as_deref(), Some("calendar.create_draft"));
+    assert_eq!(
+        d("book 30 min with the design team thursday at 11, call it logo review", &[]).as_deref(),
+        Some("calendar.create_draft")
+    );
+    assert_eq!(d("오늘 오후에 비는 시간 있어요?", &[]).as_deref(), Some("calendar.today"));
+    assert_eq!(d("default port for redis?", &[]).as_deref(), Some("direct"));
+    assert_eq!(d("ssh 기본 포트 몇번이지", &[]).as_deref(), Some("direct"));
+    assert_eq!(d("classifier 언제 다시 올라와?", &[]).as_deref(), Some("status"));
+    assert_eq!(d("얼마나 기다려야 돼?", &[]).as_deref(), Some("status"));
+    assert_eq!(d("how is a mutex different from a semaphore?", &[]).as_deref(), Some("route"));
+    let found = [
+        Turn { user: true, text: "프로젝트 기획서 찾아줘".into() },
+        Turn { user: false, text: "'2024_신규서비스_기획서.docx'를 찾았습니다.".into() },
+    ];
+    assert_eq!(d("핵심만 세 줄로 정리해줘", &found).as_deref(), Some("document.read"));
+    let mails = [
+        Turn { user: true, text: "any new emails from clients?".into() },
+        Turn { user: false, text: "You have 3: 1) Acme – 'Revised brief', 2) Lumen – 'Invoice question'".into() },
+    ];
+    assert_eq!(d("what's the second one about", &mails).as_deref(), Some("email.read"));
+    let story = "honestly today was a lot. three meetings, and the invite for friday got moved by people who never show up. just needed to say it out loud lol";
+    assert_eq!(d(story, &[]).as_deref(), Some("direct"));
     for status in [
         "how long's the queue right now?",
         "지금 대기열 몇 개 쌓여있어?",
@@ -368,6 +394,11 @@ fn what_the_rules_must_leave_alone() {
         ("why is my build so slow?", &[], "status"),
         ("왜 이렇게 택배가 느려?", &[], "status"),
         ("is the new iphone available in korea?", &[], "status"),
+        ("내가 낼게 ㅋㅋ", &[], "calendar.search"),
+        ("욜로 라이프 어때?", &[], "calendar.search"),
+        ("what port should my web app listen on in production?", &[], "direct"),
+        ("얼마나 기다려야 라면이 맛있어?", &[], "status"),
+        ("the kids' school sent a bunch of emails lol, who even reads those", &[], "email.search"),
     ];
     for (text, history, not) in cases {
         let got = op(&decide(text, today(), history, Lang::En, true));
@@ -445,6 +476,7 @@ fn what_the_rules_decide_on_the_read_sets_is_right() {
         include_str!("../../../benches/routing/fresh4.jsonl"),
         include_str!("../../../benches/routing/fresh5.jsonl"),
         include_str!("../../../benches/routing/fresh6.jsonl"),
+        include_str!("../../../benches/routing/fresh7.jsonl"),
     ];
     let (mut decided, mut right, mut all) = (0, 0, 0);
     let mut wrong = Vec::new();
@@ -477,4 +509,20 @@ fn what_the_rules_decide_on_the_read_sets_is_right() {
         eprintln!("  {w}");
     }
     assert!(precision >= 0.95, "{:.1} %", precision * 100.0);
+}
+
+/// What a model may decide: a tool call with a tool cue, the status with a word of the
+/// servers, a question back to a short message.
+#[test]
+fn the_models_choices_are_gated_by_the_cues() {
+    let g = |text: &str, history: &[Turn]| gates(text, today(), history);
+    assert!(!g("did HR send me anything about benefits enrollment?", &[]).status);
+    assert!(g("is the reasoner still busy?", &[]).status);
+    let asked =
+        [Turn { user: true, text: "is the 4090 box up?".into() }, Turn { user: false, text: "Yes, it's up.".into() }];
+    assert!(g("and what about the other one?", &asked).status);
+    assert!(!g("tell me a fun fact about octopuses", &[]).tools);
+    assert!(g("do it like last time", &[]).clarify);
+    let long = "so how is that different from a semaphore, and when would I pick one over the other one?";
+    assert!(!g(long, &[]).clarify);
 }

@@ -8,7 +8,7 @@ use crate::config::Decide;
 use crate::i18n;
 use crate::model::{Action, ChatRole, MessageState, NoticeKind, Role, State};
 use crate::registry::BackendHandle;
-use crate::router::choose::{self, Scores};
+use crate::router::choose::{self, Gates, Scores};
 use crate::router::decision::{self, Decision};
 use crate::router::embed;
 use crate::router::nearest::{self, Verdict};
@@ -115,10 +115,9 @@ impl Run<'_> {
         None
     }
 
-    /// Asks `c` for the action alone (one token, its alternatives scored); `tools`, `status`:
-    /// whether a tool call, or the status, may be chosen (the message has a cue of one:
-    /// [`rules::tool_cue`], [`rules::status_cue`]).
-    pub(super) async fn choose(&mut self, c: &BackendHandle, history: &[Turn], tools: bool, status: bool) -> Chosen {
+    /// Asks `c` for the action alone (one token, its alternatives scored); `gates`: what may
+    /// be chosen ([`rules::gates`]).
+    pub(super) async fn choose(&mut self, c: &BackendHandle, history: &[Turn], gates: Gates) -> Chosen {
         let req = choose::request(self.lang, history, &self.text);
         let answer = match self.ask(c, &req).await {
             Ok(Some(a)) => a,
@@ -127,8 +126,7 @@ impl Run<'_> {
         };
         match Scores::from_logprobs(&answer.first_token_logprobs) {
             Some(scores) => {
-                let scores = if tools { scores } else { scores.without(Action::Tools) };
-                let scores = if status { scores } else { scores.without(Action::Status) };
+                let scores = scores.gated(gates);
                 let action = scores.pick(self.set.direct_confidence);
                 tracing::debug!("classifier {} chose {} ({scores})", c.name, action.as_str());
                 Chosen::Action(action)

@@ -231,23 +231,19 @@ impl<'a> Run<'a> {
             return self.reason(&prompt, None).await;
         };
         // Nothing of a tool about it (no tool word, date or tool conversation): not a tool call,
-        // whatever the examples or the classifier lean to.
-        let tools = rules::tool_cue(&self.text, today, &history);
+        // whatever the examples or the classifier lean to; nor the status without a word of the
+        // servers, nor a question back to a long message.
+        let gates = rules::gates(&self.text, today, &history);
         // And a tool call's operation is of a tool the message (or the talk before) names.
         let cued = rules::cued_tools(&self.text, today, &history);
         let fits = |op: &str| cued.fits(op);
-        // Nor the status without a word of the servers (or a status question before).
-        let status = rules::status_cue(&self.text.to_lowercase(), &history);
         let (sure, embedded) = self.near_examples().await;
-        let allowed = |v: &nearest::Verdict| {
-            (tools || v.action != crate::model::Action::Tools) && (status || v.action != crate::model::Action::Status)
-        };
-        if let Some(v) = sure.filter(allowed) {
+        if let Some(v) = sure.filter(|v| gates.allows(v.action)) {
             let v = v.fitted(&self.text, embedded.as_deref(), &fits);
             return self.write_chosen(v.action, &classifier, &history, v.op.as_deref()).await;
         }
         if self.choosing(&classifier) {
-            match self.choose(&classifier, &history, tools, status).await {
+            match self.choose(&classifier, &history, gates).await {
                 chosen::Chosen::Action(action) => {
                     // A tool call: its operation from the tool examples, not the small model.
                     let op = (action == crate::model::Action::Tools)
