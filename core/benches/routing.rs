@@ -61,7 +61,7 @@ use tokio::time::Instant;
 
 #[path = "routing/score.rs"]
 mod score;
-use score::{items, op_of, Item, Score, ACTIONS};
+use score::{items, op_of, By, Item, Score, ACTIONS};
 
 /// The tool call the classifier writes for `item` under the operation `op`'s schema.
 async fn write_op(
@@ -183,9 +183,9 @@ impl Run {
         prior: Option<&choose::Scores>,
         today: NaiveDate,
         how: How,
-    ) -> (Decision, f64, bool) {
+    ) -> (Decision, f64, By) {
         if let Some((d, ms)) = &self.rules[usize::from(lean)] {
-            return (d.clone(), *ms, true);
+            return (d.clone(), *ms, By::Rules);
         }
         let embedded = how.embedded && self.near_emb.is_some();
         let gated = |v: &nearest::Verdict| how.gate && !self.gates.allows(v.action);
@@ -194,7 +194,7 @@ impl Run {
             let verdict = if embedded { &self.near_emb } else { &self.near };
             if verdict.as_ref().is_some_and(|(v, _, _)| v.sure(sim, agree) && !gated(v)) {
                 if let Some((d, ms)) = self.near_decision(embedded) {
-                    return (rules::correct_draft(d, &self.item.text, today), ms + embed_ms, true);
+                    return (rules::correct_draft(d, &self.item.text, today), ms + embed_ms, By::Examples);
                 }
             }
         }
@@ -207,7 +207,7 @@ impl Run {
                 d = t.clone();
             }
         }
-        (rules::correct_draft(d, &self.item.text, today), ms + embed_ms, false)
+        (rules::correct_draft(d, &self.item.text, today), ms + embed_ms, By::Model)
     }
 }
 
@@ -471,11 +471,11 @@ async fn main() {
         let conf = Some(DEFAULT_DIRECT_CONFIDENCE);
         let sure = Some((nearest::MIN_SIMILARITY, nearest::MIN_AGREEMENT));
         let sure_emb = Some((nearest::MIN_SIMILARITY_EMBEDDED, nearest::MIN_AGREEMENT_EMBEDDED));
-        type Approach<'a> = (&'a str, Box<dyn Fn(&Run) -> (Decision, f64, bool) + 'a>);
+        type Approach<'a> = (&'a str, Box<dyn Fn(&Run) -> (Decision, f64, By) + 'a>);
         let approaches: Vec<Approach> = vec![
             (
                 "model (the router before: the classifier's JSON decision)",
-                Box::new(|r: &Run| (r.json.0.clone(), r.json.1, false)),
+                Box::new(|r: &Run| (r.json.0.clone(), r.json.1, By::Model)),
             ),
             (
                 "rules + model (certain rules first, dates by code)",
@@ -486,7 +486,7 @@ async fn main() {
                 "choose, then write (model only)",
                 Box::new(|r: &Run| {
                     let (d, ms) = r.chosen_decision(DEFAULT_DIRECT_CONFIDENCE, None, false);
-                    (d, ms, false)
+                    (d, ms, By::Model)
                 }),
             ),
             (
@@ -494,7 +494,7 @@ async fn main() {
                 Box::new(|r: &Run| {
                     let (d, ms) =
                         r.chosen_decision(DEFAULT_DIRECT_CONFIDENCE, Some(&priors[&(r.item.lang == Lang::Ko)]), false);
-                    (d, ms, false)
+                    (d, ms, By::Model)
                 }),
             ),
             (
@@ -502,7 +502,7 @@ async fn main() {
                 Box::new(|r: &Run| {
                     let (d, ms) =
                         r.near_decision(false).unwrap_or_else(|| (Decision::Clarify { response: String::new() }, 0.0));
-                    (d, ms, true)
+                    (d, ms, By::Examples)
                 }),
             ),
             (
@@ -515,14 +515,14 @@ async fn main() {
             ),
             (
                 "embeddings only (Gemma-3-270M, mean-pooled, centred; every verdict taken)",
-                Box::new(|r: &Run| (r.embedded_only(), r.embedded.as_ref().map_or(0.0, |e| e.1), true)),
+                Box::new(|r: &Run| (r.embedded_only(), r.embedded.as_ref().map_or(0.0, |e| e.1), By::Examples)),
             ),
             (
                 "nearest examples mixed with embeddings only (every verdict taken)",
                 Box::new(|r: &Run| {
                     let (d, ms) =
                         r.near_decision(true).unwrap_or_else(|| (Decision::Clarify { response: String::new() }, 0.0));
-                    (d, ms, true)
+                    (d, ms, By::Examples)
                 }),
             ),
             (
@@ -540,8 +540,8 @@ async fn main() {
             }
             let mut score = Score::default();
             for r in &runs {
-                let (d, ms, by_rules) = decide(r);
-                score.add(&r.item, &d, ms, by_rules);
+                let (d, ms, by) = decide(r);
+                score.add(&r.item, &d, ms, by);
             }
             score.print(&format!("[{set}] {name}"));
             if name.contains("(the router now") {
@@ -560,7 +560,7 @@ async fn main() {
                     .map(|agree| {
                         let mut score = Score::default();
                         for r in &runs {
-                            let (d, ms, by_rules) = r.decision(
+                            let (d, ms, by) = r.decision(
                                 true,
                                 Some((sim, *agree)),
                                 conf,
@@ -568,7 +568,7 @@ async fn main() {
                                 today,
                                 if embedded { NOW } else { NGRAMS },
                             );
-                            score.add(&r.item, &d, ms, by_rules);
+                            score.add(&r.item, &d, ms, by);
                         }
                         format!("agreement {agree:.1}: {:>5.1} %", score.pc_right())
                     })
@@ -583,7 +583,7 @@ async fn main() {
             let mut score = Score::default();
             for r in &runs {
                 let d = r.embedded.as_ref().and_then(|(e, _)| nearest::nearest_mixed(&r.item.text, e, w));
-                score.add(&r.item, &verdict_decision(d.as_ref(), &r.item.text), 0.0, true);
+                score.add(&r.item, &verdict_decision(d.as_ref(), &r.item.text), 0.0, By::Examples);
             }
             let action: f64 = ACTIONS.iter().map(|a| score.action_share(a)).sum::<f64>() / f64::from(score.all.max(1));
             println!("  {w:.1}: action {:>5.1} %  overall {:>5.1} %", 100.0 * action, score.pc_right());
@@ -597,8 +597,8 @@ async fn main() {
         for c in [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] {
             let mut score = Score::default();
             for r in &runs {
-                let (d, ms, by_rules) = r.decision(true, sure_emb, Some(c), None, today, NOW);
-                score.add(&r.item, &d, ms, by_rules);
+                let (d, ms, by) = r.decision(true, sure_emb, Some(c), None, today, NOW);
+                score.add(&r.item, &d, ms, by);
             }
             let (direct, route) = (score.action_pc("direct"), score.action_pc("route"));
             println!("  {c:.1}: {:>5.1} %  direct {direct:>5.1} %  route {route:>5.1} %", score.pc_right());

@@ -47,6 +47,25 @@ pub fn items(source: &str) -> Vec<Item> {
         .collect()
 }
 
+/// What decided a message: the rules, the nearest examples, or the classifier (its choice or
+/// its JSON).
+#[derive(Clone, Copy, PartialEq)]
+pub enum By {
+    Rules,
+    Examples,
+    Model,
+}
+
+impl By {
+    fn as_str(self) -> &'static str {
+        match self {
+            By::Rules => "rules",
+            By::Examples => "examples",
+            By::Model => "model",
+        }
+    }
+}
+
 pub fn op_of(d: &Decision) -> Option<String> {
     match d {
         Decision::Tools { tool, operation, .. } => Some(format!("{tool}.{operation}")),
@@ -73,7 +92,7 @@ pub struct Score {
 }
 
 impl Score {
-    pub fn add(&mut self, item: &Item, got: &Decision, ms: f64, by_rules: bool) {
+    pub fn add(&mut self, item: &Item, got: &Decision, ms: f64, by: By) {
         let action = got.action().as_str().to_string();
         let lang = if item.lang == Lang::Ko { "ko" } else { "en" };
         let mut right = action == item.want;
@@ -107,10 +126,10 @@ impl Score {
         } else {
             let want = item.op.clone().unwrap_or_else(|| item.want.clone());
             let got = op_of(got).unwrap_or(action);
-            self.misses.push(format!("{want:>16} <- {got:<16} {}", item.text));
+            self.misses.push(format!("{want:>16} <- {got:<16} {:<8} {}", by.as_str(), item.text));
         }
         self.latency_ms.push(ms);
-        self.by_rules += u32::from(by_rules);
+        self.by_rules += u32::from(by != By::Model);
     }
 
     pub fn pc_right(&self) -> f64 {
@@ -180,7 +199,7 @@ impl Score {
 
     /// The messages it got wrong (wanted <- got, the message).
     pub fn print_misses(&self) {
-        println!("  wrong ({}): wanted <- got", self.misses.len());
+        println!("  wrong ({}): wanted <- got, decided by", self.misses.len());
         for m in &self.misses {
             println!("  {m}");
         }
