@@ -142,7 +142,9 @@ impl Run {
         let Some((scores, tool, ms)) = &self.chosen else { return self.json.clone() };
         let scores = prior.map_or(*scores, |p| scores.calibrated(p));
         let scores = if gate { scores.gated(self.gates) } else { scores };
-        let d = match scores.pick(confidence) {
+        // As the router: no direct answer to a long message on the choice alone (when gated).
+        let picked = if gate { scores.pick_for(&self.item.text, confidence) } else { scores.pick(confidence) };
+        let d = match picked {
             Action::Direct => Decision::Direct { response: String::new() },
             Action::Route => Decision::Route { prompt: self.item.text.clone() },
             Action::Clarify => Decision::Clarify { response: String::new() },
@@ -323,9 +325,10 @@ async fn main() {
     embed_cfg.url = format!("{}/", embedder.url()).parse().unwrap();
     let embed_client = BackendClient::new(shared_http().unwrap(), Arc::new(embed_cfg));
     let started = Instant::now();
-    let examples = embed::example_vectors(&embed_client).await.unwrap().unwrap();
+    // Kept on disk as the app keeps them (the first run with these examples asks the server).
+    let examples = embed::cached_example_vectors(&embed_client, embed::cache_dir().as_deref()).await.unwrap().unwrap();
     println!(
-        "the {} examples' embeddings (Gemma-3-270M): {:.1} s",
+        "the {} examples' embeddings (Gemma-3-270M, or kept from a run before): {:.1} s",
         nearest::example_texts().len(),
         started.elapsed().as_secs_f64()
     );

@@ -175,7 +175,7 @@ impl Router {
                 registry,
                 store,
                 settings: std::sync::RwLock::new(Arc::new(Settings::new(chat, tools))),
-                embeddings: Arc::default(),
+                embeddings: Arc::new(embed::Embeddings::kept_in(embed::cache_dir())),
                 no_scores: Mutex::default(),
                 running: Mutex::new(HashMap::new()),
                 tasks: TaskTracker::new(),
@@ -184,6 +184,17 @@ impl Router {
                 clock,
             }),
         }
+    }
+
+    /// The same router, keeping the examples' vectors in `dir` between runs (`None`: never
+    /// kept; by default `embed::cache_dir()`). Only before it is cloned: a shared router keeps
+    /// its folder.
+    pub fn keep_embeddings_in(mut self, dir: Option<std::path::PathBuf>) -> Router {
+        match Arc::get_mut(&mut self.inner) {
+            Some(inner) => inner.embeddings = Arc::new(embed::Embeddings::kept_in(dir)),
+            None => tracing::warn!("the router is shared already: its embeddings' folder stays"),
+        }
+        self
     }
 
     pub fn store(&self) -> &Store {

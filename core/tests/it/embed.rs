@@ -18,6 +18,8 @@ use tokio::time::Instant;
 use crate::router::{collect, decisions, fake};
 
 const GAP: Duration = Duration::from_millis(20);
+/// The embedder's model (its vectors are never kept on disk: `keep_embeddings_in(None)`).
+const BIG: &str = "big";
 const LABELS: [&str; 5] = ["direct", "route", "clarify", "tools", "status"];
 
 fn one_hot(label: &str) -> Vec<f64> {
@@ -49,7 +51,7 @@ fn embedder_answers(query: &[f64]) -> Vec<Reply> {
 async fn router(c: &Fake, r: &Fake) -> Router {
     let text = format!(
         "[[backend]]\nname = \"c\"\nrole = \"classifier\"\nurl = \"{}\"\nmodel = \"small\"\nkind = \"openai\"\n\
-         [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"big\"\nkind = \"openai\"\nembeddings = true\n\
+         [[backend]]\nname = \"r\"\nrole = \"reasoner\"\nurl = \"{}\"\nmodel = \"{BIG}\"\nkind = \"openai\"\nembeddings = true\n\
          [assistant]\nlanguage = \"en\"\n",
         c.url(),
         r.url()
@@ -58,7 +60,7 @@ async fn router(c: &Fake, r: &Fake) -> Router {
     let chat = config.chat.clone();
     let registry = Registry::start(config).unwrap();
     assert!(registry.ready(Duration::from_secs(10)).await);
-    Router::new(registry, Arc::new(Store::in_memory().unwrap()), &chat)
+    Router::new(registry, Arc::new(Store::in_memory().unwrap()), &chat).keep_embeddings_in(None)
 }
 
 /// Who decided what, and when the decision came (after the send).
@@ -90,7 +92,7 @@ async fn embeddings_join_the_ngrams_once_ready_and_never_hold_a_message_up() {
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     let body: serde_json::Value = serde_json::from_str(&r.last_body("/v1/embeddings").unwrap()).unwrap();
-    assert_eq!(body["model"], "big");
+    assert_eq!(body["model"], BIG);
     // In batches of a few (the last may be shorter), so that a chat waits behind one at most.
     let last = (nearest::example_texts().len() - 1) % embed::WARM_BATCH + 1;
     assert_eq!(body["input"].as_array().unwrap().len(), last);

@@ -127,7 +127,7 @@ impl Run<'_> {
         match Scores::from_logprobs(&answer.first_token_logprobs) {
             Some(scores) => {
                 let scores = scores.gated(gates);
-                let action = scores.pick(self.set.direct_confidence);
+                let action = scores.pick_for(&self.text, self.set.direct_confidence);
                 tracing::debug!("classifier {} chose {} ({scores})", c.name, action.as_str());
                 Chosen::Action(action)
             }
