@@ -312,7 +312,13 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
             || contains_any(t, &["또 온", "또온", "더 온", "또 왔", "더 왔"]));
     let mail =
         any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"]) || contains_any(t, &["메일", "편지함"]);
-    let messages_from = t.contains("messages from") || from_someone(t, ws, today);
+    // "did HR send me anything about benefits?", "has the landlord sent anything?": mail
+    // received, asked without the word mail.
+    let sent_anything = ["did ", "has ", "have "].iter().any(|p| t.starts_with(p))
+        && any_word(ws, &["send", "sent"])
+        && any_word(ws, &["anything", "something"])
+        && !any_word(ws, &["you", "i", "she", "he", "they", "it"]);
+    let messages_from = t.contains("messages from") || from_someone(t, ws, today) || sent_anything;
     // What a mail says ("what did tom say in his last email?", "뭐라고 써있어?"): a read.
     let says = (contains_any(t, &["what did", "what does"])
         && any_word(ws, &["say", "says", "said", "write", "wrote"]))

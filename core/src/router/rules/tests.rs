@@ -130,6 +130,9 @@ fn leanings_and_follow_ups() {
         Turn { user: false, text: "You have 3: 1) Acme – 'Revised brief', 2) Lumen – 'Invoice question'".into() },
     ];
     assert_eq!(d("what's the second one about", &mails).as_deref(), Some("email.read"));
+    assert_eq!(d("did HR send me anything about the benefits enrollment?", &[]).as_deref(), Some("email.search"));
+    assert_eq!(d("has the landlord sent anything yet?", &[]).as_deref(), Some("email.search"));
+    assert_ne!(d("did you send anything to the printer?", &[]).as_deref(), Some("email.search"));
     let story = "honestly today was a lot. three meetings, and the invite for friday got moved by people who never show up. just needed to say it out loud lol";
     assert_eq!(d(story, &[]).as_deref(), Some("direct"));
     for status in [
