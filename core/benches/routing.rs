@@ -302,6 +302,7 @@ async fn main() {
         ("fresh6", include_str!("routing/fresh6.jsonl")),
         ("fresh7", include_str!("routing/fresh7.jsonl")),
         ("fresh8", include_str!("routing/fresh8.jsonl")),
+        ("fresh9", include_str!("routing/fresh9.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

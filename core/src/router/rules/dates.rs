@@ -43,13 +43,24 @@ fn norm(text: &str) -> String {
     let lower = text.to_lowercase();
     // Casual Korean: 담주 (다음주), 수욜 (수요일), 낼 (내일).
     let casual = lower.replace("담주", "다음주").replace("욜", "요일");
-    casual
-        .split_whitespace()
-        .map(|w| match w.strip_prefix('낼') {
-            Some(rest) if ["", "은", "도", "모레", "아침", "오후", "오전", "저녁"].contains(&rest) => {
+    let words: Vec<&str> = casual.split_whitespace().collect();
+    // 낼 is tomorrow before a time or a part of the day ("낼 오후에", "낼은"), else the verb
+    // ("회의에서 낼 아이디어", "연차 낼 때").
+    let timely = |next: &str| {
+        ["오전", "오후", "아침", "저녁", "밤", "점심", "몇", "일정", "약속", "스케줄"]
+            .iter()
+            .any(|k| next.starts_with(k))
+            || next.starts_with(|c: char| c.is_ascii_digit())
+    };
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| match w.strip_prefix('낼') {
+            Some(rest) if ["은", "도", "모레", "아침", "오후", "오전", "저녁"].contains(&rest) => {
                 format!("내일{rest}")
             }
-            _ => w.to_string(),
+            Some("") if timely(words.get(i + 1).copied().unwrap_or_default()) => "내일".to_string(),
+            _ => (*w).to_string(),
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -236,8 +247,8 @@ pub fn time(t: &str) -> Option<NaiveTime> {
     if t.split(|c: char| !c.is_alphanumeric()).any(|w| w == "noon" || w == "midday") || t.contains("정오") {
         return NaiveTime::from_hms_opt(12, 0, 0);
     }
-    // Korean: [오전|오후] H시 [M분|반]
-    if let Some(i) = t.find('시') {
+    // Korean: [오전|오후] H시 [M분|반] (not "10시간", ten hours).
+    if let Some(i) = t.match_indices('시').map(|(i, _)| i).find(|&i| !t[i + '시'.len_utf8()..].starts_with('간')) {
         let before = &t[..i];
         let digits: String = before.chars().rev().take_while(|c| c.is_ascii_digit()).collect::<String>();
         let hour: u32 = digits.chars().rev().collect::<String>().parse().ok()?;

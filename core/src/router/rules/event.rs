@@ -11,6 +11,11 @@ use super::{any_word, contains_any};
 use crate::router::decision::Decision;
 use crate::router::prompt::Turn;
 
+/// Adding, said casually ("pencil in the dentist", "block off friday afternoon"; not "a block
+/// party", "my focus block").
+pub(super) const PENCIL_IN: &[&str] =
+    &["pencil in", "pencil me in", "pencil it in", "block off", "block out", "block some time", "block time"];
+
 /// The event's title: the words that are not the request, the date or the time.
 fn title(t: &str) -> String {
     const DROP: &[&str] = &[
@@ -79,9 +84,10 @@ fn title(t: &str) -> String {
 /// 3pm").
 pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Turn]) -> Option<Decision> {
     let t = text.to_lowercase();
-    let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind", "pencil", "block"])
+    let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind"])
         || t.starts_with("set up")
-        || contains_any(&t, &["잡아", "추가", "등록", "넣어", "예약해", "박아"]);
+        || contains_any(&t, PENCIL_IN)
+        || contains_any(&t, &["잡아", "추가", "등록", "넣어", "예약해", "박아놔", "박아둬", "박아줘", "박아 줘"]);
     if !adds {
         return None;
     }

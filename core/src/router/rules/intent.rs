@@ -323,14 +323,16 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
     let says = (contains_any(t, &["what did", "what does"])
         && any_word(ws, &["say", "says", "said", "write", "wrote"]))
         || contains_any(t, &["뭐라고", "뭐라는", "무슨 내용"]);
-    // "what's the second one about": an item of a list, asked about.
-    let about = ordinal(t).is_some() && contains_any(t, &["about", "what's", "whats", "what is", "뭐야", "무슨"]);
+    // "open the second one" after a list of mails (tagged, or numbered after a mail question).
+    let untagged = if mail_before(history) { numbered(history) } else { Vec::new() };
+    let a_list = !listed(history, "uid").is_empty() || !untagged.is_empty();
+    // "what's the second one about": an item of that list, asked about.
+    let about =
+        a_list && ordinal(t).is_some() && contains_any(t, &["about", "what's", "whats", "what is", "뭐야", "무슨"]);
     let reads = says
         || about
         || any_word(ws, &["open", "read", "show"])
         || contains_any(t, &["열어", "읽어", "본문", "내용", "보여"]);
-    // "open the second one" after a list of mails (tagged, or numbered after a mail question).
-    let untagged = if mail_before(history) { numbered(history) } else { Vec::new() };
     let follow_up = reads && ordinal(t).is_some() && (!listed(history, "uid").is_empty() || !untagged.is_empty());
     // What a mail the last answer named says ("결항 안내 뭐라고 써있어?" after a list of mails):
     // the newest mail with those words.
@@ -382,7 +384,8 @@ fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Deci
     // Unread mail, or mails in the plural to show: a list, so a search.
     let finds = !says
         && (any_word(ws, &["find", "search", "look", "any", "anything", "did", "got", "check", "unread", "list"])
-            || contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
+            || (contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
+                && !contains_any(t, &["how do", "how to", "how can", "is it ok", "should i"]))
             || (reads && any_word(ws, &["mails", "emails"]))
             || (more_mail && !reads)
             || (t.contains("메일들") && !contains_any(t, &["법", "어떻게", "방법"]))
@@ -497,7 +500,10 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
     // "어제 저장한 회의록 정리해줘": one's own document, summarised.
     let ko_own = contains_any(t, &["내 ", "제 ", "어제", "저장한", "받은", "올린", "작성한", "초안", "지난"]);
     let ko_sums = contains_any(t, &["정리해", "핵심만"]) && ko_own;
-    let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize", "gist", "tldr"])
+    // "the gist of my thesis", not "the gist of the Mueller report".
+    let gist = any_word(ws, &["gist", "tldr"]) && (any_word(ws, &["my", "our"]) || file_name(t).is_some());
+    let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize"])
+        || gist
         || ko_sums
         || contains_any(
             t,
@@ -512,8 +518,20 @@ fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
         }
     }
     // "핵심만 세 줄로 정리해줘" after an answer that found one file: that file, summarised.
-    let sums = reads || contains_any(t, &["정리해", "핵심", "요약", "summary", "sum up", "sum it up"]);
-    if sums && !asks_how && docs_before(history) {
+    // A short request, or one that points at it; not another search ("핵심성과지표 문서도
+    // 찾아줘") nor a summary of a how-to answer.
+    let sums = reads
+        || contains_any(t, &["정리해", "핵심만", "요약해", "sum up", "sum it up", "summarize that", "summarise that"]);
+    let points = ws.len() <= 6
+        || any_word(ws, &["that", "it", "this"])
+        || contains_any(t, &["그거", "이거", "그 파일", "그 문서"]);
+    let searches = any_word(ws, &["find", "search", "look"]) || contains_any(t, &["찾아", "검색"]);
+    let how_to = history
+        .iter()
+        .rev()
+        .find(|turn| turn.user)
+        .is_some_and(|p| contains_any(&p.text.to_lowercase(), &["how do", "how to", "how should", "어떻게"]));
+    if sums && points && !searches && !how_to && !asks_how && docs_before(history) {
         if let [only] = files_in_last_answer(history).as_slice() {
             return Some(call("document", "read", one("doc_id", only.clone())));
         }

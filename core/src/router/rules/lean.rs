@@ -46,9 +46,9 @@ const ANALYTIC_EN_PHRASES: &[&str] = &[
     "draft an",
     "write me a",
     "come up with a plan",
-    "different from",
-    "differ from",
     "pick one over",
+    "which and why",
+    "which one and why",
     "good way to",
     "best way to",
     "tips for",
@@ -97,7 +97,10 @@ pub fn analytic(t: &str, ws: &[&str]) -> bool {
     let why = ws.iter().any(|w| *w == "왜" || [
         "왜요", "왜죠", "왜지", "왜냐", "왜그", "왜이", "왜케", "왜저", "왜안", "왜못", "왜또", "왜때", "왜자꾸",
     ].iter().any(|f| w.starts_with(f)));
-    any_word(ws, ANALYTIC_EN) || contains_any(t, ANALYTIC_EN_PHRASES) || contains_any(t, ANALYTIC_KO) || why
+    // "how is that different from a semaphore?", not "you're so different from chatgpt lol".
+    let differs = contains_any(t, &["different from", "differ from", "difference from"])
+        && (t.contains('?') || any_word(ws, &["how", "what", "when", "which"]));
+    any_word(ws, ANALYTIC_EN) || contains_any(t, ANALYTIC_EN_PHRASES) || contains_any(t, ANALYTIC_KO) || why || differs
 }
 
 const POINTERS_EN: &[&str] = &["it", "that", "this", "thing", "usual", "again", "one"];
@@ -141,6 +144,16 @@ const BEFORE: &[&str] = &[
     "the other thing",
     "that other thing",
 ];
+/// Whether `t` points at something said before ("do the same thing you did last week", "그거
+/// 있잖아 저번에 얘기했던 거"): with nothing before it, a long message may still be vague.
+pub fn points_back(t: &str) -> bool {
+    contains_any(t, BEFORE)
+        || contains_any(
+            t,
+            &["last week", "last time", "you did", "we discussed", "same thing", "저번에", "아까", "지난번"],
+        )
+}
+
 /// "is this one better or the other one?": a choice between things never shown.
 const WHICH_ONE: &[&str] = &["this one", "that one", "the other one", "이거랑 저거", "이게 나아 저게"];
 const POINTERS_KO: &[&str] =
@@ -222,7 +235,11 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str) -> bool {
     // Or more of it: an example, more detail ("can you show me an example with a counter?").
     let more = any_word(ws, &["example", "examples", "elaborate"])
         || contains_any(t, &["more detail", "in detail", "예시", "예를 들어", "자세히"]);
-    reasoned && (change || more)
+    let asks =
+        contains_any(t, &["can you", "could you", "show", "give", "make", "please", "pls", "줘", "줄래", "해봐", "?"]);
+    // Thanks, or a wait ("how much longer do I have to wait?"), is no request of more.
+    let not = contains_any(t, &["thank", "thx", "later", "wait", "고마", "나중에", "감사"]);
+    reasoned && !not && (change || (more && asks))
 }
 
 /// Fillers a sentence may start with before its verb ("ugh ok so just book it").
@@ -238,11 +255,13 @@ const ASKING_VERBS: &[&str] = &[
     "draft", "search", "look", "pull", "dig", "summarise", "summarize", "give", "make", "put", "set", "cancel",
     "move", "tell", "remind", "explain", "translate", "rewrite", "fix", "help", "get", "email", "mail", "call",
     "decline", "push", "block", "update", "delete", "clear", "reschedule", "let", "accept", "invite", "note",
+    "plan", "recommend", "suggest", "compare", "create", "build", "design",
 ];
 #[rustfmt::skip]
 const ASKING: &[&str] = &[
     "can you", "could you", "would you", "will you", "can u", "please", "pls", "plz", "let me know", "remind",
-    "i need", "need to", "have to", "want you", "i'd like", "don't forget", "make sure", "should i",
+    "i need", "need to", "have to", "want you", "i'd like", "don't forget", "make sure", "should i", "forgot",
+    "wondering", "don't remember", "not sure what", "not sure when", "기억 안", "까먹", "궁금",
     "줘", "주세요", "줄래", "주실", "줄 수", "주라", "부탁", "해봐", "알려", "보여", "찾아봐", "야 하", "야 돼", "야 되",
     "할래", "잡아", "등록", "추가해", "옮겨", "취소", "미뤄", "확인해", "해놔", "보내놔", "지워", "삭제", "바꿔줘", "박아", "넣어",
 ];
@@ -253,14 +272,18 @@ const ASKED_BACK: &[&str] = &[
     "how have you been", "how've you been", "hbu", "wbu", "and you", "you?", "그쪽은", "어떻게 지내", "어떠세요",
     "너는", "넌 ", "넌?", "잘 지내", "오늘 어때", "당신은",
 ];
-/// A feeling in a story: a laugh, a sigh, a word of how it felt.
+/// A feeling in a story: a laugh, a sigh, a word of how it felt. English as words ("ugh",
+/// not "through"; "vent", not "inventory"), Korean and phrases as they are written.
+#[rustfmt::skip]
+const FEELING_WORDS: &[&str] = &[
+    "lol", "lmao", "haha", "hahaha", "ugh", "ughh", "anyway", "anyways", "finally", "tired", "exhausted", "worst",
+    "crazy", "grumpy", "stressed", "happy", "glad", "annoying", "annoyed", "sigh", "phew", "omg", "yay", "excited",
+    "nervous", "bored", "vent", "venting",
+];
 #[rustfmt::skip]
 const FEELINGS: &[&str] = &[
-    "lol", "lmao", "haha", "ugh", "anyway", "finally", "tired", "exhausted", "what a ", "worst", "long day",
-    "long week", "crazy", "grumpy", "stressed", "happy", "glad", "annoying", "annoyed", "sigh", "phew", "omg", "yay",
-    "excited", "nervous", "bored", "ㅋㅋ", "ㅎㅎ", "ㅠㅠ", "ㅜㅜ", "진짜", "정말", "너무", "행복", "피곤", "힘들",
-    "신나", "짜증", "살 것 같", "살것같", "버티", "정신없", "지치", "지쳤", "기분", "vent", "out loud", "a lot",
-    "말하고 싶었", "하소연",
+    "what a ", "long day", "long week", "out loud", "ㅋㅋ", "ㅎㅎ", "ㅠㅠ", "ㅜㅜ", "진짜", "정말", "너무", "행복", "피곤",
+    "힘들", "신나", "짜증", "살 것 같", "살것같", "버티", "정신없", "지치", "지쳤", "기분", "말하고 싶었", "하소연",
 ];
 /// Korean questions without a question mark ("내일 약속 뭐 있지").
 #[rustfmt::skip]
@@ -275,7 +298,11 @@ const KO_ASKS: &[&str] = &[
 /// feeling in them, no request, and no question but how the assistant is. Small talk, decided
 /// before the tools' rules, which would take the meeting for a calendar question.
 pub fn story(t: &str, ws: &[&str]) -> bool {
-    if ws.len() < 8 || !contains_any(t, FEELINGS) || contains_any(t, ASKING) {
+    // "그냥 넋두리야 듣기만 해줘": asking only to be heard.
+    let heard =
+        contains_any(t, &["듣기만", "들어줘", "넋두리", "just listen", "not asking you to do", "no need to fix"]);
+    let feeling = contains_any(t, FEELINGS) || any_word(ws, FEELING_WORDS);
+    if ws.len() < 8 || !feeling || (contains_any(t, ASKING) && !heard) {
         return false;
     }
     // Sentences, and clauses ("so tired, just cancel my 4pm lol").
@@ -283,7 +310,13 @@ pub fn story(t: &str, ws: &[&str]) -> bool {
     for sentence in sentences {
         let sw = super::words(sentence);
         let first = sw.iter().find(|w| !OPENERS.contains(w)).copied().unwrap_or_default();
-        if ASKING_VERBS.contains(&first) {
+        // A Korean command ends its clause ("내일 아침 회의 오후로 좀 바꿔").
+        let end = sentence.trim_end_matches(|c: char| !c.is_alphanumeric() || "ㅋㅎㅠㅜ".contains(c));
+        let ko_command =
+            ["바꿔", "옮겨", "취소해", "미뤄", "보내", "잡아", "넣어", "지워", "삭제해", "추가해", "확인해"]
+                .iter()
+                .any(|c| end.ends_with(c));
+        if ASKING_VERBS.contains(&first) || ko_command {
             return false;
         }
         // Of the assistant, not of the user's own things ("내 일정 오늘 어때?").

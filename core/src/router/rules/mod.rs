@@ -140,9 +140,9 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
                 .is_none_or(|a| ["for", "pls", "please", "좀", "on", "today", "tomorrow", "this", "next"].contains(&a))
     });
     let schedule_verb = any_word(ws, &["schedule"]) && !schedule_noun;
-    let adds =
-        any_word(ws, &["add", "create", "book", "set", "put", "make", "arrange", "plan", "remind", "pencil", "block"])
-            || schedule_verb;
+    let adds = any_word(ws, &["add", "create", "book", "set", "put", "make", "arrange", "plan", "remind"])
+        || contains_any(t, event::PENCIL_IN)
+        || schedule_verb;
     // "what's on" + a date or "my" ("what's on thursday?"; not "what's on tv tonight?").
     let on_what = ["what's on ", "whats on ", "what is on ", "anything on "].iter().any(|p| {
         t.find(p).is_some_and(|i| {
@@ -153,8 +153,8 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     });
     #[rustfmt::skip]
     let free = on_what || contains_any(t, &[
-        "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something", "what do i have on",
-        "what do i have today", "what do i have left", "what do i have tomorrow", "what do i have this", "what do i have next",
+        "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
+        "what do i have today", "what do i have left today", "what do i have on today", "what do i have tomorrow", "what do i have this", "what do i have next",
         "have i got anything", "am i free", "am i busy", "am i booked", "what's my day",
         "what does my day", "what does my week", "what does the week of", "what does today look", "today look like for me",
     ]);
@@ -178,7 +178,7 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
                 "빈 시간",
             ],
         );
-    let ko_adds = contains_any(t, &["잡아", "추가", "등록", "만들어", "넣어", "예약", "박아"]);
+    let ko_adds = contains_any(t, &["잡아", "추가", "등록", "만들어", "넣어", "예약", "박아놔", "박아둬", "박아줘"]);
     ((cal && asks) || free) && !adds || ((ko_cal && ko_asks) || ko_free) && !ko_adds
 }
 
@@ -207,11 +207,20 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
         return Some(Decision::Direct { response: String::new() });
     }
     if asks_calendar(&t, &ws, today) {
-        if let Some(when) = dates::parse(text, today) {
+        // A month of events in English is the user's ("what's on my calendar this month?"),
+        // not the city's ("what events are happening in Seoul this month?").
+        let month = |w: &When| matches!(w, When::Range(a, b) if (*b - *a).num_days() >= 27);
+        let own = any_word(&ws, &["my", "i", "me", "our", "we"]) || lang == Lang::Ko || !t.is_ascii();
+        if let Some(when) = dates::parse(text, today).filter(|w| own || !month(w)) {
             return Some(calendar_for(when, today));
         }
         // "am I free at 3?": a time and no day is today.
-        if dates::time(&t).is_some() && contains_any(&t, &["am i free", "am i busy", "시간 돼", "시간돼", "시간 비어"])
+        let numbers = ws.iter().filter(|w| w.starts_with(|c: char| c.is_ascii_digit())).count();
+        let other_day = contains_any(&t, &["주말", "weekend", "/"]);
+        if dates::time(&t).is_some()
+            && numbers == 1
+            && !other_day
+            && contains_any(&t, &["am i free", "am i busy", "시간 돼", "시간돼", "시간 비어"])
         {
             return Some(calendar("today", Map::new()));
         }
@@ -263,7 +272,8 @@ pub fn gates(text: &str, today: NaiveDate, history: &[Turn]) -> Gates {
     Gates {
         tools: tool_cue(text, today, history),
         status: status::cue(&text.to_lowercase(), history),
-        clarify: text.split_whitespace().count() <= CLARIFY_WORDS,
+        clarify: text.split_whitespace().count() <= CLARIFY_WORDS
+            || (history.is_empty() && lean::points_back(&text.to_lowercase())),
     }
 }
 

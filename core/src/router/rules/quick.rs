@@ -53,7 +53,9 @@ pub fn quick(t: &str, ws: &[&str]) -> bool {
     }
     let jokes = any_word(ws, &["joke", "jokes", "pun", "puns"]) || s.starts_with("tell me a joke");
     // "tell me a joke" says "me"; the rest must be impersonal.
-    if jokes || contains_any(t, FACT_KO) {
+    // A Korean fact, not a recommendation ("재택근무용 모니터 몇 인치가 좋아?").
+    let advice = contains_any(t, &["좋아", "추천", "나아", "낫", "어때", "좋을까"]);
+    if jokes || (contains_any(t, FACT_KO) && !advice) {
         return true;
     }
     if any_word(ws, PERSONAL) {

@@ -63,13 +63,13 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let how_strong = any_word(ws, &[
         "down", "busy", "status", "running", "alive", "load", "loaded", "overloaded", "online", "offline",
         "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
-        "crashing", "answering", "restarted", "dead", "struggling", "crawling", "available", "availability",
+        "crashing", "answering", "restarted", "dead", "struggling", "crawling", "problem", "problems", "issue", "issues",
     ]);
     // "is the 4090 box up?", "is the 70B free?": a last word.
     let last = ws.last().copied().unwrap_or_default();
     let how_weak = any_word(ws, &["up", "slow"]) || (any_word(ws, &["free"]) && ws.len() <= 8);
     // "is the big model up right now?": up, or free, asked.
-    let asked_up = t.contains('?') && any_word(ws, &["up", "free"]);
+    let asked_up = t.contains('?') && any_word(ws, &["up", "free", "available"]);
     let ko_servers = contains_any(
         t,
         &["서버", "백엔드", "gpu", "큰 모델", "로컬 모델", "빠른 모델", "작은 모델", "추론 모델", "리즈너"],
@@ -77,7 +77,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let ko_how = contains_any(t, &[
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
-        "작동", "터졌", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "버벅", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
+        "작동", "터졌", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "버벅", "문제", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
         "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
     ]);
     // Replies slow for everyone, said in passing ("is it just me or is everything slow?", "why
@@ -111,8 +111,14 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     ]);
     // "오늘 왜이렇게 느려?", "why so slow today?": slowness of nothing named, asked.
     let why = any_word(ws, &["why"]) || t.contains('왜');
-    let mine = contains_any(t, &["내 ", "제 ", "맥북", "우리 "]);
-    let bare = ws.len() <= 5 && why && ((slow && !other) || (ko_slow && !ko_other && !mine));
+    // Every word one of these (not "why are snails so slow?", "크롬 왜 이렇게 느려?").
+    #[rustfmt::skip]
+    let only = ws.iter().all(|w| {
+        ["why", "so", "slow", "slower", "today", "it", "is", "s", "everything", "this", "morning", "now", "right", "than",
+         "usual", "then", "ok", "and"].contains(w)
+            || ["왜", "이렇게", "이리", "오늘", "요즘", "느려", "느리", "늦", "너무", "지금", "또", "좀"].iter().any(|k| w.starts_with(k))
+    });
+    let bare = ws.len() <= 5 && why && only && (slow || ko_slow);
     let slow_replies =
         (ws.len() <= 12 && slow && whose && !other) || (ws.len() <= 10 && ko_slow && ko_whose && !ko_other) || bare;
     // The queue, or the wait, asked of now ("how long's the queue right now?", "지금 대기 얼마나
@@ -120,9 +126,13 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     // the bank's ("은행 대기 줄").
     #[rustfmt::skip]
     let queue = (any_word(ws, &["queue", "backlog"]) && contains_any(t, &["the queue", "the backlog", "queue right now", "queue now"]))
-        || contains_any(t, &["how long would i wait", "how long will i wait", "how long do i wait", "how long is the wait", "wait time right now", "ahead of me", "my position", "in line"]);
+        || contains_any(t, &["how long would i wait", "how long will i wait", "how long do i wait", "how long is the wait", "wait time right now", "how many are ahead of me", "how many ahead of me", "my position in the queue", "my place in the queue"]);
     // "얼마나 기다려야 돼?" and nothing else.
-    let ko_wait = ws.len() <= 3 && contains_any(t, &["얼마나 기다려", "얼마나 더 기다려", "몇 분 기다려"]);
+    let ko_wait = ws.len() <= 3
+        && contains_any(t, &["얼마나 기다려", "얼마나 더 기다려", "몇 분 기다려"])
+        && ws
+            .iter()
+            .all(|w| ["지금", "더", "얼마나", "기다려", "기다리", "돼", "해", "몇"].iter().any(|k| w.starts_with(k)));
     let ko_queue = (ko_wait
         || contains_any(t, &["대기열", "대기 얼마", "대기가 얼마"])
         || (contains_any(t, &["쌓여", "밀려"]) && contains_any(t, &["요청", "작업", "몇 개", "몇개"])))
@@ -180,12 +190,14 @@ pub fn cue(t: &str, history: &[Turn]) -> bool {
         "classifier", "box", "queue", "queued", "backlog", "slow", "slower", "sluggish", "lag", "laggy", "lagging",
         "busy", "down", "up", "crash", "crashed", "crashing", "frozen", "stuck", "load", "loaded", "running",
         "online", "offline", "wait", "waiting", "responding", "answering", "replies", "responses", "available",
-        "forever", "status", "alive", "dead", "restart", "restarted", "vram", "memory",
+        "forever", "status", "alive", "dead", "restart", "restarted", "vram", "memory", "working", "loading", "broken",
+        "ollama", "vllm", "llama", "lmstudio", "sglang", "tgi", "ai", "available",
     ]) || ws.iter().any(|w| w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())));
     #[rustfmt::skip]
     let ko = contains_any(t, &[
         "서버", "백엔드", "모델", "리즈너", "대기", "느려", "느리", "느린", "늦", "바빠", "바쁘", "다운", "죽", "살아",
-        "켜져", "꺼져", "멈", "부하", "상태", "돌아가", "올라가", "밀려", "버벅", "응답", "답변",
+        "켜져", "꺼져", "멈", "부하", "상태", "돌아가", "올라가", "밀려", "버벅", "응답", "답변", "먹통", "돌고", "작동",
+        "올라마",
     ]);
     let after_status = history.iter().rev().find(|turn| turn.user).is_some_and(|p| {
         let p = p.text.to_lowercase();

@@ -131,6 +131,16 @@ fn leanings_and_follow_ups() {
     ];
     assert_eq!(d("what's the second one about", &mails).as_deref(), Some("email.read"));
     assert_eq!(d("did HR send me anything about the benefits enrollment?", &[]).as_deref(), Some("email.search"));
+    assert_eq!(d("왜? 서버 문제야?", &[]).as_deref(), Some("status"));
+    assert_eq!(
+        d("postgres vs sqlite for a shop inventory app, 3 users max — which and why", &[]).as_deref(),
+        Some("route")
+    );
+    let heard =
+        "오늘 진짜 개피곤함ㅋㅋ 아침부터 회의 세개 연달아 있었고 메일은 백통 넘게 쌓였고.. 그냥 넋두리야 듣기만 해줘";
+    assert_eq!(d(heard, &[]).as_deref(), Some("direct"));
+    let plan = "plan 5 days in Kyoto in november for us, budget-ish, we have a 2 yr old so nothing too crazy";
+    assert_ne!(d(plan, &[]).as_deref(), Some("direct"), "a plan asked for is no story");
     assert_eq!(d("has the landlord sent anything yet?", &[]).as_deref(), Some("email.search"));
     assert_ne!(d("did you send anything to the printer?", &[]).as_deref(), Some("email.search"));
     let story = "honestly today was a lot. three meetings, and the invite for friday got moved by people who never show up. just needed to say it out loud lol";
@@ -402,6 +412,41 @@ fn what_the_rules_must_leave_alone() {
         ("what port should my web app listen on in production?", &[], "direct"),
         ("얼마나 기다려야 라면이 맛있어?", &[], "status"),
         ("the kids' school sent a bunch of emails lol, who even reads those", &[], "email.search"),
+        // A fourth review, of rounds 5 and 6.
+        ("회의에서 낼 아이디어 뭐 없을까?", &[], "calendar.search"),
+        ("연차 낼 때 회의 있으면 뭐라고 해야 돼?", &[], "calendar.search"),
+        ("이 노트북 배터리 10시간 돼?", &[], "calendar.today"),
+        ("오후에 3시간 비어 있는데 뭐 하면 좋을까?", &[], "calendar.today"),
+        ("am I free at 3 on Dec 9?", &[], "calendar.today"),
+        ("what events are happening in Seoul this month?", &[], "calendar.search"),
+        ("what do I have left in my budget this month?", &[], "calendar.search"),
+        ("what do I have on hand for dinner tonight?", &[], "calendar.today"),
+        ("my kid has a block party saturday at 3pm, what should I bring?", &[], "calendar.create_draft"),
+        ("is my 9am focus block tomorrow still on?", &[], "calendar.create_draft"),
+        ("토요일 오전 9시에 벽에 못 박아도 돼?", &[], "calendar.create_draft"),
+        ("what's the best first line for a cold email?", &[], "email.read"),
+        ("메일 마지막 인사 무슨 말로 하면 좋아?", &[], "email.read"),
+        ("how do I bring up a raise in an email to my boss?", &[], "email.search"),
+        ("what's the gist of the Mueller report?", &[], "document.read"),
+        ("is the GPU version of PyTorch available for Mac?", &[], "status"),
+        ("is there a server version available for Ubuntu?", &[], "status"),
+        ("why are snails so slow?", &[], "status"),
+        ("why is Chrome so slow?", &[], "status"),
+        ("거북이는 왜 느려?", &[], "status"),
+        ("크롬 왜 이렇게 느려?", &[], "status"),
+        ("I have a long day ahead of me, any tips?", &[], "status"),
+        ("is it rude to cut in line?", &[], "status"),
+        ("what's the best way to defend my position in a debate?", &[], "status"),
+        ("라면 얼마나 기다려?", &[], "status"),
+        ("how much longer do I have to wait?", &compared, "route"),
+        ("thanks, the postcard example really helped!", &compared, "route"),
+        ("wondering what's on my calendar tomorrow since I have a lot to do", &[], "direct"),
+        ("ugh so stressed lol, i have 3 meetings tomorrow and i forgot what time the first one is", &[], "direct"),
+        ("진짜 너무 피곤하다 ㅠㅠ 내일 아침 회의 오후로 좀 바꿔", &[], "direct"),
+        ("재택근무용 모니터 몇 인치가 좋아?", &[], "direct"),
+        ("lol you're so different from chatgpt", &[], "route"),
+        ("explain common server problems in kubernetes", &[], "status"),
+        ("went through the whole inventory today, insight: we need more flour", &[], "direct"),
     ];
     for (text, history, not) in cases {
         let got = op(&decide(text, today(), history, Lang::En, true));
@@ -529,4 +574,12 @@ fn the_models_choices_are_gated_by_the_cues() {
     assert!(g("do it like last time", &[]).clarify);
     let long = "so how is that different from a semaphore, and when would I pick one over the other one?";
     assert!(!g(long, &[]).clarify);
+    // Long, but pointing at something never shown.
+    let back = "ok so can you just do the same thing you did for me last week but for the other project";
+    assert!(g(back, &[]).clarify);
+    for status in
+        ["is ollama working?", "nothing is loading, is everything ok?", "지금 AI 먹통이야?", "올라마 잘 돌고 있어?"]
+    {
+        assert!(g(status, &[]).status, "{status}");
+    }
 }
