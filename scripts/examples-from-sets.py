@@ -5,7 +5,7 @@ message with a history) are left out: their meaning is in the talk before them. 
 hand-written examples already hold are left out too. A set is added here only after its one
 blind score (README: "Routing accuracy").
 
-    scripts/examples-from-sets.py dev holdout test fresh fresh2 fresh3 fresh4 fresh5 fresh6 fresh7 fresh8
+    scripts/examples-from-sets.py dev holdout test fresh fresh2 fresh3 fresh4 fresh5 fresh6 fresh7 fresh8 fresh9
 """
 import json
 import pathlib

@@ -303,6 +303,7 @@ async fn main() {
         ("fresh7", include_str!("routing/fresh7.jsonl")),
         ("fresh8", include_str!("routing/fresh8.jsonl")),
         ("fresh9", include_str!("routing/fresh9.jsonl")),
+        ("fresh10", include_str!("routing/fresh10.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")
@@ -536,6 +537,19 @@ async fn main() {
             (
                 "rules + leanings + nearest examples with embeddings + choose, then write, gated by the cues (the router now: defaults)",
                 Box::new(|r: &Run| r.decision(true, sure_emb, conf, None, today, NOW)),
+            ),
+            (
+                "the same, the nearest examples' verdict (sure or not, gated) in place of the classifier's choice (the router now, a variant)",
+                Box::new(|r: &Run| {
+                    let (d, ms, by) = r.decision(true, sure_emb, conf, None, today, NOW);
+                    match r.near_emb.as_ref() {
+                        Some((v, _, _)) if by == By::Model && r.gates.allows(v.action) => {
+                            let d = rules::correct_draft(verdict_decision(Some(v), &r.item.text), &r.item.text, today);
+                            (d, ms, By::Examples)
+                        }
+                        _ => (d, ms, by),
+                    }
+                }),
             ),
         ];
         for (name, decide) in &approaches {

@@ -256,12 +256,15 @@ async fn adopted_gone(m: &Managed, pid: u32) {
 /// stops it on cancel. If something else already answers there, leaves it alone.
 pub async fn run(m: Managed, cancel: CancellationToken, report: Report) {
     let mut restarts = Restarts::default();
-    if something_listens(&m.addr).await {
-        let Some(pid) = ours(&m) else {
+    // Our server from an earlier run, answering or still loading its model (a second one
+    // started beside it would only fight it for the port, and leave it running at shutdown).
+    let earlier = ours(&m);
+    if earlier.is_some() || something_listens(&m.addr).await {
+        let Some(pid) = earlier else {
             tracing::info!("{}: something already answers at {}; not starting it", m.name, m.shown_url);
             return;
         };
-        tracing::info!("{}: our server from an earlier run (pid {pid}) answers; taking it back", m.name);
+        tracing::info!("{}: our server from an earlier run (pid {pid}) is running; taking it back", m.name);
         report(ServerState::Running { restarts: 0 });
         let started = tokio::time::Instant::now();
         tokio::select! {
