@@ -28,7 +28,7 @@ use futures_util::StreamExt;
 use switchboard_core::client::{shared_http, BackendClient, ChatRequest, Message, Penalties, StreamEvent};
 use switchboard_core::router::prompt::{self, Lang, Persona};
 use switchboard_core::router::stream_parse::{Emit, StreamParser};
-use switchboard_core::router::{choose, classifier_request, embed, ChatEvent, Router};
+use switchboard_core::router::{choose, classifier_request, embed, nearest, ChatEvent, Router};
 use switchboard_core::Store;
 use switchboard_core::{Config, Registry};
 use switchboard_testkit::fake::{Fake, Reply};
@@ -289,7 +289,8 @@ async fn through_the_router(rounds: usize) {
         let registry = Registry::start(cfg).unwrap();
         assert!(registry.ready(Duration::from_secs(30)).await);
         let store = Arc::new(Store::in_memory().unwrap());
-        let router = Router::new(registry.clone(), store, &chat);
+        // A first start: the examples' vectors are asked of the server, not read from disk.
+        let router = Router::new(registry.clone(), store, &chat).keep_embeddings_in(None);
         let pairs = || SMALL_TALK.iter().cycle().zip(HARD.iter().cycle());
         if embeddings {
             // The first message starts the warm-up; messages go on while it runs.
@@ -306,7 +307,8 @@ async fn through_the_router(rounds: usize) {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             println!(
-                "  embeddings warm-up (288 examples, batches of {}): {:.1} s, messages sent meanwhile:",
+                "  embeddings warm-up ({} examples, batches of {}, a first start): {:.1} s, messages sent meanwhile:",
+                nearest::example_texts().len(),
                 embed::WARM_BATCH,
                 started.elapsed().as_secs_f64()
             );
