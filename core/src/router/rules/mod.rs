@@ -13,9 +13,11 @@
 pub mod confirm;
 mod cue;
 pub mod dates;
+mod docs;
 mod event;
 mod intent;
 mod lean;
+mod mail;
 mod quick;
 mod status;
 

@@ -1,0 +1,202 @@
+//! Documents asked for plainly: a search, or one document read, by its file name, its words,
+//! or its place in the list the last answer gave ("summarise backup-plan.docx", "what does my
+//! lease say about pets?", "핵심만 세 줄로 정리해줘" after one file was found).
+
+use super::intent::{
+    call, kept_words, listed, number_after, one, ordinal, pick, query, strip_particle, user_before, STOP,
+};
+use super::{any_word, contains_any};
+use crate::router::decision::Decision;
+use crate::router::prompt::Turn;
+
+/// Whether the user's turn before asked for documents ("보험 관련 문서 있어?").
+fn docs_before(history: &[Turn]) -> bool {
+    user_before(
+        history,
+        &["doc", "docs", "document", "documents", "file", "files", "notes"],
+        &["문서", "파일", "서류", "자료", "메모", "기획서", "계약서", "보고서", "회의록", "이력서", "명세서", "논문"],
+    )
+}
+
+/// The extensions of the documents the tool reads (and of those users name).
+const EXTENSIONS: &[&str] =
+    &["pdf", "docx", "doc", "xlsx", "xls", "pptx", "md", "txt", "html", "htm", "csv", "odt", "hwp"];
+
+/// A file name in `t` ("backup-plan.docx", "서버이전계획.docx"); not a link's
+/// ("https://x.com/guide.html") nor a path's.
+fn file_name(t: &str) -> Option<&str> {
+    t.split_whitespace()
+        .filter(|w| !w.contains("://") && !w.contains('/') && !w.starts_with("www."))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .find(|w| w.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext)))
+}
+
+/// The file names of a numbered list in the last assistant turn ("Found 3: 1. plan.md 2.
+/// budget.xlsx"): a list of documents without `[doc N]` tags. An answer that merely mentions
+/// a file ("see README.md") is no list.
+fn files_listed(history: &[Turn]) -> Vec<String> {
+    let Some(last) = history.iter().rev().find(|t| !t.user) else { return Vec::new() };
+    let numbered = last.text.contains("1.") && last.text.contains("2.");
+    if !numbered {
+        return Vec::new();
+    }
+    let lower = last.text.to_lowercase();
+    lower.split_whitespace().filter_map(file_name).map(str::to_string).collect()
+}
+
+/// The file names the last assistant turn mentions.
+fn files_in_last_answer(history: &[Turn]) -> Vec<String> {
+    let Some(last) = history.iter().rev().find(|t| !t.user) else { return Vec::new() };
+    let lower = last.text.to_lowercase();
+    let mut files: Vec<String> = lower
+        .split(|c: char| c.is_whitespace() || "'\"‘’“”,;()[]".contains(c))
+        .filter_map(file_name)
+        .map(str::to_string)
+        .collect();
+    files.dedup();
+    files
+}
+
+/// The file named in the last assistant turn that a word of `t` (two letters or more, its
+/// particle stripped) is part of: "자동차보험 거 읽어줘" after "'실손보험_약관.pdf'와
+/// '자동차보험_증권.pdf'가 있습니다".
+fn mentioned_file(t: &str, history: &[Turn]) -> Option<String> {
+    let files = files_in_last_answer(history);
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .map(strip_particle)
+        .filter(|w| w.chars().count() >= 3 || (w.chars().count() >= 2 && !w.is_ascii()))
+        .filter(|w| !STOP.contains(w) && !["read", "open", "show", "summarise", "summarize", "one"].contains(w))
+        .filter(|w| !EXTENSIONS.contains(w))
+        .collect();
+    let hits: Vec<String> = files.into_iter().filter(|f| words.iter().any(|w| f.contains(w))).collect();
+    // One file, or it is not clear which.
+    (hits.len() == 1).then(|| hits[0].clone())
+}
+
+/// The document a read request names: its file name, or its words without the request's.
+fn doc_name(t: &str) -> String {
+    let name = file_name(t).map_or_else(|| kept_words(t), str::to_string);
+    name.chars().take(64).collect()
+}
+
+pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
+    let doc_words = [
+        "document",
+        "documents",
+        "doc",
+        "docs",
+        "file",
+        "files",
+        "notes",
+        "lease",
+        "agreement",
+        "contract",
+        "minutes",
+        "report",
+        "pdf",
+        "spreadsheet",
+        "slides",
+        "resume",
+    ];
+    let doc = any_word(ws, &doc_words) || ws.windows(2).any(|w| w == ["tax", "return"]);
+    let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고", "서류", "이력서"]);
+    // "어제 저장한 회의록 정리해줘": one's own document, summarised.
+    let ko_own = contains_any(t, &["내 ", "제 ", "어제", "저장한", "받은", "올린", "작성한", "초안", "지난"]);
+    let ko_sums = contains_any(t, &["정리해", "핵심만"]) && ko_own;
+    // "the gist of my thesis", not "the gist of the Mueller report".
+    let gist = any_word(ws, &["gist", "tldr"]) && (any_word(ws, &["my", "our"]) || file_name(t).is_some());
+    let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize"])
+        || gist
+        || ko_sums
+        || contains_any(
+            t,
+            &["열어", "읽어", "내용", "보여", "요약", "what's in the", "whats in the", "what is in the"],
+        );
+    let asks_how = contains_any(t, &["how to", "how do", "how can", "어떻게", "방법", "하는 법", "쓰는 법", "팁"]);
+    // "자동차보험 거 읽어줘" after an answer to a question about documents that named
+    // '자동차보험_증권.pdf': the file a word names.
+    if reads && !asks_how && docs_before(history) {
+        if let Some(name) = mentioned_file(t, history) {
+            return Some(call("document", "read", one("doc_id", name)));
+        }
+    }
+    // "핵심만 세 줄로 정리해줘" after an answer that found one file: that file, summarised.
+    // A short request, or one that points at it; not another search ("핵심성과지표 문서도
+    // 찾아줘") nor a summary of a how-to answer.
+    let sums = reads
+        || contains_any(t, &["정리해", "핵심만", "요약해", "sum up", "sum it up", "summarize that", "summarise that"]);
+    let points = ws.len() <= 6
+        || any_word(ws, &["that", "it", "this"])
+        || contains_any(t, &["그거", "이거", "그 파일", "그 문서"]);
+    let searches = any_word(ws, &["find", "search", "look"]) || contains_any(t, &["찾아", "검색"]);
+    let how_to = history
+        .iter()
+        .rev()
+        .find(|turn| turn.user)
+        .is_some_and(|p| contains_any(&p.text.to_lowercase(), &["how do", "how to", "how should", "어떻게"]));
+    if sums && points && !searches && !how_to && !asks_how && docs_before(history) {
+        if let [only] = files_in_last_answer(history).as_slice() {
+            return Some(call("document", "read", one("doc_id", only.clone())));
+        }
+    }
+    let untagged = files_listed(history);
+    let follow_up = reads && ordinal(t).is_some() && (!listed(history, "doc").is_empty() || !untagged.is_empty());
+    let file = file_name(t).is_some();
+    if !(doc || ko_doc || follow_up || file) {
+        return None;
+    }
+    // What one document says about something ("what does my lease say about pets?",
+    // "임대차계약서에 반려동물 관련 조항 있는지 봐줘"): that document read, by the word that
+    // names it.
+    // The user's own ("my lease", a file's name, "임대차계약서에 … 있는지 봐줘"), not a treaty's
+    // or the research's ("what does the paris agreement say about ...").
+    let en_content = contains_any(t, &["say about", "says about"]) && any_word(ws, &["my", "our"]);
+    let ko_content = contains_any(t, &["있는지 봐", "있는지 확인", "뭐라고 돼", "뭐라고 되어"]);
+    if (en_content || ko_content) && !asks_how {
+        let ko_nouns = ["계약서", "보고서", "회의록", "이력서"];
+        let singular = |w: &&str| {
+            doc_words.contains(w) && !["document", "documents", "doc", "docs", "file", "files", "notes"].contains(w)
+        };
+        let named = file_name(t).map(str::to_string).or_else(|| {
+            t.split(|c: char| !c.is_alphanumeric())
+                .find(|w| singular(w) || ko_nouns.iter().any(|n| w.contains(n)))
+                .map(|w| strip_particle(w).trim_end_matches('에').to_string())
+        });
+        if let Some(name) = named.filter(|n| !n.is_empty()) {
+            return Some(call("document", "read", one("doc_id", name)));
+        }
+    }
+    if reads {
+        let id =
+            number_after(t, "doc ").or_else(|| number_after(t, "문서")).or_else(|| pick(t, &listed(history, "doc")));
+        if let Some(id) = id {
+            return Some(call("document", "read", one("doc_id", id)));
+        }
+        // "the second one" after a list without tags: the file it names (read by name).
+        if let Some(i) = ordinal(t).filter(|_| !untagged.is_empty()) {
+            let i = if i == usize::MAX { untagged.len() - 1 } else { i };
+            if let Some(name) = untagged.get(i) {
+                return Some(call("document", "read", one("doc_id", name.clone())));
+            }
+        }
+    }
+    let finds = any_word(ws, &["find", "search", "look", "where", "locate"])
+        || contains_any(t, &["찾아", "검색", "어디", "do i have any"]);
+    if finds {
+        return Some(call("document", "search", one("query", query(t))));
+    }
+    // One document, by its name ("summarise backup-plan.docx", "read me the lease pdf"): not
+    // documents in the plural, which is a search, unless a file name says which one ("from
+    // my documents").
+    let plural = !file && (any_word(ws, &["documents", "docs", "files", "notes"]) || t.contains("문서들"));
+    // A name is a few words: a pasted text to summarise is not one, nor a question about
+    // files in general ("show me how to convert a docx file to pdf"), nor an ordinal with no
+    // list to pick from ("open the first report").
+    let name = doc_name(t);
+    let a_name = !name.is_empty() && name.split_whitespace().count() <= 4;
+    let pasted = contains_any(t, &["pasted", "above", "below", "위에", "아래"]);
+    let no_list = ordinal(t).is_some();
+    (reads && !plural && a_name && !asks_how && !pasted && !no_list)
+        .then(|| call("document", "read", one("doc_id", name)))
+}

@@ -1,0 +1,150 @@
+//! Mail asked for plainly: a search, or one mail read, by its words, its sender, or its place
+//! in the list the last answer gave ("anything from hetzner?", "what did tom say in his last
+//! email?", "open the second one").
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use super::dates::{self, When};
+use super::intent::{call, kept_words, listed, number_after, numbered, one, ordinal, pick, user_before, RECENT};
+use super::{any_word, contains_any};
+use crate::router::decision::Decision;
+use crate::router::prompt::Turn;
+
+/// Whether the user's turn before was about mail.
+pub(super) fn mail_before(history: &[Turn]) -> bool {
+    user_before(history, &["mail", "mails", "email", "emails", "inbox"], &["메일", "편지함"])
+}
+
+/// "anything from hetzner?", "집주인한테 연락 온거 있어?", "AWS에서 온 거 뭐 있나?": mail from
+/// someone, asked without the word mail.
+fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
+    // Someone, not a decade ("anything from the 90s worth watching?").
+    let en =
+        ["anything from ", "any word from ", "did i hear from ", "have i heard from "].iter().any(|p| t.starts_with(p))
+            && ws.len() <= 7
+            && !t.contains(|c: char| c.is_ascii_digit())
+            && dates::parse(t, today).is_none();
+    // Someone with 한테 / 에게 / 에서 ("새로 나온 거" is no mail).
+    #[rustfmt::skip]
+    let ko = contains_any(t, &[
+        "한테 온", "한테서 온", "에게서 온", "에게 온", "에서 온 거", "에서 온거", "한테 연락", "한테서 연락",
+        "에게 연락", "한테 답장", "한테서 답장", "에게서 답장",
+    ]) && contains_any(t, &["있어", "있나", "있니", "왔어", "왔나", "뭐 있"]);
+    en || ko
+}
+
+pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Decision> {
+    // More mail, after a question about mail ("did she send anything after that?", "그 이후로
+    // 또 온건 없고?"): a search.
+    // ("did she send anything": a question, not "reply saying I'll send it monday").
+    let asks_sent = (t.starts_with("did ") || t.starts_with("has ")) && any_word(ws, &["send", "sent"]);
+    let more_mail = mail_before(history)
+        && !super::cue::tool_words(t)
+        && !any_word(ws, &["reply", "write", "draft", "tell", "forward"])
+        && (asks_sent
+            || any_word(ws, &["anything", "else", "more", "another", "new"])
+            || contains_any(t, &["또 온", "또온", "더 온", "또 왔", "더 왔"]));
+    let mail =
+        any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"]) || contains_any(t, &["메일", "편지함"]);
+    // "did HR send me anything about benefits?", "has the landlord sent anything?": mail
+    // received, asked without the word mail.
+    let sent_anything = ["did ", "has ", "have "].iter().any(|p| t.starts_with(p))
+        && any_word(ws, &["send", "sent"])
+        && any_word(ws, &["anything", "something"])
+        && !any_word(ws, &["you", "i", "she", "he", "they", "it"]);
+    let messages_from = t.contains("messages from") || from_someone(t, ws, today) || sent_anything;
+    // What a mail says ("what did tom say in his last email?", "뭐라고 써있어?"): a read.
+    let says = (contains_any(t, &["what did", "what does"])
+        && any_word(ws, &["say", "says", "said", "write", "wrote"]))
+        || contains_any(t, &["뭐라고", "뭐라는", "무슨 내용"]);
+    // "open the second one" after a list of mails (tagged, or numbered after a mail question).
+    let untagged = if mail_before(history) { numbered(history) } else { Vec::new() };
+    let a_list = !listed(history, "uid").is_empty() || !untagged.is_empty();
+    // "what's the second one about": an item of that list, asked about.
+    let about =
+        a_list && ordinal(t).is_some() && contains_any(t, &["about", "what's", "whats", "what is", "뭐야", "무슨"]);
+    let reads = says
+        || about
+        || any_word(ws, &["open", "read", "show"])
+        || contains_any(t, &["열어", "읽어", "본문", "내용", "보여"]);
+    let follow_up = reads && ordinal(t).is_some() && (!listed(history, "uid").is_empty() || !untagged.is_empty());
+    // What a mail the last answer named says ("결항 안내 뭐라고 써있어?" after a list of mails):
+    // the newest mail with those words.
+    if says && !mail && mail_before(history) {
+        let name: String =
+            kept_words(t).split_whitespace().filter(|w| !RECENT.contains(w)).collect::<Vec<_>>().join(" ");
+        if !name.is_empty() && name.split_whitespace().count() <= 6 {
+            return Some(call("email", "read", one("uid", name)));
+        }
+    }
+    // "what about last month" after a mail question: the same search.
+    let again = mail_before(history)
+        && ["what about ", "how about ", "and "].iter().any(|p| t.starts_with(p))
+        && ws.len() <= 5
+        && !super::cue::tool_words(t);
+    if again {
+        // "and the bank?": the bank; "what about last month": the words asked before.
+        const WHEN: &[&str] =
+            &["last", "this", "next", "week", "month", "year", "yesterday", "today", "지난달", "저번달"];
+        let rest: Vec<String> =
+            kept_words(t).split_whitespace().filter(|w| !WHEN.contains(w)).map(str::to_string).collect();
+        let query = if rest.is_empty() {
+            history.iter().rev().find(|turn| turn.user).map(|turn| kept_words(&turn.text)).unwrap_or_default()
+        } else {
+            rest.join(" ")
+        };
+        return Some(call("email", "search", one("query", query.chars().take(120).collect::<String>())));
+    }
+    if !(mail || messages_from || follow_up || more_mail) {
+        return None;
+    }
+    if reads {
+        if let Some(uid) = number_after(t, "uid") {
+            return Some(call("email", "read", one("uid", uid)));
+        }
+        if let Some(uid) = pick(t, &listed(history, "uid")) {
+            return Some(call("email", "read", one("uid", uid)));
+        }
+        // A numbered list without ids: the newest mail the item's words name.
+        if let Some(i) = ordinal(t).filter(|_| !untagged.is_empty()) {
+            let i = if i == usize::MAX { untagged.len() - 1 } else { i };
+            if let Some(item) = untagged.get(i) {
+                let words: String =
+                    item.chars().filter(|c| c.is_alphanumeric() || c.is_whitespace()).take(120).collect();
+                return Some(call("email", "read", one("uid", words.split_whitespace().collect::<Vec<_>>().join(" "))));
+            }
+        }
+    }
+    // Unread mail, or mails in the plural to show: a list, so a search.
+    let finds = !says
+        && (any_word(ws, &["find", "search", "look", "any", "anything", "did", "got", "check", "unread", "list"])
+            || (contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
+                && !contains_any(t, &["how do", "how to", "how can", "is it ok", "should i"]))
+            || (reads && any_word(ws, &["mails", "emails"]))
+            || (more_mail && !reads)
+            || (t.contains("메일들") && !contains_any(t, &["법", "어떻게", "방법"]))
+            || contains_any(t, &["찾아", "검색", "왔어", "왔나", "있어", "있나", "확인", "안 읽은", "안읽은"]));
+    if !finds {
+        // One mail by its words ("read the latest mail from Jane", "민수한테 온 메일 읽어줘"):
+        // the newest that they name (a list, "mails", is the model's or a search).
+        let one_mail = any_word(ws, &["mail", "email", "e-mail"]) || (t.contains("메일") && !t.contains("메일들"));
+        let name: String = kept_words(t)
+            .split_whitespace()
+            .filter(|w| !RECENT.contains(w) && w.chars().count() >= 2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let a_name = !name.is_empty() && name.split_whitespace().count() <= 6;
+        // "the latest mail", "제일 최근에 온 메일": the newest (the mail tool reads words of
+        // recency alone as the newest mail).
+        let newest = name.is_empty() && contains_any(t, &["latest", "newest", "last", "최근", "최신", "마지막"]);
+        let uid = if newest { "latest".to_string() } else { name };
+        return (reads && one_mail && (a_name || newest)).then(|| call("email", "read", one("uid", uid)));
+    }
+    // Nothing left to search for ("show me my unread emails"): the recent mail, all of it.
+    let mut params = one("query", kept_words(t).chars().take(120).collect::<String>());
+    if let Some(When::Range(a, _)) = dates::parse(t, today) {
+        params.insert("days".into(), Value::from((today - a).num_days().clamp(1, 365) + 1));
+    }
+    Some(call("email", "search", params))
+}
