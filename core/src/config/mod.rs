@@ -34,7 +34,7 @@ pub use edit::{edit_file, edited, named_entries, named_entry};
 pub(crate) use keys::read_secret_file;
 pub use parse::is_loopback;
 pub(crate) use parse::parse_url;
-pub use paths::{default_path, resolve_path, CONFIG_ENV};
+pub use paths::{cache_dir, default_path, resolve_path, CONFIG_ENV};
 pub use tools::{CalendarAccount, CalendarSource, DocumentsSettings, MailAccount, PasswordSource};
 pub use watch::{follow, watch_file, FileWatch};
 

@@ -1,4 +1,4 @@
-//! Where the config file is.
+//! Where the config file is, and the cache folder.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +12,15 @@ pub fn default_path() -> Result<PathBuf, ConfigError> {
     directories::ProjectDirs::from("", "", "switchboard")
         .map(|d| d.config_dir().join("config.toml"))
         .ok_or(ConfigError::NoConfigDir)
+}
+
+/// Switchboard's cache folder: `$SWITCHBOARD_CACHE`, else `~/.cache/switchboard`
+/// (`$XDG_CACHE_HOME/switchboard`); none when neither can be found.
+pub fn cache_dir() -> Option<PathBuf> {
+    match std::env::var_os("SWITCHBOARD_CACHE") {
+        Some(d) if !d.is_empty() => Some(PathBuf::from(d)),
+        _ => Some(directories::ProjectDirs::from("", "", "switchboard")?.cache_dir().to_path_buf()),
+    }
 }
 
 /// The path to use: `explicit` (from `--config`), else `$SWITCHBOARD_CONFIG`, else the default.

@@ -216,8 +216,6 @@ pub struct Gates {
 }
 
 impl Gates {
-    pub const OPEN: Gates = Gates { tools: true, status: true, clarify: true };
-
     pub fn allows(&self, action: Action) -> bool {
         match action {
             Action::Tools => self.tools,

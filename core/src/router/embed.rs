@@ -91,11 +91,7 @@ const KEEP: usize = 8;
 /// Where the vectors are kept: `embeddings` in `$SWITCHBOARD_CACHE`, else in
 /// `~/.cache/switchboard`.
 pub fn cache_dir() -> Option<PathBuf> {
-    let base = match std::env::var_os("SWITCHBOARD_CACHE") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => directories::ProjectDirs::from("", "", "switchboard")?.cache_dir().to_path_buf(),
-    };
-    Some(base.join("embeddings"))
+    crate::config::cache_dir().map(|d| d.join("embeddings"))
 }
 
 /// The file of `model`'s vectors of the examples as they are now: a changed example, or

@@ -52,11 +52,7 @@ pub struct LocalInstall {
 impl LocalInstall {
     /// Reads `backends.env` in `$SWITCHBOARD_CACHE`, else in `~/.cache/switchboard`.
     pub fn find() -> Option<LocalInstall> {
-        let dir = match std::env::var_os("SWITCHBOARD_CACHE") {
-            Some(d) if !d.is_empty() => PathBuf::from(d),
-            _ => directories::ProjectDirs::from("", "", "switchboard")?.cache_dir().to_path_buf(),
-        };
-        Self::from_env_file(&dir.join("backends.env"))
+        Self::from_env_file(&crate::config::cache_dir()?.join("backends.env"))
     }
 
     /// Reads a `KEY=VALUE` file; every path in it must exist.

@@ -68,7 +68,7 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         || about
         || any_word(ws, &["open", "read", "show"])
         || contains_any(t, &["열어", "읽어", "본문", "내용", "보여"]);
-    let follow_up = reads && ordinal(t).is_some() && (!listed(history, "uid").is_empty() || !untagged.is_empty());
+    let follow_up = reads && ordinal(t).is_some() && a_list;
     // What a mail the last answer named says ("결항 안내 뭐라고 써있어?" after a list of mails):
     // the newest mail with those words.
     if says && !mail && mail_before(history) {
