@@ -13,10 +13,34 @@ use crate::router::prompt::Turn;
 fn docs_before(history: &[Turn]) -> bool {
     user_before(
         history,
-        &["doc", "docs", "document", "documents", "file", "files", "notes"],
+        DOC_WORDS,
         &["문서", "파일", "서류", "자료", "메모", "기획서", "계약서", "보고서", "회의록", "이력서", "명세서", "논문"],
     )
 }
+
+/// Documents by name, or by a kind the tool keeps.
+const DOC_WORDS: &[&str] = &[
+    "document",
+    "documents",
+    "doc",
+    "docs",
+    "file",
+    "files",
+    "notes",
+    "lease",
+    "agreement",
+    "contract",
+    "minutes",
+    "report",
+    "pdf",
+    "spreadsheet",
+    "slides",
+    "resume",
+];
+
+/// Kinds of one's own writing ("my draft", "our proposal").
+const OWN_KINDS: &[&str] =
+    &["draft", "chapter", "thesis", "proposal", "manuscript", "deck", "essay", "paper", "writeup", "spec"];
 
 /// The extensions of the documents the tool reads (and of those users name).
 const EXTENSIONS: &[&str] =
@@ -81,33 +105,31 @@ fn doc_name(t: &str) -> String {
 }
 
 pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
-    let doc_words = [
-        "document",
-        "documents",
-        "doc",
-        "docs",
-        "file",
-        "files",
-        "notes",
-        "lease",
-        "agreement",
-        "contract",
-        "minutes",
-        "report",
-        "pdf",
-        "spreadsheet",
-        "slides",
-        "resume",
-    ];
-    let doc = any_word(ws, &doc_words) || ws.windows(2).any(|w| w == ["tax", "return"]);
+    let doc_words = DOC_WORDS;
+    let doc = any_word(ws, doc_words) || ws.windows(2).any(|w| w == ["tax", "return"]);
     let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고", "서류", "이력서"]);
     // "어제 저장한 회의록 정리해줘": one's own document, summarised.
     let ko_own = contains_any(t, &["내 ", "제 ", "어제", "저장한", "받은", "올린", "작성한", "초안", "지난"]);
     let ko_sums = contains_any(t, &["정리해", "핵심만"]) && ko_own;
+    // One's own writing by its kind, summarised ("summarize my chapter 3 draft", "기획안 v3
+    // 핵심만 세줄요약"): a document to read, not a pasted text.
+    let own_kind = ws
+        .windows(2)
+        .chain(ws.windows(3))
+        .any(|w| ["my", "our"].contains(&w[0]) && w[1..].iter().any(|k| OWN_KINDS.contains(k)));
+    // Not a text pasted earlier ("summarize my essay in 3 bullets" after the essay), nor
+    // advice on writing one ("제안서 요약 부분에 뭐 넣어야 돼?").
+    let pasted_before = history.iter().any(|turn| turn.user && turn.text.split_whitespace().count() > 40);
+    let ko_kind = contains_any(t, &["기획안", "제안서", "기획서", "초안", "발표자료", "발표 자료"])
+        && contains_any(t, &["요약해", "요약 좀", "세줄요약", "세 줄 요약", "핵심만"])
+        && !contains_any(t, &["부분", "넣", "써", "작성", "법", "어떻게"])
+        && !pasted_before;
+    let summed = any_word(ws, &["summarise", "summarize", "tldr", "gist"]) && own_kind && !pasted_before || ko_kind;
     // "the gist of my thesis", not "the gist of the Mueller report".
     let gist = any_word(ws, &["gist", "tldr"]) && (any_word(ws, &["my", "our"]) || file_name(t).is_some());
     let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize"])
         || gist
+        || ko_kind
         || ko_sums
         || contains_any(
             t,
@@ -126,16 +148,33 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     // 찾아줘") nor a summary of a how-to answer.
     let sums = reads
         || contains_any(t, &["정리해", "핵심만", "요약해", "sum up", "sum it up", "summarize that", "summarise that"]);
-    let points = ws.len() <= 6
-        || any_word(ws, &["that", "it", "this"])
-        || contains_any(t, &["그거", "이거", "그 파일", "그 문서"]);
-    let searches = any_word(ws, &["find", "search", "look"]) || contains_any(t, &["찾아", "검색"]);
+    let pointer = any_word(ws, &["that", "it", "this"])
+        || contains_any(t, &["in there", "그거", "이거", "그 파일", "그 문서", "거기", "그 안", "그 안에"]);
+    let points = ws.len() <= 6 || pointer;
+    // "What's the notice period in it?", "거기 예산 얼마로 잡혀 있나요?": a question about it.
+    // A question about the file a search just found, not another file ("is there a newer one
+    // than that?", "그거 말고 다른 거 있어?") nor something to do with it ("can you email it to
+    // my landlord?").
+    #[rustfmt::skip]
+    let other = any_word(ws, &[
+        "newer", "older", "another", "other", "else", "different", "email", "send", "mail", "forward", "share",
+        "print", "delete", "rename", "move", "copy",
+    ]) || contains_any(t, &["다른", "말고", "최신", "보내", "메일", "공유", "삭제", "옮겨", "복사", "인쇄"]);
+    let found = history.iter().rev().find(|turn| !turn.user).is_some_and(|a| {
+        contains_any(&a.text.to_lowercase(), &["found", "찾았", "찾은", "있습니다", "있어요", "있네요"])
+    });
+    let asks_of_it = pointer
+        && found
+        && !other
+        && (t.contains('?')
+            || contains_any(t, &["뭐", "얼마", "언제", "몇", "나와", "있나", "있어", "돼 있", "되어 있"]));
+    let searches = any_word(ws, &["find", "search", "look", "where"]) || contains_any(t, &["찾아", "검색", "어디"]);
     let how_to = history
         .iter()
         .rev()
         .find(|turn| turn.user)
         .is_some_and(|p| contains_any(&p.text.to_lowercase(), &["how do", "how to", "how should", "어떻게"]));
-    if sums && points && !searches && !how_to && !asks_how && docs_before(history) {
+    if (sums && points || asks_of_it) && !searches && !how_to && !asks_how && docs_before(history) {
         if let [only] = files_in_last_answer(history).as_slice() {
             return Some(call("document", "read", one("doc_id", only.clone())));
         }
@@ -143,7 +182,7 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     let untagged = files_listed(history);
     let follow_up = reads && ordinal(t).is_some() && (!listed(history, "doc").is_empty() || !untagged.is_empty());
     let file = file_name(t).is_some();
-    if !(doc || ko_doc || follow_up || file) {
+    if !(doc || ko_doc || follow_up || file || summed) {
         return None;
     }
     // What one document says about something ("what does my lease say about pets?",

@@ -60,6 +60,10 @@ const ANALYTIC_EN_PHRASES: &[&str] = &[
     "how should i word",
     "how do i word",
     "how should i phrase",
+    "expected number",
+    "expected value",
+    "probability of",
+    "the probability",
 ];
 const ANALYTIC_KO: &[&str] = &[
     "설명",
@@ -192,7 +196,7 @@ pub fn venting(t: &str, ws: &[&str]) -> bool {
     let emotive = contains_any(t, &["ㅎㅎ", "ㅋㅋ", "ㅠㅠ", "ㅜㅜ", "haha", "하소연", "no need to fix"])
         || any_word(ws, &["lol", "lmao", "vent", "venting"]);
     let asks = t.contains('?') && !contains_any(t, &["너는", "넌 ", "how about you", "and you", "what about you"]);
-    let requests = contains_any(t, &["줘", "알려", "보여", "찾아", "please", "pls", "can you", "could you"])
+    let requests = contains_any(t, &["줘", "알려", "보여", "찾아", "다시", "please", "pls", "can you", "could you"])
         || analytic(t, ws)
         || super::cue::tool_words(t)
         || any_word(ws, &["show", "find", "add", "book", "check", "open", "read", "remind", "schedule"]);
@@ -226,12 +230,36 @@ pub fn arithmetic(t: &str, ws: &[&str], dated: bool) -> bool {
 pub fn more_of(t: &str, ws: &[&str], previous: &str) -> bool {
     let p = previous.to_lowercase();
     let pws = super::words(&p);
-    let reasoned = analytic(&p, &pws) || arithmetic(&p, &pws, false);
-    let change = any_word(
-        ws,
-        &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize", "fix"],
-    ) || any_word(ws, &["shorter", "longer", "simpler", "shorten"])
-        || contains_any(t, &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장", "줄여", "짧게", "길게"]);
+    // Or something written for the user: slogans, names, ideas ("슬로건 5개만 뽑아줘").
+    #[rustfmt::skip]
+    let written = contains_any(&p, &[
+        "slogan", "tagline", "headline", "come up with", "brainstorm", "ideas for", "names for", "슬로건", "카피",
+        "뽑아", "지어줘", "지어 줘", "아이디어",
+    ]) && !super::cue::tool_words(&p)
+        && !any_word(&pws, &["find", "search", "look"])
+        && !contains_any(&p, &["찾아", "검색"]);
+    let reasoned = analytic(&p, &pws) || arithmetic(&p, &pws, false) || written;
+    let change =
+        any_word(
+            ws,
+            &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize", "fix", "redo"],
+        ) || any_word(ws, &["shorter", "longer", "simpler", "shorten", "again", "funnier", "catchier", "friendlier"])
+            || contains_any(
+                t,
+                &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장", "줄여", "짧게", "길게", "다시", "스럽게"],
+            );
+    // The same question, changed ("ok and two heads in a row?", "what if it's a loaded die?",
+    // "그럼 3개면?").
+    let start = t.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let start = ["ok ", "okay ", "so ", "then ", "hmm "].iter().fold(start, |s, f| s.strip_prefix(f).unwrap_or(s));
+    // Something new asked in passing is another request ("and anything from the landlord?").
+    let new = any_word(ws, &["anything", "any", "my", "from"]);
+    let varied = ws.len() <= 10
+        && !new
+        && (t.contains('?') || t.ends_with("면") || t.ends_with("라면"))
+        && ["and ", "what if ", "what about ", "how about ", "and if ", "그럼 ", "그러면 ", "만약 "]
+            .iter()
+            .any(|s| start.starts_with(s));
     // Or more of it: an example, more detail ("can you show me an example with a counter?").
     let more = any_word(ws, &["example", "examples", "elaborate"])
         || contains_any(t, &["more detail", "in detail", "예시", "예를 들어", "자세히"]);
@@ -239,7 +267,7 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str) -> bool {
         contains_any(t, &["can you", "could you", "show", "give", "make", "please", "pls", "줘", "줄래", "해봐", "?"]);
     // Thanks, or a wait ("how much longer do I have to wait?"), is no request of more.
     let not = contains_any(t, &["thank", "thx", "later", "wait", "고마", "나중에", "감사"]);
-    reasoned && !not && (change || (more && asks))
+    reasoned && !not && (change || (more && asks) || varied)
 }
 
 /// Fillers a sentence may start with before its verb ("ugh ok so just book it").

@@ -45,8 +45,15 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         && (asks_sent
             || any_word(ws, &["anything", "else", "more", "another", "new"])
             || contains_any(t, &["또 온", "또온", "더 온", "또 왔", "더 왔"]));
-    let mail =
-        any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"]) || contains_any(t, &["메일", "편지함"]);
+    // A reply received is a mail ("거래처에서 온 회신 내용 좀 알려주세요"), one to write is not.
+    #[rustfmt::skip]
+    let ko_reply = contains_any(t, &["온 회신", "받은 회신", "온 답장", "받은 답장", "온 답메일"])
+        && !contains_any(t, &[
+            "어떻게", "쓰", "써", "작성", "보내", "할까", "다듬", "뭐라고", "좋을까", "카톡", "톡", "문자", "dm", "뜻",
+        ]);
+    let mail = any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
+        || contains_any(t, &["메일", "편지함"])
+        || ko_reply;
     // "did HR send me anything about benefits?", "has the landlord sent anything?": mail
     // received, asked without the word mail.
     let sent_anything = ["did ", "has ", "have "].iter().any(|p| t.starts_with(p))
@@ -128,7 +135,8 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     if !finds {
         // One mail by its words ("read the latest mail from Jane", "민수한테 온 메일 읽어줘"):
         // the newest that they name (a list, "mails", is the model's or a search).
-        let one_mail = any_word(ws, &["mail", "email", "e-mail"]) || (t.contains("메일") && !t.contains("메일들"));
+        let one_mail =
+            any_word(ws, &["mail", "email", "e-mail"]) || (t.contains("메일") && !t.contains("메일들")) || ko_reply;
         let name: String = kept_words(t)
             .split_whitespace()
             .filter(|w| !RECENT.contains(w) && w.chars().count() >= 2)

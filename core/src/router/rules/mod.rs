@@ -161,10 +161,18 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
         "what does my day", "what does my week", "what does the week of", "what does today look", "today look like for me",
     ]);
     let ko_cal = contains_any(t, &["일정", "스케줄", "약속", "회의", "캘린더", "달력"]);
+    // Asked, or named in a few words ("오늘 일정", "낼 스케줄 좀").
     let ko_asks =
-        contains_any(t, &["알려", "뭐", "무슨", "있어", "있나", "있니", "있는지", "확인", "보여", "어때", "있었"]);
-    // "모레 오전에 뭐 있어?": a date and little else.
-    let ko_free = (ws.len() <= 4 && contains_any(t, &["뭐 있", "뭐있"]))
+        contains_any(t, &["알려", "뭐", "무슨", "있어", "있나", "있니", "있는지", "확인", "보여", "어때", "있었"])
+            || (ws.len() <= 3
+                && ws.last().is_some_and(|w| {
+                    // The noun, or the noun and a particle ("일정은"; not "회의록", "회의자료").
+                    let noun = w.strip_suffix(['은', '는', '이', '가']).unwrap_or(w);
+                    ["일정", "스케줄", "약속", "회의", "캘린더"].contains(&noun)
+                }));
+    // "모레 오전에 뭐 있어?", "금욜에 뭐 잡혀있어?": a date and little else.
+    let ko_free = (ws.len() <= 4
+        && contains_any(t, &["뭐 있", "뭐있", "뭐 잡혀있", "뭐 잡혀 있", "뭐잡혀있", "잡힌 거", "잡힌거"]))
         || contains_any(
             t,
             &[
@@ -198,7 +206,14 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
     if lean && lean::rework(text) {
         return Some(Decision::Route { prompt: text.to_string() });
     }
-    let story = lean && lean::story(&t, &ws);
+    // More of the reasoner's work ("좀더 MZ스럽게 다시 5개" after slogans were asked for), which
+    // a story's feeling words would take for small talk. A tool's words or a date are another
+    // request.
+    let tool_words = cue::tool_words(&t);
+    let dated = dates::time(&t).is_some() || dates::parse(text, today).is_some();
+    let previous = history.iter().rev().find(|turn| turn.user);
+    let more_of = lean && !tool_words && !dated && previous.is_some_and(|p| lean::more_of(&t, &ws, &p.text));
+    let story = lean && !more_of && lean::story(&t, &ws);
     if sends_mail(&t, &ws) {
         return Some(Decision::Tools { tool: "email".into(), operation: "send".into(), params: Map::new() });
     }
@@ -249,13 +264,10 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
         return Some(Decision::Route { prompt: text.to_string() });
     }
     // The leanings below leave a message with a tool's words to the model.
-    let tool_words = cue::tool_words(&t);
-    let dated = dates::time(&t).is_some() || dates::parse(text, today).is_some();
     if lean && !tool_words && lean::arithmetic(&t, &ws, dated) {
         return Some(Decision::Route { prompt: text.to_string() });
     }
-    let previous = history.iter().rev().find(|turn| turn.user);
-    if lean && !tool_words && !dated && previous.is_some_and(|p| lean::more_of(&t, &ws, &p.text)) {
+    if more_of {
         return Some(Decision::Route { prompt: text.to_string() });
     }
     if lean && !tool_words && quick::quick(&t, &ws) {
@@ -307,3 +319,5 @@ pub fn correct_draft(decision: Decision, text: &str, today: NaiveDate) -> Decisi
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_answers;

@@ -73,7 +73,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let ko_servers = contains_any(
         t,
         &["서버", "백엔드", "gpu", "큰 모델", "로컬 모델", "빠른 모델", "작은 모델", "추론 모델", "리즈너"],
-    );
+    ) || classifier_named(ws);
     #[rustfmt::skip]
     let ko_how = contains_any(t, &[
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
@@ -113,10 +113,10 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let why = any_word(ws, &["why"]) || t.contains('왜');
     // Every word one of these (not "why are snails so slow?", "크롬 왜 이렇게 느려?").
     #[rustfmt::skip]
-    let only = ws.iter().all(|w| {
+    let only = ws.iter().filter(|w| !jamo(w)).all(|w| {
         ["why", "so", "slow", "slower", "today", "it", "is", "s", "everything", "this", "morning", "now", "right", "than",
          "usual", "then", "ok", "and"].contains(w)
-            || ["왜", "이렇게", "이리", "오늘", "요즘", "느려", "느리", "늦", "너무", "지금", "또", "좀"].iter().any(|k| w.starts_with(k))
+            || ["왜", "이렇게", "이리", "오늘", "요즘", "느려", "느리", "너무", "지금", "또", "좀"].iter().any(|k| w.starts_with(k))
     });
     let bare = ws.len() <= 5 && why && only && (slow || ko_slow);
     let slow_replies =
@@ -133,10 +133,16 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         && ws
             .iter()
             .all(|w| ["지금", "더", "얼마나", "기다려", "기다리", "돼", "해", "몇"].iter().any(|k| w.starts_with(k)));
-    let ko_queue = (ko_wait
-        || contains_any(t, &["대기열", "대기 얼마", "대기가 얼마"])
-        || (contains_any(t, &["쌓여", "밀려"]) && contains_any(t, &["요청", "작업", "몇 개", "몇개"])))
-        && contains_any(t, &["?", "몇", "얼마", "지금"]);
+    // "큐 밀렸나", "큐에 몇 개 쌓였어": the queue by its loanword (not "바비큐", "큐브").
+    let ko_q = ws.iter().any(|w| ["큐", "큐가", "큐에", "큐는", "큐도"].contains(w))
+        && contains_any(t, &["밀려", "밀렸", "쌓였", "쌓여"])
+        && ws.len() <= 6
+        && !contains_any(t, &["롤", "게임", "랭", "매칭", "당구", "메시지", "sqs", "kafka", "어떻게"]);
+    let ko_queue = ko_wait
+        || ko_q
+        || (contains_any(t, &["대기열", "대기 얼마", "대기가 얼마"])
+            || (contains_any(t, &["쌓여", "밀려"]) && contains_any(t, &["요청", "작업", "몇 개", "몇개"])))
+            && contains_any(t, &["?", "몇", "얼마", "지금"]);
     #[rustfmt::skip]
     let queue_other = contains_any(t, &[
         "priority", "message queue", "implement", "python", "rust", "java", "kafka", "rabbitmq", "celery", "redis",
@@ -151,6 +157,60 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         || slow_replies
 }
 
+/// "분류 모델 켜져 있어?": the classifier, named with nothing before it ("스팸 분류기", "이미지
+/// 분류 모델" are the user's own models).
+fn classifier_named(ws: &[&str]) -> bool {
+    ws.iter().enumerate().any(|(i, w)| {
+        let named = w.starts_with("분류기") || (*w == "분류" && ws.get(i + 1).is_some_and(|n| n.starts_with("모델")));
+        let before = i.checked_sub(1).map(|j| ws[j]);
+        named
+            && before
+                .is_none_or(|b| ["지금", "그", "우리", "내", "제", "혹시", "근데", "아", "그럼", "저"].contains(&b))
+    })
+}
+
+/// A word of jamo alone, an emoticon ("ㅡㅡ", "ㅠㅠ", "ㅋㅋ"): says nothing of the subject.
+pub(crate) fn jamo(w: &str) -> bool {
+    w.chars().all(|c| ('\u{3131}'..='\u{318e}').contains(&c))
+}
+
+/// Whether the last answer said a server is busy or the reply is on its way ("The reasoning
+/// model is busy; I've queued your request.", "큰 모델이 응답을 생성하는 중이라 시간이 조금
+/// 걸릴 수 있어요").
+fn busy_answer(history: &[Turn]) -> bool {
+    let Some(last) = history.last().filter(|turn| !turn.user) else { return false };
+    let a = last.text.to_lowercase();
+    #[rustfmt::skip]
+    let busy = contains_any(&a, &[
+        "is busy", "are busy", "queued your", "in the queue", "still loading", "is loading", "warming up",
+        "바쁜", "바빠", "바쁩니다", "대기 중", "대기중", "대기열", "생성하는 중", "생성 중", "로딩 중", "로딩중",
+    ]);
+    // A server is what is busy (not a calendar, a landlord, a training run).
+    busy && contains_any(&a, &["model", "server", "backend", "reasoner", "모델", "서버", "백엔드", "리즈너"])
+}
+
+/// "how long are we talking?", "대략 얼마나 걸릴까요?": the wait, asked after an answer that
+/// said a server is busy.
+fn asks_wait(t: &str, ws: &[&str], history: &[Turn]) -> bool {
+    #[rustfmt::skip]
+    let wait = contains_any(t, &[
+        "how long", "how much longer", "when will", "any idea when", "얼마나 걸", "얼마나 더", "언제쯤",
+        "언제 돼", "언제 끝", "몇 분", "몇분", "기다려야",
+    ]) || any_word(ws, &["eta"]);
+    // The wait and nothing else ("how long do cats live?" asks of cats).
+    #[rustfmt::skip]
+    let only = ws.iter().filter(|w| !jamo(w)).all(|w| {
+        ["how", "long", "much", "longer", "are", "we", "talking", "will", "it", "take", "would", "is", "that", "this",
+         "the", "wait", "any", "eta", "idea", "roughly", "about", "so", "ok", "okay", "then", "when", "be", "done",
+         "ready", "gonna", "i", "have", "to", "do", "still", "for", "ll", "minutes", "hmm", "and", "an", "estimate"]
+            .contains(w)
+            || ["대략", "대충", "얼마나", "걸", "더", "언제", "돼", "끝", "몇", "분", "기다", "그럼", "보통", "정도", "쯤", "아", "음", "지금", "좀"]
+                .iter()
+                .any(|k| w.starts_with(k))
+    });
+    ws.len() <= 6 && wait && only && busy_answer(history)
+}
+
 /// A status word: what a question about a server asks of it.
 #[rustfmt::skip]
 fn status_word(t: &str, ws: &[&str]) -> bool {
@@ -163,9 +223,14 @@ fn status_word(t: &str, ws: &[&str]) -> bool {
 /// A short follow-up of a question about the servers: the same question of another one, or
 /// more of it ("and the other one?", "로컬 쪽은?", "how busy is it").
 pub fn follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bool {
+    if asks_wait(t, ws, history) {
+        return true;
+    }
     let Some(previous) = history.iter().rev().find(|turn| turn.user) else { return false };
     let p = previous.text.to_lowercase();
-    if !asks(&p, &words(&p)) {
+    // After a status question, or an answer that said a server is busy ("and is it still
+    // busy?", "그럼 지금은?").
+    if !asks(&p, &words(&p)) && !busy_answer(history) {
         return false;
     }
     // Not a follow-up about something else ("and my calendar?", "그럼 오늘 일정은?").
@@ -203,5 +268,5 @@ pub fn cue(t: &str, history: &[Turn]) -> bool {
         let p = p.text.to_lowercase();
         asks(&p, &words(&p))
     });
-    en || ko || after_status
+    en || ko || after_status || busy_answer(history)
 }

@@ -1,0 +1,217 @@
+//! Follow-ups decided by what the answer before them said: the wait after "the reasoner is
+//! busy", a question about the one file just found, another day of a short calendar question,
+//! a rework of something written; and the near misses each must leave alone.
+use super::*;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+}
+
+fn d(text: &str, history: &[Turn]) -> Option<String> {
+    decide(text, today(), history, Lang::En, true).map(|d| match d {
+        Decision::Tools { tool, operation, .. } => format!("{tool}.{operation}"),
+        other => other.action().as_str().to_string(),
+    })
+}
+
+fn turns(user: &str, assistant: &str) -> [Turn; 2] {
+    [Turn { user: true, text: user.into() }, Turn { user: false, text: assistant.into() }]
+}
+
+#[test]
+fn the_wait_asked_after_a_busy_answer_is_the_status() {
+    let busy = turns(
+        "compare these three regression models (tables pasted)",
+        "This needs the reasoning model, which is busy at the moment. I've queued your request.",
+    );
+    let ko_busy =
+        turns("분기별 매출로 내년 전략 정리해줘", "큰 모델이 응답을 생성하는 중이라 시간이 조금 걸릴 수 있어요.");
+    assert_eq!(d("How long are we talking?", &busy).as_deref(), Some("status"));
+    assert_eq!(d("any eta?", &busy).as_deref(), Some("status"));
+    assert_eq!(d("대략 얼마나 걸릴까요?", &ko_busy).as_deref(), Some("status"));
+    // The status cue lets a model's status through after such an answer.
+    assert!(gates("ok, when then?", today(), &busy).status);
+    // Not after an answer that said nothing of a busy server, nor a long question of its own.
+    let answered = turns("compare postgres and mysql", "Postgres is stricter about types; MySQL ...");
+    assert_ne!(d("how long would a migration take?", &answered).as_deref(), Some("status"));
+    assert_ne!(d("how long should I boil an egg for a soft yolk?", &busy).as_deref(), Some("status"));
+    assert_ne!(d("how long is the lease?", &[]).as_deref(), Some("status"));
+}
+
+#[test]
+fn a_question_about_the_one_file_found_reads_it() {
+    let lease =
+        turns("Do I have my lease saved somewhere?", "Yes — I found 'lease_2023_signed.pdf' in Documents/Housing.");
+    assert_eq!(d("What's the notice period in it?", &lease).as_deref(), Some("document.read"));
+    let proposal = turns("작년 제안서 파일 찾아주세요", "'2024_제안서_최종.pptx' 파일을 찾았습니다.");
+    assert_eq!(d("거기 예산 얼마로 잡혀 있나요?", &proposal).as_deref(), Some("document.read"));
+    assert_eq!(d("Summarize my chapter 3 draft for me?", &[]).as_deref(), Some("document.read"));
+    assert_eq!(d("기획안 v3 핵심만 세줄요약ㅋㅋ", &[]).as_deref(), Some("document.read"));
+    // Where it is, another search, a question with nothing found before, a pasted draft.
+    assert_ne!(d("where is it saved?", &lease).as_deref(), Some("document.read"));
+    assert_ne!(d("is it legal to break a lease early?", &[]).as_deref(), Some("document.read"));
+    assert_ne!(d("find the one from 2021 too, is it there?", &lease).as_deref(), Some("document.read"));
+    let pasted = "summarize my essay below: Cities grew because trade routes met at rivers, and ...";
+    assert_ne!(d(pasted, &[]).as_deref(), Some("document.read"));
+    assert_ne!(d("제안서 요약 잘 쓰는 법 알려줘", &[]).as_deref(), Some("document.read"));
+}
+
+#[test]
+fn calendar_questions_in_few_words_and_their_follow_ups() {
+    assert_eq!(d("금욜에 뭐 잡혀있어?", &[]).as_deref(), Some("calendar.search"));
+    let today_asked = turns("오늘 일정", "오늘은 오전 11시 주간 회의, 오후 3시 콘텐츠 리뷰가 있어요.");
+    assert_eq!(d("모레는??", &today_asked).as_deref(), Some("calendar.search"));
+    assert_eq!(d("오늘 일정", &[]).as_deref(), Some("calendar.today"));
+    // A feeling about a meeting is no question of the calendar.
+    assert_ne!(d("오늘 회의 망함", &[]).as_deref(), Some("calendar.today"));
+    assert_ne!(d("내일 회의 취소해", &[]).as_deref(), Some("calendar.search"));
+}
+
+#[test]
+fn mail_replies_and_status_words_in_korean() {
+    assert_eq!(d("거래처에서 온 회신 내용 좀 알려주세요. 대성상사요.", &[]).as_deref(), Some("email.read"));
+    assert_ne!(d("거래처 회신 내용 어떻게 쓰지?", &[]).as_deref(), Some("email.read"));
+    assert_eq!(d("분류 모델 켜져있는지만 확인해줘", &[]).as_deref(), Some("status"));
+    assert_eq!(d("왜케 느려 ㅡㅡ 큐 밀렸나", &[]).as_deref(), Some("status"));
+    assert_eq!(d("오늘 왜케 느려 ㅠ", &[]).as_deref(), Some("status"));
+    assert_ne!(d("바비큐 몇 인분 해야 돼?", &[]).as_deref(), Some("status"));
+    assert_ne!(d("큐 자료구조 구현 몇 줄이면 돼?", &[]).as_deref(), Some("status"));
+    assert_ne!(d("분류기 만드는 법 알려줘", &[]).as_deref(), Some("status"));
+}
+
+#[test]
+fn a_rework_of_something_written_goes_where_the_request_went() {
+    let slogans = turns(
+        "신상 무선이어폰 광고 슬로건 5개만 뽑아줘",
+        "1. 귀에 닿는 자유 2. 소리를 입다 3. 세상과 잠시 멀어지기 4. 하루 종일, 나만의 무대 5. 선 없이 더 가까이",
+    );
+    assert_eq!(d("ㄴㄴ 너무 올드함ㅋㅋ 좀더 MZ스럽게 다시 5개", &slogans).as_deref(), Some("route"));
+    let flips = turns("expected number of coin flips to get one heads?", "2 on average.");
+    assert_eq!(d("ok and two heads in a row?", &flips).as_deref(), Some("route"));
+    // Thanks, a story, another request are no rework.
+    assert_ne!(d("haha these are great, thanks!", &slogans).as_deref(), Some("route"));
+    assert_ne!(d("and what's on my calendar tomorrow?", &flips).as_deref(), Some("route"));
+    let story = "ugh 회의 또 잡혔어 ㅠㅠ 오늘만 네 번째임 진짜 다시는 이런 주 싫다";
+    assert_eq!(d(story, &[]).as_deref(), Some("direct"));
+}
+
+/// A review's near misses of the rules above (round 8): each must not get the decision named.
+#[test]
+fn what_the_follow_up_rules_must_leave_alone() {
+    let t = turns;
+    let busy = t(
+        "compare these three regression models (tables pasted)",
+        "This needs the reasoning model, which is busy at the moment. I've queued your request.",
+    );
+    let cases: &[(&str, [Turn; 2], &str)] = &[
+        (
+            "how long should the timeout be?",
+            t(
+                "my script keeps hanging",
+                "The hang is in line 14: requests.get() waits because the server never answers.",
+            ),
+            "status",
+        ),
+        (
+            "대충 얼마나 걸려?",
+            t("GPU 한 장으로 7B 파인튜닝 돼?", "LoRA를 쓰면 되지만 모델 크기에 따라 학습에 시간이 걸려요."),
+            "status",
+        ),
+        (
+            "보통 언제쯤 연락 와?",
+            t("구청에 민원 넣었는데 답이 없어", "검토에 시간이 걸릴 수 있어요. 보통 기한 안에 응답이 옵니다."),
+            "status",
+        ),
+        (
+            "고객 미팅은 언제 끝나?",
+            t("내일 오후 바빠?", "요청하신 내일 오후 일정을 보면 꽤 바쁜 편이에요. 4시 고객 미팅이 있어요."),
+            "status",
+        ),
+        (
+            "how long should I give them?",
+            t("my landlord hasn't fixed the heater", "Your repair request is probably queued behind others."),
+            "status",
+        ),
+        ("how long do cats live?", busy.clone(), "status"),
+        ("왜 또 늦어 ㅡㅡ", t("친구가 7시에 보자 해놓고 아직도 안 옴", "기다리기 답답하겠어요…"), "status"),
+        (
+            "should I include a changelog in it?",
+            t(
+                "what should go in a README file for a small library?",
+                "A good README.md has a description, install steps and a license.",
+            ),
+            "document.read",
+        ),
+        (
+            "can you email it to my landlord?",
+            t("Do I have my lease saved somewhere?", "Yes — I found 'lease_2023_signed.pdf'."),
+            "document.read",
+        ),
+        (
+            "is there a newer one than that?",
+            t("do I have my resume saved?", "Yes — found 'resume_2022.pdf' in Documents/Jobs."),
+            "document.read",
+        ),
+        (
+            "그거 말고 다른 거 있어?",
+            t("회의록 템플릿 파일 있어?", "'회의록_템플릿.docx' 파일을 찾았습니다."),
+            "document.read",
+        ),
+        (
+            "what's the weather like there in May?",
+            t("Do I have my Lisbon itinerary file?", "Yes — 'lisbon_itinerary.pdf' in Documents/Travel."),
+            "document.read",
+        ),
+        (
+            "can you summarize my essay in 3 bullet points?",
+            t(
+                &format!("Here's my essay: {}", "Growing up in Busan I learned to fish. ".repeat(8)),
+                "Strong opening; the middle drags.",
+            ),
+            "document.read",
+        ),
+        (
+            "초안 핵심만 세줄로 요약해줘",
+            t(&format!("제안서 초안 붙여넣을게: {}", "배경 목표 일정 예산 ".repeat(12)), "검토 의견입니다."),
+            "document.read",
+        ),
+        ("답장 내용 좀 더 정중하게 다듬어줘", t("거래처에 보낼 답장 초안 써줘", "안녕하세요, ..."), "email.read"),
+        (
+            "look again, maybe under 'slogans'",
+            t("find my notes with taglines for the launch", "I couldn't find any notes that mention taglines."),
+            "route",
+        ),
+        (
+            "and anything from the landlord?",
+            t("explain how deposit deductions work in Germany", "Deductions must be itemised ..."),
+            "route",
+        ),
+        ("이번 주말에 뭐 잡혀?", t("이번 주말에 제주 갯바위 낚시 가려고", "좋네요! 요즘 날씨는…"), "calendar.search"),
+    ];
+    for (text, history, not) in cases {
+        assert_ne!(d(text, history).as_deref(), Some(*not), "{text}");
+    }
+    let alone: &[(&str, &str)] = &[
+        ("스팸 분류기 정확도 92%인데 괜찮은 편이야?", "status"),
+        ("감정 분류 모델 학습하는데 loss가 안 떨어져 뭐가 문제야?", "status"),
+        ("이미지 분류 모델 추론이 너무 느려, 최적화 방법 있어?", "status"),
+        ("당구 큐 얼마 정도 해?", "status"),
+        ("롤 큐 몇 분째 안 잡혀", "status"),
+        ("SQS 큐에 메시지 쌓여있는데 어떻게 비워?", "status"),
+        ("오늘 회의록", "calendar.today"),
+        ("내일 회의자료", "calendar.search"),
+        ("금요일 회의록", "calendar.search"),
+        ("원고 주장만 따로 요약해줘", "document.read"),
+        ("제안서 요약 부분에 뭐 넣어야 돼?", "document.read"),
+        ("카톡으로 온 답장 내용이 무슨 뜻이야?", "email.read"),
+        ("고객 클레임 회신 내용 뭐라고 하면 좋을까?", "email.read"),
+        ("where did I put my probability homework?", "route"),
+    ];
+    for (text, not) in alone {
+        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
+    }
+    // Still the status after a busy answer.
+    assert_eq!(d("and is it still busy?", &busy).as_deref(), Some("status"));
+    let ko_busy = t("분기별 매출로 내년 전략 정리해줘", "큰 모델이 응답을 생성하는 중이라 시간이 조금 걸릴 수 있어요.");
+    assert_eq!(d("그럼 지금은?", &ko_busy).as_deref(), Some("status"));
+}
