@@ -36,6 +36,8 @@
 //! router, the examples or the other sets, and scored once, unread: the honest figure).
 //! `--dev` runs the first only, `--set NAME[,NAME..]` those named, `--quick` every fourth message,
 //! `--tools` only the tool requests (the share with the right tool and operation).
+//! `--tune`: the nearest examples' settings measured leave-one-set-out on the read sets
+//! (`routing/tune.rs`), no set scored.
 //! `--router`: only the calls the router now makes (no JSON decision, no other approach):
 //! a quick score of the router now and its misses; with `--no-write`, a tool call's
 //! parameters are not written (its operation is still scored; its parameters count invalid).
@@ -61,6 +63,8 @@ use tokio::time::Instant;
 
 #[path = "routing/score.rs"]
 mod score;
+#[path = "routing/tune.rs"]
+mod tune;
 use score::{items, op_of, By, Item, Score, ACTIONS};
 
 /// The tool call the classifier writes for `item` under the operation `op`'s schema.
@@ -304,6 +308,8 @@ async fn main() {
         ("fresh8", include_str!("routing/fresh8.jsonl")),
         ("fresh9", include_str!("routing/fresh9.jsonl")),
         ("fresh10", include_str!("routing/fresh10.jsonl")),
+        ("fresh11", include_str!("routing/fresh11.jsonl")),
+        ("fresh12", include_str!("routing/fresh12.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")
@@ -338,6 +344,10 @@ async fn main() {
     // mean the same on every run: on a Friday, "this friday" would be today.
     let now = chrono::DateTime::parse_from_rfc3339("2026-12-02T10:00:00+00:00").unwrap();
     let today = now.date_naive();
+    if args.iter().any(|a| a == "--tune") {
+        tune::tune(&examples, today);
+        return;
+    }
     let max_tokens = cfg.backends[0].max_tokens;
     // The classifier's leaning before any message, per language (contextual calibration).
     let mut priors = BTreeMap::new();

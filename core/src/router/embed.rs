@@ -75,6 +75,15 @@ impl ExampleVectors {
     }
 }
 
+impl ExampleVectors {
+    /// Example `i`'s own similarity to each example (itself included): the routing
+    /// benchmark's leave-one-set-out measure, with no server asked.
+    pub fn similarities_of(&self, i: usize) -> Option<Vec<f64>> {
+        let q = self.rows.get(i)?;
+        Some(self.rows.iter().map(|r| r.iter().zip(q).map(|(a, b)| f64::from(*a) * f64::from(*b)).sum()).collect())
+    }
+}
+
 /// The vectors of every example ([`nearest::example_texts`]), asked of the server in batches
 /// of [`WARM_BATCH`] (none kept on disk).
 pub async fn example_vectors(client: &BackendClient) -> Result<Option<ExampleVectors>, ClientError> {

@@ -26,12 +26,24 @@ pub const MIN_SIMILARITY: f64 = 0.3;
 /// ... and the neighbours' vote at least this much for it (both chosen on the benchmark's
 /// dev set only: the best of similarity 0.3-0.7 by agreement 0.5-1.0).
 pub const MIN_AGREEMENT: f64 = 0.5;
-/// The same, for a likeness mixed with embeddings (chosen on the dev set only, as above).
+/// The same, for a likeness mixed with embeddings. Leave-one-set-out on the read sets
+/// (below), any similarity from 0.2 to 0.4 acts on the same verdicts; with one neighbour,
+/// the agreement is always 1.
 pub const MIN_SIMILARITY_EMBEDDED: f64 = 0.3;
 pub const MIN_AGREEMENT_EMBEDDED: f64 = 0.5;
 /// With embeddings (`router::embed`), a message's likeness to an example is this much their
-/// embeddings' (cosine, centred on the examples' mean) and the rest their n-grams'.
+/// embeddings' (cosine, centred on the examples' mean) and the rest their n-grams' (for a
+/// tool's operation, [`tool_op_among`]).
 pub const EMBED_WEIGHT: f64 = 0.5;
+/// For the verdict on the action with embeddings, the embeddings' share and the neighbours
+/// that vote. Chosen leave-one-set-out (the routing benchmark's `--tune`, 2026-12-05): each
+/// of the 390 examples read from the 13 scored sets that the rules leave to the model, given
+/// the verdict of the other sets' examples, was right for 93.8 % at 0.7 and one neighbour,
+/// against 92.1 % at 0.5 and five (the earlier values, chosen on the dev set alone); 0.6 to
+/// 0.8 with one or two neighbours all scored 93.6-93.8 %. The likeness of a message to its
+/// nearest example says more than the vote of five, once the examples are many.
+pub const VERDICT_EMBED_WEIGHT: f64 = 0.7;
+pub const VERDICT_K: usize = 1;
 /// Longest message compared, in characters (a long paste is not small talk or a tool request).
 const MAX_CHARS: usize = 600;
 
@@ -40,6 +52,8 @@ struct Line {
     want: String,
     op: Option<String>,
     text: String,
+    /// The benchmark set it was read from (`examples-read.jsonl`).
+    from: Option<String>,
 }
 
 /// What the nearest examples say.
@@ -61,6 +75,7 @@ struct Index {
     idf: HashMap<u64, f64>,
     examples: Vec<(Vector, Action, Option<String>)>,
     texts: Vec<String>,
+    sets: Vec<Option<String>>,
 }
 
 fn hash(s: &str) -> u64 {
@@ -128,12 +143,17 @@ impl Index {
         let n = counts.len().max(1) as f64;
         let idf: HashMap<u64, f64> = df.into_iter().map(|(g, d)| (g, (n / d).ln() + 1.0)).collect();
         let unseen = n.ln() + 1.0;
+        let mut sets = Vec::new();
         let (examples, texts) = lines
             .into_iter()
             .zip(counts)
-            .filter_map(|(l, c)| Some(((vector(c, &idf, unseen), Action::parse(&l.want)?, l.op), l.text)))
+            .filter_map(|(l, c)| {
+                let labelled = (vector(c, &idf, unseen), Action::parse(&l.want)?, l.op);
+                sets.push(l.from);
+                Some((labelled, l.text))
+            })
             .unzip();
-        Index { idf, examples, texts }
+        Index { idf, examples, texts, sets }
     }
 
     /// `text`'s likeness to each example: n-grams, mixed with `embedded` (one similarity
@@ -151,11 +171,23 @@ impl Index {
         })
     }
 
-    fn nearest(&self, text: &str, embedded: Option<(&[f64], f64)>) -> Option<Verdict> {
-        let mut scored: Vec<(f64, usize)> =
-            self.likeness(text, embedded)?.into_iter().enumerate().map(|(i, s)| (s, i)).collect();
+    /// The verdict of the `k` nearest examples, those `left_out` takes aside.
+    fn nearest(
+        &self,
+        text: &str,
+        embedded: Option<(&[f64], f64)>,
+        k: usize,
+        left_out: &dyn Fn(usize) -> bool,
+    ) -> Option<Verdict> {
+        let mut scored: Vec<(f64, usize)> = self
+            .likeness(text, embedded)?
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !left_out(*i))
+            .map(|(i, s)| (s, i))
+            .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        scored.truncate(K);
+        scored.truncate(k.max(1));
         let similarity = scored.first()?.0;
         // Votes per action, weighted by similarity (two tool operations agree on `tools`);
         // then, for a tool, the operation with the most weight among its neighbours.
@@ -236,20 +268,40 @@ pub fn tool_op_embedded(text: &str, embedded: &[f64]) -> Option<String> {
 
 /// What the nearest examples say of `text`.
 pub fn nearest(text: &str) -> Option<Verdict> {
-    index().nearest(text, None)
+    index().nearest(text, None, K, &|_| false)
 }
 
 /// What the nearest examples say of `text`, compared by n-grams and by `embedded`: its
 /// embedding similarity to each example, in [`example_texts`]' order (ignored when it has
 /// not one per example).
 pub fn nearest_embedded(text: &str, embedded: &[f64]) -> Option<Verdict> {
-    nearest_mixed(text, embedded, EMBED_WEIGHT)
+    nearest_mixed(text, embedded, VERDICT_EMBED_WEIGHT)
 }
 
 /// [`nearest_embedded`] with the embeddings' share `weight` (0 to 1; the routing benchmark's
 /// sweep).
 pub fn nearest_mixed(text: &str, embedded: &[f64], weight: f64) -> Option<Verdict> {
-    index().nearest(text, Some((embedded, weight.clamp(0.0, 1.0))))
+    index().nearest(text, Some((embedded, weight.clamp(0.0, 1.0))), VERDICT_K, &|_| false)
+}
+
+/// [`nearest_mixed`] of `k` neighbours, the examples read from the set `left_out` set aside:
+/// the routing benchmark's leave-one-set-out measure of the examples (`--tune`).
+pub fn nearest_left_out(text: &str, embedded: &[f64], weight: f64, k: usize, left_out: &str) -> Option<Verdict> {
+    let index = index();
+    let out = |i: usize| index.sets[i].as_deref() == Some(left_out);
+    index.nearest(text, Some((embedded, weight.clamp(0.0, 1.0))), k, &out)
+}
+
+/// An example: its text, action, tool operation and the set it was read from, in
+/// [`example_texts`]' order.
+pub fn examples() -> impl Iterator<Item = (&'static str, Action, Option<&'static str>, Option<&'static str>)> {
+    let index = index();
+    index
+        .texts
+        .iter()
+        .zip(&index.examples)
+        .zip(&index.sets)
+        .map(|((text, (_, action, op)), set)| (text.as_str(), *action, op.as_deref(), set.as_deref()))
 }
 
 /// The examples' texts, in the order similarities are given.
@@ -293,14 +345,28 @@ not json
     fn the_nearest_examples_vote() {
         let index = Index::build(SMALL);
         assert_eq!(index.examples.len(), 6, "bad lines and unknown actions are skipped");
-        let v = index.nearest("hello, how are you doing?", None).unwrap();
+        let v = index.nearest("hello, how are you doing?", None, K, &|_| false).unwrap();
         assert_eq!(v.action, Action::Direct, "{v:?}");
-        let v = index.nearest("오늘 일정이 뭐야", None).unwrap();
+        let v = index.nearest("오늘 일정이 뭐야", None, K, &|_| false).unwrap();
         assert_eq!((v.action, v.op.as_deref()), (Action::Tools, Some("calendar.today")), "{v:?}");
         assert!(v.similarity > 0.3 && v.similarity <= 1.0 + 1e-9, "{v:?}");
-        let v = index.nearest("is the server busy right now", None).unwrap();
+        let v = index.nearest("is the server busy right now", None, K, &|_| false).unwrap();
         assert_eq!(v.action, Action::Status, "{v:?}");
-        assert_eq!(index.nearest("!!! ...", None), None, "no words, no verdict");
+        assert_eq!(index.nearest("!!! ...", None, K, &|_| false), None, "no words, no verdict");
+    }
+
+    #[test]
+    fn a_set_left_out_has_no_vote() {
+        let source = r#"{"want":"direct","text":"good morning to you","from":"a"}
+{"want":"tools","op":"calendar.today","text":"good morning, my calendar today","from":"b"}
+{"want":"tools","op":"calendar.today","text":"what is on my calendar today"}"#;
+        let index = Index::build(source);
+        assert_eq!(index.sets, [Some("a".to_string()), Some("b".to_string()), None]);
+        let all = index.nearest("good morning to you all", None, 1, &|_| false).unwrap();
+        assert_eq!(all.action, Action::Direct, "{all:?}");
+        let out = |i: usize| index.sets[i].as_deref() == Some("a");
+        let left_out = index.nearest("good morning to you all", None, 1, &out).unwrap();
+        assert_eq!(left_out.action, Action::Tools, "{left_out:?}");
     }
 
     #[test]
@@ -314,7 +380,7 @@ not json
         for i in 0..6 {
             assert!((mixed[i] - ((1.0 - EMBED_WEIGHT) * grams[i] + EMBED_WEIGHT * embedded[i])).abs() < 1e-12);
         }
-        assert_eq!(index.nearest(text, Some((&embedded, EMBED_WEIGHT))).unwrap().action, Action::Direct);
+        assert_eq!(index.nearest(text, Some((&embedded, EMBED_WEIGHT)), K, &|_| false).unwrap().action, Action::Direct);
         // One similarity per example, or they are not used.
         let ignored = index.likeness(text, Some((&embedded[..5], EMBED_WEIGHT))).unwrap();
         assert!(ignored.iter().zip(&grams).all(|(a, b)| (a - b).abs() < 1e-12), "{ignored:?}");
@@ -330,7 +396,7 @@ not json
 {"lang":"en","want":"tools","op":"calendar.today","text":"am I free right now"}
 {"lang":"en","want":"direct","text":"good evening friend"}"#,
         );
-        let v = index.nearest("am I free friday at 3pm?", None).unwrap();
+        let v = index.nearest("am I free friday at 3pm?", None, K, &|_| false).unwrap();
         assert_eq!(v.action, Action::Tools, "{v:?}");
         assert!(v.agreement > 0.9, "{v:?}");
         assert_eq!(v.op.as_deref(), Some("calendar.search"), "{v:?}");
@@ -362,13 +428,13 @@ not json
     }
 
     /// A benchmark set becomes examples only once it was scored blind and read: the examples
-    /// name their set, and hold few messages of a set not yet scored (`fresh10`): only the
+    /// name their set, and hold few messages of a set not yet scored (`fresh11`, `fresh12`): only the
     /// common phrases any two sets share ("what's on my plate today?"), not the set.
     #[test]
     fn no_unscored_benchmark_set_is_among_the_examples() {
         const READ: &[&str] = &[
             "dev", "holdout", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
-            "fresh9",
+            "fresh9", "fresh10",
         ];
         let text = |l: &str| serde_json::from_str::<Line>(l).ok().map(|l| l.text.trim().to_lowercase());
         let examples: std::collections::HashSet<String> = EXAMPLES.lines().filter_map(text).collect();
@@ -376,11 +442,14 @@ not json
             let from: serde_json::Value = serde_json::from_str(line).unwrap();
             assert!(READ.contains(&from["from"].as_str().unwrap_or_default()), "{line}");
         }
-        let unscored: Vec<String> =
-            include_str!("../../benches/routing/fresh10.jsonl").lines().filter_map(text).collect();
-        let shared = unscored.iter().filter(|t| examples.contains(*t)).count();
-        // Not printed: the set is read only after its score.
-        assert!(shared * 5 < unscored.len(), "{shared} of {} unscored messages are examples", unscored.len());
+        for set in
+            [include_str!("../../benches/routing/fresh11.jsonl"), include_str!("../../benches/routing/fresh12.jsonl")]
+        {
+            let unscored: Vec<String> = set.lines().filter_map(text).collect();
+            let shared = unscored.iter().filter(|t| examples.contains(*t)).count();
+            // Not printed: the set is read only after its score.
+            assert!(shared * 5 < unscored.len(), "{shared} of {} unscored messages are examples", unscored.len());
+        }
     }
 
     #[test]
