@@ -72,7 +72,7 @@ pub fn tune(examples: &embed::ExampleVectors, today: NaiveDate) {
         println!("{row}");
     }
     let (_, weight, k) = best;
-    let (w, k_now) = (nearest::VERDICT_EMBED_WEIGHT, nearest::VERDICT_K);
+    let (w, k_now) = (nearest::EMBED_WEIGHT, nearest::K);
     let now = verdicts(&cases, w, k_now).iter().flatten().filter(|(_, r)| *r).count();
     println!(
         "  best: weight {weight:.1}, k = {k} ({:.1} %); the router's: weight {w:.1}, k = {k_now} ({:.1} %)",

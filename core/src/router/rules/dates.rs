@@ -92,7 +92,7 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
         let m = monday_of(today);
         return Some(When::Range(m, m + Duration::days(6)));
     }
-    if let Some(range) = month_range(t, today) {
+    if let Some(range) = month_range(t, today).or_else(|| month_named(t, today)) {
         return Some(range);
     }
     if word("tomorrow") || word("tmrw") || word("tmr") || word("tomorow") || has("내일") {
@@ -191,22 +191,50 @@ fn nth(t: &str, today: NaiveDate) -> Option<NaiveDate> {
     day_of_month(day, today)
 }
 
+/// The months' names, January first.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// "in may", "during august": that month, the next one from `today`, or the last one when
+/// the question is of the past ("did I have a meeting with them sometime in May?"); not "may
+/// I ...", nor "in may 5" (a day: [`month_day`]).
+fn month_named(t: &str, today: NaiveDate) -> Option<When> {
+    let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let m = words.windows(2).find_map(|w| {
+        let m = MONTHS.iter().position(|m| *m == w[1])?;
+        ["in", "during"].contains(&w[0]).then_some(m as u32 + 1)
+    })?;
+    let at = words.iter().position(|w| MONTHS.contains(w))?;
+    if words.get(at + 1).is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let past = words.iter().any(|w| ["did", "was", "were", "had", "last"].contains(w));
+    let year = match (past, m >= today.month()) {
+        (true, true) if m > today.month() => today.year() - 1,
+        (true, _) => today.year(),
+        (false, true) => today.year(),
+        (false, false) => today.year() + 1,
+    };
+    let first = NaiveDate::from_ymd_opt(year, m, 1)?;
+    let next =
+        if m == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(year, m + 1, 1)? };
+    Some(When::Range(first, next - Duration::days(1)))
+}
+
 /// "12월 24일", "24 december", "december 24": the next such date from `today`.
 fn month_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let nums = |s: &str| s.trim().parse::<u32>().ok();
     let mut found = None;
     if let Some(i) = t.find('월') {

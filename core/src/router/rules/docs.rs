@@ -3,7 +3,7 @@
 //! lease say about pets?", "핵심만 세 줄로 정리해줘" after one file was found).
 
 use super::intent::{
-    call, kept_words, listed, number_after, one, ordinal, pick, query, strip_particle, user_before, STOP,
+    call, kept_words, listed, number_after, numbered, one, ordinal, pick, query, strip_particle, user_before, STOP,
 };
 use super::{any_word, contains_any};
 use crate::router::decision::Decision;
@@ -55,17 +55,22 @@ fn file_name(t: &str) -> Option<&str> {
         .find(|w| w.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext)))
 }
 
-/// The file names of a numbered list in the last assistant turn ("Found 3: 1. plan.md 2.
-/// budget.xlsx"): a list of documents without `[doc N]` tags. An answer that merely mentions
-/// a file ("see README.md") is no list.
+/// The files of a numbered list in the last assistant turn ("Found 3: 1. plan.md 2.
+/// budget.xlsx", "1) Pricing FAQ.docx"): a list of documents without `[doc N]` tags, each
+/// item's file name (the whole item when it ends with the extension, spaces and all). An
+/// answer that merely mentions a file ("see README.md") is no list.
 fn files_listed(history: &[Turn]) -> Vec<String> {
-    let Some(last) = history.iter().rev().find(|t| !t.user) else { return Vec::new() };
-    let numbered = last.text.contains("1.") && last.text.contains("2.");
-    if !numbered {
-        return Vec::new();
-    }
-    let lower = last.text.to_lowercase();
-    lower.split_whitespace().filter_map(file_name).map(str::to_string).collect()
+    numbered(history)
+        .into_iter()
+        .filter_map(|item| {
+            let whole = item.rsplit_once('.').is_some_and(|(_, ext)| EXTENSIONS.contains(&ext));
+            if whole {
+                Some(item)
+            } else {
+                item.split_whitespace().find_map(file_name).map(str::to_string)
+            }
+        })
+        .collect()
 }
 
 /// The file names the last assistant turn mentions.
@@ -106,7 +111,9 @@ fn doc_name(t: &str) -> String {
 
 pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
     let doc_words = DOC_WORDS;
-    let doc = any_word(ws, doc_words) || ws.windows(2).any(|w| w == ["tax", "return"]);
+    let doc = any_word(ws, doc_words)
+        || ws.windows(2).any(|w| w == ["tax", "return"])
+        || contains_any(t, &["written up", "write-up", "writeup", "runbook"]);
     let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고", "서류", "이력서"]);
     // "어제 저장한 회의록 정리해줘": one's own document, summarised.
     let ko_own = contains_any(t, &["내 ", "제 ", "어제", "저장한", "받은", "올린", "작성한", "초안", "지난"]);
@@ -180,8 +187,21 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         }
     }
     let untagged = files_listed(history);
+    // "tldr of the 3rd", "1번 문서 핵심만 정리해줘": an item of the list, summarised.
+    let reads = reads || (ordinal(t).is_some() && (sums || any_word(ws, &["tldr", "gist", "summary"])));
     let follow_up = reads && ordinal(t).is_some() && (!listed(history, "doc").is_empty() || !untagged.is_empty());
     let file = file_name(t).is_some();
+    // "the main points in the architecture proposal Jin shared?": a document someone shared,
+    // summarised, named by its kind and the word before it.
+    let shared = contains_any(t, &["shared", "sent me", "sent over", "attached", "uploaded"]);
+    let points_of =
+        contains_any(t, &["main points", "key points", "takeaways", "summarize", "summarise", "tldr", "gist"]);
+    let kind =
+        ws.iter().position(|w| OWN_KINDS.contains(w) || ["report", "agreement", "contract", "slides"].contains(w));
+    if let Some(i) = kind.filter(|_| shared && points_of && !pasted_before && !asks_how) {
+        let name = ws[i.saturating_sub(1)..=i].join(" ");
+        return Some(call("document", "read", one("doc_id", name)));
+    }
     if !(doc || ko_doc || follow_up || file || summed) {
         return None;
     }
@@ -221,7 +241,7 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         }
     }
     let finds = any_word(ws, &["find", "search", "look", "where", "locate"])
-        || contains_any(t, &["찾아", "검색", "어디", "do i have any"]);
+        || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have"]);
     if finds {
         return Some(call("document", "search", one("query", query(t))));
     }

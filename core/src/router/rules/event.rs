@@ -13,8 +13,17 @@ use crate::router::prompt::Turn;
 
 /// Adding, said casually ("pencil in the dentist", "block off friday afternoon"; not "a block
 /// party", "my focus block").
-pub(super) const PENCIL_IN: &[&str] =
-    &["pencil in", "pencil me in", "pencil it in", "block off", "block out", "block some time", "block time"];
+pub(super) const PENCIL_IN: &[&str] = &[
+    "pencil in",
+    "pencil me in",
+    "pencil it in",
+    "block off",
+    "block out",
+    "block some time",
+    "block time",
+    "reminder in my calendar",
+    "reminder on my calendar",
+];
 
 /// The event's title: the words that are not the request, the date or the time.
 fn title(t: &str) -> String {
@@ -95,7 +104,11 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
         Some(When::Day(day, Some(time))) => (day, time),
         Some(_) => return None,
         None => {
-            let time = dates::time(&t)?;
+            // The time in it, or the first time of the answer to "when am I free thursday?"
+            // ("book it for the vendor call then" after "You're free Thursday 15:00–17:00").
+            let answer = history.last().filter(|turn| !turn.user).map(|turn| turn.text.as_str());
+            let range = |a: &str| a.to_lowercase().replace(['–', '—', '~'], " ");
+            let time = dates::time(&t).or_else(|| answer.map(range).as_deref().and_then(dates::time))?;
             let day = match dates::parse(&history.iter().rev().find(|turn| turn.user)?.text, today) {
                 Some(When::Day(d, _)) => d,
                 _ => return None,
@@ -113,14 +126,24 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
 pub(super) fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision> {
     let when = t.starts_with("when is")
         || t.starts_with("when's")
-        || (t.contains("언제") && contains_any(t, &["예약", "약속", "회의", "일정"]));
-    // The user's own ("when is my ...", "when's our ..."), not a holiday's date.
-    let event = any_word(ws, &["appointment", "meeting", "event", "call", "dinner", "lunch", "my", "our"])
+        || t.starts_with("when was")
+        || (t.contains("언제") && contains_any(t, &["예약", "약속", "회의", "일정", "미팅"]));
+    // The user's own ("when is my ...", "when's the dentist again", "I added it"), not a
+    // holiday's date.
+    #[rustfmt::skip]
+    let event = any_word(ws, &[
+        "appointment", "meeting", "event", "call", "dinner", "lunch", "my", "our", "dentist", "doctor",
+        "haircut", "interview", "checkup", "defense",
+    ]) || t.contains("i added")
         || t.contains("언제");
+    // One that was ("김부장님이랑 미팅 언제였더라", "when was my last checkup"): the 90 days
+    // before; else the 90 days after.
+    let past = t.starts_with("when was") || contains_any(t, &["였더라", "였지", "였어", "했었", "did i"]);
     (when && event).then(|| {
         let day = |d: NaiveDate| Value::from(d.format("%Y-%m-%d").to_string());
-        let mut p = one("date_from", day(today));
-        p.insert("date_to".into(), day(today + Duration::days(90)));
+        let (from, to) = if past { (today - Duration::days(90), today) } else { (today, today + Duration::days(90)) };
+        let mut p = one("date_from", day(from));
+        p.insert("date_to".into(), day(to));
         call("calendar", "search", p)
     })
 }

@@ -178,14 +178,23 @@ pub(super) fn strip_particle(w: &str) -> &str {
 
 /// "first", "second", "두 번째", "마지막": 0-based, or `usize::MAX` for the last.
 pub(super) fn ordinal(t: &str) -> Option<usize> {
-    let table: [(&[&str], usize); 4] = [
+    let table: [(&[&str], usize); 5] = [
         (&["first", "1st", "첫 번째", "첫번째", "첫째"], 0),
         (&["second", "2nd", "두 번째", "두번째", "둘째"], 1),
         (&["third", "3rd", "세 번째", "세번째", "셋째"], 2),
+        (&["fourth", "4th", "네 번째", "네번째", "넷째"], 3),
         // "the last one", not "from last week".
         (&["the last", "last one", "마지막"], usize::MAX),
     ];
-    table.iter().find(|(words, _)| contains_any(t, words)).map(|(_, i)| *i)
+    // "1번 문서", "2번 메일", "3번꺼": an item by its number (not "3번 읽어봐", three times).
+    let numbered = t.char_indices().find_map(|(i, c)| {
+        let n = c.to_digit(10).filter(|n| (1..=9).contains(n))?;
+        let before = t[..i].chars().next_back();
+        let rest = t[i + 1..].strip_prefix("번")?;
+        let item = ["째", "꺼", " 거", " 문서", " 메일", " 파일", " 항목", " 일정"].iter().any(|s| rest.starts_with(s));
+        (item && !before.is_some_and(|b| b.is_ascii_digit())).then(|| n as usize - 1)
+    });
+    table.iter().find(|(words, _)| contains_any(t, words)).map(|(_, i)| *i).or(numbered)
 }
 
 /// The ids tagged `[uid N]` / `[doc N]` in the last assistant turn, in order.

@@ -90,6 +90,9 @@ const ANALYTIC_KO: &[&str] = &[
     "뭐가 나아",
     "뭐가 더 나",
     "어떤 게 나",
+    "하면 좋을까",
+    "려면 어떻게",
+    "시작하면 좋",
     "하는게 낫",
     "하는 게 낫",
 ];
@@ -126,6 +129,9 @@ const REQUESTS_EN: &[&str] = &[
     "continue",
     "keep going",
     "same ",
+    "need help with ",
+    "help me with ",
+    "help with ",
 ];
 /// What comes before a request and says nothing ("ok so just do it").
 const FILLERS_EN: &[&str] =
@@ -160,8 +166,22 @@ pub fn points_back(t: &str) -> bool {
 
 /// "is this one better or the other one?": a choice between things never shown.
 const WHICH_ONE: &[&str] = &["this one", "that one", "the other one", "이거랑 저거", "이게 나아 저게"];
-const POINTERS_KO: &[&str] =
-    &["그거", "저거", "이거", "저건", "그걸", "그건", "늘 하던", "다시 해", "바꿔", "고쳐", "더 좋게"];
+const POINTERS_KO: &[&str] = &[
+    "그거",
+    "저거",
+    "이거",
+    "저건",
+    "그걸",
+    "그건",
+    "늘 하던",
+    "다시 해",
+    "바꿔",
+    "고쳐",
+    "더 좋게",
+    "걔한테",
+    "그분한테",
+    "그 사람한테",
+];
 /// "why is that?" with nothing else: about what it never says.
 #[rustfmt::skip]
 const WHY_THAT: &[&str] = &[
@@ -224,10 +244,11 @@ pub fn arithmetic(t: &str, ws: &[&str], dated: bool) -> bool {
     prime || work || speed || problem
 }
 
-/// Whether `t`, a change asked after `previous` (the user's turn before), continues a
-/// reasoning request: the previous one asked for reasoning and this one asks to change or
-/// extend what it got ("now make it work on a stream", "이거 멀티스레드에서도 안전하게 바꿔줘").
-pub fn more_of(t: &str, ws: &[&str], previous: &str) -> bool {
+/// Whether `t`, a change asked after `previous` (the user's turn before) got `answer`,
+/// continues a reasoning request: the previous one asked for reasoning (or its answer was
+/// the reasoner's kind of work: code, or a long text) and this one asks to change or extend
+/// what it got ("now make it work on a stream", "이거 멀티스레드에서도 안전하게 바꿔줘").
+pub fn more_of(t: &str, ws: &[&str], previous: &str, answer: Option<&str>) -> bool {
     let p = previous.to_lowercase();
     let pws = super::words(&p);
     // Or something written for the user: slogans, names, ideas ("슬로건 5개만 뽑아줘").
@@ -238,25 +259,32 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str) -> bool {
     ]) && !super::cue::tool_words(&p)
         && !any_word(&pws, &["find", "search", "look"])
         && !contains_any(&p, &["찾아", "검색"]);
-    let reasoned = analytic(&p, &pws) || arithmetic(&p, &pws, false) || written;
-    let change =
-        any_word(
-            ws,
-            &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize", "fix", "redo"],
-        ) || any_word(ws, &["shorter", "longer", "simpler", "shorten", "again", "funnier", "catchier", "friendlier"])
-            || contains_any(
-                t,
-                &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장", "줄여", "짧게", "길게", "다시", "스럽게"],
-            );
+    let worked = answer.is_some_and(|a| {
+        a.contains("```")
+            || a.lines().filter(|l| l.starts_with("  ")).count() >= 2
+            || a.split_whitespace().count() >= 40
+    });
+    let reasoned = analytic(&p, &pws) || arithmetic(&p, &pws, false) || written || worked;
+    let change = any_word(
+        ws,
+        &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize", "fix", "redo"],
+    ) || any_word(
+        ws,
+        &["shorter", "longer", "simpler", "shorten", "again", "funnier", "catchier", "friendlier", "tldr"],
+    ) || contains_any(t, &["too long", "요약", "너무 길"])
+        || contains_any(
+            t,
+            &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장", "줄여", "짧게", "길게", "다시", "스럽게"],
+        );
     // The same question, changed ("ok and two heads in a row?", "what if it's a loaded die?",
     // "그럼 3개면?").
     let start = t.trim_start_matches(|c: char| !c.is_alphanumeric());
     let start = ["ok ", "okay ", "so ", "then ", "hmm "].iter().fold(start, |s, f| s.strip_prefix(f).unwrap_or(s));
     // Something new asked in passing is another request ("and anything from the landlord?").
     let new = any_word(ws, &["anything", "any", "my", "from"]);
-    let varied = ws.len() <= 10
+    let varied = ws.len() <= 12
         && !new
-        && (t.contains('?') || t.ends_with("면") || t.ends_with("라면"))
+        && (t.contains('?') || t.ends_with("면") || t.ends_with("라면") || start.starts_with("what if "))
         && ["and ", "what if ", "what about ", "how about ", "and if ", "그럼 ", "그러면 ", "만약 "]
             .iter()
             .any(|s| start.starts_with(s));

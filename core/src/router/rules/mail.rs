@@ -29,12 +29,39 @@ fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     #[rustfmt::skip]
     let ko = contains_any(t, &[
         "한테 온", "한테서 온", "에게서 온", "에게 온", "에서 온 거", "에서 온거", "한테 연락", "한테서 연락",
-        "에게 연락", "한테 답장", "한테서 답장", "에게서 답장",
+        "에게 연락", "한테 답장", "한테서 답장", "에게서 답장", "에서 답장", "에서 회신",
     ]) && contains_any(t, &["있어", "있나", "있니", "왔어", "왔나", "뭐 있"]);
     en || ko
 }
 
+/// The title of the one mail the last answer named ("Daniel sent an email titled 'Contract
+/// redlines'", "팀장님께 '분기 보고 관련' 메일이 1건 와 있습니다"): the one quoted text of an
+/// answer about mail.
+fn one_mail_named(history: &[Turn]) -> Option<String> {
+    let last = history.last().filter(|turn| !turn.user)?;
+    let lower = last.text.to_lowercase();
+    if !contains_any(&lower, &["email", "mail", "메일"]) {
+        return None;
+    }
+    let quoted: Vec<&str> = lower.split(['\'', '"', '‘', '’', '“', '”']).skip(1).step_by(2).collect();
+    match quoted.as_slice() {
+        [title] if (2..=80).contains(&title.chars().count()) => Some(title.trim().to_string()),
+        _ => None,
+    }
+}
+
 pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Decision> {
+    // "whats in it", "뭐래?" after an answer that named one mail: that mail.
+    #[rustfmt::skip]
+    let of_it = ws.len() <= 5 && contains_any(t, &[
+        "what's in it", "whats in it", "what is in it", "what does it say", "what did it say", "open it", "read it",
+        "뭐래", "뭐라고", "뭐라는", "내용은", "내용 뭐", "열어줘", "읽어줘",
+    ]);
+    if of_it {
+        if let Some(title) = one_mail_named(history) {
+            return Some(call("email", "read", one("uid", title)));
+        }
+    }
     // More mail, after a question about mail ("did she send anything after that?", "그 이후로
     // 또 온건 없고?"): a search.
     // ("did she send anything": a question, not "reply saying I'll send it monday").
@@ -58,13 +85,13 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     // received, asked without the word mail.
     let sent_anything = ["did ", "has ", "have "].iter().any(|p| t.starts_with(p))
         && any_word(ws, &["send", "sent"])
-        && any_word(ws, &["anything", "something"])
+        && (any_word(ws, &["anything", "something", "ever"]) || t.contains("send out") || t.contains("sent out"))
         && !any_word(ws, &["you", "i", "she", "he", "they", "it"]);
     let messages_from = t.contains("messages from") || from_someone(t, ws, today) || sent_anything;
     // What a mail says ("what did tom say in his last email?", "뭐라고 써있어?"): a read.
     let says = (contains_any(t, &["what did", "what does"])
         && any_word(ws, &["say", "says", "said", "write", "wrote"]))
-        || contains_any(t, &["뭐라고", "뭐라는", "무슨 내용"]);
+        || contains_any(t, &["뭐라고", "뭐라는", "뭐래", "무슨 내용"]);
     // "open the second one" after a list of mails (tagged, or numbered after a mail question).
     let untagged = if mail_before(history) { numbered(history) } else { Vec::new() };
     let a_list = !listed(history, "uid").is_empty() || !untagged.is_empty();
@@ -131,7 +158,10 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
             || (reads && any_word(ws, &["mails", "emails"]))
             || (more_mail && !reads)
             || (t.contains("메일들") && !contains_any(t, &["법", "어떻게", "방법"]))
-            || contains_any(t, &["찾아", "검색", "왔어", "왔나", "있어", "있나", "확인", "안 읽은", "안읽은"]));
+            || contains_any(
+                t,
+                &["찾아", "검색", "뒤져", "어디", "왔어", "왔나", "있어", "있나", "확인", "안 읽은", "안읽은"],
+            ));
     if !finds {
         // One mail by its words ("read the latest mail from Jane", "민수한테 온 메일 읽어줘"):
         // the newest that they name (a list, "mails", is the model's or a search).

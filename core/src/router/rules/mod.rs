@@ -155,7 +155,7 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     });
     #[rustfmt::skip]
     let free = on_what || contains_any(t, &[
-        "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
+        "double booked", "double-booked", "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
         "what do i have today", "what do i have left today", "what do i have on today", "what do i have tomorrow", "what do i have this", "what do i have next",
         "have i got anything", "am i free", "am i busy", "am i booked", "what's my day",
         "what does my day", "what does my week", "what does the week of", "what does today look", "today look like for me",
@@ -212,12 +212,22 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
     let tool_words = cue::tool_words(&t);
     let dated = dates::time(&t).is_some() || dates::parse(text, today).is_some();
     let previous = history.iter().rev().find(|turn| turn.user);
-    let more_of = lean && !tool_words && !dated && previous.is_some_and(|p| lean::more_of(&t, &ws, &p.text));
+    let answer = history.iter().rev().find(|turn| !turn.user).map(|turn| turn.text.as_str());
+    let more_of = lean && !tool_words && !dated && previous.is_some_and(|p| lean::more_of(&t, &ws, &p.text, answer));
     let story = lean && !more_of && lean::story(&t, &ws);
     if sends_mail(&t, &ws) {
         return Some(Decision::Tools { tool: "email".into(), operation: "send".into(), params: Map::new() });
     }
-    if status::asks(&t, &ws) || status::follow_up(&t, &ws, history, today) {
+    // A story of a server, told and not asked ("my vllm server finally survived a whole week
+    // without crashing. feeling weirdly proud of it"), is small talk; a server in trouble now
+    // ("ugh the gpu box crashed again lol") is the status.
+    #[rustfmt::skip]
+    let trouble = contains_any(&t, &[
+        "is down", "are down", "went down", "is slow", "so slow", "is stuck", "crashed", "keeps crashing", "죽었", "다운",
+        "느려", "멈췄", "터졌",
+    ]);
+    let told = story && !t.contains('?') && !trouble;
+    if !told && (status::asks(&t, &ws) || status::follow_up(&t, &ws, history, today)) {
         return Some(Decision::Status);
     }
     if story {

@@ -29,6 +29,10 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         ws,
         &["server", "servers", "backend", "backends", "gpu", "gpus", "llm", "llms", "reasoner", "classifier"],
     );
+    // Or by its server's name ("is vllm up?", "ollama 살아있어?").
+    let servers = servers
+        || any_word(ws, &["ollama", "vllm", "sglang", "tgi", "lmstudio"])
+        || contains_any(t, &["llama.cpp", "llama-server", "lm studio", "올라마"]);
     // One of them by what it is: "the 70B", "the 4090 box", "the big model" (not "a 7b model",
     // "a box", "the model's answer").
     let sized = |w: &str| {
@@ -77,7 +81,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let ko_how = contains_any(t, &[
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
-        "작동", "터졌", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "버벅", "문제", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
+        "작동", "터졌", "터진", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "버벅", "문제", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
         "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
     ]);
     // Replies slow for everyone, said in passing ("is it just me or is everything slow?", "why
@@ -101,7 +105,8 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         "train", "bus", "traffic", "service", "queries", "tests", "compile", "client", "friend", "he", "she", "they",
         "boss", "customer", "support",
     ]);
-    let ko_slow = contains_any(t, &["느려", "느리", "느린", "늦어", "늦네", "늦게 와", "오래 걸", "굼떠", "버벅"]);
+    let ko_slow =
+        contains_any(t, &["느려", "느리", "느린", "느림", "늦어", "늦네", "늦게 와", "오래 걸", "굼떠", "버벅"]);
     let ko_whose = contains_any(t, &["답변", "답이", "대답", "응답"]);
     #[rustfmt::skip]
     let ko_other = contains_any(t, &[
@@ -189,9 +194,8 @@ fn busy_answer(history: &[Turn]) -> bool {
     busy && contains_any(&a, &["model", "server", "backend", "reasoner", "모델", "서버", "백엔드", "리즈너"])
 }
 
-/// "how long are we talking?", "대략 얼마나 걸릴까요?": the wait, asked after an answer that
-/// said a server is busy.
-fn asks_wait(t: &str, ws: &[&str], history: &[Turn]) -> bool {
+/// "how long are we talking?", "대략 얼마나 걸릴까요?": the wait, and nothing else.
+fn wait_asked(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let wait = contains_any(t, &[
         "how long", "how much longer", "when will", "any idea when", "얼마나 걸", "얼마나 더", "언제쯤",
@@ -208,7 +212,7 @@ fn asks_wait(t: &str, ws: &[&str], history: &[Turn]) -> bool {
                 .iter()
                 .any(|k| w.starts_with(k))
     });
-    ws.len() <= 6 && wait && only && busy_answer(history)
+    ws.len() <= 6 && wait && only
 }
 
 /// A status word: what a question about a server asks of it.
@@ -223,7 +227,8 @@ fn status_word(t: &str, ws: &[&str]) -> bool {
 /// A short follow-up of a question about the servers: the same question of another one, or
 /// more of it ("and the other one?", "로컬 쪽은?", "how busy is it").
 pub fn follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bool {
-    if asks_wait(t, ws, history) {
+    // The wait, after an answer that said a server is busy.
+    if wait_asked(t, ws) && busy_answer(history) {
         return true;
     }
     let Some(previous) = history.iter().rev().find(|turn| turn.user) else { return false };
@@ -239,7 +244,8 @@ pub fn follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bo
     }
     // "how busy is it": a pronoun for the server, with a status word ("thanks, that helps" is none).
     let pronoun = !general(t) && ws.len() <= 8 && any_word(ws, &["it", "they", "that", "one"]) && status_word(t, ws);
-    super::elliptic(t, ws) || pronoun
+    // "how long then?" after "7 requests are queued".
+    super::elliptic(t, ws) || pronoun || wait_asked(t, ws)
 }
 
 /// Whether `t` (lower case) has anything of a question about the servers: a server, a model,

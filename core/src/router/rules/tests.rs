@@ -528,6 +528,7 @@ fn what_the_rules_decide_on_the_read_sets_is_right() {
         include_str!("../../../benches/routing/fresh8.jsonl"),
         include_str!("../../../benches/routing/fresh9.jsonl"),
         include_str!("../../../benches/routing/fresh10.jsonl"),
+        include_str!("../../../benches/routing/fresh11.jsonl"),
     ];
     let (mut decided, mut right, mut all) = (0, 0, 0);
     let mut wrong = Vec::new();
@@ -541,6 +542,10 @@ fn what_the_rules_decide_on_the_read_sets_is_right() {
         let text = v["text"].as_str().unwrap();
         let want = v["op"].as_str().or(v["want"].as_str()).unwrap();
         all += 1;
+        // RULES_SHOW=words: what the rules decide of the messages with those words.
+        if std::env::var("RULES_SHOW").is_ok_and(|w| text.contains(&w)) {
+            eprintln!("  {want:>22} <- {:?}  {text}", op(&decide(text, today(), &history, lang, true)));
+        }
         let Some(got) = op(&decide(text, today(), &history, lang, true)) else {
             if std::env::var_os("RULES_UNDECIDED").is_some() {
                 eprintln!("  undecided {want:>22}  {text}");

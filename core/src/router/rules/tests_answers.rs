@@ -215,3 +215,82 @@ fn what_the_follow_up_rules_must_leave_alone() {
     let ko_busy = t("분기별 매출로 내년 전략 정리해줘", "큰 모델이 응답을 생성하는 중이라 시간이 조금 걸릴 수 있어요.");
     assert_eq!(d("그럼 지금은?", &ko_busy).as_deref(), Some("status"));
 }
+
+#[test]
+fn round_9_fresh11s_misses() {
+    let t = turns;
+    assert_eq!(
+        d("my vllm server finally survived a whole week without crashing. feeling weirdly proud of it ngl", &[])
+            .as_deref(),
+        Some("direct")
+    );
+    assert_eq!(
+        d("ugh the gpu box crashed again lol, third time this week, so annoying", &[]).as_deref(),
+        Some("status")
+    );
+    let compose = t(
+        "docker compose file for ollama?",
+        "services:\n  ollama:\n    image: ollama/ollama\n    ports:\n      - \"11434:11434\"",
+    );
+    assert_eq!(d("what if I want it on port 8081 and with gpu passthrough", &compose).as_deref(), Some("route"));
+    let crash = t(
+        "쿠버네티스에서 파드가 CrashLoopBackOff 나는 이유 정리해줘",
+        "주요 원인은 1) 예외 2) 설정 3) probe 4) OOM 5) 의존 서비스입니다.",
+    );
+    assert_eq!(d("너무 길어 ㅠ 세줄요약 ㄱㄱ", &crash).as_deref(), Some("route"));
+    let k8s =
+        t("k8s에 vllm 배포하려면 어떻게 해?", "Deployment와 Service 매니페스트를 작성하고 GPU를 지정하면 됩니다.");
+    assert_eq!(d("그럼 helm으로 하면 뭐가 달라져?", &k8s).as_deref(), Some("route"));
+    assert_eq!(d("need help with my thing asap", &[]).as_deref(), Some("clarify"));
+    assert_eq!(d("걔한테 보내줘", &[]).as_deref(), Some("clarify"));
+    let vllm = t("is vllm up?", "Yes — vLLM on gpu-node-2 is up. 7 requests are currently queued.");
+    assert_eq!(d("how long then?", &vllm).as_deref(), Some("status"));
+    assert_eq!(d("답변 왜케 느림;; 서버 터진거 아님?", &[]).as_deref(), Some("status"));
+    assert_eq!(d("when's the dentist again", &[]).as_deref(), Some("calendar.search"));
+    assert_eq!(
+        d("did I have a meeting with the Hanwha folks sometime in May? need the date for the report", &[]).as_deref(),
+        Some("calendar.search")
+    );
+    assert_eq!(d("did HR ever send out the updated holiday policy", &[]).as_deref(), Some("email.search"));
+    let daniel = t(
+        "did daniel send the contract?",
+        "Yes, Daniel sent an email titled 'Contract redlines' at 9:12 this morning.",
+    );
+    assert_eq!(d("whats in it", &daniel).as_deref(), Some("email.read"));
+    let boss = t("팀장님한테 메일 온거 있어?", "팀장님께 '분기 보고 관련' 메일이 1건 와 있습니다.");
+    assert_eq!(d("뭐래?", &boss).as_deref(), Some("email.read"));
+    assert_eq!(d("do we have anything written up on the VPN setup", &[]).as_deref(), Some("document.search"));
+    assert_eq!(
+        d("what are the main points in the architecture proposal Jin shared?", &[]).as_deref(),
+        Some("document.read")
+    );
+    let pricing = t(
+        "search my docs for 'pricing'",
+        "1) pricing-2023.xlsx\n2) Pricing FAQ.docx\n3) competitor pricing analysis.pdf",
+    );
+    let Some(Decision::Tools { params, .. }) = decide("tldr of the 3rd", today(), &pricing, Lang::En, true) else {
+        panic!()
+    };
+    assert_eq!(params["doc_id"], "competitor pricing analysis.pdf");
+    let security =
+        t("보안 관련 문서 찾아줘", "1) 2024 보안점검 결과보고서.pdf\n2) 보안정책 v3.docx\n3) 취약점 조치 현황.xlsx");
+    assert_eq!(d("1번 문서 핵심만 정리해줘", &security).as_deref(), Some("document.read"));
+    assert_eq!(d("김부장님이랑 미팅 언제였더라", &[]).as_deref(), Some("calendar.search"));
+    assert_eq!(d("민수가 서버 이전 건으로 뭐라 했는지 메일 좀 뒤져봐", &[]).as_deref(), Some("email.search"));
+    assert_eq!(d("거래처에서 답장 왔나?", &[]).as_deref(), Some("email.search"));
+    assert_eq!(d("am I double booked this afternoon?", &[]).as_deref(), Some("calendar.today"));
+    assert_eq!(d("aws 청구서 메일 어디갔지", &[]).as_deref(), Some("email.search"));
+    let free = t("when am I free thursday?", "You're free Thursday 15:00–17:00.");
+    let Some(Decision::Tools { params, .. }) =
+        decide("great, book it for the vendor call then", today(), &free, Lang::En, true)
+    else {
+        panic!()
+    };
+    assert_eq!((params["date"].as_str(), params["time"].as_str()), (Some("2026-12-03"), Some("15:00")));
+    let ko_free = t("목요일에 빈 시간 있어?", "목요일 14시~16시가 비어 있습니다.");
+    assert_eq!(d("ㅇㅋ 거기에 디자인 리뷰 잡아줘", &ko_free).as_deref(), Some("calendar.create_draft"));
+    assert_eq!(
+        d("팀장님한테 연봉협상 얘기 꺼내려는데 어떻게 시작하면 좋을까요.. 넘 떨려요", &[]).as_deref(),
+        Some("route")
+    );
+}
