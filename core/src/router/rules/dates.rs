@@ -92,7 +92,7 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
         let m = monday_of(today);
         return Some(When::Range(m, m + Duration::days(6)));
     }
-    if let Some(range) = month_range(t, today).or_else(|| month_named(t, today)) {
+    if let Some(range) = month_range(t, today) {
         return Some(range);
     }
     if word("tomorrow") || word("tmrw") || word("tmr") || word("tomorow") || has("내일") {
@@ -105,7 +105,9 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
     if word("today") || word("tonight") || part_of_today || has("오늘") || has("금일") {
         return Some(When::Day(today, None));
     }
-    let d = month_day(t, today).or_else(|| nth(t, today)).or_else(|| ko_day(t, today))?;
+    let Some(d) = month_day(t, today).or_else(|| nth(t, today)).or_else(|| ko_day(t, today)) else {
+        return month_named(t, today);
+    };
     // "the week of the 14th": that day's week.
     if word("week") && word("of") {
         return Some(When::Range(monday_of(d), monday_of(d) + Duration::days(6)));
@@ -207,10 +209,17 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-/// "in may", "during august": that month, the next one from `today`, or the last one when
-/// the question is of the past ("did I have a meeting with them sometime in May?"); not "may
-/// I ...", nor "in may 5" (a day: [`month_day`]).
+/// "in may", "during august", asked of one's own time: that month, the next one from
+/// `today`, or the last one when the question is of the past ("did I have a meeting with
+/// them sometime in May?"); not "may I ...", "in may 5" (a day: [`month_day`]), nor "we're
+/// planning our wedding in october" (no question of what is on). Tried after every day.
 fn month_named(t: &str, today: NaiveDate) -> Option<When> {
+    #[rustfmt::skip]
+    let asked = ["do i have", "did i have", "did we have", "anything in", "anything during", "sometime in", "am i ",
+        "my calendar", "on my"].iter().any(|p| t.contains(p));
+    if !asked {
+        return None;
+    }
     let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let m = words.windows(2).find_map(|w| {
         let m = MONTHS.iter().position(|m| *m == w[1])?;
@@ -220,7 +229,8 @@ fn month_named(t: &str, today: NaiveDate) -> Option<When> {
     if words.get(at + 1).is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())) {
         return None;
     }
-    let past = words.iter().any(|w| ["did", "was", "were", "had", "last"].contains(w));
+    let past = words.iter().any(|w| ["did", "had", "last"].contains(w))
+        || ["was i", "were we", "was there"].iter().any(|p| t.contains(p));
     let year = match (past, m >= today.month()) {
         (true, true) if m > today.month() => today.year() - 1,
         (true, _) => today.year(),

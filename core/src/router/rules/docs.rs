@@ -60,17 +60,23 @@ fn file_name(t: &str) -> Option<&str> {
 /// item's file name (the whole item when it ends with the extension, spaces and all). An
 /// answer that merely mentions a file ("see README.md") is no list.
 fn files_listed(history: &[Turn]) -> Vec<String> {
-    numbered(history)
+    // Every item, so that "the second one" is the second (an item without a file name stays
+    // as it is written).
+    let items: Vec<(String, bool)> = numbered(history)
         .into_iter()
-        .filter_map(|item| {
+        .map(|item| {
             let whole = item.rsplit_once('.').is_some_and(|(_, ext)| EXTENSIONS.contains(&ext));
-            if whole {
-                Some(item)
-            } else {
-                item.split_whitespace().find_map(file_name).map(str::to_string)
+            match item.split_whitespace().find_map(file_name).map(str::to_string) {
+                _ if whole => (item, true),
+                Some(name) => (name, true),
+                None => (item, false),
             }
         })
-        .collect()
+        .collect();
+    if !items.iter().any(|(_, file)| *file) {
+        return Vec::new();
+    }
+    items.into_iter().map(|(item, _)| item).collect()
 }
 
 /// The file names the last assistant turn mentions.
@@ -113,7 +119,7 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     let doc_words = DOC_WORDS;
     let doc = any_word(ws, doc_words)
         || ws.windows(2).any(|w| w == ["tax", "return"])
-        || contains_any(t, &["written up", "write-up", "writeup", "runbook"]);
+        || contains_any(t, &["anything written up", "written up on", "write-up on", "writeup on", "runbook"]);
     let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고", "서류", "이력서"]);
     // "어제 저장한 회의록 정리해줘": one's own document, summarised.
     let ko_own = contains_any(t, &["내 ", "제 ", "어제", "저장한", "받은", "올린", "작성한", "초안", "지난"]);
@@ -198,7 +204,9 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         contains_any(t, &["main points", "key points", "takeaways", "summarize", "summarise", "tldr", "gist"]);
     let kind =
         ws.iter().position(|w| OWN_KINDS.contains(w) || ["report", "agreement", "contract", "slides"].contains(w));
-    if let Some(i) = kind.filter(|_| shared && points_of && !pasted_before && !asks_how) {
+    // Not one pasted ("this agreement, can you summarize the main points? [text]").
+    let here = ws.len() > 30 || kind.is_some_and(|i| i > 0 && ["this", "these"].contains(&ws[i - 1]));
+    if let Some(i) = kind.filter(|_| shared && points_of && !pasted_before && !asks_how && !here) {
         let name = ws[i.saturating_sub(1)..=i].join(" ");
         return Some(call("document", "read", one("doc_id", name)));
     }
@@ -241,7 +249,7 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         }
     }
     let finds = any_word(ws, &["find", "search", "look", "where", "locate"])
-        || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have"]);
+        || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have any"]);
     if finds {
         return Some(call("document", "search", one("query", query(t))));
     }

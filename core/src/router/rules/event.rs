@@ -21,8 +21,10 @@ pub(super) const PENCIL_IN: &[&str] = &[
     "block out",
     "block some time",
     "block time",
-    "reminder in my calendar",
-    "reminder on my calendar",
+    "stick a reminder in",
+    "stick a reminder on",
+    "put a reminder in",
+    "put a reminder on",
 ];
 
 /// The event's title: the words that are not the request, the date or the time.
@@ -104,9 +106,13 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
         Some(When::Day(day, Some(time))) => (day, time),
         Some(_) => return None,
         None => {
-            // The time in it, or the first time of the answer to "when am I free thursday?"
-            // ("book it for the vendor call then" after "You're free Thursday 15:00–17:00").
-            let answer = history.last().filter(|turn| !turn.user).map(|turn| turn.text.as_str());
+            // The time in it, or the first time of an answer that found free time ("book it
+            // for the vendor call then" after "You're free Thursday 15:00–17:00"; not the
+            // first of the events an answer listed).
+            #[rustfmt::skip]
+            let answer = history.last().filter(|turn| !turn.user).map(|turn| turn.text.as_str()).filter(|a| {
+                contains_any(&a.to_lowercase(), &["free", "available", "open", "비어", "빈 시간", "비는", "가능"])
+            });
             let range = |a: &str| a.to_lowercase().replace(['–', '—', '~'], " ");
             let time = dates::time(&t).or_else(|| answer.map(range).as_deref().and_then(dates::time))?;
             let day = match dates::parse(&history.iter().rev().find(|turn| turn.user)?.text, today) {
@@ -124,10 +130,18 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
 
 /// "when is my dentist appointment?": the next 90 days.
 pub(super) fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision> {
-    let when = t.starts_with("when is")
-        || t.starts_with("when's")
-        || t.starts_with("when was")
-        || (t.contains("언제") && contains_any(t, &["예약", "약속", "회의", "일정", "미팅"]));
+    // "when was" of the user's own ("when was my last checkup"; not "when was call of duty 4
+    // released?"); the Korean asked of an event ("미팅 언제였더라", not "미팅에서 본론은 언제
+    // 꺼내는 게 좋아?").
+    #[rustfmt::skip]
+    let ko_when = contains_any(t, &[
+        "언제야", "언제였", "언제지", "언제더라", "언제 있", "언제로", "언제냐", "언제임", "언제예요", "언제에요", "언제인지",
+        "언제죠", "언제 잡",
+    ]);
+    let when = (t.starts_with("when is") || t.starts_with("when's"))
+        && !contains_any(t, &["best time", "good time", "should"])
+        || (t.starts_with("when was") && any_word(ws, &["my", "our", "i", "we"]))
+        || (ko_when && contains_any(t, &["예약", "약속", "회의", "일정", "미팅"]));
     // The user's own ("when is my ...", "when's the dentist again", "I added it"), not a
     // holiday's date.
     #[rustfmt::skip]

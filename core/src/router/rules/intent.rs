@@ -182,7 +182,7 @@ pub(super) fn ordinal(t: &str) -> Option<usize> {
         (&["first", "1st", "첫 번째", "첫번째", "첫째"], 0),
         (&["second", "2nd", "두 번째", "두번째", "둘째"], 1),
         (&["third", "3rd", "세 번째", "세번째", "셋째"], 2),
-        (&["fourth", "4th", "네 번째", "네번째", "넷째"], 3),
+        (&["fourth", "네 번째", "네번째", "넷째"], 3),
         // "the last one", not "from last week".
         (&["the last", "last one", "마지막"], usize::MAX),
     ];

@@ -130,8 +130,6 @@ const REQUESTS_EN: &[&str] = &[
     "keep going",
     "same ",
     "need help with ",
-    "help me with ",
-    "help with ",
 ];
 /// What comes before a request and says nothing ("ok so just do it").
 const FILLERS_EN: &[&str] =
@@ -178,9 +176,10 @@ const POINTERS_KO: &[&str] = &[
     "바꿔",
     "고쳐",
     "더 좋게",
-    "걔한테",
-    "그분한테",
-    "그 사람한테",
+    "걔한테 보내",
+    "걔한테 전달",
+    "그분한테 보내",
+    "그 사람한테 보내",
 ];
 /// "why is that?" with nothing else: about what it never says.
 #[rustfmt::skip]
@@ -259,10 +258,13 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str, answer: Option<&str>) -> bo
     ]) && !super::cue::tool_words(&p)
         && !any_word(&pws, &["find", "search", "look"])
         && !contains_any(&p, &["찾아", "검색"]);
+    // A long answer is the reasoner's work when the request was no tool's nor the servers'
+    // (a long status or mail answer is not).
+    let other = super::cue::tool_words(&p) || super::status::asks(&p, &pws);
     let worked = answer.is_some_and(|a| {
         a.contains("```")
             || a.lines().filter(|l| l.starts_with("  ")).count() >= 2
-            || a.split_whitespace().count() >= 40
+            || (a.split_whitespace().count() >= 40 && !other)
     });
     let reasoned = analytic(&p, &pws) || arithmetic(&p, &pws, false) || written || worked;
     let change = any_word(

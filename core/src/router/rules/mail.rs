@@ -13,7 +13,12 @@ use crate::router::prompt::Turn;
 
 /// Whether the user's turn before was about mail.
 pub(super) fn mail_before(history: &[Turn]) -> bool {
-    user_before(history, &["mail", "mails", "email", "emails", "inbox"], &["메일", "편지함"])
+    // Not a mail to write ("메일 초안 두 가지 버전으로 써줘": its answer lists drafts, not mails).
+    let wrote = history.iter().rev().find(|turn| turn.user).is_some_and(|p| {
+        let p = p.text.to_lowercase();
+        contains_any(&p, &["써줘", "써 줘", "작성", "초안", "draft", "write"])
+    });
+    !wrote && user_before(history, &["mail", "mails", "email", "emails", "inbox"], &["메일", "편지함"])
 }
 
 /// "anything from hetzner?", "집주인한테 연락 온거 있어?", "AWS에서 온 거 뭐 있나?": mail from
@@ -29,10 +34,21 @@ fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     #[rustfmt::skip]
     let ko = contains_any(t, &[
         "한테 온", "한테서 온", "에게서 온", "에게 온", "에서 온 거", "에서 온거", "한테 연락", "한테서 연락",
-        "에게 연락", "한테 답장", "한테서 답장", "에게서 답장", "에서 답장", "에서 회신",
+        "에게 연락", "한테 답장", "한테서 답장", "에게서 답장",
     ]) && contains_any(t, &["있어", "있나", "있니", "왔어", "왔나", "뭐 있"]);
-    en || ko
+    // "거래처에서 답장 왔나?": a reply from a company, asked (not "인스타에서 답장 왔어 ㅋㅋ").
+    let replied = contains_any(t, &["에서 답장", "에서 회신"])
+        && contains_any(t, &["왔나", "왔니", "왔는지", "있나", "왔어?", "있어?"])
+        && !contains_any(t, &["인스타", "카톡", "톡", "디엠", "dm", "문자", "트위터", "페북"]);
+    en || ko || replied
 }
+
+/// What is sent by mail: "did HR ever send out the updated holiday policy".
+#[rustfmt::skip]
+const DOCUMENTS_SENT: &[&str] = &[
+    "policy", "invite", "invites", "invoice", "contract", "report", "update", "schedule", "slides", "form", "link",
+    "details", "notes", "file", "doc", "agenda", "memo", "newsletter", "offer", "quote", "receipt", "minutes",
+];
 
 /// The title of the one mail the last answer named ("Daniel sent an email titled 'Contract
 /// redlines'", "팀장님께 '분기 보고 관련' 메일이 1건 와 있습니다"): the one quoted text of an
@@ -40,23 +56,58 @@ fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
 fn one_mail_named(history: &[Turn]) -> Option<String> {
     let last = history.last().filter(|turn| !turn.user)?;
     let lower = last.text.to_lowercase();
-    if !contains_any(&lower, &["email", "mail", "메일"]) {
-        return None;
+    let quoted = quoted(&lower);
+    // About mail outside the quotes ("Found one document: 'Email policy 2024.pdf'" is not).
+    let mut rest = lower.clone();
+    for q in &quoted {
+        rest = rest.replace(q.as_str(), " ");
     }
-    let quoted: Vec<&str> = lower.split(['\'', '"', '‘', '’', '“', '”']).skip(1).step_by(2).collect();
     match quoted.as_slice() {
-        [title] if (2..=80).contains(&title.chars().count()) => Some(title.trim().to_string()),
+        [title] if contains_any(&rest, &["email", "mail", "메일"]) && (2..=80).contains(&title.chars().count()) => {
+            Some(title.trim().to_string())
+        }
         _ => None,
     }
+}
+
+/// The quoted texts of `t`: a quote mark that opens after a space (or the start) and closes
+/// before a space or a punctuation mark ("Daniel's email 'Contract redlines'" holds one; the
+/// apostrophe of "Daniel's" opens none).
+fn quoted(t: &str) -> Vec<String> {
+    let chars: Vec<char> = t.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let opens = ['\'', '"', '‘', '“'].contains(&chars[i]) && (i == 0 || !chars[i - 1].is_alphanumeric());
+        if opens {
+            let close = (i + 1..chars.len()).find(|&j| {
+                ['\'', '"', '’', '”'].contains(&chars[j]) && chars.get(j + 1).is_none_or(|c| !c.is_alphanumeric())
+            });
+            if let Some(j) = close {
+                out.push(chars[i + 1..j].iter().collect());
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
 }
 
 pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> Option<Decision> {
     // "whats in it", "뭐래?" after an answer that named one mail: that mail.
     #[rustfmt::skip]
-    let of_it = ws.len() <= 5 && contains_any(t, &[
-        "what's in it", "whats in it", "what is in it", "what does it say", "what did it say", "open it", "read it",
-        "뭐래", "뭐라고", "뭐라는", "내용은", "내용 뭐", "열어줘", "읽어줘",
-    ]);
+    let of_it = ws.len() <= 5
+        && (contains_any(t, &[
+            "what's in it", "whats in it", "what is in it", "what does it say", "what did it say", "뭐래", "뭐라고",
+            "뭐라는", "내용은", "내용 뭐", "열어줘", "읽어줘",
+        ]) || ["open it", "read it", "yes open it", "ok open it"].iter().any(|p| t.starts_with(p)))
+        // Not done already, not wanted, not a reply to write ("oh I already read it",
+        // "내용은 알겠고 답장 어떻게 쓰지?").
+        && !contains_any(t, &[
+            "already", "don't", "dont", "not ", "안 ", "말고", "됐어", "답장", "회신", "보내", "reply", "send", "forward",
+            "어떻게", "how",
+        ]);
     if of_it {
         if let Some(title) = one_mail_named(history) {
             return Some(call("email", "read", one("uid", title)));
@@ -85,7 +136,9 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     // received, asked without the word mail.
     let sent_anything = ["did ", "has ", "have "].iter().any(|p| t.starts_with(p))
         && any_word(ws, &["send", "sent"])
-        && (any_word(ws, &["anything", "something", "ever"]) || t.contains("send out") || t.contains("sent out"))
+        && (any_word(ws, &["anything", "something"])
+            // "did HR ever send out the updated holiday policy" (not "did NASA ever send a probe").
+            || (any_word(ws, &["ever", "out"]) && any_word(ws, DOCUMENTS_SENT)))
         && !any_word(ws, &["you", "i", "she", "he", "they", "it"]);
     let messages_from = t.contains("messages from") || from_someone(t, ws, today) || sent_anything;
     // What a mail says ("what did tom say in his last email?", "뭐라고 써있어?"): a read.
@@ -160,7 +213,22 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
             || (t.contains("메일들") && !contains_any(t, &["법", "어떻게", "방법"]))
             || contains_any(
                 t,
-                &["찾아", "검색", "뒤져", "어디", "왔어", "왔나", "있어", "있나", "확인", "안 읽은", "안읽은"],
+                &[
+                    "찾아",
+                    "검색",
+                    "뒤져",
+                    "어디 갔",
+                    "어디갔",
+                    "어딨",
+                    "어디 있",
+                    "왔어",
+                    "왔나",
+                    "있어",
+                    "있나",
+                    "확인",
+                    "안 읽은",
+                    "안읽은",
+                ],
             ));
     if !finds {
         // One mail by its words ("read the latest mail from Jane", "민수한테 온 메일 읽어줘"):
@@ -181,7 +249,7 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     }
     // Nothing left to search for ("show me my unread emails"): the recent mail, all of it.
     let mut params = one("query", kept_words(t).chars().take(120).collect::<String>());
-    if let Some(When::Range(a, _)) = dates::parse(t, today) {
+    if let Some(When::Range(a, _)) = dates::parse(t, today).filter(|w| matches!(w, When::Range(a, _) if *a <= today)) {
         params.insert("days".into(), Value::from((today - a).num_days().clamp(1, 365) + 1));
     }
     Some(call("email", "search", params))

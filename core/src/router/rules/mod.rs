@@ -88,6 +88,8 @@ pub(crate) fn sends_mail(t: &str, ws: &[&str]) -> bool {
 /// other one?", "로컬 쪽은?", "how busy is it", "금요일은?", "and tomorrow?").
 fn elliptic(t: &str, ws: &[&str]) -> bool {
     let t = t.trim().trim_end_matches(['?', '.', '!']);
+    // "ok and now?": a filler before it says nothing.
+    let t = ["ok ", "okay ", "so ", "hmm "].iter().fold(t, |t, f| t.strip_prefix(f).unwrap_or(t));
     let starts =
         ["and ", "what about ", "how about ", "the other", "그럼 ", "그리고 "].iter().any(|s| t.starts_with(s));
     let ends = ["은", "는", "쪽은", "쪽은요", "는요", "은요"].iter().any(|e| t.ends_with(e));
@@ -155,7 +157,7 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     });
     #[rustfmt::skip]
     let free = on_what || contains_any(t, &[
-        "double booked", "double-booked", "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
+        "am i double booked", "am i double-booked", "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
         "what do i have today", "what do i have left today", "what do i have on today", "what do i have tomorrow", "what do i have this", "what do i have next",
         "have i got anything", "am i free", "am i busy", "am i booked", "what's my day",
         "what does my day", "what does my week", "what does the week of", "what does today look", "today look like for me",
@@ -223,9 +225,9 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
     // ("ugh the gpu box crashed again lol") is the status.
     #[rustfmt::skip]
     let trouble = contains_any(&t, &[
-        "is down", "are down", "went down", "is slow", "so slow", "is stuck", "crashed", "keeps crashing", "죽었", "다운",
-        "느려", "멈췄", "터졌",
-    ]);
+        "down", "slow", "crash", "laggy", "lagging", "waiting", "stuck", "frozen", "overloaded", "not responding",
+        "버벅", "느려", "느리", "느림", "죽었", "다운", "멈췄", "터졌", "터진", "먹통",
+    ]) && !contains_any(&t, &["without crash", "no crash", "안 죽", "안죽"]);
     let told = story && !t.contains('?') && !trouble;
     if !told && (status::asks(&t, &ws) || status::follow_up(&t, &ws, history, today)) {
         return Some(Decision::Status);

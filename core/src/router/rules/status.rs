@@ -13,7 +13,8 @@ fn general(t: &str) -> bool {
     #[rustfmt::skip]
     let words = [
         "explain", "how does", "how do ", "what is a", "in general", "handles", "설명", "원리", "up to date",
-        "up-to-date", "free for", "free to", "free of", "set it up", "set up",
+        "up-to-date", "free for", "free to", "free of", "set it up", "set up", "배그", "게임", "디코", "디스코드",
+        "마크 서버", "minecraft", "discord", "game",
     ];
     contains_any(t, &words)
 }
@@ -29,10 +30,20 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         ws,
         &["server", "servers", "backend", "backends", "gpu", "gpus", "llm", "llms", "reasoner", "classifier"],
     );
-    // Or by its server's name ("is vllm up?", "ollama 살아있어?").
-    let servers = servers
-        || any_word(ws, &["ollama", "vllm", "sglang", "tgi", "lmstudio"])
-        || contains_any(t, &["llama.cpp", "llama-server", "lm studio", "올라마"]);
+    // Or by its server's name, with a word of its state ("is vllm up?", "ollama 살아있어?"; not
+    // "is ollama or lm studio better for running models?", "llama.cpp 빌드할 때 cuda 문제").
+    let backend = any_word(ws, &["ollama", "vllm", "sglang", "lmstudio"])
+        || ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
+        || contains_any(t, &["llama-server", "올라마"]);
+    #[rustfmt::skip]
+    let state = any_word(ws, &[
+        "up", "down", "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
+        "offline", "slow", "frozen", "queue", "queued",
+    ]) || contains_any(t, &["살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려"]);
+    #[rustfmt::skip]
+    let compared = any_word(ws, &["or", "vs", "better", "best", "install", "build", "compile"])
+        || contains_any(t, &["how do", "how to", "빌드", "설치", "어떻게", "비교", "뭐가 나"]);
+    let named_backend = backend && state && !compared;
     // One of them by what it is: "the 70B", "the 4090 box", "the big model" (not "a 7b model",
     // "a box", "the model's answer").
     let sized = |w: &str| {
@@ -112,7 +123,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let ko_other = contains_any(t, &[
         "컴퓨터", "노트북", "코드", "인터넷", "와이파이", "폰", "사이트", "쿼리", "빌드", "게임", "프로그램", "택배",
         "버스", "지하철", "배송", "배달", "메일 답", "친구", "거래처", "남친", "여친", "카톡", "답장", "고객", "상대",
-        "사람", "팀장", "부장", "선배", "후배", "엄마", "아빠", "고양이", "강아지",
+        "사람", "팀장", "부장", "선배", "후배", "엄마", "아빠", "고양이", "강아지", "api", "원인", "분석",
     ]);
     // "오늘 왜이렇게 느려?", "why so slow today?": slowness of nothing named, asked.
     let why = any_word(ws, &["why"]) || t.contains('왜');
@@ -154,7 +165,8 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         "print", "dmv", "bank", "concert", "airport", "store", "restaurant", "은행", "병원", "택배", "줄 서", "놀이공원", "식당", "구현", "자료구조", "메일", "mail", "설거지", "빨래",
     ]);
     let queued = (queue || ko_queue) && !queue_other;
-    (servers && (how_strong || how_weak))
+    named_backend
+        || (servers && (how_strong || how_weak))
         || (named && (how_strong || asked_up || ["up", "free"].contains(&last)))
         || ((ko_servers || servers) && ko_how)
         || ko_which

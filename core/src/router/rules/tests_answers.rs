@@ -294,3 +294,108 @@ fn round_9_fresh11s_misses() {
         Some("route")
     );
 }
+
+/// A review's near misses of round 9: each must not get the decision named.
+#[test]
+fn what_round_9_must_leave_alone() {
+    let t = turns;
+    let servers = t(
+        "are the servers up?",
+        "All three backends are up. The reasoner (Qwen2.5-72B on gpu-node-1) is busy with 5 requests queued, roughly 90 seconds of wait. The classifier on the Mac mini is idle. The fast model just restarted and is warming up.",
+    );
+    let hetzner = t(
+        "any emails from hetzner this month?",
+        "4 mails: invoice 2291 for the dedicated server, a maintenance notice for the Falkenstein datacenter on the 14th, a reminder about the expiring card, and a newsletter about the new cloud prices and locations this winter.",
+    );
+    let friday = t("what's on my calendar friday?", "Friday: 9:00 standup, 11:30 1:1 with Mina, 15:00 vendor call.");
+    let ko_day = t("내일 일정 알려줘", "내일은 오전 9시 스탠드업, 오후 2시 디자인 리뷰가 있어요.");
+    let thursday = t("what's on thursday?", "Thursday: 10:00 standup, 15:00 vendor call.");
+    let daniel = t(
+        "did daniel send the contract?",
+        "Yes, Daniel sent an email titled 'Contract redlines' at 9:12 this morning.",
+    );
+    let boss = t("팀장님한테 메일 온거 있어?", "팀장님께 '분기 보고 관련' 메일이 1건 와 있습니다.");
+    let policy = t("find my email policy doc", "Found one document: 'Email policy 2024.pdf'. Want me to open it?");
+    let drafts = t(
+        "팀장님한테 보낼 연차 신청 메일 초안 두 가지 버전으로 써줘",
+        "1. 정중한 버전: 팀장님, 금요일에 연차를 쓰고자 하는데 괜찮으실까요?\n2. 간단한 버전: 팀장님, 금요일 연차 쓸게요!",
+    );
+    let cases: &[(&str, &[Turn], &str)] = &[
+        ("ok and now?", &servers, "route"),
+        ("ok and last week?", &hetzner, "route"),
+        ("hmm search again pls", &hetzner, "route"),
+        ("can you put that in a table?", &friday, "calendar.create_draft"),
+        ("회의실 정보도 추가로 알려줘", &ko_day, "calendar.create_draft"),
+        ("ok, book a gym session too", &thursday, "calendar.create_draft"),
+        ("oh I already read it", &daniel, "email.read"),
+        ("내용은 알겠고 답장 어떻게 쓰지?", &boss, "email.read"),
+        ("yes open it", &policy, "email.read"),
+        ("2번 거 좀 더 짧게 보여줘", &drafts, "email.read"),
+    ];
+    for (text, history, not) in cases {
+        assert_ne!(d(text, history).as_deref(), Some(*not), "{text}");
+    }
+    assert_eq!(d("ok and now?", &servers).as_deref(), Some("status"));
+    #[rustfmt::skip]
+    let alone: &[(&str, &str)] = &[
+        ("is ollama or lm studio better for running models on a macbook?", "status"),
+        ("llama.cpp 빌드할 때 cuda 문제 어떻게 해결해?", "status"),
+        ("is the harry potter film studio tour busy on weekdays?", "status"),
+        ("배그 서버 터진거 나만 그래?", "status"),
+        ("우리 api 응답 느림 원인 좀 분석해줘", "status"),
+        ("ugh ollama is crashing every few minutes today, so annoying", "direct"),
+        ("the reasoner is super slow today lol, been waiting forever for a reply", "direct"),
+        ("리즈너 오늘 계속 버벅거려서 진짜 짜증나 ㅠㅠ 일이 안 돼", "direct"),
+        ("do I have a reminder on my calendar for 3pm tomorrow?", "calendar.create_draft"),
+        ("when was call of duty 4 released?", "calendar.search"),
+        ("when's the best time to see a dentist after a tooth extraction?", "calendar.search"),
+        ("거래처 미팅에서 본론은 언제 꺼내는 게 좋아?", "calendar.search"),
+        ("got double booked for friday afternoon — what's a polite way to tell one of them I need to reschedule?", "calendar.search"),
+        ("we're planning our wedding in october, what should the schedule for the day look like?", "calendar.search"),
+        ("did NASA ever send a probe to Uranus?", "email.search"),
+        ("인스타에서 답장 왔어 ㅋㅋ 대박", "email.search"),
+        ("메일 주소 어디서 바꿔?", "email.search"),
+        ("do we have to file taxes if we moved abroad mid-year?", "document.search"),
+        ("got written up at work today for being late. where do I stand legally?", "document.search"),
+        ("My landlord sent me this agreement, can you summarize the main points? It says the tenant pays all repairs", "document.read"),
+        ("걔한테 차였어 위로 좀 해줘", "clarify"),
+        ("그 사람한테 고백할까 말까?", "clarify"),
+        ("help with regex matching one digit", "clarify"),
+    ];
+    for (text, not) in alone {
+        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
+    }
+    // Still decided, with the right details.
+    assert_eq!(d("ugh ollama is crashing every few minutes today, so annoying", &[]).as_deref(), Some("status"));
+    assert_eq!(
+        d("what's on my calendar today? need to prep for the board meeting in january", &[]).as_deref(),
+        Some("calendar.today")
+    );
+    let Some(Decision::Tools { params, .. }) =
+        decide("do I have anything in january? I was thinking of taking a trip", today(), &[], Lang::En, true)
+    else {
+        panic!()
+    };
+    assert_eq!(params["date_from"], "2027-01-01");
+    let Some(Decision::Tools { params, .. }) =
+        decide("any emails about the offsite in march?", today(), &[], Lang::En, true)
+    else {
+        panic!()
+    };
+    assert!(params.get("days").is_none(), "{params:?}");
+    let files = t("search my docs for 'plan'", "1) plan.md\n2) notes from the kickoff\n3) budget.xlsx");
+    let Some(Decision::Tools { params, .. }) = decide("open the third one", today(), &files, Lang::En, true) else {
+        panic!()
+    };
+    assert_eq!(params["doc_id"], "budget.xlsx");
+    let Some(Decision::Tools { params, .. }) = decide(
+        "what's in it",
+        today(),
+        &t("any mail from daniel?", "Daniel's email 'Contract redlines' came at 9:12."),
+        Lang::En,
+        true,
+    ) else {
+        panic!()
+    };
+    assert_eq!(params["uid"], "contract redlines");
+}
