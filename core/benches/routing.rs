@@ -310,6 +310,8 @@ async fn main() {
         ("fresh10", include_str!("routing/fresh10.jsonl")),
         ("fresh11", include_str!("routing/fresh11.jsonl")),
         ("fresh12", include_str!("routing/fresh12.jsonl")),
+        ("fresh13", include_str!("routing/fresh13.jsonl")),
+        ("fresh14", include_str!("routing/fresh14.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

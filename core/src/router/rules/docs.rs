@@ -14,7 +14,23 @@ fn docs_before(history: &[Turn]) -> bool {
     user_before(
         history,
         DOC_WORDS,
-        &["문서", "파일", "서류", "자료", "메모", "기획서", "계약서", "보고서", "회의록", "이력서", "명세서", "논문"],
+        &[
+            "문서",
+            "파일",
+            "서류",
+            "자료",
+            "메모",
+            "기획서",
+            "계약서",
+            "보고서",
+            "회의록",
+            "이력서",
+            "명세서",
+            "논문",
+            "계획서",
+            "제안서",
+            "기획안",
+        ],
     )
 }
 
@@ -28,6 +44,8 @@ const DOC_WORDS: &[&str] = &[
     "files",
     "notes",
     "lease",
+    "postmortem",
+    "post-mortem",
     "agreement",
     "contract",
     "minutes",
@@ -104,7 +122,17 @@ fn mentioned_file(t: &str, history: &[Turn]) -> Option<String> {
         .filter(|w| !STOP.contains(w) && !["read", "open", "show", "summarise", "summarize", "one"].contains(w))
         .filter(|w| !EXTENSIONS.contains(w))
         .collect();
-    let hits: Vec<String> = files.into_iter().filter(|f| words.iter().any(|w| f.contains(w))).collect();
+    let mut hits: Vec<String> = files.iter().filter(|f| words.iter().any(|w| f.contains(w))).cloned().collect();
+    // "수정본 요약해줘" after "…_사업계획서.docx" and "…_사업계획서_수정.docx": a Korean word
+    // without its last syllable ("수정본" is the "수정" one).
+    if hits.is_empty() {
+        let stems: Vec<&str> = words
+            .iter()
+            .filter(|w| !w.is_ascii() && w.chars().count() >= 3)
+            .map(|w| &w[..w.char_indices().last().map_or(0, |(i, _)| i)])
+            .collect();
+        hits = files.into_iter().filter(|f| stems.iter().any(|w| f.contains(w))).collect();
+    }
     // One file, or it is not clear which.
     (hits.len() == 1).then(|| hits[0].clone())
 }
@@ -137,12 +165,13 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         && contains_any(t, &["요약해", "요약 좀", "세줄요약", "세 줄 요약", "핵심만"])
         && !contains_any(t, &["부분", "넣", "써", "작성", "법", "어떻게"])
         && !pasted_before;
-    let summed = any_word(ws, &["summarise", "summarize", "tldr", "gist"]) && own_kind && !pasted_before || ko_kind;
+    let tldr = any_word(ws, &["tldr"]) || t.contains("tl;dr");
+    let summed = (any_word(ws, &["summarise", "summarize", "gist"]) || tldr) && own_kind && !pasted_before || ko_kind;
     // "the gist of my thesis", not "the gist of the Mueller report".
     let gist = any_word(ws, &["gist", "tldr"]) && (any_word(ws, &["my", "our"]) || file_name(t).is_some());
     let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize"])
         || gist
-        || ko_kind
+        || summed
         || ko_sums
         || contains_any(
             t,
@@ -260,7 +289,13 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     // A name is a few words: a pasted text to summarise is not one, nor a question about
     // files in general ("show me how to convert a docx file to pdf"), nor an ordinal with no
     // list to pick from ("open the first report").
-    let name = doc_name(t);
+    // One's own kind of writing is named by the words from "my" to the kind ("tl;dr of my
+    // thesis-chapter3 draft pls": "thesis-chapter3 draft").
+    let own_name = ws.iter().position(|w| ["my", "our"].contains(w)).and_then(|i| {
+        let k = (i + 1..ws.len().min(i + 3)).find(|&k| OWN_KINDS.contains(&ws[k]))?;
+        Some(ws[i + 1..=k].join(" "))
+    });
+    let name = own_name.filter(|_| summed).unwrap_or_else(|| doc_name(t));
     let a_name = !name.is_empty() && name.split_whitespace().count() <= 4;
     let pasted = contains_any(t, &["pasted", "above", "below", "위에", "아래"]);
     let no_list = ordinal(t).is_some();

@@ -191,7 +191,10 @@ pub(super) fn ordinal(t: &str) -> Option<usize> {
         let n = c.to_digit(10).filter(|n| (1..=9).contains(n))?;
         let before = t[..i].chars().next_back();
         let rest = t[i + 1..].strip_prefix("번")?;
-        let item = ["째", "꺼", " 거", " 문서", " 메일", " 파일", " 항목", " 일정"].iter().any(|s| rest.starts_with(s));
+        #[rustfmt::skip]
+        let item = [
+            "째", "꺼", " 거", " 문서", " 메일", " 파일", " 항목", " 일정", " 전문", " 본문", " 내용", " 보여", " 열어",
+        ].iter().any(|s| rest.starts_with(s));
         (item && !before.is_some_and(|b| b.is_ascii_digit())).then(|| n as usize - 1)
     });
     table.iter().find(|(words, _)| contains_any(t, words)).map(|(_, i)| *i).or(numbered)

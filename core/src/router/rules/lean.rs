@@ -93,6 +93,8 @@ const ANALYTIC_KO: &[&str] = &[
     "하면 좋을까",
     "려면 어떻게",
     "시작하면 좋",
+    "는게 좋아",
+    "는 게 좋아",
     "하는게 낫",
     "하는 게 낫",
 ];
@@ -261,19 +263,39 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str, answer: Option<&str>) -> bo
     // A long answer is the reasoner's work when the request was no tool's nor the servers'
     // (a long status or mail answer is not).
     let other = super::cue::tool_words(&p) || super::status::asks(&p, &pws);
-    let worked = answer.is_some_and(|a| {
-        a.contains("```")
-            || a.lines().filter(|l| l.starts_with("  ")).count() >= 2
-            || (a.split_whitespace().count() >= 40 && !other)
-    });
+    // Code asked for ("regex to match /api/v1/users/<id>"), or an answer that is code or a
+    // long explanation.
+    #[rustfmt::skip]
+    let coded = any_word(&pws, &[
+        "regex", "script", "function", "query", "code", "snippet", "command", "one-liner", "sql", "bash", "yaml",
+    ]) || contains_any(&p, &["정규식", "코드", "스크립트", "함수", "쿼리", "명령어"]);
+    let worked = coded
+        || answer.is_some_and(|a| {
+            a.contains("```")
+                || a.matches('`').count() >= 2
+                || a.lines().filter(|l| l.starts_with("  ")).count() >= 2
+                || (a.split_whitespace().count() >= 30 && !other)
+        });
     let reasoned = analytic(&p, &pws) || arithmetic(&p, &pws, false) || written || worked;
     let change = any_word(
         ws,
         &["make", "change", "rewrite", "modify", "extend", "add", "convert", "refactor", "optimize", "fix", "redo"],
     ) || any_word(
         ws,
-        &["shorter", "longer", "simpler", "shorten", "again", "funnier", "catchier", "friendlier", "tldr"],
-    ) || contains_any(t, &["too long", "요약", "너무 길"])
+        &[
+            "shorter",
+            "longer",
+            "simpler",
+            "shorten",
+            "again",
+            "funnier",
+            "catchier",
+            "friendlier",
+            "tldr",
+            "jargon",
+            "eli5",
+        ],
+    ) || contains_any(t, &["too long", "less technical", "요약", "너무 길", "쉽게"])
         || contains_any(
             t,
             &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장", "줄여", "짧게", "길게", "다시", "스럽게"],
@@ -361,6 +383,12 @@ pub fn story(t: &str, ws: &[&str]) -> bool {
         contains_any(t, &["듣기만", "들어줘", "넋두리", "just listen", "not asking you to do", "no need to fix"]);
     let feeling = contains_any(t, FEELINGS) || any_word(ws, FEELING_WORDS);
     if ws.len() < 8 || !feeling || (contains_any(t, ASKING) && !heard) {
+        return false;
+    }
+    // A question in the middle of a clause ("worst case big-O for inserting into a python
+    // dict and why does it happen").
+    if contains_any(t, &["why does", "why do ", "why is ", "why are ", "how does", "how do ", "what's the difference"])
+    {
         return false;
     }
     // Sentences, and clauses ("so tired, just cancel my 4pm lol").

@@ -129,9 +129,12 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         && !contains_any(t, &[
             "어떻게", "쓰", "써", "작성", "보내", "할까", "다듬", "뭐라고", "좋을까", "카톡", "톡", "문자", "dm", "뜻",
         ]);
+    // "has anyone from the committee mailed me back?": mail received, by its verb.
+    let mailed = any_word(ws, &["mailed", "emailed"]) && any_word(ws, &["me", "us", "back"]);
     let mail = any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
         || contains_any(t, &["메일", "편지함"])
-        || ko_reply;
+        || ko_reply
+        || mailed;
     // "did HR send me anything about benefits?", "has the landlord sent anything?": mail
     // received, asked without the word mail.
     let sent_anything = ["did ", "has ", "have "].iter().any(|p| t.starts_with(p))
@@ -154,7 +157,7 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     let reads = says
         || about
         || any_word(ws, &["open", "read", "show"])
-        || contains_any(t, &["열어", "읽어", "본문", "내용", "보여"]);
+        || contains_any(t, &["열어", "읽어", "본문", "전문", "내용", "보여", "full text", "in full", "whole thing"]);
     let follow_up = reads && ordinal(t).is_some() && a_list;
     // What a mail the last answer named says ("결항 안내 뭐라고 써있어?" after a list of mails):
     // the newest mail with those words.
@@ -205,9 +208,11 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     }
     // Unread mail, or mails in the plural to show: a list, so a search.
     let finds = !says
-        && (any_word(ws, &["find", "search", "look", "any", "anything", "did", "got", "check", "unread", "list"])
-            || (contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
-                && !contains_any(t, &["how do", "how to", "how can", "is it ok", "should i"]))
+        && (any_word(
+            ws,
+            &["find", "search", "look", "any", "anything", "anyone", "did", "got", "check", "unread", "list"],
+        ) || (contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
+            && !contains_any(t, &["how do", "how to", "how can", "is it ok", "should i"]))
             || (reads && any_word(ws, &["mails", "emails"]))
             || (more_mail && !reads)
             || (t.contains("메일들") && !contains_any(t, &["법", "어떻게", "방법"]))

@@ -19,9 +19,37 @@ fn general(t: &str) -> bool {
     contains_any(t, &words)
 }
 
+/// A backend by its server's name, with a word of its state ("is vllm up?", "did
+/// llama-server come back after the reboot", "ollama 살아있어?", "is vllm-prod actually down or
+/// is the healthcheck just flapping"; not "is ollama or lm studio better for running
+/// models?", "llama.cpp 빌드할 때 cuda 문제"). Asked before [`general`]: "my son set up
+/// something called Ollama … could you tell me whether it is actually running?".
+fn backend_asked(t: &str, ws: &[&str]) -> bool {
+    const NAMES: &[&str] = &["ollama", "vllm", "sglang", "lmstudio"];
+    // "vllm-prod", "ollama-box": a host named after it.
+    let backend =
+        ws.iter().any(|w| NAMES.iter().any(|n| w.strip_prefix(n).is_some_and(|r| r.is_empty() || r.starts_with('-'))))
+            || ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
+            || contains_any(t, &["llama-server", "올라마"]);
+    #[rustfmt::skip]
+    let state = any_word(ws, &[
+        "up", "down", "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
+        "offline", "slow", "frozen", "queue", "queued", "flapping",
+    ]) || contains_any(t, &[
+        "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
+    ]);
+    #[rustfmt::skip]
+    let compared = any_word(ws, &["vs", "better", "best", "install", "build", "compile", "difference", "faster"])
+        || contains_any(t, &["how do", "how to", "빌드", "설치", "어떻게", "비교", "뭐가 나"]);
+    backend && state && !compared
+}
+
 /// A question about the servers themselves (en/ko), not about servers in general ("explain
 /// how a web server handles load").
 pub fn asks(t: &str, ws: &[&str]) -> bool {
+    if backend_asked(t, ws) {
+        return true;
+    }
     if general(t) {
         return false;
     }
@@ -30,20 +58,6 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         ws,
         &["server", "servers", "backend", "backends", "gpu", "gpus", "llm", "llms", "reasoner", "classifier"],
     );
-    // Or by its server's name, with a word of its state ("is vllm up?", "ollama 살아있어?"; not
-    // "is ollama or lm studio better for running models?", "llama.cpp 빌드할 때 cuda 문제").
-    let backend = any_word(ws, &["ollama", "vllm", "sglang", "lmstudio"])
-        || ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
-        || contains_any(t, &["llama-server", "올라마"]);
-    #[rustfmt::skip]
-    let state = any_word(ws, &[
-        "up", "down", "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
-        "offline", "slow", "frozen", "queue", "queued",
-    ]) || contains_any(t, &["살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려"]);
-    #[rustfmt::skip]
-    let compared = any_word(ws, &["or", "vs", "better", "best", "install", "build", "compile"])
-        || contains_any(t, &["how do", "how to", "빌드", "설치", "어떻게", "비교", "뭐가 나"]);
-    let named_backend = backend && state && !compared;
     // One of them by what it is: "the 70B", "the 4090 box", "the big model" (not "a 7b model",
     // "a box", "the model's answer").
     let sized = |w: &str| {
@@ -76,10 +90,12 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let named = named || which;
     #[rustfmt::skip]
     let how_strong = any_word(ws, &[
-        "down", "busy", "status", "running", "alive", "load", "loaded", "overloaded", "online", "offline",
+        "down", "busy", "status", "alive", "load", "loaded", "overloaded", "online", "offline",
         "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
         "crashing", "answering", "restarted", "dead", "struggling", "crawling", "problem", "problems", "issue", "issues",
-    ]);
+    ]) // Running, asked of it ("is the gpu server running?"), not told ("I'm running vllm on 2 GPUs").
+        || (any_word(ws, &["running"])
+            && !contains_any(t, &["i'm running", "im running", "i am running", "we're running", "we are running"]));
     // "is the 4090 box up?", "is the 70B free?": a last word.
     let last = ws.last().copied().unwrap_or_default();
     let how_weak = any_word(ws, &["up", "slow"]) || (any_word(ws, &["free"]) && ws.len() <= 8);
@@ -92,14 +108,14 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let ko_how = contains_any(t, &[
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
-        "작동", "터졌", "터진", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "버벅", "문제", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
+        "작동", "터졌", "터진", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "올라왔", "버벅", "문제", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
         "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
     ]);
     // Replies slow for everyone, said in passing ("is it just me or is everything slow?", "why
     // are replies so slow today?", "오늘따라 답변이 왜 이렇게 느려요?"); not a laptop's, a
     // build's or a site's slowness.
     #[rustfmt::skip]
-    let slow = (any_word(ws, &["slow", "slower", "sluggish", "laggy", "lagging"])
+    let slow = (any_word(ws, &["slow", "slower", "sluggish", "laggy", "lagging", "crawling"])
         || contains_any(t, &["taking forever", "taking so long", "takes forever", "takes so long"]))
         && !contains_any(t, &["slower than", "slow cooker", "slow-"])
         && !ws.windows(2).any(|p| p == ["slow", "to"]);
@@ -165,8 +181,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         "print", "dmv", "bank", "concert", "airport", "store", "restaurant", "은행", "병원", "택배", "줄 서", "놀이공원", "식당", "구현", "자료구조", "메일", "mail", "설거지", "빨래",
     ]);
     let queued = (queue || ko_queue) && !queue_other;
-    named_backend
-        || (servers && (how_strong || how_weak))
+    (servers && (how_strong || how_weak))
         || (named && (how_strong || asked_up || ["up", "free"].contains(&last)))
         || ((ko_servers || servers) && ko_how)
         || ko_which

@@ -529,6 +529,7 @@ fn what_the_rules_decide_on_the_read_sets_is_right() {
         include_str!("../../../benches/routing/fresh9.jsonl"),
         include_str!("../../../benches/routing/fresh10.jsonl"),
         include_str!("../../../benches/routing/fresh11.jsonl"),
+        include_str!("../../../benches/routing/fresh12.jsonl"),
     ];
     let (mut decided, mut right, mut all) = (0, 0, 0);
     let mut wrong = Vec::new();

@@ -399,3 +399,59 @@ fn what_round_9_must_leave_alone() {
     };
     assert_eq!(params["uid"], "contract redlines");
 }
+
+#[test]
+fn round_10_fresh12s_misses() {
+    let t = turns;
+    let regex = t("regex to match /api/v1/users/<id> where id is digits", "`^/api/v1/users/(\\d+)$`");
+    assert_eq!(d("that doesn't handle the trailing slash case, fix it", &regex).as_deref(), Some("route"));
+    assert_eq!(
+        d("worst case big-O for inserting into a python dict and why does it happen", &[]).as_deref(),
+        Some("route")
+    );
+    let paged = t(
+        "what does paged attention in vllm actually do",
+        "PagedAttention partitions the KV cache into fixed-size blocks managed via a block table, analogous to virtual memory paging, which eliminates internal and external fragmentation and enables copy-on-write sharing across sequences in beam search and parallel sampling.",
+    );
+    assert_eq!(
+        d("ok now again but with way less jargon, my manager is gonna read this", &paged).as_deref(),
+        Some("route")
+    );
+    assert_eq!(
+        d("RAG할때 chunk size 어떻게 잡는게 좋아? 문서가 거의 다 법률문서라 조항 단위로 길어", &[]).as_deref(),
+        Some("route")
+    );
+    assert_eq!(d("why are replies crawling today", &[]).as_deref(), Some("status"));
+    assert_eq!(
+        d("3am, pager went off. is vllm-prod actually down or is the healthcheck just flapping again", &[]).as_deref(),
+        Some("status")
+    );
+    let son = "Hello, my son set up something called Ollama on the computer in the den before he went back to college. Could you tell me whether it is actually running?";
+    assert_eq!(d(son, &[]).as_deref(), Some("status"));
+    assert_eq!(d("did llama-server come back after the reboot", &[]).as_deref(), Some("status"));
+    assert_eq!(
+        d("has anyone from the workshop committee mailed me back? reviews were due monday", &[]).as_deref(),
+        Some("email.search")
+    );
+    let hr = t(
+        "mails from hr this week",
+        "1) \"Benefits enrollment closes Friday\" 2) \"Office closed July 4\" 3) \"Updated PTO policy\"",
+    );
+    assert_eq!(d("the 3rd one, full text pls", &hr).as_deref(), Some("email.read"));
+    let today_mail = t("오늘 온 메일 보여줘", "오늘 받은 메일 3건입니다:\n1) [쿠팡] 배송 시작\n2) 박교수님 — 논문 리비전 관련\n3) [인사팀] 하반기 평가 일정 안내");
+    assert_eq!(d("3번 전문 보여줘", &today_mail).as_deref(), Some("email.read"));
+    assert_eq!(d("find the postmortem from the redis outage", &[]).as_deref(), Some("document.search"));
+    assert_eq!(d("tl;dr of my thesis-chapter3 draft pls", &[]).as_deref(), Some("document.read"));
+    assert_eq!(d("팀 전체한테 금요일 회식장소 바뀌었다고 메일좀 쏴줘", &[]).as_deref(), Some("email.send"));
+    let plans = t("사업계획서 찾아줘", "문서 2개를 찾았습니다:\n1) 2024_사업계획서.docx\n2) 2024_사업계획서_수정.docx");
+    let Some(Decision::Tools { params, .. }) = decide("수정본 요약해줘", today(), &plans, Lang::Ko, true) else {
+        panic!()
+    };
+    assert_eq!(params["doc_id"], "2024_사업계획서_수정.docx");
+    // Near misses.
+    assert_ne!(d("I'm running vllm on 2 GPUs and getting OOM errors, any idea?", &[]).as_deref(), Some("status"));
+    assert_ne!(d("running ollama on a raspberry pi, how much ram do I need?", &[]).as_deref(), Some("status"));
+    assert_ne!(d("write a postmortem for yesterday's outage", &[]).as_deref(), Some("document.read"));
+    assert_ne!(d("총 쏴줘 ㅋㅋ", &[]).as_deref(), Some("email.send"));
+    assert_ne!(d("3번 읽어봐도 모르겠어", &[]).as_deref(), Some("email.read"));
+}
