@@ -44,8 +44,6 @@ const DOC_WORDS: &[&str] = &[
     "files",
     "notes",
     "lease",
-    "postmortem",
-    "post-mortem",
     "agreement",
     "contract",
     "minutes",
@@ -125,7 +123,9 @@ fn mentioned_file(t: &str, history: &[Turn]) -> Option<String> {
     let mut hits: Vec<String> = files.iter().filter(|f| words.iter().any(|w| f.contains(w))).cloned().collect();
     // "수정본 요약해줘" after "…_사업계획서.docx" and "…_사업계획서_수정.docx": a Korean word
     // without its last syllable ("수정본" is the "수정" one).
-    if hits.is_empty() {
+    // A few words naming it, not a comparison ("최종적으로 어떤 게 나은지 비교해서 보여줘").
+    if hits.is_empty() && words.len() <= 3 && !contains_any(t, &["비교", "어떤 게", "어떤게", "나은", "compare"])
+    {
         let stems: Vec<&str> = words
             .iter()
             .filter(|w| !w.is_ascii() && w.chars().count() >= 3)
@@ -145,7 +145,13 @@ fn doc_name(t: &str) -> String {
 
 pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decision> {
     let doc_words = DOC_WORDS;
-    let doc = any_word(ws, doc_words)
+    // A postmortem of one's own ("find the postmortem from the redis outage"; not "what should
+    // a blameless postmortem look like?").
+    let postmortem = ["postmortem", "post-mortem"].iter().any(|p| {
+        [" from", " for", " doc"].iter().any(|a| t.contains(&format!("{p}{a}"))) || t.contains(&format!("our {p}"))
+    });
+    let doc = postmortem
+        || any_word(ws, doc_words)
         || ws.windows(2).any(|w| w == ["tax", "return"])
         || contains_any(t, &["anything written up", "written up on", "write-up on", "writeup on", "runbook"]);
     let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고", "서류", "이력서"]);
@@ -165,7 +171,8 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         && contains_any(t, &["요약해", "요약 좀", "세줄요약", "세 줄 요약", "핵심만"])
         && !contains_any(t, &["부분", "넣", "써", "작성", "법", "어떻게"])
         && !pasted_before;
-    let tldr = any_word(ws, &["tldr"]) || t.contains("tl;dr");
+    // "tl;dr of my draft" (not "tl;dr my draft got rejected again", a summary of one's own words).
+    let tldr = contains_any(t, &["tl;dr of", "tldr of", "tl;dr on", "tldr on", "tl;dr for", "tldr for"]);
     let summed = (any_word(ws, &["summarise", "summarize", "gist"]) || tldr) && own_kind && !pasted_before || ko_kind;
     // "the gist of my thesis", not "the gist of the Mueller report".
     let gist = any_word(ws, &["gist", "tldr"]) && (any_word(ws, &["my", "our"]) || file_name(t).is_some());
@@ -277,8 +284,9 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
             }
         }
     }
-    let finds = any_word(ws, &["find", "search", "look", "where", "locate"])
-        || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have any"]);
+    let finds = (any_word(ws, &["find", "search", "look", "where", "locate"])
+        || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have any"]))
+        && !contains_any(t, &["look like", "what should", "how should"]);
     if finds {
         return Some(call("document", "search", one("query", query(t))));
     }

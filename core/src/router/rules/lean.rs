@@ -260,22 +260,28 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str, answer: Option<&str>) -> bo
     ]) && !super::cue::tool_words(&p)
         && !any_word(&pws, &["find", "search", "look"])
         && !contains_any(&p, &["찾아", "검색"]);
-    // A long answer is the reasoner's work when the request was no tool's nor the servers'
-    // (a long status or mail answer is not).
-    let other = super::cue::tool_words(&p) || super::status::asks(&p, &pws);
     // Code asked for ("regex to match /api/v1/users/<id>"), or an answer that is code or a
     // long explanation.
     #[rustfmt::skip]
     let coded = any_word(&pws, &[
         "regex", "script", "function", "query", "code", "snippet", "command", "one-liner", "sql", "bash", "yaml",
+        "docker", "compose", "dockerfile", "config", "nginx", "kubernetes", "k8s", "helm", "terraform",
     ]) || contains_any(&p, &["정규식", "코드", "스크립트", "함수", "쿼리", "명령어"]);
-    let worked = coded
-        || answer.is_some_and(|a| {
-            a.contains("```")
-                || a.matches('`').count() >= 2
-                || a.lines().filter(|l| l.starts_with("  ")).count() >= 2
-                || (a.split_whitespace().count() >= 30 && !other)
-        });
+    // A request of a tool or of the servers (a "docker compose file" is code, not a document).
+    let other = (super::cue::tool_words(&p) && !coded) || super::status::asks(&p, &pws);
+    // Code, or a long answer, is the reasoner's work when the request was no tool's nor the
+    // servers' (a long status or mail answer is not), nor a search ("search my drive for the
+    // deploy script" … "try again with just 'deploy'").
+    let searched = any_word(&pws, &["find", "search", "look"]) || contains_any(&p, &["찾아", "검색"]);
+    let worked = !other
+        && !searched
+        && (coded
+            || answer.is_some_and(|a| {
+                a.contains("```")
+                    || a.matches('`').count() >= 2
+                    || a.lines().filter(|l| l.starts_with("  ")).count() >= 2
+                    || a.split_whitespace().count() >= 30
+            }));
     let reasoned = analytic(&p, &pws) || arithmetic(&p, &pws, false) || written || worked;
     let change = any_word(
         ws,
@@ -387,7 +393,9 @@ pub fn story(t: &str, ws: &[&str]) -> bool {
     }
     // A question in the middle of a clause ("worst case big-O for inserting into a python
     // dict and why does it happen").
+    // (Not one told: "my daughter asked me why do grown-ups have so many meetings".)
     if contains_any(t, &["why does", "why do ", "why is ", "why are ", "how does", "how do ", "what's the difference"])
+        && !contains_any(t, &["asked me", "asked why", "asked how", "wondering why", "wonders why"])
     {
         return false;
     }

@@ -130,7 +130,12 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
             "어떻게", "쓰", "써", "작성", "보내", "할까", "다듬", "뭐라고", "좋을까", "카톡", "톡", "문자", "dm", "뜻",
         ]);
     // "has anyone from the committee mailed me back?": mail received, by its verb.
-    let mailed = any_word(ws, &["mailed", "emailed"]) && any_word(ws, &["me", "us", "back"]);
+    // (Asked, not told: "nobody emailed me back after my interview, did I do something
+    // wrong?", "my grandma mailed me a fruitcake".)
+    let mailed = any_word(ws, &["mailed", "emailed"])
+        && any_word(ws, &["back"])
+        && ["has ", "have ", "did ", "any"].iter().any(|p| t.starts_with(p))
+        && !contains_any(t, &["nobody", "no one", "should", "wrong", "advice", "how"]);
     let mail = any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
         || contains_any(t, &["메일", "편지함"])
         || ko_reply
@@ -157,8 +162,11 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     let reads = says
         || about
         || any_word(ws, &["open", "read", "show"])
-        || contains_any(t, &["열어", "읽어", "본문", "전문", "내용", "보여", "full text", "in full", "whole thing"]);
-    let follow_up = reads && ordinal(t).is_some() && a_list;
+        || any_word(ws, &["전문", "전문을", "전문도"])
+        || contains_any(t, &["열어", "읽어", "본문", "내용", "보여", "full text", "in full"]);
+    // Not a reply to write from it ("2번 내용 참고해서 답장 초안 써줘").
+    let writes = contains_any(t, &["답장", "초안", "써줘", "작성", "reply", "draft", "write"]);
+    let follow_up = reads && ordinal(t).is_some() && a_list && !writes;
     // What a mail the last answer named says ("결항 안내 뭐라고 써있어?" after a list of mails):
     // the newest mail with those words.
     if says && !mail && mail_before(history) {
@@ -208,11 +216,10 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     }
     // Unread mail, or mails in the plural to show: a list, so a search.
     let finds = !says
-        && (any_word(
-            ws,
-            &["find", "search", "look", "any", "anything", "anyone", "did", "got", "check", "unread", "list"],
-        ) || (contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
-            && !contains_any(t, &["how do", "how to", "how can", "is it ok", "should i"]))
+        && (any_word(ws, &["find", "search", "look", "any", "anything", "did", "got", "check", "unread", "list"])
+            || contains_any(t, &["has anyone", "did anyone", "have anyone"])
+            || (contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
+                && !contains_any(t, &["how do", "how to", "how can", "is it ok", "should i"]))
             || (reads && any_word(ws, &["mails", "emails"]))
             || (more_mail && !reads)
             || (t.contains("메일들") && !contains_any(t, &["법", "어떻게", "방법"]))

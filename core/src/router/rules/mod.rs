@@ -64,7 +64,7 @@ pub(crate) fn contains_any(t: &str, of: &[&str]) -> bool {
 }
 
 /// Korean verbs of sending mail.
-const KO_SENDS: &[&str] = &["보내", "전송", "발송", "회신", "답장", "전달해", "쏴줘", "쏴 줘", "쏴주"];
+const KO_SENDS: &[&str] = &["보내", "전송", "발송", "회신", "답장", "전달해", "쏴줘", "쏴 줘", "쏴주세요", "쏴줄래"];
 
 /// A request to send mail (en/ko).
 pub(crate) fn sends_mail(t: &str, ws: &[&str]) -> bool {

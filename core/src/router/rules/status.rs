@@ -26,21 +26,33 @@ fn general(t: &str) -> bool {
 /// something called Ollama … could you tell me whether it is actually running?".
 fn backend_asked(t: &str, ws: &[&str]) -> bool {
     const NAMES: &[&str] = &["ollama", "vllm", "sglang", "lmstudio"];
-    // "vllm-prod", "ollama-box": a host named after it.
-    let backend =
-        ws.iter().any(|w| NAMES.iter().any(|n| w.strip_prefix(n).is_some_and(|r| r.is_empty() || r.starts_with('-'))))
-            || ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
-            || contains_any(t, &["llama-server", "올라마"]);
+    // "vllm-prod", "ollama-box": a host named after it (not "ollama-python", a library).
+    let host = |r: &str| {
+        r.strip_prefix('-').is_some_and(|h| {
+            !h.is_empty() && h.len() <= 12 && !["python", "js", "rs", "go", "lib", "sdk", "api", "client"].contains(&h)
+        })
+    };
+    let backend = ws.iter().any(|w| NAMES.iter().any(|n| w.strip_prefix(n).is_some_and(|r| r.is_empty() || host(r))))
+        || ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
+        || contains_any(t, &["llama-server", "올라마"]);
+    // "up", not "set up" ("just set up ollama on my mac mini").
+    let up = ws.windows(2).any(|w| w[1] == "up" && w[0] != "set") || ws.first() == Some(&"up");
     #[rustfmt::skip]
-    let state = any_word(ws, &[
-        "up", "down", "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
+    let state = up || any_word(ws, &[
+        "down", "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
         "offline", "slow", "frozen", "queue", "queued", "flapping",
     ]) || contains_any(t, &[
         "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
     ]);
     #[rustfmt::skip]
-    let compared = any_word(ws, &["vs", "better", "best", "install", "build", "compile", "difference", "faster"])
-        || contains_any(t, &["how do", "how to", "빌드", "설치", "어떻게", "비교", "뭐가 나"]);
+    // Not a question about it in general: a comparison, a how-to, code, its docs, a reminder.
+    let compared = any_word(ws, &[
+        "vs", "better", "best", "install", "build", "compile", "difference", "faster", "should", "which", "explain",
+        "script", "write", "code", "port", "default", "find", "runbook", "remind", "library", "python", "update",
+    ]) || contains_any(t, &[
+        "how do", "how to", "how can", "what does", "up to date", "up-to-date", "back with", "빌드", "설치", "어떻게",
+        "비교", "뭐가 나", "설명", "원리", "방법",
+    ]);
     backend && state && !compared
 }
 
@@ -108,7 +120,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let ko_how = contains_any(t, &[
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
-        "작동", "터졌", "터진", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "올라왔", "버벅", "문제", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
+        "작동", "터졌", "터진", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "버벅", "문제", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
         "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
     ]);
     // Replies slow for everyone, said in passing ("is it just me or is everything slow?", "why
@@ -117,7 +129,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let slow = (any_word(ws, &["slow", "slower", "sluggish", "laggy", "lagging", "crawling"])
         || contains_any(t, &["taking forever", "taking so long", "takes forever", "takes so long"]))
-        && !contains_any(t, &["slower than", "slow cooker", "slow-"])
+        && !contains_any(t, &["slower than", "slow cooker", "slow-", "crawling with"])
         && !ws.windows(2).any(|p| p == ["slow", "to"]);
     // Whose: the replies, or the assistant as the subject ("why are you so slow"; not "is gmail
     // slow for you").
@@ -185,6 +197,8 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         || (named && (how_strong || asked_up || ["up", "free"].contains(&last)))
         || ((ko_servers || servers) && ko_how)
         || ko_which
+        // "큰 모델 다시 올라왔어?" (not "공유 서버에 회의록 올라왔어?", an upload).
+        || (t.contains("모델") && t.contains("올라왔"))
         || queued
         || slow_replies
 }

@@ -455,3 +455,59 @@ fn round_10_fresh12s_misses() {
     assert_ne!(d("총 쏴줘 ㅋㅋ", &[]).as_deref(), Some("email.send"));
     assert_ne!(d("3번 읽어봐도 모르겠어", &[]).as_deref(), Some("email.read"));
 }
+
+/// A review's near misses of round 10: each must not get the decision named.
+#[test]
+fn what_round_10_must_leave_alone() {
+    let t = turns;
+    #[rustfmt::skip]
+    let alone: &[(&str, &str)] = &[
+        ("just set up ollama on my mac mini, which model should I pull first for coding?", "status"),
+        ("is my ollama up to date or do I need to update it?", "status"),
+        ("explain how vllm's scheduler decides which queued requests get preempted", "status"),
+        ("vllm에서 요청이 밀려 있을 때 preemption 원리 설명 좀 해줘", "status"),
+        ("should I run ollama or vllm if the model has to stay up 24/7 on a single 3090?", "status"),
+        ("write a bash script that checks if ollama is running and restarts it if not", "status"),
+        ("what's the default port ollama is running on?", "status"),
+        ("ollama keeps quitting when I close the terminal, how can I keep it running in the background?", "status"),
+        ("ollama came back with 'model requires more system memory than is available', what does that mean?", "status"),
+        ("remind me at 5pm to check whether ollama came back after the update", "status"),
+        ("find the runbook for when vllm-prod is down", "status"),
+        ("is the ollama-python library dead? last commit was months ago", "status"),
+        ("why are the replies under this tweet crawling with spam bots?", "status"),
+        ("공유 서버에 어제 회의록 올라왔어?", "status"),
+        ("nobody emailed me back after my interview, did I do something wrong?", "email.search"),
+        ("my grandma mailed me a fruitcake, any ideas for a cute thank-you note?", "email.search"),
+        ("should I cc anyone from legal on the email to the vendor about the price hike?", "email.search"),
+        ("비즈니스 메일 전문적으로 쓰는 팁 좀 알려줘", "email.read"),
+        ("회식 쏴주신 부장님께 감사 메일 뭐라고 쓰면 좋을까?", "email.send"),
+        ("what should a blameless postmortem look like?", "document.search"),
+        ("what did the post-mortem find about how Elvis died?", "document.search"),
+        ("tl;dr my draft got rejected again, any advice on what to fix before resubmitting?", "document.read"),
+        ("my daughter asked me why do grown-ups have so many meetings, told her I have four tomorrow lol", "calendar.search"),
+    ];
+    for (text, not) in alone {
+        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
+    }
+    let q3 = t("summarize our Q3 results for the board", &"Revenue grew 12 % on the quarter; margins held. ".repeat(5));
+    let mails = t("오늘 온 메일 보여줘", "오늘 받은 메일 3건입니다: 1) [쿠팡] 배송 시작 2) 박교수님 — 논문 리비전 관련 3) [인사팀] 하반기 평가 일정 안내");
+    let proposals = t("제안서 찾아줘", "문서 2개를 찾았습니다: 1) A사_제안서.pptx 2) B사_제안서_최종.pptx");
+    let deploy = t("search my drive for the deploy script", "I couldn't find anything matching \"deploy script\".");
+    let migration = t(
+        "is the big model free? need to run a long sql migration through it",
+        "The reasoning model is busy; 3 requests are queued.",
+    );
+    let cases: &[(&str, &[Turn], &str)] = &[
+        ("ok put the whole thing in an email", &q3, "email.read"),
+        ("2번 내용 참고해서 답장 초안 써줘", &mails, "email.read"),
+        ("최종적으로 어떤 게 나은지 비교해서 보여줘", &proposals, "document.read"),
+        ("try again with just 'deploy'", &deploy, "route"),
+        ("ok check again", &migration, "route"),
+    ];
+    for (text, history, not) in cases {
+        assert_ne!(d(text, history).as_deref(), Some(*not), "{text}");
+    }
+    // Still decided.
+    assert_eq!(d("is vllm up?", &[]).as_deref(), Some("status"));
+    assert_eq!(d("큰 모델 다시 올라왔어?", &[]).as_deref(), Some("status"));
+}
