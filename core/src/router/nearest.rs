@@ -426,13 +426,13 @@ not json
     }
 
     /// A benchmark set becomes examples only once it was scored blind and read: the examples
-    /// name their set, and hold few messages of a set not yet scored (`fresh13`, `fresh14`): only the
-    /// common phrases any two sets share ("what's on my plate today?"), not the set.
+    /// name their set, and hold few messages of a set not yet scored: only the common phrases
+    /// any two sets share ("what's on my plate today?"), not the set.
     #[test]
     fn no_unscored_benchmark_set_is_among_the_examples() {
         const READ: &[&str] = &[
             "dev", "holdout", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
-            "fresh9", "fresh10", "fresh11", "fresh12",
+            "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14",
         ];
         let text = |l: &str| serde_json::from_str::<Line>(l).ok().map(|l| l.text.trim().to_lowercase());
         let examples: std::collections::HashSet<String> = EXAMPLES.lines().filter_map(text).collect();
@@ -440,9 +440,10 @@ not json
             let from: serde_json::Value = serde_json::from_str(line).unwrap();
             assert!(READ.contains(&from["from"].as_str().unwrap_or_default()), "{line}");
         }
-        let sets =
-            [include_str!("../../benches/routing/fresh13.jsonl"), include_str!("../../benches/routing/fresh14.jsonl")];
-        for set in sets {
+        // The sets written and not yet scored (none now: a new one goes here, as
+        // `include_str!("../../benches/routing/NAME.jsonl")`, until it is scored and read).
+        const UNSCORED: &[&str] = &[];
+        for set in UNSCORED {
             let unscored: Vec<String> = set.lines().filter_map(text).collect();
             let shared = unscored.iter().filter(|t| examples.contains(*t)).count();
             // Not printed: the set is read only after its score.
