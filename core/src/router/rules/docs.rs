@@ -44,6 +44,7 @@ const DOC_WORDS: &[&str] = &[
     "files",
     "notes",
     "lease",
+    "memo",
     "agreement",
     "contract",
     "minutes",
@@ -285,7 +286,9 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         }
     }
     let finds = (any_word(ws, &["find", "search", "look", "where", "locate"])
-        || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have any"]))
+        || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have any", "do i have a ", "do we have a "]))
+        // "경비처리 어디까지 인정돼요?" asks how far, not where.
+        && !t.contains("어디까지")
         && !contains_any(t, &["look like", "what should", "how should"]);
     if finds {
         return Some(call("document", "search", one("query", query(t))));

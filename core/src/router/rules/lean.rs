@@ -165,7 +165,16 @@ pub fn points_back(t: &str) -> bool {
 }
 
 /// "is this one better or the other one?": a choice between things never shown.
-const WHICH_ONE: &[&str] = &["this one", "that one", "the other one", "이거랑 저거", "이게 나아 저게"];
+const WHICH_ONE: &[&str] = &[
+    "this one",
+    "that one",
+    "the other one",
+    "the first or the second",
+    "이거랑 저거",
+    "이게 나아 저게",
+    "둘 중에 뭐가",
+    "둘 중 뭐가",
+];
 const POINTERS_KO: &[&str] = &[
     "그거",
     "저거",

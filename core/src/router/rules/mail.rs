@@ -136,7 +136,14 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         && any_word(ws, &["back"])
         && ["has ", "have ", "did ", "any"].iter().any(|p| t.starts_with(p))
         && !contains_any(t, &["nobody", "no one", "should", "wrong", "advice", "how"]);
-    let mail = any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
+    // "the thread where legal signed off", not "the thread pool".
+    let thread = ws.windows(3).any(|w| {
+        ["the", "that", "email"].contains(&w[0])
+            && w[1] == "thread"
+            && ["where", "about", "from", "with", "on"].contains(&w[2])
+    });
+    let mail = thread
+        || any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
         || contains_any(t, &["메일", "편지함"])
         || ko_reply
         || mailed;
@@ -216,7 +223,8 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     }
     // Unread mail, or mails in the plural to show: a list, so a search.
     let finds = !says
-        && (any_word(ws, &["find", "search", "look", "any", "anything", "did", "got", "check", "unread", "list"])
+        && (thread
+            || any_word(ws, &["find", "search", "look", "any", "anything", "did", "got", "check", "unread", "list"])
             || contains_any(t, &["has anyone", "did anyone", "have anyone"])
             || (contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
                 && !contains_any(t, &["how do", "how to", "how can", "is it ok", "should i"]))
@@ -229,6 +237,11 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
                     "찾아",
                     "검색",
                     "뒤져",
+                    "목록",
+                    "리스트",
+                    "다 보여",
+                    "전부",
+                    "모두",
                     "어디 갔",
                     "어디갔",
                     "어딨",

@@ -74,7 +74,12 @@ pub(crate) fn sends_mail(t: &str, ws: &[&str]) -> bool {
     let told = !after.is_empty()
         && after
             .iter()
-            .all(|a| ["하다가", "다가", "하느라", "느라", "했", "하고 ", "하면서"].iter().any(|f| a.starts_with(f)))
+            // (Or received: "과장님이 보내신 메일 어딨지", "보내온 자료".)
+            .all(|a| {
+                ["하다가", "다가", "하느라", "느라", "했", "하고 ", "하면서", "신", "온 ", "준 "]
+                    .iter()
+                    .any(|f| a.starts_with(f))
+            })
         && !contains_any(t, &["줘", "주세요", "해놔", "보내놔"]);
     let mail = any_word(ws, &["email", "e-mail", "mail", "emails", "mails"]);
     let send = any_word(ws, &["send", "forward", "reply", "compose", "write"]);
@@ -191,7 +196,17 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
             ],
         );
     let ko_adds = contains_any(t, &["잡아", "추가", "등록", "만들어", "넣어", "예약", "박아놔", "박아둬", "박아줘"]);
-    ((cal && asks) || free) && !adds || ((ko_cal && ko_asks) || ko_free) && !ko_adds
+    // "am I free the week of the 14th? trying to plan a shoot": a free-time question, its
+    // reason after it.
+    let asked_first = t.split_inclusive('?').next().unwrap_or(t);
+    let adds_asked = adds
+        && !(free
+            && t.contains('?')
+            && !{
+                let ws = words(asked_first);
+                any_word(&ws, &["add", "create", "book", "set", "put", "make", "arrange", "plan", "remind"])
+            });
+    ((cal && asks) || free) && !adds_asked || ((ko_cal && ko_asks) || ko_free) && !ko_adds
 }
 
 fn calendar(operation: &str, params: Map<String, Value>) -> Decision {
@@ -269,7 +284,10 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
     if lean && lean::venting(&t, &ws) {
         return Some(Decision::Direct { response: String::new() });
     }
-    if lean && nothing_before && lean::vague(&t, &ws) {
+    // A greeting that says what it is about is no vague request ("안녕하세요 손주가 이거
+    // 깔아줬어요 잘 부탁합니다").
+    let greets = ["hi ", "hello", "hey ", "안녕", "반갑"].iter().any(|g| t.starts_with(g));
+    if lean && nothing_before && !greets && lean::vague(&t, &ws) {
         return Some(Decision::Clarify { response: crate::i18n::clarify(lang) });
     }
     if lean && lean::analytic(&t, &ws) {

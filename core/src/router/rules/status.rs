@@ -104,7 +104,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let how_strong = any_word(ws, &[
         "down", "busy", "status", "alive", "load", "loaded", "overloaded", "online", "offline",
         "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
-        "crashing", "answering", "restarted", "dead", "struggling", "crawling", "problem", "problems", "issue", "issues",
+        "crashing", "answering", "restarted", "dead", "struggling", "crawling", "choking", "chugging", "problem", "problems", "issue", "issues",
     ]) // Running, asked of it ("is the gpu server running?"), not told ("I'm running vllm on 2 GPUs").
         || (any_word(ws, &["running"])
             && !contains_any(t, &["i'm running", "im running", "i am running", "we're running", "we are running"]));
@@ -146,7 +146,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     ]);
     let ko_slow =
         contains_any(t, &["느려", "느리", "느린", "느림", "늦어", "늦네", "늦게 와", "오래 걸", "굼떠", "버벅"]);
-    let ko_whose = contains_any(t, &["답변", "답이", "대답", "응답"]);
+    let ko_whose = contains_any(t, &["답변", "답이", "답 ", "대답", "응답"]);
     #[rustfmt::skip]
     let ko_other = contains_any(t, &[
         "컴퓨터", "노트북", "코드", "인터넷", "와이파이", "폰", "사이트", "쿼리", "빌드", "게임", "프로그램", "택배",
