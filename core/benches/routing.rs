@@ -312,6 +312,7 @@ async fn main() {
         ("fresh12", include_str!("routing/fresh12.jsonl")),
         ("fresh13", include_str!("routing/fresh13.jsonl")),
         ("fresh14", include_str!("routing/fresh14.jsonl")),
+        ("fresh15", include_str!("routing/fresh15.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

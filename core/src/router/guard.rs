@@ -1,7 +1,10 @@
 //! A guard on a streamed answer: small models fall into loops ("I'm glad to say I'm here.
 //! I'm glad to say I'm here. ..." until the token limit) or answer with a placeholder. The
 //! guard reads the text as it is shown and says when it has degenerated:
-//! - a sentence (8+ characters) said for the third time, or
+//! - a sentence (8+ characters) said for the third time, or a long sentence (80+ characters)
+//!   whose last 48 characters end a sentence for the third time (a loop that changes its
+//!   first words: "small (classifier): up … = 8 million active users in the server's cache
+//!   …" then "big (reasoner): up … = 8 million active users in the server's cache …"), or
 //! - the same run of 10 to 200 characters three times in a row at the end (a loop without
 //!   punctuation);
 //!
@@ -12,6 +15,9 @@ use std::collections::HashMap;
 
 /// Sentences shorter than this are not counted ("Yes." twice is fine).
 const MIN_SENTENCE: usize = 8;
+/// A sentence at least this long is also counted by its last [`TAIL`] characters.
+const LONG_SENTENCE: usize = 80;
+const TAIL: usize = 48;
 /// Loop periods looked for at the end of the text, in characters.
 const MIN_PERIOD: usize = 10;
 const MAX_PERIOD: usize = 200;
@@ -23,6 +29,8 @@ pub struct RepeatGuard {
     /// Where the sentence being written starts.
     sentence_start: usize,
     seen: HashMap<String, u32>,
+    /// The ends of long sentences, counted.
+    tails: HashMap<String, u32>,
     /// Scratch space for the loop check.
     tail: Vec<char>,
     /// Inside a code fence (```): code repeats lines by nature, and is not counted.
@@ -53,6 +61,13 @@ impl RepeatGuard {
                 if c == '\n' && sentence.starts_with("```") {
                     self.in_code = !self.in_code;
                 } else if !self.in_code && sentence.chars().count() >= MIN_SENTENCE {
+                    let chars = sentence.chars().count();
+                    if chars >= LONG_SENTENCE {
+                        let tail: String = sentence.chars().skip(chars - TAIL).collect();
+                        let n = self.tails.entry(tail).or_default();
+                        *n += 1;
+                        looping |= *n >= 3;
+                    }
                     let n = self.seen.entry(sentence).or_default();
                     *n += 1;
                     looping |= *n >= 3;
@@ -140,6 +155,17 @@ mod tests {
         assert!(!loops(fine, 4), "short sentences and ordinary text pass");
         let list = "- item one is here\n- item two is here\n- item three is here\n";
         assert!(!loops(list, 3));
+        // Found trying the app: Gemma-3-270M, after status answers in the history.
+        let tail = "= 8 million active users in the server's cache at this moment [time] seconds since last update";
+        let lines = format!(
+            "- small (classifier): up, idle - probe 3 ms; queue 56 slots {tail}\n- big (reasoner): up, idle - probe 3 ms; \
+             queue 56 slots {tail}\n- small (classifier): up, idle - probe 3 ms; queue 56 slots {tail}\n"
+        );
+        assert!(loops(&lines, 7), "the same long ending, three times");
+        let steps = "1. Open the settings window and choose the backend you want to change from the list.\n\
+                     2. Type the new address into the URL field and press Test to see that it answers.\n\
+                     3. Save, and the tray icon shows the backend's state again within a few seconds.\n";
+        assert!(!loops(steps, 5), "long sentences with different endings");
     }
 
     #[test]

@@ -183,12 +183,22 @@ async fn status_answers_with_every_backends_figures() {
     let (c, r) = (fake().await, fake().await);
     c.route("/v1/chat/completions", Reply::sse(r#"{"action":"status"}"#, 4, GAP));
     let router = router(&c, &r).await;
-    let (events, text) = collect(&mut router.send(None, "how are the servers?").unwrap()).await;
+    let mut reply = router.send(None, "how are the servers?").unwrap();
+    let (events, text) = collect(&mut reply).await;
     assert_eq!(decisions(&events)[0].0, Action::Status);
     assert!(text.contains("c (classifier): up, idle"), "{text}");
     assert!(text.contains("r (reasoner): up"), "{text}");
     assert!(text.contains("baseline") && text.contains("ping"), "{text}");
     assert!(c.hits("/v1/chat/completions") >= 2, "status forces a ping");
+    // Found trying the app: with the status lines in the history, a small model answering
+    // the next message wrote status lines of its own, with made-up figures. The models see
+    // that the status was shown, not its lines.
+    let conversation = reply.conversation_id;
+    c.route("/v1/chat/completions", Reply::sse(r#"{"action":"direct","response":"ok"}"#, 50, GAP));
+    collect(&mut router.send(Some(conversation), "thanks, good to know").unwrap()).await;
+    let body = c.last_body("/v1/chat/completions").unwrap();
+    assert!(body.contains("how are the servers?") && body.contains("The servers' status was shown."), "{body}");
+    assert!(!body.contains("(classifier): up"), "{body}");
 }
 
 #[tokio::test(start_paused = true)]

@@ -181,6 +181,16 @@ impl<'a> Run<'a> {
             .filter(|m| m.role == ChatRole::User || matches!(m.state, MessageState::Done | MessageState::Stopped))
             .map(|m| {
                 let mut text = m.text;
+                // A status answer is the servers' figures at that moment, not talk: in the
+                // history a small model copied its lines, with figures of its own ("big
+                // (reasoner): up, idle — queue 156 slots = 8 million active users ..."). The
+                // turn stays, saying only what it was.
+                if m.role != ChatRole::User && m.action == Some(crate::model::Action::Status) {
+                    text = match self.lang {
+                        Lang::Ko => "(서버 상태를 보여 드렸습니다.)".to_string(),
+                        Lang::En => "(The servers' status was shown.)".to_string(),
+                    };
+                }
                 if let Some(card) = &m.card {
                     // A tool's result, for follow-ups ("which one is first?"): data, never orders.
                     text.push_str(&format!(
