@@ -28,8 +28,9 @@ def _long():
     parts = []
     for i in range(330):
         parts.append(f"## Part {i}\n\nThe lighthouse keeper wrote entry **{i}** in the log, noting the wind, "
-                     f"the swell and the ships that passed in the night, one by one, as always.\n")
-        # Every sentence differs (the router cuts an answer that says one three times).
+                     f"the swell and the ships that passed in the night, {i + 3} of them, as always.\n")
+        # Every sentence differs, and so does every long one's end (the router cuts an answer
+        # that says one three times, or ends long sentences alike four times).
         parts.append(f"- item {i}, first, with `code`\n- item {i}, second\n")
         parts.append(f"```python\nfor n in range({i}):\n    print(n)\n```\n")
     return "\n".join(parts)

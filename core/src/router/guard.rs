@@ -1,10 +1,10 @@
 //! A guard on a streamed answer: small models fall into loops ("I'm glad to say I'm here.
 //! I'm glad to say I'm here. ..." until the token limit) or answer with a placeholder. The
 //! guard reads the text as it is shown and says when it has degenerated:
-//! - a sentence (8+ characters) said for the third time, or a long sentence (80+ characters)
-//!   whose last 48 characters end a sentence for the third time (a loop that changes its
-//!   first words: "small (classifier): up … = 8 million active users in the server's cache
-//!   …" then "big (reasoner): up … = 8 million active users in the server's cache …"), or
+//! - a sentence (8+ characters) said for the third time, or a long sentence (80+ characters,
+//!   not a table's row) whose last 48 characters end a sentence for the fourth time (a loop
+//!   that changes its first words: "small (classifier): up … = 8 million active users in the
+//!   server's cache …" then "big (reasoner): up … = 8 million active users …"), or
 //! - the same run of 10 to 200 characters three times in a row at the end (a loop without
 //!   punctuation);
 //!
@@ -62,11 +62,12 @@ impl RepeatGuard {
                     self.in_code = !self.in_code;
                 } else if !self.in_code && sentence.chars().count() >= MIN_SENTENCE {
                     let chars = sentence.chars().count();
-                    if chars >= LONG_SENTENCE {
+                    // (A table's rows end alike by nature: "| yes | yes |".)
+                    if chars >= LONG_SENTENCE && !sentence.starts_with('|') && !sentence.ends_with('|') {
                         let tail: String = sentence.chars().skip(chars - TAIL).collect();
                         let n = self.tails.entry(tail).or_default();
                         *n += 1;
-                        looping |= *n >= 3;
+                        looping |= *n >= 4;
                     }
                     let n = self.seen.entry(sentence).or_default();
                     *n += 1;
@@ -157,11 +158,24 @@ mod tests {
         assert!(!loops(list, 3));
         // Found trying the app: Gemma-3-270M, after status answers in the history.
         let tail = "= 8 million active users in the server's cache at this moment [time] seconds since last update";
-        let lines = format!(
-            "- small (classifier): up, idle - probe 3 ms; queue 56 slots {tail}\n- big (reasoner): up, idle - probe 3 ms; \
-             queue 56 slots {tail}\n- small (classifier): up, idle - probe 3 ms; queue 56 slots {tail}\n"
+        let small = format!("- small (classifier): up, idle - probe 3 ms; queue 56 slots {tail}\n");
+        let big = format!("- big (reasoner): up, idle - probe 3 ms; queue 56 slots {tail}\n");
+        assert!(!loops(&format!("{small}{big}{small}"), 7), "three times may be a list");
+        assert!(loops(&format!("{small}{big}{small}{big}"), 7), "the same long ending, four times");
+        let row = "| llama.cpp | supported since 2023 | GGUF files only | a GPU for speed | the CPU works too |\n";
+        assert!(
+            !loops(
+                &format!(
+                    "| a |\n{}",
+                    row.replace("llama.cpp", "vllm")
+                        + row
+                        + &row.replace("llama.cpp", "ollama")
+                        + &row.replace("llama.cpp", "sglang")
+                ),
+                9
+            ),
+            "a table's rows"
         );
-        assert!(loops(&lines, 7), "the same long ending, three times");
         let steps = "1. Open the settings window and choose the backend you want to change from the list.\n\
                      2. Type the new address into the URL field and press Test to see that it answers.\n\
                      3. Save, and the tray icon shows the backend's state again within a few seconds.\n";
