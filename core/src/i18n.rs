@@ -92,6 +92,15 @@ pub fn clarify(lang: Lang) -> String {
     }
 }
 
+/// A status answer as the models see it in the history: that it was shown, not its lines
+/// (a small model copies them, with figures of its own).
+pub fn status_shown(lang: Lang) -> String {
+    match lang {
+        Lang::En => "(The servers' status was shown.)".into(),
+        Lang::Ko => "(서버 상태를 보여 드렸습니다.)".into(),
+    }
+}
+
 /// Said when no model server answers at all.
 pub fn all_down(lang: Lang) -> String {
     match lang {

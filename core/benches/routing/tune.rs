@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 use switchboard_core::model::Action;
-use switchboard_core::router::prompt::Lang;
+use switchboard_core::router::prompt::{contains_hangul, Lang};
 use switchboard_core::router::{embed, nearest, rules};
 
 struct Case {
@@ -41,11 +41,10 @@ fn percent(a: usize, b: usize) -> f64 {
 }
 
 pub fn tune(examples: &embed::ExampleVectors, today: NaiveDate) {
-    let korean = |t: &str| t.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c));
     let cases: Vec<Case> = nearest::examples()
         .enumerate()
         .filter_map(|(i, (text, action, op, set))| {
-            let lang = if korean(text) { Lang::Ko } else { Lang::En };
+            let lang = if contains_hangul(text) { Lang::Ko } else { Lang::En };
             if rules::decide(text, today, &[], lang, true).is_some() {
                 return None;
             }

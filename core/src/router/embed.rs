@@ -71,16 +71,18 @@ impl ExampleVectors {
             return None;
         }
         let q = normalised(vector.iter().zip(&self.mean).map(|(x, m)| x - m).collect());
-        Some(self.rows.iter().map(|r| r.iter().zip(&q).map(|(a, b)| f64::from(*a) * f64::from(*b)).sum()).collect())
+        Some(self.dots(&q))
     }
-}
 
-impl ExampleVectors {
     /// Example `i`'s own similarity to each example (itself included): the routing
     /// benchmark's leave-one-set-out measure, with no server asked.
     pub fn similarities_of(&self, i: usize) -> Option<Vec<f64>> {
-        let q = self.rows.get(i)?;
-        Some(self.rows.iter().map(|r| r.iter().zip(q).map(|(a, b)| f64::from(*a) * f64::from(*b)).sum()).collect())
+        Some(self.dots(self.rows.get(i)?))
+    }
+
+    /// The dot product of `q` (centred and normalised) with each example's row: its cosine.
+    fn dots(&self, q: &[f32]) -> Vec<f64> {
+        self.rows.iter().map(|r| r.iter().zip(q).map(|(a, b)| f64::from(*a) * f64::from(*b)).sum()).collect()
     }
 }
 

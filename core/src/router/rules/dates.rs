@@ -138,8 +138,7 @@ fn month_range(t: &str, today: NaiveDate) -> Option<When> {
     if t.contains("first week") || squeezed.contains("첫째주") || squeezed.contains("첫주") {
         return Some(When::Range(first, first + Duration::days(6)));
     }
-    let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
-    Some(When::Range(first, next - Duration::days(1)))
+    whole_month(y, m)
 }
 
 /// The `day` of this month, or of the next when it has passed (or this month has none).
@@ -237,6 +236,11 @@ fn month_named(t: &str, today: NaiveDate) -> Option<When> {
         (false, true) => today.year(),
         (false, false) => today.year() + 1,
     };
+    whole_month(year, m)
+}
+
+/// Month `m` of `year`, its first day to its last.
+fn whole_month(year: i32, m: u32) -> Option<When> {
     let first = NaiveDate::from_ymd_opt(year, m, 1)?;
     let next =
         if m == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(year, m + 1, 1)? };

@@ -261,14 +261,16 @@ pub fn arithmetic(t: &str, ws: &[&str], dated: bool) -> bool {
 pub fn more_of(t: &str, ws: &[&str], previous: &str, answer: Option<&str>) -> bool {
     let p = previous.to_lowercase();
     let pws = super::words(&p);
+    // A search asked before ("search my drive for the deploy script" … "try again with just
+    // 'deploy'") is no reasoner's work to redo.
+    let searched = any_word(&pws, &["find", "search", "look"]) || contains_any(&p, &["찾아", "검색"]);
     // Or something written for the user: slogans, names, ideas ("슬로건 5개만 뽑아줘").
     #[rustfmt::skip]
     let written = contains_any(&p, &[
         "slogan", "tagline", "headline", "come up with", "brainstorm", "ideas for", "names for", "슬로건", "카피",
         "뽑아", "지어줘", "지어 줘", "아이디어",
     ]) && !super::cue::tool_words(&p)
-        && !any_word(&pws, &["find", "search", "look"])
-        && !contains_any(&p, &["찾아", "검색"]);
+        && !searched;
     // Code asked for ("regex to match /api/v1/users/<id>"), or an answer that is code or a
     // long explanation.
     #[rustfmt::skip]
@@ -279,9 +281,7 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str, answer: Option<&str>) -> bo
     // A request of a tool or of the servers (a "docker compose file" is code, not a document).
     let other = (super::cue::tool_words(&p) && !coded) || super::status::asks(&p, &pws);
     // Code, or a long answer, is the reasoner's work when the request was no tool's nor the
-    // servers' (a long status or mail answer is not), nor a search ("search my drive for the
-    // deploy script" … "try again with just 'deploy'").
-    let searched = any_word(&pws, &["find", "search", "look"]) || contains_any(&p, &["찾아", "검색"]);
+    // servers' (a long status or mail answer is not), nor a search.
     let worked = !other
         && !searched
         && (coded

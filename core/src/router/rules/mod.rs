@@ -113,6 +113,9 @@ fn calendar_follow_up(text: &str, t: &str, ws: &[&str], history: &[Turn], today:
     (asked && elliptic(t, ws) && !more).then(|| dates::parse(text, today)).flatten()
 }
 
+/// Verbs of adding to the calendar.
+const ADDS: &[&str] = &["add", "create", "book", "set", "put", "make", "arrange", "plan", "remind"];
+
 /// A question about the calendar, not a request to add to it (en/ko). With a date, it is a
 /// calendar question even without a calendar word: "what's on thursday?", "am I free this
 /// afternoon?", "모레 오전에 뭐 있어?".
@@ -149,9 +152,7 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
                 .is_none_or(|a| ["for", "pls", "please", "좀", "on", "today", "tomorrow", "this", "next"].contains(&a))
     });
     let schedule_verb = any_word(ws, &["schedule"]) && !schedule_noun;
-    let adds = any_word(ws, &["add", "create", "book", "set", "put", "make", "arrange", "plan", "remind"])
-        || contains_any(t, event::PENCIL_IN)
-        || schedule_verb;
+    let adds = any_word(ws, ADDS) || contains_any(t, event::PENCIL_IN) || schedule_verb;
     // "what's on" + a date or "my" ("what's on thursday?"; not "what's on tv tonight?").
     let on_what = ["what's on ", "whats on ", "what is on ", "anything on "].iter().any(|p| {
         t.find(p).is_some_and(|i| {
@@ -199,13 +200,7 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     // "am I free the week of the 14th? trying to plan a shoot": a free-time question, its
     // reason after it.
     let asked_first = t.split_inclusive('?').next().unwrap_or(t);
-    let adds_asked = adds
-        && !(free
-            && t.contains('?')
-            && !{
-                let ws = words(asked_first);
-                any_word(&ws, &["add", "create", "book", "set", "put", "make", "arrange", "plan", "remind"])
-            });
+    let adds_asked = adds && !(free && t.contains('?') && !any_word(&words(asked_first), ADDS));
     ((cal && asks) || free) && !adds_asked || ((ko_cal && ko_asks) || ko_free) && !ko_adds
 }
 

@@ -157,11 +157,12 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let why = any_word(ws, &["why"]) || t.contains('왜');
     // Every word one of these (not "why are snails so slow?", "크롬 왜 이렇게 느려?").
     #[rustfmt::skip]
-    let only = ws.iter().filter(|w| !jamo(w)).all(|w| {
-        ["why", "so", "slow", "slower", "today", "it", "is", "s", "everything", "this", "morning", "now", "right", "than",
-         "usual", "then", "ok", "and"].contains(w)
-            || ["왜", "이렇게", "이리", "오늘", "요즘", "느려", "느리", "너무", "지금", "또", "좀"].iter().any(|k| w.starts_with(k))
-    });
+    let only = only_of(
+        ws,
+        &["why", "so", "slow", "slower", "today", "it", "is", "s", "everything", "this", "morning", "now", "right",
+          "than", "usual", "then", "ok", "and"],
+        &["왜", "이렇게", "이리", "오늘", "요즘", "느려", "느리", "너무", "지금", "또", "좀"],
+    );
     let bare = ws.len() <= 5 && why && only && (slow || ko_slow);
     let slow_replies =
         (ws.len() <= 12 && slow && whose && !other) || (ws.len() <= 10 && ko_slow && ko_whose && !ko_other) || bare;
@@ -215,6 +216,12 @@ fn classifier_named(ws: &[&str]) -> bool {
     })
 }
 
+/// Whether every word of `ws` but an emoticon is one of `en` or starts with one of `ko` (a
+/// Korean word carries its endings).
+fn only_of(ws: &[&str], en: &[&str], ko: &[&str]) -> bool {
+    ws.iter().filter(|w| !jamo(w)).all(|w| en.contains(w) || ko.iter().any(|k| w.starts_with(k)))
+}
+
 /// A word of jamo alone, an emoticon ("ㅡㅡ", "ㅠㅠ", "ㅋㅋ"): says nothing of the subject.
 pub(crate) fn jamo(w: &str) -> bool {
     w.chars().all(|c| ('\u{3131}'..='\u{318e}').contains(&c))
@@ -244,15 +251,15 @@ fn wait_asked(t: &str, ws: &[&str]) -> bool {
     ]) || any_word(ws, &["eta"]);
     // The wait and nothing else ("how long do cats live?" asks of cats).
     #[rustfmt::skip]
-    let only = ws.iter().filter(|w| !jamo(w)).all(|w| {
-        ["how", "long", "much", "longer", "are", "we", "talking", "will", "it", "take", "would", "is", "that", "this",
-         "the", "wait", "any", "eta", "idea", "roughly", "about", "so", "ok", "okay", "then", "when", "be", "done",
-         "ready", "gonna", "i", "have", "to", "do", "still", "for", "ll", "minutes", "hmm", "and", "an", "estimate"]
-            .contains(w)
-            || ["대략", "대충", "얼마나", "걸", "더", "언제", "돼", "끝", "몇", "분", "기다", "그럼", "보통", "정도", "쯤", "아", "음", "지금", "좀"]
-                .iter()
-                .any(|k| w.starts_with(k))
-    });
+    let only = only_of(
+        ws,
+        &["how", "long", "much", "longer", "are", "we", "talking", "will", "it", "take", "would", "is", "that",
+          "this", "the", "wait", "any", "eta", "idea", "roughly", "about", "so", "ok", "okay", "then", "when", "be",
+          "done", "ready", "gonna", "i", "have", "to", "do", "still", "for", "ll", "minutes", "hmm", "and", "an",
+          "estimate"],
+        &["대략", "대충", "얼마나", "걸", "더", "언제", "돼", "끝", "몇", "분", "기다", "그럼", "보통", "정도", "쯤", "아", "음",
+          "지금", "좀"],
+    );
     ws.len() <= 6 && wait && only
 }
 

@@ -186,10 +186,7 @@ impl<'a> Run<'a> {
                 // (reasoner): up, idle — queue 156 slots = 8 million active users ..."). The
                 // turn stays, saying only what it was.
                 if m.role != ChatRole::User && m.action == Some(crate::model::Action::Status) {
-                    text = match self.lang {
-                        Lang::Ko => "(서버 상태를 보여 드렸습니다.)".to_string(),
-                        Lang::En => "(The servers' status was shown.)".to_string(),
-                    };
+                    text = crate::i18n::status_shown(self.lang);
                 }
                 if let Some(card) = &m.card {
                     // A tool's result, for follow-ups ("which one is first?"): data, never orders.
