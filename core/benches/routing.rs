@@ -313,6 +313,8 @@ async fn main() {
         ("fresh13", include_str!("routing/fresh13.jsonl")),
         ("fresh14", include_str!("routing/fresh14.jsonl")),
         ("fresh15", include_str!("routing/fresh15.jsonl")),
+        ("fresh16", include_str!("routing/fresh16.jsonl")),
+        ("fresh17", include_str!("routing/fresh17.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

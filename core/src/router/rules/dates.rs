@@ -84,6 +84,12 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
         }
         return Some(When::Day(d, None));
     }
+    // "this weekend", "이번 주말", "next weekend", "담주 주말": its Saturday and Sunday.
+    if word("weekend") || has("주말") {
+        let next = next_week || word("next");
+        let m = monday_of(today) + Duration::days(if next { 7 } else { 0 });
+        return Some(When::Range(m + Duration::days(5), m + Duration::days(6)));
+    }
     if next_week {
         let m = monday_of(today) + Duration::days(7);
         return Some(When::Range(m, m + Duration::days(6)));
@@ -101,7 +107,9 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
     if has("day after tomorrow") || has("모레") {
         return Some(When::Day(today + Duration::days(2), None));
     }
-    let part_of_today = word("this") && (word("morning") || word("afternoon") || word("evening"));
+    let part_of_today = word("this") && (word("morning") || word("afternoon") || word("evening"))
+        || has("before lunch")
+        || has("점심 전");
     if word("today") || word("tonight") || part_of_today || has("오늘") || has("금일") {
         return Some(When::Day(today, None));
     }
@@ -134,6 +142,10 @@ fn month_range(t: &str, today: NaiveDate) -> Option<When> {
     } else {
         return None;
     };
+    // "다음달 3일 오전 10시", "the 3rd next month": that day of it.
+    if let Some(d) = ko_day(t, today).or_else(|| nth(t, today)) {
+        return NaiveDate::from_ymd_opt(y, m, d.day()).map(|d| When::Day(d, None));
+    }
     let first = NaiveDate::from_ymd_opt(y, m, 1)?;
     if t.contains("first week") || squeezed.contains("첫째주") || squeezed.contains("첫주") {
         return Some(When::Range(first, first + Duration::days(6)));
@@ -163,6 +175,8 @@ fn ko_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
             words
                 .get(i + 1)
                 .is_some_and(|n| ["오전", "오후", "저녁", "아침", "몇", "시간"].iter().any(|s| n.starts_with(s)))
+                // "다음달 25일 부가세 신고 마감".
+                || i.checked_sub(1).is_some_and(|j| ["다음달", "이번달"].contains(&words[j]))
         });
         let digits = ["일에는", "일에", "일엔", "일은", "일날"].iter().find_map(|s| w.strip_suffix(s)).or(bare)?;
         // Not "주 3일", "매달 25일".
@@ -264,7 +278,10 @@ fn month_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
     if found.is_none() {
         let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         for (i, w) in words.iter().enumerate() {
-            let Some(m) = MONTHS.iter().position(|n| n == w) else { continue };
+            // "oct 14", "14 sept" (not "may", a whole name).
+            let short =
+                |n: &&str| w.len() >= 3 && n.len() > w.len() && n.starts_with(w) && (w.len() == 3 || *w == "sept");
+            let Some(m) = MONTHS.iter().position(|n| n == w || short(n)) else { continue };
             // "december 24", "24 december", "the 24th of december".
             let ordinal = |w: &str| nums(w.trim_end_matches(|c: char| c.is_ascii_alphabetic()));
             let before = i.checked_sub(1).map(|j| words[j]);
@@ -338,12 +355,19 @@ pub fn time(t: &str) -> Option<NaiveTime> {
             "pm" if h < 12 => h + 12,
             "am" if h == 12 => 0,
             "am" | "pm" => h,
-            _ if num.contains(':') => h,
+            // "4:30" for a meeting is the afternoon, as "at 4" is ("9:40" is not).
+            _ if num.contains(':') => {
+                if (1..=7).contains(&h) {
+                    h + 12
+                } else {
+                    h
+                }
+            }
             // "at 3", "at 10 tomorrow": an hour after "at", 1 to 7 the afternoon as in Korean
             // (not "at 3 years old", "at 3%").
             _ if i > 0
-                && words[i - 1] == "at"
-                && bare_ats == 1
+                && (words[i - 1] == "at" || (words[i - 1] == "around" && bare_ats == 0))
+                && bare_ats <= 1
                 && (1..=12).contains(&h)
                 && (suffix.is_empty()
                     || [
@@ -415,6 +439,16 @@ mod tests {
             ("what does the week of the 14th look like", Some(When::Range(d("2026-12-14"), d("2026-12-20")))),
             ("다음달 첫째 주 일정", Some(When::Range(d("2027-01-01"), d("2027-01-07")))),
             ("anything next month?", Some(When::Range(d("2027-01-01"), d("2027-01-31")))),
+            ("anything on this weekend?", Some(When::Range(d("2026-12-05"), d("2026-12-06")))),
+            ("이번 주말 일정 좀 봐줘", Some(When::Range(d("2026-12-05"), d("2026-12-06")))),
+            ("next weekend", Some(When::Range(d("2026-12-12"), d("2026-12-13")))),
+            ("담주 주말에 뭐 있어", Some(When::Range(d("2026-12-12"), d("2026-12-13")))),
+            ("do I have anything before lunch", Some(When::Day(today, None))),
+            ("parent-teacher conference oct 14 at 4:30", Some(at("2027-10-14", "16:30"))),
+            ("sunday evening around 7", Some(at("2026-12-06", "19:00"))),
+            ("다음달 3일 오전 10시 건강검진", Some(at("2027-01-03", "10:00"))),
+            ("다음달 25일 부가세 신고 마감", Some(When::Day(d("2027-01-25"), None))),
+            ("9:40 standup", None),
             ("the 4th of july", Some(When::Day(d("2027-07-04"), None))),
             ("book the 2nd floor meeting room at 3pm", None),
             ("a table for my 30th birthday", None),

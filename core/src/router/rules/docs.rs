@@ -52,6 +52,7 @@ const DOC_WORDS: &[&str] = &[
     "pdf",
     "spreadsheet",
     "slides",
+    "deck",
     "resume",
 ];
 
@@ -70,6 +71,15 @@ fn file_name(t: &str) -> Option<&str> {
         .filter(|w| !w.contains("://") && !w.contains('/') && !w.starts_with("www."))
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .find(|w| w.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext)))
+}
+
+/// A file's name without its extension, words joined by '_' ("open level_design_v3").
+fn stem_name(t: &str) -> Option<&str> {
+    t.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_')).find(|w| {
+        w.split('_').filter(|p| !p.is_empty()).count() >= 2
+            && w.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && w.chars().any(char::is_alphabetic)
+    })
 }
 
 /// The files of a numbered list in the last assistant turn ("Found 3: 1. plan.md 2.
@@ -140,7 +150,14 @@ fn mentioned_file(t: &str, history: &[Turn]) -> Option<String> {
 
 /// The document a read request names: its file name, or its words without the request's.
 fn doc_name(t: &str) -> String {
-    let name = file_name(t).map_or_else(|| kept_words(t), str::to_string);
+    // The clause that names it ("summarize the Q2 board deck for me, I have 5 minutes"), not
+    // one that points at a text pasted ("… sent me this agreement, can you summarize …").
+    let t = t
+        .split([',', ';', '?', '!'])
+        .find(|c| any_word(&super::words(&c.to_lowercase()), DOC_WORDS) || file_name(c).is_some())
+        .filter(|c| !any_word(&super::words(&c.to_lowercase()), &["this", "these"]))
+        .unwrap_or(t);
+    let name = file_name(t).or_else(|| stem_name(t)).map_or_else(|| kept_words(t), str::to_string);
     name.chars().take(64).collect()
 }
 
@@ -233,7 +250,10 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     // "tldr of the 3rd", "1번 문서 핵심만 정리해줘": an item of the list, summarised.
     let reads = reads || (ordinal(t).is_some() && (sums || any_word(ws, &["tldr", "gist", "summary"])));
     let follow_up = reads && ordinal(t).is_some() && (!listed(history, "doc").is_empty() || !untagged.is_empty());
-    let file = file_name(t).is_some();
+    // A file by its name alone, opened ("open level_design_v3", "budget_2025 열어줘").
+    let opens = ws.first().is_some_and(|w| ["open", "read", "summarize", "summarise"].contains(w))
+        || contains_any(t, &["열어", "읽어", "요약해"]);
+    let file = file_name(t).is_some() || (ws.len() <= 5 && opens && stem_name(t).is_some());
     // "the main points in the architecture proposal Jin shared?": a document someone shared,
     // summarised, named by its kind and the word before it.
     let shared = contains_any(t, &["shared", "sent me", "sent over", "attached", "uploaded"]);

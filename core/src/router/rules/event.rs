@@ -2,7 +2,7 @@
 //! date and time ("schedule a meeting with Tom tomorrow at 3pm", "내일 오후 3시에 회의 잡아줘"),
 //! and "when is my dentist appointment?".
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, NaiveTime};
 use serde_json::Value;
 
 use super::dates::{self, When};
@@ -90,20 +90,85 @@ fn title(t: &str) -> String {
     }
 }
 
+/// The start of an hour span ("block 2-4 friday", "block 2 to 4 tomorrow"): 1 to 7 is the
+/// afternoon, as in [`dates::time`].
+fn span_start(t: &str) -> Option<NaiveTime> {
+    let ws: Vec<&str> = t.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    let hour = |w: &str| w.parse::<u32>().ok().filter(|h| (1..=12).contains(h));
+    let start = ws.iter().enumerate().find_map(|(i, w)| {
+        let (a, b) = match w.split_once('-') {
+            Some((a, b)) => (hour(a)?, hour(b)?),
+            None if ws.get(i + 1) == Some(&"to") => (hour(w)?, hour(ws.get(i + 2)?)?),
+            None => return None,
+        };
+        // "2-4", "10-12", "11-1": a span of a few hours.
+        let length = (b + 12 - a) % 12;
+        (1..=4).contains(&length).then_some(a)
+    })?;
+    NaiveTime::from_hms_opt(if start <= 7 { start + 12 } else { start }, 0, 0)
+}
+
+/// The time a part of the day stands for ("friday afternoon", "내일 오전"), or a day put on
+/// the calendar with no time at all ("엄마 생신 7월 12일 캘린더에 등록해놔"): the morning.
+fn part_of_day(t: &str) -> Option<NaiveTime> {
+    let at = |h| NaiveTime::from_hms_opt(h, 0, 0);
+    if contains_any(t, &["lunch", "점심"]) {
+        return at(12);
+    }
+    if contains_any(t, &["afternoon", "오후"]) {
+        return at(13);
+    }
+    if contains_any(t, &["evening", "tonight", "저녁"]) {
+        return at(18);
+    }
+    if contains_any(t, &["morning", "오전", "아침"]) {
+        return at(9);
+    }
+    contains_any(t, &["calendar", "캘린더", "달력"]).then(|| at(9)).flatten()
+}
+
 /// An event to add with its day and time: both in `text`, or the time in it and the day in
 /// the user's turn just before ("am I free on the 22nd?" ... "great, book the haircut then,
 /// 3pm").
 pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Turn]) -> Option<Decision> {
     let t = text.to_lowercase();
+    // "block 2 hours tomorrow morning" (not "block port 8080 tomorrow", "block ads").
+    #[rustfmt::skip]
+    // A verb: first, or after a filler ("great, block it for the vendor call"; not "my 9am
+    // focus block").
+    let verb = ws.iter().position(|w| *w == "block").is_some_and(|i| {
+        i == 0 || ["ok", "okay", "great", "so", "pls", "please", "you", "and", "then", "also", "just", "perfect"].contains(&ws[i - 1])
+    });
+    let blocks = verb
+        && !any_word(
+            ws,
+            &[
+                "ip", "port", "ports", "user", "users", "ads", "site", "sites", "domain", "traffic", "request",
+                "requests", "sender", "number", "account", "bot", "bots", "how", "chain", "party", "code",
+            ],
+        );
+    // "회고 한 시간짜리로 만들어 줘요": made, of an event (not "보고서 만들어줘", a text).
+    let makes = t.contains("만들어") && contains_any(&t, &["회의", "미팅", "일정", "약속", "회고", "세션", "블록"]);
     let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind"])
         || t.starts_with("set up")
+        || contains_any(&t, &["can you set up", "could you set up", "please set up", "pls set up"])
+        || blocks
+        || makes
         || contains_any(&t, PENCIL_IN)
         || contains_any(&t, &["잡아", "추가", "등록", "넣어", "예약해", "박아놔", "박아둬", "박아줘", "박아 줘"]);
-    if !adds {
+    // A question ("remind me what's first on the schedule"), or someone else's adding told
+    // ("팀장님은 캘린더에 또 뭐 잡아놓으심").
+    let asked = ["what", "when", "where", "which", "who", "how", "if", "whether"]
+        .iter()
+        .any(|w| t.contains(&format!("remind me {w}")));
+    let told = contains_any(&t, &["놓으심", "놓으셨", "으셨", "하셨", "하심"]);
+    if !adds || asked || told {
         return None;
     }
     let (day, time) = match dates::parse(text, today) {
         Some(When::Day(day, Some(time))) => (day, time),
+        // A day and a span or a part of it ("block off friday afternoon for deep work").
+        Some(When::Day(day, None)) => (day, span_start(&t).filter(|_| blocks).or_else(|| part_of_day(&t))?),
         Some(_) => return None,
         None => {
             // The time in it, or the first time of an answer that found free time ("book it

@@ -109,7 +109,14 @@ pub fn analytic(t: &str, ws: &[&str]) -> bool {
     // "how is that different from a semaphore?", not "you're so different from chatgpt lol".
     let differs = contains_any(t, &["different from", "differ from", "difference from"])
         && (t.contains('?') || any_word(ws, &["how", "what", "when", "which"]));
-    any_word(ws, ANALYTIC_EN) || contains_any(t, ANALYTIC_EN_PHRASES) || contains_any(t, ANALYTIC_KO) || why || differs
+    // A log or code pasted to be read ("로그 좀 봐줘 ``` … ``` 프록시 타임아웃 문제임?").
+    let pasted = t.contains("```");
+    any_word(ws, ANALYTIC_EN)
+        || contains_any(t, ANALYTIC_EN_PHRASES)
+        || contains_any(t, ANALYTIC_KO)
+        || why
+        || differs
+        || pasted
 }
 
 const POINTERS_EN: &[&str] = &["it", "that", "this", "thing", "usual", "again", "one"];
@@ -355,7 +362,7 @@ const ASKING_VERBS: &[&str] = &[
 #[rustfmt::skip]
 const ASKING: &[&str] = &[
     "can you", "could you", "would you", "will you", "can u", "please", "pls", "plz", "let me know", "remind",
-    "i need", "need to", "have to", "want you", "i'd like", "don't forget", "make sure", "should i", "forgot",
+    "i need", "need to", "have to", "want you", "i'd like", "don't forget", "make sure", "should i",
     "wondering", "don't remember", "not sure what", "not sure when", "기억 안", "까먹", "궁금",
     "줘", "주세요", "줄래", "주실", "줄 수", "주라", "부탁", "해봐", "알려", "보여", "찾아봐", "야 하", "야 돼", "야 되",
     "할래", "잡아", "등록", "추가해", "옮겨", "취소", "미뤄", "확인해", "해놔", "보내놔", "지워", "삭제", "바꿔줘", "박아", "넣어",
@@ -373,7 +380,7 @@ const ASKED_BACK: &[&str] = &[
 const FEELING_WORDS: &[&str] = &[
     "lol", "lmao", "haha", "hahaha", "ugh", "ughh", "anyway", "anyways", "finally", "tired", "exhausted", "worst",
     "crazy", "grumpy", "stressed", "happy", "glad", "annoying", "annoyed", "sigh", "phew", "omg", "yay", "excited",
-    "nervous", "bored", "vent", "venting",
+    "nervous", "bored", "vent", "venting", "funny", "wild", "hilarious", "complaining",
 ];
 #[rustfmt::skip]
 const FEELINGS: &[&str] = &[
@@ -395,9 +402,12 @@ const KO_ASKS: &[&str] = &[
 pub fn story(t: &str, ws: &[&str]) -> bool {
     // "그냥 넋두리야 듣기만 해줘": asking only to be heard.
     let heard =
-        contains_any(t, &["듣기만", "들어줘", "넋두리", "just listen", "not asking you to do", "no need to fix"]);
+        contains_any(t, &["듣기만", "들어줘", "넋두리", "just listen", "not asking you to do", "no need to fix"])
+            || contains_any(t, &["하소연임", "하소연이야", "대답 안해도", "대답 안 해도", "답 안해도", "답 안 해도"]);
     let feeling = contains_any(t, FEELINGS) || any_word(ws, FEELING_WORDS);
-    if ws.len() < 8 || !feeling || (contains_any(t, ASKING) && !heard) {
+    // "i forgot when …" asks; "a forgotten lunchbox" tells.
+    let asking = contains_any(t, ASKING) || any_word(ws, &["forgot"]);
+    if ws.len() < 8 || !feeling || (asking && !heard) {
         return false;
     }
     // A question in the middle of a clause ("worst case big-O for inserting into a python

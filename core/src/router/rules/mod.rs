@@ -74,11 +74,28 @@ pub(crate) fn sends_mail(t: &str, ws: &[&str]) -> bool {
     let told = !after.is_empty()
         && after
             .iter()
-            // (Or received: "과장님이 보내신 메일 어딨지", "보내온 자료".)
+            // (Or received: "과장님이 보내신 메일 어딨지", "보내온 자료"; or someone else's,
+            // in honorifics: "팀장님은 보고서 메일 계속 보내시고".)
             .all(|a| {
-                ["하다가", "다가", "하느라", "느라", "했", "하고 ", "하면서", "신", "온 ", "준 "]
-                    .iter()
-                    .any(|f| a.starts_with(f))
+                [
+                    "하다가",
+                    "다가",
+                    "하느라",
+                    "느라",
+                    "했",
+                    "하고 ",
+                    "하면서",
+                    "신",
+                    "온 ",
+                    "준 ",
+                    "시고",
+                    "시는",
+                    "셨",
+                    "셔서",
+                    "시던",
+                ]
+                .iter()
+                .any(|f| a.starts_with(f))
             })
         && !contains_any(t, &["줘", "주세요", "해놔", "보내놔"]);
     let mail = any_word(ws, &["email", "e-mail", "mail", "emails", "mails"]);
@@ -161,17 +178,61 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
                 || dates::parse(next, today).is_some()
         })
     });
+    // "what does next week look like", "how's friday looking": a date's look, asked ("what
+    // does the weather look like tomorrow" asks of the weather).
+    let looks = [
+        ("what does ", " look"),
+        ("what's ", " look"),
+        ("whats ", " look"),
+        ("how's ", " looking"),
+        ("hows ", " looking"),
+    ]
+    .iter()
+    .any(|(a, b)| {
+        t.find(a).and_then(|i| t[i + a.len()..].find(b).map(|j| &t[i + a.len()..i + a.len() + j])).is_some_and(|x| {
+            let x = x.strip_prefix("my ").unwrap_or(x);
+            // Only words of a date ("next week's weather" is the weather's).
+            let of_date = |w: &str| {
+                ["next", "this", "the", "of", "rest", "coming", "week", "weekend", "morning", "afternoon", "evening"]
+                    .contains(&w)
+                    || dates::parse(w, today).is_some()
+            };
+            x.split_whitespace().count() <= 3
+                && (["day", "week"].contains(&x)
+                    || (dates::parse(x, today).is_some() && x.split_whitespace().all(of_date)))
+        })
+    });
+    // "what have I got on today", "what do i have friday?", "what do i have left today" (not
+    // "what do i have to install", "what do I have left in my budget this month?").
+    let have = ["what do i have ", "what have i got", "what've i got", "what am i stuck in"].iter().any(|p| {
+        t.find(p).is_some_and(|i| {
+            let rest: Vec<&str> = t[i + p.len()..].split_whitespace().take(2).collect();
+            let on = rest
+                .first()
+                .is_none_or(|w| ["on", "coming", "going", "planned", "scheduled", "booked", "lined"].contains(w))
+                && rest.get(1) != Some(&"hand");
+            on || dates::parse(&rest.join(" "), today).is_some()
+        })
+    });
     #[rustfmt::skip]
-    let free = on_what || contains_any(t, &[
+    let free = on_what || looks || have || contains_any(t, &[
         "am i double booked", "am i double-booked", "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
         "what do i have today", "what do i have left today", "what do i have on today", "what do i have tomorrow", "what do i have this", "what do i have next",
         "have i got anything", "am i free", "am i busy", "am i booked", "what's my day",
         "what does my day", "what does my week", "what does the week of", "what does today look", "today look like for me",
+        "anything booked", "what's booked", "whats booked", "anything i need to be at", "anything i need to show up",
+        "anything i need to be ready for", "run me through my day", "walk me through my day", "left on my plate",
     ]);
-    let ko_cal = contains_any(t, &["일정", "스케줄", "약속", "회의", "캘린더", "달력"]);
+    // (Not the notes of a meeting, nor its slides: "다음주 회의 자료 몇 개 있어?".)
+    let ko_cal = contains_any(t, &["일정", "스케줄", "약속", "회의", "미팅", "캘린더", "달력"])
+        && !contains_any(t, &["회의록", "회의실", "자료", "문서", "파일", "메일", "노트", "녹음", "링크"]);
     // Asked, or named in a few words ("오늘 일정", "낼 스케줄 좀").
     let ko_asks =
         contains_any(t, &["알려", "뭐", "무슨", "있어", "있나", "있니", "있는지", "확인", "보여", "어때", "있었"])
+            || contains_any(
+                t,
+                &["몇 시", "몇시", "몇 개", "몇개", "몇 건", "몇건", "봐줘", "봐 줘", "봐주세요", "어떻게 돼", "읊어"],
+            )
             || (ws.len() <= 3
                 && ws.last().is_some_and(|w| {
                     // The noun, or the noun and a particle ("일정은"; not "회의록", "회의자료").
@@ -195,7 +256,11 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
                 "비는 시간",
                 "빈 시간",
             ],
-        );
+        )
+        // "오늘 오후에 나 비어있나?" (not a disk, a seat or a room).
+        || (contains_any(t, &["비어있", "비어 있"])
+            && ws.len() <= 5
+            && !contains_any(t, &["디스크", "자리", "좌석", "방", "회의실", "서버", "메모리", "공간", "용량", "냉장고", "칸"]));
     let ko_adds = contains_any(t, &["잡아", "추가", "등록", "만들어", "넣어", "예약", "박아놔", "박아둬", "박아줘"]);
     // "am I free the week of the 14th? trying to plan a shoot": a free-time question, its
     // reason after it.
@@ -252,6 +317,10 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
         let own = any_word(&ws, &["my", "i", "me", "our", "we"]) || lang == Lang::Ko || !t.is_ascii();
         if let Some(when) = dates::parse(text, today).filter(|w| own || !month(w)) {
             return Some(calendar_for(when, today));
+        }
+        // "what's my day look like": today.
+        if contains_any(&t, &["my day", "내 하루"]) && dates::time(&t).is_none() {
+            return Some(calendar("today", Map::new()));
         }
         // "am I free at 3?": a time and no day is today.
         let numbers = ws.iter().filter(|w| w.starts_with(|c: char| c.is_ascii_digit())).count();
@@ -346,3 +415,5 @@ pub fn correct_draft(decision: Decision, text: &str, today: NaiveDate) -> Decisi
 mod tests;
 #[cfg(test)]
 mod tests_answers;
+#[cfg(test)]
+mod tests_sets;

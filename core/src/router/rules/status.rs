@@ -59,6 +59,21 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
 /// A question about the servers themselves (en/ko), not about servers in general ("explain
 /// how a web server handles load").
 pub fn asks(t: &str, ws: &[&str]) -> bool {
+    // A pasted log or code to read is the reasoner's ("로그 좀 봐줘 ``` … server: … ``` 프록시
+    // 타임아웃 문제임?"), whatever servers it names.
+    if t.contains("```") {
+        return false;
+    }
+    // "offline batch inference", "online learning": a kind of work, not a state.
+    const WORK: &[&str] =
+        &["batch", "inference", "mode", "training", "eval", "evals", "evaluation", "learning", "processing", "use"];
+    let kept: Vec<&str> = ws
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| !(["offline", "online"].contains(*w) && ws.get(i + 1).is_some_and(|n| WORK.contains(n))))
+        .map(|(_, w)| *w)
+        .collect();
+    let ws = &kept[..];
     if backend_asked(t, ws) {
         return true;
     }
@@ -164,8 +179,25 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         &["왜", "이렇게", "이리", "오늘", "요즘", "느려", "느리", "너무", "지금", "또", "좀"],
     );
     let bare = ws.len() <= 5 && why && only && (slow || ko_slow);
-    let slow_replies =
-        (ws.len() <= 12 && slow && whose && !other) || (ws.len() <= 10 && ko_slow && ko_whose && !ko_other) || bare;
+    // How long the last reply took, asked ("why did that take like two minutes?? usually it's
+    // instant"; not "why did the build take two minutes?").
+    let took = (contains_any(
+        t,
+        &[
+            "why did that take",
+            "why did this take",
+            "why'd that take",
+            "why did your reply take",
+            "why did that reply take",
+            "why did that answer take",
+        ],
+    ) || (ws.len() <= 7 && contains_any(t, &["why did it take", "why'd it take"])))
+        && ws.len() <= 14
+        && !other;
+    let slow_replies = (ws.len() <= 12 && slow && whose && !other)
+        || (ws.len() <= 10 && ko_slow && ko_whose && !ko_other)
+        || bare
+        || took;
     // The queue, or the wait, asked of now ("how long's the queue right now?", "지금 대기 얼마나
     // 걸려", "대기열 몇개 쌓여있어"), not a queue to write ("implement a priority queue") or
     // the bank's ("은행 대기 줄").

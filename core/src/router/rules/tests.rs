@@ -532,6 +532,7 @@ fn what_the_rules_decide_on_the_read_sets_is_right() {
         include_str!("../../../benches/routing/fresh12.jsonl"),
         include_str!("../../../benches/routing/fresh13.jsonl"),
         include_str!("../../../benches/routing/fresh14.jsonl"),
+        include_str!("../../../benches/routing/fresh15.jsonl"),
     ];
     let (mut decided, mut right, mut all) = (0, 0, 0);
     let mut wrong = Vec::new();

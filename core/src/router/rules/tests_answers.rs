@@ -3,18 +3,18 @@
 //! a rework of something written; and the near misses each must leave alone.
 use super::*;
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
 }
 
-fn d(text: &str, history: &[Turn]) -> Option<String> {
+pub(super) fn d(text: &str, history: &[Turn]) -> Option<String> {
     decide(text, today(), history, Lang::En, true).map(|d| match d {
         Decision::Tools { tool, operation, .. } => format!("{tool}.{operation}"),
         other => other.action().as_str().to_string(),
     })
 }
 
-fn turns(user: &str, assistant: &str) -> [Turn; 2] {
+pub(super) fn turns(user: &str, assistant: &str) -> [Turn; 2] {
     [Turn { user: true, text: user.into() }, Turn { user: false, text: assistant.into() }]
 }
 
@@ -510,35 +510,4 @@ fn what_round_10_must_leave_alone() {
     // Still decided.
     assert_eq!(d("is vllm up?", &[]).as_deref(), Some("status"));
     assert_eq!(d("큰 모델 다시 올라왔어?", &[]).as_deref(), Some("status"));
-}
-
-#[test]
-fn fresh13_and_fresh14s_rule_errors() {
-    let t = turns;
-    assert_ne!(d("안녕하세요 손주가 이거 깔아줬어요 잘 부탁합니다", &[]).as_deref(), Some("clarify"));
-    assert_eq!(d("do I have a doc with the level design for the ice stage?", &[]).as_deref(), Some("document.search"));
-    assert_eq!(d("summarize the Q3 board memo for me", &[]).as_deref(), Some("document.read"));
-    assert_eq!(d("지난주에 인사팀에서 온 메일 다 보여줘", &[]).as_deref(), Some("email.search"));
-    assert_eq!(d("which is better, the first or the second?", &[]).as_deref(), Some("clarify"));
-    assert_eq!(d("둘 중에 뭐가 나아?", &[]).as_deref(), Some("clarify"));
-    let two = t("postgres or mysql for a small CRM?", "Postgres for its types; MySQL for its tooling.");
-    assert_ne!(d("둘 중에 뭐가 나아?", &two).as_deref(), Some("clarify"));
-    assert_eq!(d("why's everything so sluggish today, is the 70b choking again?", &[]).as_deref(), Some("status"));
-    assert_eq!(
-        d("am I free the week of the 14th? trying to plan a shoot in Busan", &[]).as_deref(),
-        Some("calendar.search")
-    );
-    assert_ne!(d("am I free to plan a trip next week?", &[]).as_deref(), Some("calendar.search"));
-    assert_eq!(
-        d("grab me the thread where legal signed off on the model risk doc", &[]).as_deref(),
-        Some("email.search")
-    );
-    assert_ne!(d("explain the thread pool in java", &[]).as_deref(), Some("email.search"));
-    assert_ne!(
-        d("종소세 신고할때 프리랜서 경비처리 어디까지 인정돼요? 노트북이랑 카페 비용 같은거", &[]).as_deref(),
-        Some("document.search")
-    );
-    assert_eq!(d("아 근데 방금 답 왜 이렇게 오래 걸렸어?", &[]).as_deref(), Some("status"));
-    assert_eq!(d("민원 건으로 과장님이 보내신 메일 어딨지", &[]).as_deref(), Some("email.search"));
-    assert_eq!(d("이번주에 클라이언트한테 온 메일 목록 보여줘", &[]).as_deref(), Some("email.search"));
 }
