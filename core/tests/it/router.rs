@@ -188,6 +188,13 @@ async fn status_answers_with_every_backends_figures() {
     assert_eq!(decisions(&events)[0].0, Action::Status);
     assert!(text.contains("c (classifier): up, idle"), "{text}");
     assert!(text.contains("r (reasoner): up"), "{text}");
+    // First what a new message would meet: both idle, it starts at once.
+    assert!(
+        text.starts_with(
+            "A new message now: c (classifier) would start it at once; r (reasoner) would start it at once."
+        ),
+        "{text}"
+    );
     assert!(text.contains("baseline") && text.contains("ping"), "{text}");
     assert!(c.hits("/v1/chat/completions") >= 2, "status forces a ping");
     // Found trying the app: with the status lines in the history, a small model answering
