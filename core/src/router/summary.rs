@@ -88,7 +88,7 @@ mod tests {
     use crate::model::{Level, Role};
 
     fn row(name: &str, role: Role, state: State, wait: Option<f64>) -> BackendStatus {
-        let mut s = BackendStatus::unchecked(name, role, chrono::Utc::now());
+        let mut s = BackendStatus::unchecked(name, role, chrono::DateTime::UNIX_EPOCH);
         s.state = state;
         s.level = if state == State::Up { Level::Idle } else { Level::Down };
         s.est_wait_ms = wait;

@@ -84,11 +84,28 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
         }
         return Some(When::Day(d, None));
     }
-    // "this weekend", "이번 주말", "next weekend", "담주 주말": its Saturday and Sunday.
-    if word("weekend") || has("주말") {
-        let next = next_week || word("next");
-        let m = monday_of(today) + Duration::days(if next { 7 } else { 0 });
-        return Some(When::Range(m + Duration::days(5), m + Duration::days(6)));
+    // "this weekend", "이번 주말", "next weekend", "담주 주말", "last weekend", "the weekend of
+    // the 19th": its Saturday and Sunday. A holiday's weekend is not read ("christmas
+    // weekend"); a month's is the month's ("다음달 첫 주말").
+    let month = ["next month", "this month"].iter().any(|m| has(m))
+        || ["다음달", "이번달", "지난달"].iter().any(|m| squeezed.contains(m));
+    if (word("weekend") || has("주말")) && !month {
+        #[rustfmt::skip]
+        let holiday = ["christmas", "thanksgiving", "easter", "holiday", "long weekend", "크리스마스", "추석", "설날", "연휴"]
+            .iter()
+            .any(|h| has(h));
+        if holiday {
+            return None;
+        }
+        let next = has("next weekend") || squeezed.contains("다음주주말") || squeezed.contains("다음주말");
+        let last = has("last weekend") || ["지난주말", "저번주말", "지난주주말"].iter().any(|l| squeezed.contains(l));
+        let monday = match month_day(t, today).or_else(|| nth(t, today)).or_else(|| ko_day(t, today)) {
+            Some(d) => monday_of(d),
+            None if last => monday_of(today) - Duration::days(7),
+            None if next => monday_of(today) + Duration::days(7),
+            None => monday_of(today),
+        };
+        return Some(When::Range(monday + Duration::days(5), monday + Duration::days(6)));
     }
     if next_week {
         let m = monday_of(today) + Duration::days(7);
@@ -107,14 +124,14 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
     if has("day after tomorrow") || has("모레") {
         return Some(When::Day(today + Duration::days(2), None));
     }
-    let part_of_today = word("this") && (word("morning") || word("afternoon") || word("evening"))
-        || has("before lunch")
-        || has("점심 전");
+    let part_of_today = word("this") && (word("morning") || word("afternoon") || word("evening"));
     if word("today") || word("tonight") || part_of_today || has("오늘") || has("금일") {
         return Some(When::Day(today, None));
     }
     let Some(d) = month_day(t, today).or_else(|| nth(t, today)).or_else(|| ko_day(t, today)) else {
-        return month_named(t, today);
+        // "before lunch", with no other day, is today's ("어제 점심 전에" is not).
+        let before_lunch = (has("before lunch") || has("점심 전")) && !(word("yesterday") || has("어제"));
+        return month_named(t, today).or(before_lunch.then_some(When::Day(today, None)));
     };
     // "the week of the 14th": that day's week.
     if word("week") && word("of") {
@@ -142,8 +159,11 @@ fn month_range(t: &str, today: NaiveDate) -> Option<When> {
     } else {
         return None;
     };
-    // "다음달 3일 오전 10시", "the 3rd next month": that day of it.
-    if let Some(d) = ko_day(t, today).or_else(|| nth(t, today)) {
+    // "다음달 3일 오전 10시", "the 3rd next month": that day of it (not "after the 15th", "from
+    // the 5th to the 9th": a part of it, read as all of it).
+    #[rustfmt::skip]
+    let part = ["after", "from", "until", "till", "between", " to ", "부터", "까지", "이후", "이전"].iter().any(|p| t.contains(p));
+    if let Some(d) = ko_day(t, today).or_else(|| nth(t, today)).filter(|_| !part) {
         return NaiveDate::from_ymd_opt(y, m, d.day()).map(|d| When::Day(d, None));
     }
     let first = NaiveDate::from_ymd_opt(y, m, 1)?;
@@ -192,15 +212,32 @@ fn ko_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
 /// "the 14th", "on the 22nd": that day of this month, or of the next when it has passed. Not
 /// an ordinal of something else ("the 2nd floor", "my 30th birthday", "the 3rd season").
 fn nth(t: &str, today: NaiveDate) -> Option<NaiveDate> {
-    const AFTER: &[&str] =
-        &["at", "in", "of", "for", "and", "or", "from", "to", "morning", "afternoon", "evening", "then"];
+    const AFTER: &[&str] = &[
+        "at",
+        "in",
+        "of",
+        "for",
+        "and",
+        "or",
+        "from",
+        "to",
+        "morning",
+        "afternoon",
+        "evening",
+        "then",
+        "before",
+        "after",
+    ];
     let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let day = words.iter().enumerate().find_map(|(i, w)| {
         let digits = w.strip_suffix("st").or(w.strip_suffix("nd")).or(w.strip_suffix("rd")).or(w.strip_suffix("th"))?;
         let before = i.checked_sub(1).map(|j| words[j]);
         let after = words.get(i + 1).copied();
         let week_of = i >= 3 && words[i - 2] == "of" && words[i - 3] == "week";
-        let a_day = matches!(before, Some("the" | "on")) && (week_of || after.is_none_or(|a| AFTER.contains(&a)));
+        // "on the 14th", whatever follows it.
+        let on_the = i >= 2 && words[i - 1] == "the" && words[i - 2] == "on";
+        let a_day =
+            on_the || matches!(before, Some("the" | "on")) && (week_of || after.is_none_or(|a| AFTER.contains(&a)));
         (a_day && !digits.is_empty() && digits.len() <= 2).then(|| digits.parse::<u32>().ok()).flatten()
     })?;
     day_of_month(day, today)
@@ -278,13 +315,22 @@ fn month_day(t: &str, today: NaiveDate) -> Option<NaiveDate> {
     if found.is_none() {
         let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         for (i, w) in words.iter().enumerate() {
-            // "oct 14", "14 sept" (not "may", a whole name).
+            // "oct 14", "14 sept" (not "may", a whole name; nor a name: "a call with jun 4pm").
             let short =
                 |n: &&str| w.len() >= 3 && n.len() > w.len() && n.starts_with(w) && (w.len() == 3 || *w == "sept");
             let Some(m) = MONTHS.iter().position(|n| n == w || short(n)) else { continue };
-            // "december 24", "24 december", "the 24th of december".
-            let ordinal = |w: &str| nums(w.trim_end_matches(|c: char| c.is_ascii_alphabetic()));
             let before = i.checked_sub(1).map(|j| words[j]);
+            let person = before.is_some_and(|b| {
+                ["with", "and", "to", "call", "ask", "tell", "email", "meet", "from", "for"].contains(&b)
+            });
+            if MONTHS[m] != *w && person {
+                continue;
+            }
+            // "december 24", "24 december", "the 24th of december" (a day, not "4pm").
+            let ordinal = |w: &str| {
+                let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+                ["", "st", "nd", "rd", "th"].contains(&&w[digits.len()..]).then(|| nums(digits)).flatten()
+            };
             let back = if before == Some("of") { i.checked_sub(2).map(|j| words[j]) } else { before };
             let day = words.get(i + 1).and_then(|d| ordinal(d)).or_else(|| back.and_then(ordinal));
             found = day.map(|d| (m as u32 + 1, d));
@@ -326,7 +372,22 @@ pub fn time(t: &str) -> Option<NaiveTime> {
         let hour = if (pm || (!am && (1..=7).contains(&hour))) && hour < 12 { hour + 12 } else { hour };
         return NaiveTime::from_hms_opt(hour, minute, 0);
     }
-    // English: H[:MM] am|pm, or HH:MM.
+    // English: H[:MM] am|pm, or HH:MM. Without am or pm, 1 to 7 is the afternoon, unless the
+    // morning is named ("tomorrow morning 6:30", "오전 7:30"), and 5 to 11 is the evening
+    // when it is ("dinner friday around 8").
+    // (A greeting names no time: "good morning! add a call at 3".)
+    let said = t.replace("good morning", "").replace("good evening", "").replace("good night", "");
+    let morning = ["morning", "오전", "아침", "새벽", "early", "breakfast", "sunrise"].iter().any(|w| said.contains(w));
+    let evening = ["evening", "tonight", "dinner", "drinks", "night", "저녁", "밤"].iter().any(|w| said.contains(w));
+    let bare = |h: u32| {
+        if morning {
+            h
+        } else if (1..=7).contains(&h) || (evening && (5..=11).contains(&h)) {
+            h + 12
+        } else {
+            h
+        }
+    };
     let words: Vec<&str> = t.split_whitespace().collect();
     // "at 3": an hour, when it is the only "at" and a number ("leaves at 9 and arrives at 11"
     // is a sum to work out).
@@ -356,13 +417,7 @@ pub fn time(t: &str) -> Option<NaiveTime> {
             "am" if h == 12 => 0,
             "am" | "pm" => h,
             // "4:30" for a meeting is the afternoon, as "at 4" is ("9:40" is not).
-            _ if num.contains(':') => {
-                if (1..=7).contains(&h) {
-                    h + 12
-                } else {
-                    h
-                }
-            }
+            _ if num.contains(':') => bare(h),
             // "at 3", "at 10 tomorrow": an hour after "at", 1 to 7 the afternoon as in Korean
             // (not "at 3 years old", "at 3%").
             _ if i > 0
@@ -375,11 +430,7 @@ pub fn time(t: &str) -> Option<NaiveTime> {
                     ]
                     .contains(&suffix.as_str())) =>
             {
-                if h <= 7 {
-                    h + 12
-                } else {
-                    h
-                }
+                bare(h)
             }
             _ => continue, // a bare number is not a time
         };

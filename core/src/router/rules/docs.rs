@@ -52,9 +52,19 @@ const DOC_WORDS: &[&str] = &[
     "pdf",
     "spreadsheet",
     "slides",
-    "deck",
     "resume",
 ];
+
+/// A deck of slides ("the Q2 board deck", "our pitch deck"; not "a steam deck", "a deck
+/// stain", "a commander deck").
+fn deck(ws: &[&str]) -> bool {
+    #[rustfmt::skip]
+    const OF: &[&str] = &[
+        "board", "slide", "pitch", "sales", "investor", "kickoff", "q1", "q2", "q3", "q4", "our", "my", "training",
+        "onboarding", "strategy", "roadmap",
+    ];
+    ws.windows(2).any(|w| w[1] == "deck" && OF.contains(&w[0]))
+}
 
 /// Kinds of one's own writing ("my draft", "our proposal").
 const OWN_KINDS: &[&str] =
@@ -154,7 +164,11 @@ fn doc_name(t: &str) -> String {
     // one that points at a text pasted ("… sent me this agreement, can you summarize …").
     let t = t
         .split([',', ';', '?', '!'])
-        .find(|c| any_word(&super::words(&c.to_lowercase()), DOC_WORDS) || file_name(c).is_some())
+        .find(|c| {
+            let lower = c.to_lowercase();
+            let ws = super::words(&lower);
+            any_word(&ws, DOC_WORDS) || deck(&ws) || file_name(c).is_some()
+        })
         .filter(|c| !any_word(&super::words(&c.to_lowercase()), &["this", "these"]))
         .unwrap_or(t);
     let name = file_name(t).or_else(|| stem_name(t)).map_or_else(|| kept_words(t), str::to_string);
@@ -170,6 +184,7 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     });
     let doc = postmortem
         || any_word(ws, doc_words)
+        || deck(ws)
         || ws.windows(2).any(|w| w == ["tax", "return"])
         || contains_any(t, &["anything written up", "written up on", "write-up on", "writeup on", "runbook"]);
     let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고", "서류", "이력서"]);
@@ -251,8 +266,8 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     let reads = reads || (ordinal(t).is_some() && (sums || any_word(ws, &["tldr", "gist", "summary"])));
     let follow_up = reads && ordinal(t).is_some() && (!listed(history, "doc").is_empty() || !untagged.is_empty());
     // A file by its name alone, opened ("open level_design_v3", "budget_2025 열어줘").
-    let opens = ws.first().is_some_and(|w| ["open", "read", "summarize", "summarise"].contains(w))
-        || contains_any(t, &["열어", "읽어", "요약해"]);
+    // (Not a variable read: "read user_input in python", "OPENAI_API_KEY 읽어와?".)
+    let opens = ws.first() == Some(&"open") || t.contains("열어");
     let file = file_name(t).is_some() || (ws.len() <= 5 && opens && stem_name(t).is_some());
     // "the main points in the architecture proposal Jin shared?": a document someone shared,
     // summarised, named by its kind and the word before it.

@@ -96,11 +96,15 @@ fn span_start(t: &str) -> Option<NaiveTime> {
     let ws: Vec<&str> = t.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
     let hour = |w: &str| w.parse::<u32>().ok().filter(|h| (1..=12).contains(h));
     let start = ws.iter().enumerate().find_map(|(i, w)| {
-        let (a, b) = match w.split_once('-') {
-            Some((a, b)) => (hour(a)?, hour(b)?),
-            None if ws.get(i + 1) == Some(&"to") => (hour(w)?, hour(ws.get(i + 2)?)?),
+        let (a, b, next) = match w.split_once('-') {
+            Some((a, b)) => (hour(a)?, hour(b)?, ws.get(i + 1)),
+            None if ws.get(i + 1) == Some(&"to") => (hour(w)?, hour(ws.get(i + 2)?)?, ws.get(i + 3)),
             None => return None,
         };
+        // "block 3-4 hours": a length, not a span.
+        if next.is_some_and(|n| ["hours", "hrs", "hour", "h", "시간"].contains(n)) {
+            return None;
+        }
         // "2-4", "10-12", "11-1": a span of a few hours.
         let length = (b + 12 - a) % 12;
         (1..=4).contains(&length).then_some(a)
@@ -112,14 +116,19 @@ fn span_start(t: &str) -> Option<NaiveTime> {
 /// the calendar with no time at all ("엄마 생신 7월 12일 캘린더에 등록해놔"): the morning.
 fn part_of_day(t: &str) -> Option<NaiveTime> {
     let at = |h| NaiveTime::from_hms_opt(h, 0, 0);
+    // A greeting names no time ("good afternoon, please add the team dinner friday").
+    let t = &t.replace("good morning", "").replace("good afternoon", "").replace("good evening", "");
+    if contains_any(t, &["after lunch", "점심 먹고", "점심 이후", "점심 후"]) {
+        return at(13);
+    }
+    if contains_any(t, &["evening", "tonight", "dinner", "저녁"]) {
+        return at(18);
+    }
     if contains_any(t, &["lunch", "점심"]) {
         return at(12);
     }
     if contains_any(t, &["afternoon", "오후"]) {
         return at(13);
-    }
-    if contains_any(t, &["evening", "tonight", "저녁"]) {
-        return at(18);
     }
     if contains_any(t, &["morning", "오전", "아침"]) {
         return at(9);
@@ -144,14 +153,24 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
             ws,
             &[
                 "ip", "port", "ports", "user", "users", "ads", "site", "sites", "domain", "traffic", "request",
-                "requests", "sender", "number", "account", "bot", "bots", "how", "chain", "party", "code",
+                "requests", "sender", "number", "account", "bot", "bots", "how", "chain", "party", "code", "reddit",
+                "laptop", "youtube", "twitter", "website", "app", "apps", "phone", "crawler", "spam",
             ],
         );
     // "회고 한 시간짜리로 만들어 줘요": made, of an event (not "보고서 만들어줘", a text).
-    let makes = t.contains("만들어") && contains_any(&t, &["회의", "미팅", "일정", "약속", "회고", "세션", "블록"]);
+    // (Not its slides, nor a trip's plan: "내일 오전 회의 자료 만들어줘", "부산 여행 일정 만들어줘".)
+    let makes = t.contains("만들어")
+        && contains_any(&t, &["회의", "미팅", "일정", "약속", "회고", "세션", "블록"])
+        && !contains_any(&t, &["자료", "문서", "보고서", "슬라이드", "여행", "코스", "계획", "아젠다", "안건"]);
+    // "can you set up lunch with Marco …", not "a cron job" or "ollama".
+    #[rustfmt::skip]
+    let event = any_word(ws, &[
+        "lunch", "call", "meeting", "sync", "dinner", "coffee", "interview", "review", "session", "appointment",
+        "standup", "demo", "catch-up", "catchup", "1", "chat", "playtest", "meetup",
+    ]);
     let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind"])
         || t.starts_with("set up")
-        || contains_any(&t, &["can you set up", "could you set up", "please set up", "pls set up"])
+        || (contains_any(&t, &["can you set up", "could you set up", "please set up", "pls set up"]) && event)
         || blocks
         || makes
         || contains_any(&t, PENCIL_IN)
@@ -167,8 +186,15 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
     }
     let (day, time) = match dates::parse(text, today) {
         Some(When::Day(day, Some(time))) => (day, time),
-        // A day and a span or a part of it ("block off friday afternoon for deep work").
-        Some(When::Day(day, None)) => (day, span_start(&t).filter(|_| blocks).or_else(|| part_of_day(&t))?),
+        // A day and a span or a part of it ("block off friday afternoon for deep work"), of an
+        // event or a block of time (not "book a table for tonight, any good places?").
+        Some(When::Day(day, None)) => {
+            let calendar = contains_any(&t, &["calendar", "캘린더", "달력", "일정", "회의", "미팅", "약속", "회고"]);
+            if !(blocks || calendar || event || makes) || t.contains('?') {
+                return None;
+            }
+            (day, span_start(&t).filter(|_| blocks).or_else(|| part_of_day(&t))?)
+        }
         Some(_) => return None,
         None => {
             // The time in it, or the first time of an answer that found free time ("book it

@@ -160,6 +160,15 @@ const BEFORE: &[&str] = &[
     "거기서부터",
     "the other thing",
     "that other thing",
+    "same as last time",
+    "same thing as last time",
+    "same as yesterday",
+    "thing from before",
+    "like we discussed",
+    "like we talked about",
+    "like we said",
+    "the way we discussed",
+    "저번에 말한",
 ];
 /// Whether `t` points at something said before ("do the same thing you did last week", "그거
 /// 있잖아 저번에 얘기했던 거"): with nothing before it, a long message may still be vague.
@@ -362,7 +371,8 @@ const ASKING_VERBS: &[&str] = &[
 #[rustfmt::skip]
 const ASKING: &[&str] = &[
     "can you", "could you", "would you", "will you", "can u", "please", "pls", "plz", "let me know", "remind",
-    "i need", "need to", "have to", "want you", "i'd like", "don't forget", "make sure", "should i",
+    "i need", "need to", "have to", "want you", "i'd like", "don't forget", "make sure", "should i", "need a ",
+    "looking for", "ideas for", "idea for", "name for", "caption",
     "wondering", "don't remember", "not sure what", "not sure when", "기억 안", "까먹", "궁금",
     "줘", "주세요", "줄래", "주실", "줄 수", "주라", "부탁", "해봐", "알려", "보여", "찾아봐", "야 하", "야 돼", "야 되",
     "할래", "잡아", "등록", "추가해", "옮겨", "취소", "미뤄", "확인해", "해놔", "보내놔", "지워", "삭제", "바꿔줘", "박아", "넣어",

@@ -11,6 +11,111 @@ use super::{any_word, contains_any};
 use crate::router::decision::Decision;
 use crate::router::prompt::Turn;
 
+/// Korean verbs of sending mail.
+const KO_SENDS: &[&str] =
+    &["보내", "전송", "발송", "회신", "답장", "전달해", "쏴줘", "쏴 줘", "쏴주세요", "쏴줄래", "돌려줘", "돌려 줘"];
+
+/// A request to send mail (en/ko).
+pub(crate) fn sends_mail(t: &str, ws: &[&str]) -> bool {
+    // Korean sending told of, not asked for ("메일 답장하다가 하루가 다 갔네요").
+    let after: Vec<&str> =
+        KO_SENDS.iter().flat_map(|v| t.match_indices(v).map(move |(i, _)| &t[i + v.len()..])).collect();
+    let told = !after.is_empty()
+        && after
+            .iter()
+            // (Or received: "과장님이 보내신 메일 어딨지", "보내온 자료"; or someone else's,
+            // in honorifics: "팀장님은 보고서 메일 계속 보내시고".)
+            .all(|a| {
+                [
+                    "하다가",
+                    "다가",
+                    "하느라",
+                    "느라",
+                    "했",
+                    "하고 ",
+                    "하면서",
+                    "신",
+                    "온 ",
+                    "준 ",
+                    "시고",
+                    "시는",
+                    "셨",
+                    "셔서",
+                    "시던",
+                ]
+                .iter()
+                .any(|f| a.starts_with(f))
+            })
+        && !contains_any(t, &["줘", "주세요", "해놔", "보내놔"]);
+    let mail = any_word(ws, &["email", "e-mail", "mail", "emails", "mails"]);
+    let send = any_word(ws, &["send", "forward", "reply", "compose", "write", "shoot", "drop"]);
+    let question_about = contains_any(t, &["how do i send", "how to send", "can you explain"]);
+    let ko_mail = contains_any(t, &["메일", "이메일"]);
+    let ko_send = contains_any(t, KO_SENDS);
+    (mail && send && !question_about) || (ko_mail && ko_send && !told) || reply_asked(t, ws)
+}
+
+/// A reply, a forward or a note asked for without the word mail ("reply to Tom saying I'll be
+/// there at 5", "forward that invoice to accounting@acme.com", "email sam that i'm running
+/// late", "민수한테 점심 ㅇㅋ라고 답장해줘"): what this assistant would send is mail.
+fn reply_asked(t: &str, ws: &[&str]) -> bool {
+    #[rustfmt::skip]
+    const FILLERS: &[&str] = &[
+        "ok", "okay", "perfect", "great", "cool", "pls", "please", "can", "could", "you", "just", "then", "and", "so",
+        "yes", "yeah", "alright", "ㅇㅋ",
+    ];
+    // How to answer, or a text to write, is the reasoner's ("how should I reply to my
+    // landlord?", "help me reply to this review"), and a post or a chat is no mail.
+    #[rustfmt::skip]
+    let other = contains_any(t, &[
+        "how ", "what should", "what do i", "help me", "draft", "write", "polite", "?", "comment", "review", "tweet",
+        "post", "reddit", "slack", "discord", "text him", "text her", "dm", "어떻게", "뭐라고 답", "초안", "카톡", "톡",
+        "문자", "디엠", "슬랙", "댓글", "하셨", "했어", "했나", "왔", "다듬", "고쳐",
+    ]);
+    if other {
+        return false;
+    }
+    let at = ws.iter().position(|w| !FILLERS.contains(w)).unwrap_or(0);
+    let verb = ws.get(at).copied().unwrap_or_default();
+    let rest = &ws[(at + 1).min(ws.len())..];
+    // What to say follows: "saying …", "and tell him …", "yes, …", or "that …" after the one
+    // it goes to ("reply to tom that …"; not "reply to that").
+    let says = rest.iter().take(6).any(|w| ["saying", "telling", "tell", "say", "yes", "no"].contains(w))
+        || (rest.first() == Some(&"to") && rest.iter().skip(2).take(4).any(|w| *w == "that"));
+    let reply = ["reply", "respond"].contains(&verb) && says;
+    // "forward that invoice to accounting@acme.com", "forward it to her".
+    let to = rest.iter().position(|w| *w == "to");
+    let forward = verb == "forward"
+        && to.is_some_and(|i| t.contains('@') || rest.get(i + 1).is_some_and(|w| ["him", "her", "them"].contains(w)));
+    // "email sam that i'm running late", "shoot a quick note to the team that …", "send her a
+    // quick yes".
+    let email = verb == "email"
+        && (rest.iter().skip(1).take(3).any(|w| ["that", "saying"].contains(w)) || rest.get(1) == Some(&"i"));
+    let note = ["shoot", "send", "drop"].contains(&verb)
+        && rest.iter().take(4).any(|w| ["note", "yes", "line"].contains(w))
+        && (says || rest.contains(&"that") || rest.contains(&"yes"));
+    // Korean: a reply or a forward asked ("답장해줘", "회신 좀 해줘", "민수한테 전달 좀"); a
+    // forward names who gets it.
+    #[rustfmt::skip]
+    let ko_reply = contains_any(t, &[
+        "답장해", "답장 해", "답장 보내", "답장 좀", "회신해", "회신 해", "회신 좀", "회신 보내", "써서 보내", "첨부해서 보내",
+    ]);
+    let ko_forward = contains_any(t, &["전달해", "전달 좀", "포워드해", "포워드 해", "포워드 좀"])
+        && contains_any(t, &["한테", "에게", "께", "@"]);
+    let ko_asked = contains_any(t, &["줘", "주세요", "좀", "줄래", "부탁"]);
+    reply || forward || email || note || ((ko_reply || ko_forward) && ko_asked)
+}
+
+/// "looks good, send it", "ㅇㅋ 이대로 보내" after a mail was written: that mail, sent.
+pub(super) fn draft_sent(t: &str, ws: &[&str], history: &[Turn]) -> bool {
+    let Some(previous) = history.iter().rev().find(|turn| turn.user) else { return false };
+    let p = previous.text.to_lowercase();
+    let wrote = contains_any(&p, &["email", "mail", "메일"])
+        && contains_any(&p, &["write", "draft", "compose", "써", "작성", "초안"]);
+    let send = any_word(ws, &["send"]) || contains_any(t, &["보내", "쏴"]);
+    wrote && send && ws.len() <= 6 && !t.contains('?') && !contains_any(t, &["how", "어떻게", "don't", "말고"])
+}
+
 /// Whether the user's turn before was about mail.
 pub(super) fn mail_before(history: &[Turn]) -> bool {
     // Not a mail to write ("메일 초안 두 가지 버전으로 써줘": its answer lists drafts, not mails).
@@ -25,17 +130,27 @@ pub(super) fn mail_before(history: &[Turn]) -> bool {
 /// someone, asked without the word mail.
 fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     // Someone, not a decade ("anything from the 90s worth watching?").
-    let en =
-        ["anything from ", "any word from ", "did i hear from ", "have i heard from "].iter().any(|p| t.starts_with(p))
-            && ws.len() <= 7
-            && !t.contains(|c: char| c.is_ascii_digit())
-            && dates::parse(t, today).is_none();
+    // With a time since which ("anything from my editor since this morning?", "anything new
+    // from my advisor this week?").
+    let since = |t: &str| match dates::parse(t, today) {
+        None => true,
+        Some(When::Day(d, _)) => d <= today && (t.contains("since") || d == today),
+        Some(When::Range(a, _)) => a <= today,
+    };
+    let en = ["anything from ", "anything new from ", "any word from ", "did i hear from ", "have i heard from "]
+        .iter()
+        .any(|p| t.starts_with(p))
+        && ws.len() <= 9
+        && !t.contains(|c: char| c.is_ascii_digit())
+        && since(t);
     // Someone with 한테 / 에게 / 에서 ("새로 나온 거" is no mail).
     #[rustfmt::skip]
     let ko = contains_any(t, &[
         "한테 온", "한테서 온", "에게서 온", "에게 온", "에서 온 거", "에서 온거", "한테 연락", "한테서 연락",
         "에게 연락", "한테 답장", "한테서 답장", "에게서 답장",
-    ]) && contains_any(t, &["있어", "있나", "있니", "왔어", "왔나", "뭐 있"]);
+    ]) && contains_any(t, &["있어", "있나", "있니", "왔어", "왔나", "뭐 있"])
+        // "인사팀에서 연말정산 관련해서 뭐 온거 있나": from someone, something come.
+        || (t.contains("에서") && contains_any(t, &["온거 있", "온 거 있", "온게 있", "온 게 있"]));
     // "거래처에서 답장 왔나?": a reply from a company, asked (not "인스타에서 답장 왔어 ㅋㅋ").
     let replied = contains_any(t, &["에서 답장", "에서 회신"])
         && contains_any(t, &["왔나", "왔니", "왔는지", "있나", "왔어?", "있어?"])
@@ -136,6 +251,22 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         && any_word(ws, &["back"])
         && ["has ", "have ", "did ", "any"].iter().any(|p| t.starts_with(p))
         && !contains_any(t, &["nobody", "no one", "should", "wrong", "advice", "how"]);
+    // "did the landlord ever reply?", "has anyone from the agency written back", "교수님 답장
+    // 하셨나?": a reply received, asked (not of the assistant, a server or a model: "did
+    // the server respond?", "why didn't you answer?").
+    #[rustfmt::skip]
+    let wrote_back = ["did ", "has ", "have "].iter().any(|p| t.starts_with(p))
+        && ws.len() <= 14
+        && contains_any(t, &[
+            "reply", "replied", "write back", "wrote back", "written back", "get back to me", "got back to me",
+            "gotten back to me", "answer", "answered", "respond", "responded", "written",
+        ])
+        && !any_word(ws, &["you", "server", "servers", "model", "models", "api", "bot", "it", "vllm", "ollama", "box", "gpu"])
+        // Nor a model by its size ("did the 70b answer yet").
+        && !ws.iter().any(|w| w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())));
+    let ko_back = contains_any(t, &["답장", "회신"])
+        && contains_any(t, &["하셨나", "하셨어", "보냈어?", "보냈나", "왔어?", "왔나", "왔니", "왔는지", "보내셨"])
+        && !contains_any(t, &["인스타", "카톡", "톡", "디엠", "dm", "문자", "트위터", "페북", "서버", "모델"]);
     // "the thread where legal signed off", not "the thread pool".
     let thread = ws.windows(3).any(|w| {
         ["the", "that", "email"].contains(&w[0])
@@ -146,7 +277,9 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         || any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
         || contains_any(t, &["메일", "편지함"])
         || ko_reply
-        || mailed;
+        || mailed
+        || wrote_back
+        || ko_back;
     // "did HR send me anything about benefits?", "has the landlord sent anything?": mail
     // received, asked without the word mail.
     let sent_anything = ["did ", "has ", "have "].iter().any(|p| t.starts_with(p))
@@ -155,7 +288,33 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
             // "did HR ever send out the updated holiday policy" (not "did NASA ever send a probe").
             || (any_word(ws, &["ever", "out"]) && any_word(ws, DOCUMENTS_SENT)))
         && !any_word(ws, &["you", "i", "she", "he", "they", "it"]);
-    let messages_from = t.contains("messages from") || from_someone(t, ws, today) || sent_anything;
+    // "what has Tom sent me lately?", "dig up the invoices the agency sent me in march" (not
+    // "the link you sent me").
+    let sent_me = contains_any(t, &["sent me", "sent over", "sent us"])
+        && ([
+            "what has ",
+            "what did ",
+            "what have ",
+            "did ",
+            "has ",
+            "can you dig",
+            "dig up",
+            "pull up",
+            "find ",
+            "look for",
+            "everything ",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
+            || contains_any(t, &["dig up", "pull up"]))
+        && !any_word(ws, &["you", "how", "should"]);
+    // "did the invoice from Northwind come in yet?", "have I gotten the shipping confirmation
+    // from the supplier yet": a mail awaited, asked.
+    let come = ["did ", "has ", "have "].iter().any(|p| t.starts_with(p))
+        && contains_any(t, &["come in", "came in", "arrive", "gotten the", "received the", "get the"])
+        && (any_word(ws, DOCUMENTS_SENT) || any_word(ws, &["confirmation", "invoices", "statement"]))
+        && any_word(ws, &["yet", "from"]);
+    let messages_from = t.contains("messages from") || from_someone(t, ws, today) || sent_anything || sent_me || come;
     // What a mail says ("what did tom say in his last email?", "뭐라고 써있어?"): a read.
     let says = (contains_any(t, &["what did", "what does"])
         && any_word(ws, &["say", "says", "said", "write", "wrote"]))
@@ -224,6 +383,9 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     // Unread mail, or mails in the plural to show: a list, so a search.
     let finds = !says
         && (thread
+            || wrote_back
+            || ko_back
+            || sent_me
             || any_word(ws, &["find", "search", "look", "any", "anything", "did", "got", "check", "unread", "list"])
             || contains_any(t, &["has anyone", "did anyone", "have anyone"])
             || (contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
@@ -250,6 +412,9 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
                     "왔나",
                     "있어",
                     "있나",
+                    "있었나",
+                    "있었어",
+                    "왔었",
                     "확인",
                     "안 읽은",
                     "안읽은",

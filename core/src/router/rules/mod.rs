@@ -22,6 +22,7 @@ mod quick;
 mod status;
 
 pub use cue::{cued_tools, tool_cue, Cued};
+pub(crate) use mail::sends_mail;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -61,49 +62,6 @@ pub(crate) fn any_word(ws: &[&str], of: &[&str]) -> bool {
 
 pub(crate) fn contains_any(t: &str, of: &[&str]) -> bool {
     of.iter().any(|p| t.contains(p))
-}
-
-/// Korean verbs of sending mail.
-const KO_SENDS: &[&str] = &["보내", "전송", "발송", "회신", "답장", "전달해", "쏴줘", "쏴 줘", "쏴주세요", "쏴줄래"];
-
-/// A request to send mail (en/ko).
-pub(crate) fn sends_mail(t: &str, ws: &[&str]) -> bool {
-    // Korean sending told of, not asked for ("메일 답장하다가 하루가 다 갔네요").
-    let after: Vec<&str> =
-        KO_SENDS.iter().flat_map(|v| t.match_indices(v).map(move |(i, _)| &t[i + v.len()..])).collect();
-    let told = !after.is_empty()
-        && after
-            .iter()
-            // (Or received: "과장님이 보내신 메일 어딨지", "보내온 자료"; or someone else's,
-            // in honorifics: "팀장님은 보고서 메일 계속 보내시고".)
-            .all(|a| {
-                [
-                    "하다가",
-                    "다가",
-                    "하느라",
-                    "느라",
-                    "했",
-                    "하고 ",
-                    "하면서",
-                    "신",
-                    "온 ",
-                    "준 ",
-                    "시고",
-                    "시는",
-                    "셨",
-                    "셔서",
-                    "시던",
-                ]
-                .iter()
-                .any(|f| a.starts_with(f))
-            })
-        && !contains_any(t, &["줘", "주세요", "해놔", "보내놔"]);
-    let mail = any_word(ws, &["email", "e-mail", "mail", "emails", "mails"]);
-    let send = any_word(ws, &["send", "forward", "reply", "compose", "write"]);
-    let question_about = contains_any(t, &["how do i send", "how to send", "can you explain"]);
-    let ko_mail = contains_any(t, &["메일", "이메일"]);
-    let ko_send = contains_any(t, KO_SENDS);
-    (mail && send && !question_about) || (ko_mail && ko_send && !told)
 }
 
 /// Whether `t` is a short follow-up that leaves its subject to the question before ("and the
@@ -189,43 +147,68 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     ]
     .iter()
     .any(|(a, b)| {
-        t.find(a).and_then(|i| t[i + a.len()..].find(b).map(|j| &t[i + a.len()..i + a.len() + j])).is_some_and(|x| {
-            let x = x.strip_prefix("my ").unwrap_or(x);
-            // Only words of a date ("next week's weather" is the weather's).
-            let of_date = |w: &str| {
-                ["next", "this", "the", "of", "rest", "coming", "week", "weekend", "morning", "afternoon", "evening"]
+        let Some(i) = t.find(a).map(|i| i + a.len()) else { return false };
+        let Some(j) = t[i..].find(b) else { return false };
+        // Nothing after it but "like" and "for me" ("how's tomorrow looking for a hike,
+        // weather-wise?" asks of the weather).
+        let after: Vec<&str> = words(&t[i + j + b.len()..]);
+        let plain = after.iter().all(|w| ["like", "for", "me", "us", "then", "so", "far"].contains(w));
+        plain
+            && Some(&t[i..i + j]).is_some_and(|x| {
+                let x = x.strip_prefix("my ").unwrap_or(x);
+                // Only words of a date ("next week's weather" is the weather's).
+                let of_date = |w: &str| {
+                    [
+                        "next",
+                        "this",
+                        "the",
+                        "of",
+                        "rest",
+                        "coming",
+                        "week",
+                        "weekend",
+                        "morning",
+                        "afternoon",
+                        "evening",
+                    ]
                     .contains(&w)
-                    || dates::parse(w, today).is_some()
-            };
-            x.split_whitespace().count() <= 3
-                && (["day", "week"].contains(&x)
-                    || (dates::parse(x, today).is_some() && x.split_whitespace().all(of_date)))
-        })
+                        || dates::parse(w, today).is_some()
+                };
+                x.split_whitespace().count() <= 3
+                    && (["day", "week"].contains(&x)
+                        || (dates::parse(x, today).is_some() && x.split_whitespace().all(of_date)))
+            })
     });
     // "what have I got on today", "what do i have friday?", "what do i have left today" (not
     // "what do i have to install", "what do I have left in my budget this month?").
-    let have = ["what do i have ", "what have i got", "what've i got", "what am i stuck in"].iter().any(|p| {
-        t.find(p).is_some_and(|i| {
-            let rest: Vec<&str> = t[i + p.len()..].split_whitespace().take(2).collect();
-            let on = rest
-                .first()
-                .is_none_or(|w| ["on", "coming", "going", "planned", "scheduled", "booked", "lined"].contains(w))
-                && rest.get(1) != Some(&"hand");
-            on || dates::parse(&rest.join(" "), today).is_some()
-        })
-    });
+    // (Not a machine's: "what have I got on my gpu box today?".)
+    let machine = any_word(ws, &["gpu", "box", "server", "servers", "disk", "vram", "queue", "cluster", "node"]);
+    let have = !machine
+        && ["what do i have ", "what have i got", "what've i got", "what am i stuck in"].iter().any(|p| {
+            t.find(p).is_some_and(|i| {
+                let rest: Vec<&str> = t[i + p.len()..].split_whitespace().take(2).collect();
+                let on = rest
+                    .first()
+                    .is_none_or(|w| ["on", "coming", "going", "planned", "scheduled", "booked", "lined"].contains(w))
+                    && rest.get(1) != Some(&"hand");
+                on || dates::parse(&rest.join(" "), today).is_some()
+            })
+        });
     #[rustfmt::skip]
     let free = on_what || looks || have || contains_any(t, &[
         "am i double booked", "am i double-booked", "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
         "what do i have today", "what do i have left today", "what do i have on today", "what do i have tomorrow", "what do i have this", "what do i have next",
-        "have i got anything", "am i free", "am i busy", "am i booked", "what's my day",
+        "have i got anything", "am i free", "am i busy", "am i booked", "what's my day look", "what's my day like",
         "what does my day", "what does my week", "what does the week of", "what does today look", "today look like for me",
         "anything booked", "what's booked", "whats booked", "anything i need to be at", "anything i need to show up",
         "anything i need to be ready for", "run me through my day", "walk me through my day", "left on my plate",
     ]);
     // (Not the notes of a meeting, nor its slides: "다음주 회의 자료 몇 개 있어?".)
     let ko_cal = contains_any(t, &["일정", "스케줄", "약속", "회의", "미팅", "캘린더", "달력"])
-        && !contains_any(t, &["회의록", "회의실", "자료", "문서", "파일", "메일", "노트", "녹음", "링크"]);
+        && !contains_any(t, &["회의록", "회의실", "자료", "문서", "파일", "메일", "노트", "녹음", "링크"])
+        // Something of a meeting, not the calendar ("내일 미팅 때 뭐 입고 가지?", "오늘 회의에서
+        // 나온 액션 아이템 몇 개야?").
+        && !contains_any(t, &["회의 때", "미팅 때", "회의때", "미팅때", "회의에서", "미팅에서", "슬라이드", "피드백", "액션"]);
     // Asked, or named in a few words ("오늘 일정", "낼 스케줄 좀").
     let ko_asks =
         contains_any(t, &["알려", "뭐", "무슨", "있어", "있나", "있니", "있는지", "확인", "보여", "어때", "있었"])
@@ -258,15 +241,23 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
             ],
         )
         // "오늘 오후에 나 비어있나?" (not a disk, a seat or a room).
-        || (contains_any(t, &["비어있", "비어 있"])
-            && ws.len() <= 5
-            && !contains_any(t, &["디스크", "자리", "좌석", "방", "회의실", "서버", "메모리", "공간", "용량", "냉장고", "칸"]));
+        // Every other word a day, a time or the user ("나 오늘 4시에 비어있나?", "담주 수욜
+        // 비어있어?"; not "오늘 헬스장 비어있나?").
+        || (contains_any(t, &["비어있", "비어 있"]) && ws.len() <= 5 && ws.iter().all(|w| {
+            w.starts_with("비어")
+                || ["있나", "있어", "있어요", "있나요", "나", "저", "난", "전", "혹시", "좀", "지금", "시간", "오후에", "오전에", "오후", "오전", "저녁에", "저녁", "아침에"].contains(w)
+                || dates::parse(w, today).is_some()
+                || dates::time(w).is_some()
+        }));
     let ko_adds = contains_any(t, &["잡아", "추가", "등록", "만들어", "넣어", "예약", "박아놔", "박아둬", "박아줘"]);
     // "am I free the week of the 14th? trying to plan a shoot": a free-time question, its
     // reason after it.
     let asked_first = t.split_inclusive('?').next().unwrap_or(t);
     let adds_asked = adds && !(free && t.contains('?') && !any_word(&words(asked_first), ADDS));
-    ((cal && asks) || free) && !adds_asked || ((ko_cal && ko_asks) || ko_free) && !ko_adds
+    // The assistant's own plans, asked ("do you have any plans for the weekend?").
+    let of_you = contains_any(t, &["do you have", "you got", "are you", "your plans", "you doing", "너는", "넌 "])
+        && !any_word(ws, &["my", "i", "me", "we", "our"]);
+    !of_you && (((cal && asks) || free) && !adds_asked || ((ko_cal && ko_asks) || ko_free) && !ko_adds)
 }
 
 fn calendar(operation: &str, params: Map<String, Value>) -> Decision {
@@ -292,7 +283,7 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
     let answer = history.iter().rev().find(|turn| !turn.user).map(|turn| turn.text.as_str());
     let more_of = lean && !tool_words && !dated && previous.is_some_and(|p| lean::more_of(&t, &ws, &p.text, answer));
     let story = lean && !more_of && lean::story(&t, &ws);
-    if sends_mail(&t, &ws) {
+    if sends_mail(&t, &ws) || mail::draft_sent(&t, &ws, history) {
         return Some(Decision::Tools { tool: "email".into(), operation: "send".into(), params: Map::new() });
     }
     // A story of a server, told and not asked ("my vllm server finally survived a whole week
@@ -301,6 +292,7 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
     #[rustfmt::skip]
     let trouble = contains_any(&t, &[
         "down", "slow", "crash", "laggy", "lagging", "waiting", "stuck", "frozen", "overloaded", "not responding",
+        "reboot", "restarting",
         "버벅", "느려", "느리", "느림", "죽었", "다운", "멈췄", "터졌", "터진", "먹통",
     ]) && !contains_any(&t, &["without crash", "no crash", "안 죽", "안죽"]);
     let told = story && !t.contains('?') && !trouble;
@@ -315,11 +307,16 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
         // not the city's ("what events are happening in Seoul this month?").
         let month = |w: &When| matches!(w, When::Range(a, b) if (*b - *a).num_days() >= 27);
         let own = any_word(&ws, &["my", "i", "me", "our", "we"]) || lang == Lang::Ko || !t.is_ascii();
-        if let Some(when) = dates::parse(text, today).filter(|w| own || !month(w)) {
+        // Nor the week's or the weekend's in a city ("any good events in seoul this weekend?").
+        let city = any_word(&ws, &["events", "happening", "concerts", "festival", "festivals", "in"]);
+        let range = |w: &When| matches!(w, When::Range(..));
+        if let Some(when) = dates::parse(text, today).filter(|w| own || !(month(w) || (city && range(w)))) {
             return Some(calendar_for(when, today));
         }
         // "what's my day look like": today.
-        if contains_any(&t, &["my day", "내 하루"]) && dates::time(&t).is_none() {
+        if contains_any(&t, &["my day look", "my day like", "through my day", "my day going", "내 하루"])
+            && dates::time(&t).is_none()
+        {
             return Some(calendar("today", Map::new()));
         }
         // "am I free at 3?": a time and no day is today.

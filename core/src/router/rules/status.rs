@@ -59,10 +59,12 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
 /// A question about the servers themselves (en/ko), not about servers in general ("explain
 /// how a web server handles load").
 pub fn asks(t: &str, ws: &[&str]) -> bool {
-    // A pasted log or code to read is the reasoner's ("로그 좀 봐줘 ``` … server: … ``` 프록시
-    // 타임아웃 문제임?"), whatever servers it names.
+    // A pasted log or code is read by the words outside it: "로그 좀 봐줘 ``` … server: … ```
+    // 프록시 타임아웃 문제임?" is the reasoner's, whatever servers the log names; "is the
+    // server down? getting this ``` … ```" is the status.
     if t.contains("```") {
-        return false;
+        let outside: String = t.split("```").step_by(2).collect::<Vec<_>>().join(" ");
+        return asks(&outside, &words(&outside));
     }
     // "offline batch inference", "online learning": a kind of work, not a state.
     const WORK: &[&str] =
@@ -70,7 +72,11 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let kept: Vec<&str> = ws
         .iter()
         .enumerate()
-        .filter(|(i, w)| !(["offline", "online"].contains(*w) && ws.get(i + 1).is_some_and(|n| WORK.contains(n))))
+        .filter(|(i, w)| {
+            // Said together ("offline batch"; not "is the box offline? use the mac").
+            let before = |n: &&str| WORK.contains(n) && t.contains(&format!("{w} {n}"));
+            !(["offline", "online"].contains(*w) && ws.get(i + 1).is_some_and(before))
+        })
         .map(|(_, w)| *w)
         .collect();
     let ws = &kept[..];
@@ -91,7 +97,10 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         w == "box"
             || w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
     };
-    let named = ws.windows(2).any(|p| ["the", "our", "my"].contains(&p[0]) && sized(p[1]))
+    // "big model up?", "큰 모델": the big or the small one, first.
+    let first_named = ["big model", "small model", "large model"].iter().any(|p| t.starts_with(p));
+    let named = first_named
+        || ws.windows(2).any(|p| ["the", "our", "my"].contains(&p[0]) && sized(p[1]))
         || ws.windows(3).any(|p| ["the", "our", "my"].contains(&p[0]) && sized(p[2]))
         || contains_any(
             t,
@@ -107,8 +116,10 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         );
     // "what model is running on the mac mini?", "which model is answering me right now?", not
     // "which model is best for a 4090?".
-    let which = contains_any(t, &["what model is", "which model is", "what models are", "which models are"])
-        && any_word(ws, &["running", "loaded", "serving", "up", "answering", "replying", "responding"])
+    let which = contains_any(
+        t,
+        &["what model is", "which model is", "what models are", "which models are", "which model's", "what model's"],
+    ) && any_word(ws, &["running", "loaded", "serving", "up", "answering", "replying", "responding"])
         && !any_word(ws, &["best", "good", "better", "recommend", "should", "for"]);
     // "지금 어떤 모델 올라가 있어?", "지금 답변하는 모델이 뭐예요?".
     let ko_which = t.contains("모델")
@@ -120,7 +131,9 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         "down", "busy", "status", "alive", "load", "loaded", "overloaded", "online", "offline",
         "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
         "crashing", "answering", "restarted", "dead", "struggling", "crawling", "choking", "chugging", "problem", "problems", "issue", "issues",
-    ]) // Running, asked of it ("is the gpu server running?"), not told ("I'm running vllm on 2 GPUs").
+        "awake",
+    ]) // "what's going on with the servers", "did someone restart the backend?".
+        || contains_any(t, &["going on with", "did someone restart", "did somebody restart", "did you restart"]) // Running, asked of it ("is the gpu server running?"), not told ("I'm running vllm on 2 GPUs").
         || (any_word(ws, &["running"])
             && !contains_any(t, &["i'm running", "im running", "i am running", "we're running", "we are running"]));
     // "is the 4090 box up?", "is the 70B free?": a last word.
@@ -136,6 +149,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let ko_how = contains_any(t, &[
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
         "작동", "터졌", "터진", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "버벅", "문제", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
+        "바쁨", "뻗", "기다려야", "풀려", "로딩", "써도 돼", "써도 되",
         "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
     ]);
     // Replies slow for everyone, said in passing ("is it just me or is everything slow?", "why
@@ -193,6 +207,8 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         ],
     ) || (ws.len() <= 7 && contains_any(t, &["why did it take", "why'd it take"])))
         && ws.len() <= 14
+        // (Not "why did that take 40 minutes to download?": another thing's time.)
+        && !t.split("take").nth(1).is_some_and(|after| contains_any(after, &[" to ", " for "]))
         && !other;
     let slow_replies = (ws.len() <= 12 && slow && whose && !other)
         || (ws.len() <= 10 && ko_slow && ko_whose && !ko_other)
@@ -203,7 +219,8 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     // the bank's ("은행 대기 줄").
     #[rustfmt::skip]
     let queue = (any_word(ws, &["queue", "backlog"]) && contains_any(t, &["the queue", "the backlog", "queue right now", "queue now"]))
-        || contains_any(t, &["how long would i wait", "how long will i wait", "how long do i wait", "how long is the wait", "wait time right now", "how many are ahead of me", "how many ahead of me", "my position in the queue", "my place in the queue"]);
+        || contains_any(t, &["how long would i wait", "how long will i wait", "how long do i wait", "how long is the wait", "wait time right now", "how many are ahead of me", "how many ahead of me", "my position in the queue", "my place in the queue", "how long would i have to wait", "how long will mine take", "how long would mine take"])
+        || (t.contains("ahead of me") && contains_any(t, &["how many", "anyone", "anybody", "people", "requests"]));
     // "얼마나 기다려야 돼?" and nothing else.
     let ko_wait = ws.len() <= 3
         && contains_any(t, &["얼마나 기다려", "얼마나 더 기다려", "몇 분 기다려"])
@@ -215,7 +232,11 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         && contains_any(t, &["밀려", "밀렸", "쌓였", "쌓여"])
         && ws.len() <= 6
         && !contains_any(t, &["롤", "게임", "랭", "매칭", "당구", "메시지", "sqs", "kafka", "어떻게"]);
+    // "내 앞에 대기 몇개 있음?", "답변 오는데 얼마나 기다려야돼요?".
+    let ko_ahead = (t.contains("앞에") && contains_any(t, &["대기 몇", "몇 개", "몇개", "몇 명", "몇명"]))
+        || (contains_any(t, &["답변", "대답", "응답"]) && t.contains("얼마나 기다려"));
     let ko_queue = ko_wait
+        || ko_ahead
         || ko_q
         || (contains_any(t, &["대기열", "대기 얼마", "대기가 얼마"])
             || (contains_any(t, &["쌓여", "밀려"]) && contains_any(t, &["요청", "작업", "몇 개", "몇개"])))
