@@ -12,8 +12,14 @@ headless=false
 [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || headless=true
 
 scripts/setup.sh
-cargo build --release --locked -p switchboard-core --bin switchboard-cli
-$headless || cargo build --release --locked -p switchboard-tray -p switchboard-desktop
+# One cargo run for everything it starts: built apart, the CLI (core alone) and the desktop
+# app (core with the features the tray and the window unify on it) compiled the workspace's
+# shared crates twice on a first run.
+if $headless; then
+  cargo build --release --locked -p switchboard-core --bin switchboard-cli
+else
+  cargo build --release --locked -p switchboard-core -p switchboard-tray -p switchboard-desktop --bins
+fi
 CLI="$CARGO_TARGET_DIR/release/switchboard-cli"
 
 # First run: unless a config exists, `config discover` writes one for the LLM servers found on

@@ -372,23 +372,34 @@ pub fn time(t: &str) -> Option<NaiveTime> {
         let hour = if (pm || (!am && (1..=7).contains(&hour))) && hour < 12 { hour + 12 } else { hour };
         return NaiveTime::from_hms_opt(hour, minute, 0);
     }
-    // English: H[:MM] am|pm, or HH:MM. Without am or pm, 1 to 7 is the afternoon, unless the
-    // morning is named ("tomorrow morning 6:30", "오전 7:30"), and 5 to 11 is the evening
-    // when it is ("dinner friday around 8").
-    // (A greeting names no time: "good morning! add a call at 3".)
-    let said = t.replace("good morning", "").replace("good evening", "").replace("good night", "");
-    let morning = ["morning", "오전", "아침", "새벽", "early", "breakfast", "sunrise"].iter().any(|w| said.contains(w));
-    let evening = ["evening", "tonight", "dinner", "drinks", "night", "저녁", "밤"].iter().any(|w| said.contains(w));
-    let bare = |h: u32| {
-        if morning {
-            h
-        } else if (1..=7).contains(&h) || (evening && (5..=11).contains(&h)) {
-            h + 12
-        } else {
-            h
-        }
-    };
+    // English: H[:MM] am|pm, or HH:MM.
     let words: Vec<&str> = t.split_whitespace().collect();
+    // Without am or pm, 1 to 7 is the afternoon, unless the morning is named in the time's
+    // clause ("tomorrow morning 6:30", "오전 7:30"; not "at 3 tomorrow, after my morning
+    // run"), and 5 to 11 is the evening when it is ("tonight around 8"). `None`: the part of
+    // the day is not known (for "around 8").
+    let part = |i: usize| {
+        let ends = |w: &&str| w.ends_with([',', '.', ';', '!', '?']);
+        let start = words[..i].iter().rposition(ends).map_or(0, |j| j + 1);
+        let end = words[i..].iter().position(ends).map_or(words.len(), |j| i + j + 1);
+        // (A greeting names no time: "good morning! add a call at 3".)
+        let clause = words[start..end].join(" ").replace("good morning", "").replace("good evening", "");
+        let morning = ["morning", "오전", "아침", "새벽", "breakfast", "sunrise"].iter().any(|w| clause.contains(w));
+        // A dinner before the time is its event ("dinner with sarah friday around 8"; not "at
+        // 10 … to book the dinner reservation").
+        let before = words[start..i].join(" ");
+        let evening = ["evening", "tonight", "night", "저녁", "밤"].iter().any(|w| clause.contains(w))
+            || ["dinner", "drinks", "supper"].iter().any(|w| before.contains(w));
+        (morning, evening)
+    };
+    let bare = |i: usize, h: u32| match part(i) {
+        (true, _) => Some(h),
+        (_, true) if (5..=11).contains(&h) => Some(h + 12),
+        _ if (1..=7).contains(&h) => Some(h + 12),
+        // "around 8": morning or evening, not said.
+        _ if words[i.saturating_sub(1)] == "around" => None,
+        _ => Some(h),
+    };
     // "at 3": an hour, when it is the only "at" and a number ("leaves at 9 and arrives at 11"
     // is a sum to work out).
     let bare_ats = words
@@ -417,7 +428,10 @@ pub fn time(t: &str) -> Option<NaiveTime> {
             "am" if h == 12 => 0,
             "am" | "pm" => h,
             // "4:30" for a meeting is the afternoon, as "at 4" is ("9:40" is not).
-            _ if num.contains(':') => bare(h),
+            _ if num.contains(':') => match bare(i, h) {
+                Some(h) => h,
+                None => continue,
+            },
             // "at 3", "at 10 tomorrow": an hour after "at", 1 to 7 the afternoon as in Korean
             // (not "at 3 years old", "at 3%").
             _ if i > 0
@@ -430,7 +444,10 @@ pub fn time(t: &str) -> Option<NaiveTime> {
                     ]
                     .contains(&suffix.as_str())) =>
             {
-                bare(h)
+                match bare(i, h) {
+                    Some(h) => h,
+                    None => continue,
+                }
             }
             _ => continue, // a bare number is not a time
         };

@@ -118,20 +118,16 @@ fn part_of_day(t: &str) -> Option<NaiveTime> {
     let at = |h| NaiveTime::from_hms_opt(h, 0, 0);
     // A greeting names no time ("good afternoon, please add the team dinner friday").
     let t = &t.replace("good morning", "").replace("good afternoon", "").replace("good evening", "");
-    if contains_any(t, &["after lunch", "점심 먹고", "점심 이후", "점심 후"]) {
-        return at(13);
-    }
-    if contains_any(t, &["evening", "tonight", "dinner", "저녁"]) {
-        return at(18);
-    }
-    if contains_any(t, &["lunch", "점심"]) {
-        return at(12);
-    }
-    if contains_any(t, &["afternoon", "오후"]) {
-        return at(13);
-    }
-    if contains_any(t, &["morning", "오전", "아침"]) {
-        return at(9);
+    // The first named ("add lunch with jay tomorrow, he flies out tonight": lunch).
+    #[rustfmt::skip]
+    const PARTS: &[(&str, u32)] = &[
+        ("after lunch", 13), ("점심 먹고", 13), ("점심 이후", 13), ("점심 후", 13), ("evening", 18), ("tonight", 18),
+        ("dinner", 18), ("저녁", 18), ("lunch", 12), ("점심", 12), ("afternoon", 13), ("오후", 13), ("morning", 9),
+        ("오전", 9), ("아침", 9),
+    ];
+    let first = PARTS.iter().filter_map(|(p, h)| t.find(p).map(|i| (i, *h))).min_by_key(|(i, _)| *i);
+    if let Some((_, h)) = first {
+        return at(h);
     }
     contains_any(t, &["calendar", "캘린더", "달력"]).then(|| at(9)).flatten()
 }
@@ -167,7 +163,7 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
     let event = any_word(ws, &[
         "lunch", "call", "meeting", "sync", "dinner", "coffee", "interview", "review", "session", "appointment",
         "standup", "demo", "catch-up", "catchup", "1", "chat", "playtest", "meetup",
-    ]);
+    ]) && !any_word(ws, &["environment", "app", "server", "instance", "cluster", "pipeline", "repo", "database", "db"]);
     let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind"])
         || t.starts_with("set up")
         || (contains_any(&t, &["can you set up", "could you set up", "please set up", "pls set up"]) && event)

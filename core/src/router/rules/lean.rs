@@ -160,6 +160,10 @@ const BEFORE: &[&str] = &[
     "거기서부터",
     "the other thing",
     "that other thing",
+];
+/// ... and, in a request ("do the same thing as last time", "can you change it like we talked
+/// about"; not "i feel like we said goodbye too early"), these.
+const BEFORE_ASKED: &[&str] = &[
     "same as last time",
     "same thing as last time",
     "same as yesterday",
@@ -168,7 +172,6 @@ const BEFORE: &[&str] = &[
     "like we talked about",
     "like we said",
     "the way we discussed",
-    "저번에 말한",
 ];
 /// Whether `t` points at something said before ("do the same thing you did last week", "그거
 /// 있잖아 저번에 얘기했던 거"): with nothing before it, a long message may still be vague.
@@ -224,14 +227,15 @@ pub fn vague(t: &str, ws: &[&str]) -> bool {
     // Six words at most, fillers aside ("ok so just do it like last time").
     let short = super::words(s).len() <= 6;
     let helpless = ws == ["help"] || t.trim() == "도와줘";
-    let en = REQUESTS_EN.iter().any(|r| s.starts_with(r)) && any_word(ws, POINTERS_EN);
+    let request = REQUESTS_EN.iter().any(|r| s.starts_with(r));
+    let en = request && any_word(ws, POINTERS_EN);
     // "why is that" and one word at most besides ("이상한데 왜그럼?"), not "고양이가 밤마다 우는데
     // 왜 그래?" (which says what).
     let why = WHY_THAT.iter().any(|w| t.contains(w) && super::words(&t.replacen(w, " ", 1)).len() <= 1);
     let which = ws.len() <= 10 && contains_any(t, WHICH_ONE) && t.contains('?');
     (short && (helpless || en || why || contains_any(t, POINTERS_KO)))
         || which
-        || (ws.len() <= 12 && contains_any(t, BEFORE))
+        || (ws.len() <= 12 && (contains_any(t, BEFORE) || (request && contains_any(t, BEFORE_ASKED))))
 }
 
 /// Whether `t` (lower case) is a feeling shared, not a request: a laugh, a sigh or "just

@@ -48,30 +48,49 @@ pub(crate) fn sends_mail(t: &str, ws: &[&str]) -> bool {
             })
         && !contains_any(t, &["줘", "주세요", "해놔", "보내놔"]);
     let mail = any_word(ws, &["email", "e-mail", "mail", "emails", "mails"]);
-    let send = any_word(ws, &["send", "forward", "reply", "compose", "write", "shoot", "drop"]);
+    // "shoot him an email" (not "shoot me an email template", "drop the email column").
+    let send = any_word(ws, &["send", "forward", "reply", "compose", "write"])
+        || contains_any(t, &["shoot him", "shoot her", "shoot them", "drop him", "drop her", "drop them"]);
     let question_about = contains_any(t, &["how do i send", "how to send", "can you explain"]);
     let ko_mail = contains_any(t, &["메일", "이메일"]);
     let ko_send = contains_any(t, KO_SENDS);
-    (mail && send && !question_about) || (ko_mail && ko_send && !told) || reply_asked(t, ws)
+    (mail && send && !question_about) || (ko_mail && ko_send && !told)
+}
+
+/// Channels that are not mail: a reply asked of them is not one this assistant would send.
+#[rustfmt::skip]
+const CHATS: &[&str] = &[
+    "comment", "review", "tweet", "post", "reddit", "slack", "discord", "text him", "text her", "texted", "dm",
+    "github", "issue", "pr ", "linkedin", "whatsapp", "chat", "telegram", "signal", "sms", "teams", "instagram",
+    "insta", "kakao", "forum", "카톡", "톡", "문자", "디엠", "슬랙", "댓글", "당근", "인스타", "디코", "텔레", "깃헙",
+    "메시지", "문의글", "리뷰", "후기", "이슈",
+];
+
+/// Whether the talk before was of a chat, not mail ("친구가 카톡으로 … 보냄" … "7시라고 답장 좀
+/// 해줘").
+pub(super) fn chat_before(history: &[Turn]) -> bool {
+    history.iter().any(|turn| contains_any(&turn.text.to_lowercase(), CHATS))
 }
 
 /// A reply, a forward or a note asked for without the word mail ("reply to Tom saying I'll be
 /// there at 5", "forward that invoice to accounting@acme.com", "email sam that i'm running
 /// late", "민수한테 점심 ㅇㅋ라고 답장해줘"): what this assistant would send is mail.
-fn reply_asked(t: &str, ws: &[&str]) -> bool {
+pub(super) fn reply_asked(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     const FILLERS: &[&str] = &[
         "ok", "okay", "perfect", "great", "cool", "pls", "please", "can", "could", "you", "just", "then", "and", "so",
         "yes", "yeah", "alright", "ㅇㅋ",
     ];
     // How to answer, or a text to write, is the reasoner's ("how should I reply to my
-    // landlord?", "help me reply to this review"), and a post or a chat is no mail.
+    // landlord?", "help me reply to this review", "고객 리뷰에 답장 좀 써줘"), and so is an
+    // instruction to the model ("reply with yes if you understand"); a post or a chat is no
+    // mail.
     #[rustfmt::skip]
     let other = contains_any(t, &[
-        "how ", "what should", "what do i", "help me", "draft", "write", "polite", "?", "comment", "review", "tweet",
-        "post", "reddit", "slack", "discord", "text him", "text her", "dm", "어떻게", "뭐라고 답", "초안", "카톡", "톡",
-        "문자", "디엠", "슬랙", "댓글", "하셨", "했어", "했나", "왔", "다듬", "고쳐",
-    ]);
+        "how ", "what should", "what do i", "help me", "draft", "write", "polite", "?", "reply with", "reply in",
+        "respond with", "respond in", "to me", "if you", "어떻게", "뭐라고 답", "초안", "하셨", "했어", "했나", "왔", "다듬",
+        "고쳐", "써줘", "써 줘", "법", "방법", "예약하",
+    ]) || contains_any(t, CHATS);
     if other {
         return false;
     }
@@ -85,20 +104,27 @@ fn reply_asked(t: &str, ws: &[&str]) -> bool {
     let reply = ["reply", "respond"].contains(&verb) && says;
     // "forward that invoice to accounting@acme.com", "forward it to her".
     let to = rest.iter().position(|w| *w == "to");
+    // (Not "forward all my calls to him".)
     let forward = verb == "forward"
+        && !any_word(rest, &["call", "calls", "phone", "number", "port", "ports", "traffic"])
         && to.is_some_and(|i| t.contains('@') || rest.get(i + 1).is_some_and(|w| ["him", "her", "them"].contains(w)));
-    // "email sam that i'm running late", "shoot a quick note to the team that …", "send her a
-    // quick yes".
-    let email = verb == "email"
-        && (rest.iter().skip(1).take(3).any(|w| ["that", "saying"].contains(w)) || rest.get(1) == Some(&"i"));
-    let note = ["shoot", "send", "drop"].contains(&verb)
+    // "email sam that i'm running late", "email Tom I'll be late" (a name, then what to say;
+    // not "email regex that …", "email marketing tools that …"), "shoot a quick note to the
+    // team that …", "send her a quick yes".
+    #[rustfmt::skip]
+    let thing = rest.first().is_some_and(|w| [
+        "regex", "marketing", "address", "addresses", "validation", "template", "templates", "list", "column", "field",
+        "server", "client", "format", "tools", "service", "provider", "signature", "parser", "verification", "input",
+    ].contains(w));
+    let email = verb == "email" && !thing && matches!(rest.get(1), Some(&"that" | &"saying" | &"i"));
+    let note = ["shoot", "send"].contains(&verb)
         && rest.iter().take(4).any(|w| ["note", "yes", "line"].contains(w))
         && (says || rest.contains(&"that") || rest.contains(&"yes"));
     // Korean: a reply or a forward asked ("답장해줘", "회신 좀 해줘", "민수한테 전달 좀"); a
     // forward names who gets it.
     #[rustfmt::skip]
     let ko_reply = contains_any(t, &[
-        "답장해", "답장 해", "답장 보내", "답장 좀", "회신해", "회신 해", "회신 좀", "회신 보내", "써서 보내", "첨부해서 보내",
+        "답장해", "답장 해", "답장 보내", "답장 좀", "회신해", "회신 해", "회신 좀", "회신 보내", "첨부해서 보내",
     ]);
     let ko_forward = contains_any(t, &["전달해", "전달 좀", "포워드해", "포워드 해", "포워드 좀"])
         && contains_any(t, &["한테", "에게", "께", "@"]);
@@ -112,8 +138,16 @@ pub(super) fn draft_sent(t: &str, ws: &[&str], history: &[Turn]) -> bool {
     let p = previous.text.to_lowercase();
     let wrote = contains_any(&p, &["email", "mail", "메일"])
         && contains_any(&p, &["write", "draft", "compose", "써", "작성", "초안"]);
+    // A go-ahead and nothing else ("looks good, send it"; not "dont send it yet", "보내지 마",
+    // "can u send a shorter version").
+    #[rustfmt::skip]
+    let go = ws.iter().all(|w| [
+        "send", "it", "now", "go", "ahead", "ok", "okay", "looks", "good", "great", "perfect", "yes", "yep", "sure",
+        "please", "pls", "that", "this", "off", "out", "lgtm", "ship", "thanks", "fine", "이대로", "ㅇㅋ", "그래", "좋아",
+        "네", "응", "그럼", "그대로", "지금", "바로", "좋네", "굿", "오케이",
+    ].contains(w) || (w.starts_with("보내") && !w.starts_with("보내지")) || w.starts_with("쏴"));
     let send = any_word(ws, &["send"]) || contains_any(t, &["보내", "쏴"]);
-    wrote && send && ws.len() <= 6 && !t.contains('?') && !contains_any(t, &["how", "어떻게", "don't", "말고"])
+    wrote && send && go && !t.contains('?')
 }
 
 /// Whether the user's turn before was about mail.
@@ -132,14 +166,18 @@ fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     // Someone, not a decade ("anything from the 90s worth watching?").
     // With a time since which ("anything from my editor since this morning?", "anything new
     // from my advisor this week?").
+    // Of one's own people only ("my editor", "Prof. Kim"): "anything new from openai this
+    // week?" asks for news.
+    let own = any_word(ws, &["my", "our", "prof", "dr", "mr", "ms", "mrs"]);
     let since = |t: &str| match dates::parse(t, today) {
         None => true,
-        Some(When::Day(d, _)) => d <= today && (t.contains("since") || d == today),
-        Some(When::Range(a, _)) => a <= today,
+        Some(When::Day(d, _)) => own && d <= today && (t.contains("since") || d == today),
+        Some(When::Range(a, _)) => own && a <= today,
     };
-    let en = ["anything from ", "anything new from ", "any word from ", "did i hear from ", "have i heard from "]
+    let en = (["anything from ", "any word from ", "did i hear from ", "have i heard from "]
         .iter()
         .any(|p| t.starts_with(p))
+        || (own && t.starts_with("anything new from ")))
         && ws.len() <= 9
         && !t.contains(|c: char| c.is_ascii_digit())
         && since(t);
@@ -154,7 +192,8 @@ fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     // "거래처에서 답장 왔나?": a reply from a company, asked (not "인스타에서 답장 왔어 ㅋㅋ").
     let replied = contains_any(t, &["에서 답장", "에서 회신"])
         && contains_any(t, &["왔나", "왔니", "왔는지", "있나", "왔어?", "있어?"])
-        && !contains_any(t, &["인스타", "카톡", "톡", "디엠", "dm", "문자", "트위터", "페북"]);
+        && !contains_any(t, CHATS)
+        && !contains_any(t, &["트위터", "페북"]);
     en || ko || replied
 }
 
@@ -259,14 +298,24 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         && ws.len() <= 14
         && contains_any(t, &[
             "reply", "replied", "write back", "wrote back", "written back", "get back to me", "got back to me",
-            "gotten back to me", "answer", "answered", "respond", "responded", "written",
+            "gotten back to me", "respond", "responded",
         ])
+        // Someone's answer to the user, not to a lawsuit or a philosopher ("did nintendo
+        // respond to the lawsuit", "did kant ever respond to hume"), nor the user's own
+        // ("did i answer that right"), nor on another channel ("did the maintainer respond to
+        // my PR").
+        && !["reply to ", "replied to ", "respond to ", "responded to "].iter().any(|p| {
+            t.split(p).nth(1).is_some_and(|after| !["me", "my email", "my mail", "my message", "our"].iter().any(|m| after.starts_with(m)))
+        })
+        && !matches!(ws.get(1), Some(&"i" | &"we"))
+        && !contains_any(t, CHATS)
         && !any_word(ws, &["you", "server", "servers", "model", "models", "api", "bot", "it", "vllm", "ollama", "box", "gpu"])
         // Nor a model by its size ("did the 70b answer yet").
         && !ws.iter().any(|w| w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())));
     let ko_back = contains_any(t, &["답장", "회신"])
         && contains_any(t, &["하셨나", "하셨어", "보냈어?", "보냈나", "왔어?", "왔나", "왔니", "왔는지", "보내셨"])
-        && !contains_any(t, &["인스타", "카톡", "톡", "디엠", "dm", "문자", "트위터", "페북", "서버", "모델"]);
+        && !contains_any(t, CHATS)
+        && !contains_any(t, &["트위터", "페북", "서버", "모델", "읽씹", "ㅠ", "ㅜ"]);
     // "the thread where legal signed off", not "the thread pool".
     let thread = ws.windows(3).any(|w| {
         ["the", "that", "email"].contains(&w[0])
@@ -307,7 +356,11 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         .iter()
         .any(|p| t.starts_with(p))
             || contains_any(t, &["dig up", "pull up"]))
-        && !any_word(ws, &["you", "how", "should"]);
+        // (Not a text's meaning, a song, a video: "what did he mean by the text he sent me",
+        // "find the tiktok my sister sent me".)
+        && !any_word(ws, &["you", "how", "should", "mean", "meant", "song", "video", "link", "meme", "photo", "pic", "picture"])
+        && !contains_any(t, CHATS)
+        && !contains_any(t, &["spotify", "tiktok", "youtube", "text"]);
     // "did the invoice from Northwind come in yet?", "have I gotten the shipping confirmation
     // from the supplier yet": a mail awaited, asked.
     let come = ["did ", "has ", "have "].iter().any(|p| t.starts_with(p))

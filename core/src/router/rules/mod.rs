@@ -283,7 +283,8 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
     let answer = history.iter().rev().find(|turn| !turn.user).map(|turn| turn.text.as_str());
     let more_of = lean && !tool_words && !dated && previous.is_some_and(|p| lean::more_of(&t, &ws, &p.text, answer));
     let story = lean && !more_of && lean::story(&t, &ws);
-    if sends_mail(&t, &ws) || mail::draft_sent(&t, &ws, history) {
+    let replies = mail::reply_asked(&t, &ws) && !mail::chat_before(history);
+    if sends_mail(&t, &ws) || replies || mail::draft_sent(&t, &ws, history) {
         return Some(Decision::Tools { tool: "email".into(), operation: "send".into(), params: Map::new() });
     }
     // A story of a server, told and not asked ("my vllm server finally survived a whole week

@@ -62,9 +62,13 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     // A pasted log or code is read by the words outside it: "로그 좀 봐줘 ``` … server: … ```
     // 프록시 타임아웃 문제임?" is the reasoner's, whatever servers the log names; "is the
     // server down? getting this ``` … ```" is the status.
+    // A short question, not one's own app's trouble told above its log ("my flask server
+    // keeps crashing, trace:", "having an issue with my node server, here's the log").
     if t.contains("```") {
         let outside: String = t.split("```").step_by(2).collect::<Vec<_>>().join(" ");
-        return asks(&outside, &words(&outside));
+        let ow = words(&outside);
+        let own = any_word(&ow, &["my", "log", "logs", "trace", "error", "here's", "heres", "stack"]);
+        return ow.len() <= 10 && !own && asks(&outside, &ow);
     }
     // "offline batch inference", "online learning": a kind of work, not a state.
     const WORK: &[&str] =
@@ -98,7 +102,15 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
             || w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
     };
     // "big model up?", "큰 모델": the big or the small one, first.
-    let first_named = ["big model", "small model", "large model"].iter().any(|p| t.starts_with(p));
+    // (Not "small model that can run offline on a phone?", "big model or small model for …".)
+    #[rustfmt::skip]
+    let first_named = ["big model ", "small model ", "large model "].iter().any(|p| {
+        t.strip_prefix(p).is_some_and(|rest| {
+            ["up", "down", "busy", "free", "alive", "ok", "okay", "still", "dead", "working", "running", "loaded", "status"]
+                .iter()
+                .any(|s| rest.starts_with(s))
+        })
+    });
     let named = first_named
         || ws.windows(2).any(|p| ["the", "our", "my"].contains(&p[0]) && sized(p[1]))
         || ws.windows(3).any(|p| ["the", "our", "my"].contains(&p[0]) && sized(p[2]))
@@ -120,7 +132,8 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         t,
         &["what model is", "which model is", "what models are", "which models are", "which model's", "what model's"],
     ) && any_word(ws, &["running", "loaded", "serving", "up", "answering", "replying", "responding"])
-        && !any_word(ws, &["best", "good", "better", "recommend", "should", "for"]);
+        // (Not a product's: "what model's running the new siri".)
+        && !any_word(ws, &["best", "good", "better", "recommend", "should", "for", "new", "siri", "chatgpt", "gpt", "gemini", "claude", "copilot", "alexa", "grok"]);
     // "지금 어떤 모델 올라가 있어?", "지금 답변하는 모델이 뭐예요?".
     let ko_which = t.contains("모델")
         && contains_any(t, &["어떤", "무슨", "뭐", "뭔"])
@@ -131,9 +144,13 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         "down", "busy", "status", "alive", "load", "loaded", "overloaded", "online", "offline",
         "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
         "crashing", "answering", "restarted", "dead", "struggling", "crawling", "choking", "chugging", "problem", "problems", "issue", "issues",
-        "awake",
-    ]) // "what's going on with the servers", "did someone restart the backend?".
-        || contains_any(t, &["going on with", "did someone restart", "did somebody restart", "did you restart"]) // Running, asked of it ("is the gpu server running?"), not told ("I'm running vllm on 2 GPUs").
+    ]) // "what's going on with the servers", "did someone restart the backend?", "is the
+    // reasoner actually awake?" (not "the gpu shortage", "the server team").
+        || contains_any(t, &[
+            "going on with the server", "going on with the backend", "going on with the reasoner", "going on with the model",
+            "going on with you", "did someone restart", "did somebody restart", "did you restart", "reasoner awake",
+            "reasoner actually awake", "model awake", "model actually awake", "box awake", "classifier awake",
+        ]) // Running, asked of it ("is the gpu server running?"), not told ("I'm running vllm on 2 GPUs").
         || (any_word(ws, &["running"])
             && !contains_any(t, &["i'm running", "im running", "i am running", "we're running", "we are running"]));
     // "is the 4090 box up?", "is the 70B free?": a last word.
@@ -141,15 +158,29 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     let how_weak = any_word(ws, &["up", "slow"]) || (any_word(ws, &["free"]) && ws.len() <= 8);
     // "is the big model up right now?": up, or free, asked.
     let asked_up = t.contains('?') && any_word(ws, &["up", "free", "available"]);
+    // (Not a team, a game's server, a web framework's: "서버팀 요즘 바쁨?", "로스트아크 서버
+    // 점검", "서버 컴포넌트 로딩".)
+    #[rustfmt::skip]
+    let server_other = contains_any(t, &[
+        "서버팀", "서버 팀", "서버 개발", "서버 담당", "게임 서버", "서버 점검", "서버 컴포넌트", "서버 사이드", "공용 서버",
+        "서버실",
+    ]);
     let ko_servers = contains_any(
         t,
         &["서버", "백엔드", "gpu", "큰 모델", "로컬 모델", "빠른 모델", "작은 모델", "추론 모델", "리즈너"],
-    ) || classifier_named(ws);
+    ) && !server_other
+        || classifier_named(ws);
+    // The models by name with a word of their wait ("리즈너 언제 풀려? 얼마나 기다려야 돼", "큰
+    // 모델 지금 써도 돼요?", "gpu서버 또 뻗은거 아님?", "백엔드 … 모델 로딩 다 됐나").
+    let ko_model = contains_any(t, &["리즈너", "큰 모델", "작은 모델", "추론 모델", "분류 모델", "로컬 모델"]);
+    let ko_wait_of = (ko_model && contains_any(t, &["풀려", "기다려야", "로딩", "써도 돼", "써도 되", "뻗"]))
+        || (t.contains("서버") && t.contains("뻗") && !server_other)
+        || (t.contains("백엔드") && t.contains("로딩"));
     #[rustfmt::skip]
     let ko_how = contains_any(t, &[
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
         "작동", "터졌", "터진", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "버벅", "문제", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
-        "바쁨", "뻗", "기다려야", "풀려", "로딩", "써도 돼", "써도 되",
+        "바쁨",
         "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
     ]);
     // Replies slow for everyone, said in passing ("is it just me or is everything slow?", "why
@@ -219,8 +250,15 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     // the bank's ("은행 대기 줄").
     #[rustfmt::skip]
     let queue = (any_word(ws, &["queue", "backlog"]) && contains_any(t, &["the queue", "the backlog", "queue right now", "queue now"]))
-        || contains_any(t, &["how long would i wait", "how long will i wait", "how long do i wait", "how long is the wait", "wait time right now", "how many are ahead of me", "how many ahead of me", "my position in the queue", "my place in the queue", "how long would i have to wait", "how long will mine take", "how long would mine take"])
-        || (t.contains("ahead of me") && contains_any(t, &["how many", "anyone", "anybody", "people", "requests"]));
+        || contains_any(t, &["how long would i wait", "how long will i wait", "how long do i wait", "how long is the wait", "wait time right now", "how many are ahead of me", "how many ahead of me", "my position in the queue", "my place in the queue"])
+        // Of one's message now, not a swim after eating or a passport ("how long would i have
+        // to wait if I send a long coding question right now").
+        || (contains_any(t, &["how long would i have to wait", "how long will mine take", "how long would mine take"])
+            && (ws.len() <= 8 || contains_any(t, &["right now", "if i send", "my message", "my request", "my question"]))
+            && !contains_any(t, &["after", "for a", "passport", "refund"]))
+        // "ugh ok how many people are ahead of me" (not at a light, on a waitlist).
+        || (t.contains("ahead of me") && ws.len() <= 9 && contains_any(t, &["how many", "anyone", "anybody", "people", "requests"])
+            && !contains_any(t, &["line", "light", "waitlist", "ticket", "cars", "traffic"]));
     // "얼마나 기다려야 돼?" and nothing else.
     let ko_wait = ws.len() <= 3
         && contains_any(t, &["얼마나 기다려", "얼마나 더 기다려", "몇 분 기다려"])
@@ -233,8 +271,11 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         && ws.len() <= 6
         && !contains_any(t, &["롤", "게임", "랭", "매칭", "당구", "메시지", "sqs", "kafka", "어떻게"]);
     // "내 앞에 대기 몇개 있음?", "답변 오는데 얼마나 기다려야돼요?".
-    let ko_ahead = (t.contains("앞에") && contains_any(t, &["대기 몇", "몇 개", "몇개", "몇 명", "몇명"]))
-        || (contains_any(t, &["답변", "대답", "응답"]) && t.contains("얼마나 기다려"));
+    // (Not a ticket's, a class's or a café's line, nor a professor's answer.)
+    #[rustfmt::skip]
+    let ko_ahead = (t.contains("앞에") && t.contains("대기") && ws.len() <= 6
+        && !contains_any(t, &["티켓", "수강", "카페", "웨이팅", "은행", "병원", "식당", "놀이", "줄 "]))
+        || (["답변", "대답", "응답"].iter().any(|a| t.starts_with(a)) && t.contains("얼마나 기다려") && ws.len() <= 5);
     let ko_queue = ko_wait
         || ko_ahead
         || ko_q
@@ -250,6 +291,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     (servers && (how_strong || how_weak))
         || (named && (how_strong || asked_up || ["up", "free"].contains(&last)))
         || ((ko_servers || servers) && ko_how)
+        || ko_wait_of
         || ko_which
         // "큰 모델 다시 올라왔어?" (not "공유 서버에 회의록 올라왔어?", an upload).
         || (t.contains("모델") && t.contains("올라왔"))

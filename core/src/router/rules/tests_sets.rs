@@ -161,7 +161,7 @@ fn replies_and_forwards_without_the_word_mail() {
         ("편집장님께 기사 초고 첨부해서 보내줘", "email.send"),
         ("did the landlord ever reply?", "email.search"),
         ("did the contractor ever write back about the quote?", "email.search"),
-        ("has anyone from the recruiting agency written this week?", "email.search"),
+        ("did the publisher ever get back to me about the contract", "email.search"),
         ("김대리가 답장 보냈어?", "email.search"),
         ("교수님 답장 하셨나?", "email.search"),
         ("what has Tom sent me lately?", "email.search"),
@@ -327,5 +327,98 @@ fn what_round_11_must_leave_alone() {
         "something wild: my 4090 box keeps rebooting when i load the 70b",
     ] {
         assert_eq!(d(text, &[]).as_deref(), Some("status"), "{text}");
+    }
+}
+
+/// A second review of round 11 ran these, decided wrongly by the commit before this test: a
+/// reply on another channel or an instruction to the model taken for mail to send, a reply
+/// on GitHub or a company's answer to the news taken for mail received, someone else's
+/// queue or wait taken for the servers', and times read from a word of another clause.
+#[test]
+fn what_round_11s_mail_and_status_must_leave_alone() {
+    let kakao = turns("친구가 카톡으로 내일 몇시에 볼래? 라고 보냄", "7시 어때요?");
+    let texted = turns("my buddy texted me 'are we still on for tonight?'", "Sounds like he wants to confirm.");
+    assert_ne!(d("7시라고 답장 좀 해줘", &kakao).as_deref(), Some("email.send"));
+    assert_ne!(d("reply yes, tell him 8pm works", &texted).as_deref(), Some("email.send"));
+    let wrote = turns("write an email to Dana asking for the Q3 numbers", "Subject: Q3 numbers\n\nHi Dana, ...");
+    for text in [
+        "dont send it yet",
+        "아직 보내지 마",
+        "i'll send it myself tomorrow",
+        "can u send a shorter version",
+        "영어 버전도 보내줘",
+    ] {
+        assert_ne!(d(text, &wrote).as_deref(), Some("email.send"), "{text}");
+    }
+    #[rustfmt::skip]
+    let not: &[(&str, &str)] = &[
+        ("reply with yes if you understand the instructions", "email.send"),
+        ("reply in one word, yes or no: is rust memory safe", "email.send"),
+        ("drop the email column from the users table", "email.send"),
+        ("email regex that handles subdomains and plus addressing", "email.send"),
+        ("reply to the github issue saying we fixed it in 0.4.2", "email.send"),
+        ("respond to the recruiter on linkedin saying im not interested", "email.send"),
+        ("send a note to the group chat that im running 10 min late", "email.send"),
+        ("고객 리뷰에 답장 좀 써줘", "email.send"),
+        ("아웃룩에서 답장 보내기 예약하는 법 좀 알려줘", "email.send"),
+        ("당근 구매자한테 내일 거래 가능하다고 답장 좀 해줘", "email.send"),
+        ("shoot me an email template for cold outreach to dentists", "email.send"),
+        ("forward all my calls to him while im at the dentist", "email.send"),
+        ("has anyone written a rust crate for this", "email.search"),
+        ("did the maintainer respond to my PR", "email.search"),
+        ("did nintendo respond to the lawsuit", "email.search"),
+        ("did i answer that right", "email.search"),
+        ("anything new from openai?", "email.search"),
+        ("anything from deepseek this week?", "email.search"),
+        ("what did he mean by the text he sent me", "email.search"),
+        ("find the tiktok my sister sent me yesterday", "email.search"),
+        ("디코에서 답장 왔어?", "email.search"),
+        ("읽씹당했는데 답장 왔나 계속 확인하게 됨 ㅠ", "email.search"),
+        ("교수님 답변 얼마나 기다려야 할까요", "status"),
+        ("카페 웨이팅 내 앞에 몇 명인지 어떻게 알아?", "status"),
+        ("how long would i have to wait after eating to swim", "status"),
+        ("how many people are ahead of me on the waitlist for the apartment", "status"),
+        ("what's going on with the gpu shortage", "status"),
+        ("is the server team awake yet? need someone to approve my PR", "status"),
+        ("gpu 서멀 바르고 나서 자꾸 뻗는데 왜 그럴까", "status"),
+        ("Next.js 서버 컴포넌트 로딩 상태 어떻게 처리해", "status"),
+        ("로스트아크 서버 점검 언제 풀려?", "status"),
+        ("회사 gpu 개인 프로젝트에 써도 되나요", "status"),
+        ("서버팀 요즘 바쁨?", "status"),
+        ("what model's running the new siri", "status"),
+        ("small model that can run offline on a phone?", "status"),
+        ("my flask server keeps crashing, trace:\n```\nTraceback (most recent call last): ...\n```", "status"),
+        ("i feel like we said goodbye too early", "clarify"),
+        ("is the weather tomorrow the same as yesterday", "clarify"),
+        ("can you set up a demo environment for friday afternoon", "calendar.create_draft"),
+    ];
+    for (text, not) in not {
+        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
+    }
+    let draft = |text: &str| match decide(text, today(), &[], Lang::En, true) {
+        Some(Decision::Tools { operation, params, .. }) if operation == "create_draft" => {
+            Some(format!("{} {}", params["date"].as_str().unwrap(), params["time"].as_str().unwrap()))
+        }
+        _ => None,
+    };
+    let times: &[(&str, &str)] = &[
+        ("remind me at 10 tomorrow to book the dinner reservation", "2026-12-03 10:00"),
+        ("add a call with the client at 5 tomorrow, i'll leave early", "2026-12-03 17:00"),
+        ("add a call with sam at 3 tomorrow, after my morning run", "2026-12-03 15:00"),
+        ("add lunch with jay tomorrow, he flies out tonight", "2026-12-03 12:00"),
+        ("add lunch with mom on sunday, she can't do dinner", "2026-12-06 12:00"),
+    ];
+    for (text, want) in times {
+        assert_eq!(draft(text).as_deref(), Some(*want), "{text}");
+    }
+    // Still decided.
+    for (text, want) in [
+        ("서버 지금 바쁨?", "status"),
+        ("큰 모델 뻗었어?", "status"),
+        ("is the reasoner awake", "status"),
+        ("what's going on with the servers", "status"),
+        ("did the landlord ever reply", "email.search"),
+    ] {
+        assert_eq!(d(text, &[]).as_deref(), Some(want), "{text}");
     }
 }
