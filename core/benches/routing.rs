@@ -315,6 +315,8 @@ async fn main() {
         ("fresh15", include_str!("routing/fresh15.jsonl")),
         ("fresh16", include_str!("routing/fresh16.jsonl")),
         ("fresh17", include_str!("routing/fresh17.jsonl")),
+        ("fresh18", include_str!("routing/fresh18.jsonl")),
+        ("fresh19", include_str!("routing/fresh19.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

@@ -89,12 +89,9 @@ pub struct Cued {
 }
 
 /// Whether `t` names a file ("0312_주간회의.md", "budget.xlsx").
+/// (A page, "index.html", is code more often than a document.)
 fn names_file(t: &str) -> bool {
-    const EXTENSIONS: &[&str] = &["pdf", "docx", "doc", "xlsx", "xls", "pptx", "md", "txt", "csv", "odt", "hwp"];
-    t.split_whitespace().any(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        w.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext))
-    })
+    super::docs::file_name(t).is_some_and(|f| !f.ends_with(".html") && !f.ends_with(".htm"))
 }
 
 impl Cued {

@@ -156,6 +156,12 @@ fn month_range(t: &str, today: NaiveDate) -> Option<When> {
         next_month(today)
     } else if t.contains("this month") || squeezed.contains("이번달") {
         (today.year(), today.month())
+    } else if t.contains("last month") || squeezed.contains("지난달") || squeezed.contains("저번달") {
+        if today.month() == 1 {
+            (today.year() - 1, 12)
+        } else {
+            (today.year(), today.month() - 1)
+        }
     } else {
         return None;
     };

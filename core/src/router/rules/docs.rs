@@ -76,11 +76,18 @@ const EXTENSIONS: &[&str] =
 
 /// A file name in `t` ("backup-plan.docx", "서버이전계획.docx"); not a link's
 /// ("https://x.com/guide.html") nor a path's.
-fn file_name(t: &str) -> Option<&str> {
+/// A Korean particle after the extension is not part of it ("README_ko.md에서": "README_ko.md").
+pub(super) fn file_name(t: &str) -> Option<&str> {
     t.split_whitespace()
         .filter(|w| !w.contains("://") && !w.contains('/') && !w.starts_with("www."))
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .find(|w| w.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext)))
+        .find_map(|w| {
+            let (stem, ext) = w.rsplit_once('.')?;
+            let end = ext.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(ext.len());
+            let particle = &ext[end..];
+            let kept = particle.is_empty() || (particle.chars().count() <= 3 && !particle.is_ascii());
+            (!stem.is_empty() && EXTENSIONS.contains(&&ext[..end]) && kept).then(|| &w[..stem.len() + 1 + end])
+        })
 }
 
 /// A file's name without its extension, words joined by '_' ("open level_design_v3").
@@ -209,7 +216,14 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     let summed = (any_word(ws, &["summarise", "summarize", "gist"]) || tldr) && own_kind && !pasted_before || ko_kind;
     // "the gist of my thesis", not "the gist of the Mueller report".
     let gist = any_word(ws, &["gist", "tldr"]) && (any_word(ws, &["my", "our"]) || file_name(t).is_some());
+    // A part of a named file ("README_ko.md 열어서 설치 방법 부분만 알려줘"), or its very words
+    // ("pull the exact wording from the SLA doc").
+    let part = file_name(t).is_some() && contains_any(t, &["부분", "알려", "section", "part about", "tell me"]);
+    let wording = contains_any(t, &["exact wording", "word for word", "verbatim", "pull up the", "pull the"])
+        || any_word(ws, &["quote"]);
     let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize"])
+        || part
+        || wording
         || gist
         || summed
         || ko_sums
@@ -217,7 +231,8 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
             t,
             &["열어", "읽어", "내용", "보여", "요약", "what's in the", "whats in the", "what is in the"],
         );
-    let asks_how = contains_any(t, &["how to", "how do", "how can", "어떻게", "방법", "하는 법", "쓰는 법", "팁"]);
+    let asks_how =
+        contains_any(t, &["how to", "how do", "how can", "어떻게", "방법", "하는 법", "쓰는 법", "팁"]) && !part;
     // "자동차보험 거 읽어줘" after an answer to a question about documents that named
     // '자동차보험_증권.pdf': the file a word names.
     if reads && !asks_how && docs_before(history) {
@@ -261,7 +276,11 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
             return Some(call("document", "read", one("doc_id", only.clone())));
         }
     }
-    let untagged = files_listed(history);
+    // A list, numbered or not ("I found bench_notes_march.md and bench_results.xlsx").
+    let untagged = match files_listed(history) {
+        listed if listed.is_empty() && docs_before(history) => files_in_last_answer(history),
+        listed => listed,
+    };
     // "tldr of the 3rd", "1번 문서 핵심만 정리해줘": an item of the list, summarised.
     let reads = reads || (ordinal(t).is_some() && (sums || any_word(ws, &["tldr", "gist", "summary"])));
     let follow_up = reads && ordinal(t).is_some() && (!listed(history, "doc").is_empty() || !untagged.is_empty());
@@ -321,7 +340,8 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         }
     }
     let finds = (any_word(ws, &["find", "search", "look", "where", "locate"])
-        || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have any", "do i have a ", "do we have a "]))
+        || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have any", "do i have a ", "do we have a "])
+        || contains_any(t, &["dig it up", "dig up", "dig out", "track down", "track it down"]))
         // "경비처리 어디까지 인정돼요?" asks how far, not where.
         && !t.contains("어디까지")
         && !contains_any(t, &["look like", "what should", "how should"]);
@@ -341,7 +361,12 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         let k = (i + 1..ws.len().min(i + 3)).find(|&k| OWN_KINDS.contains(&ws[k]))?;
         Some(ws[i + 1..=k].join(" "))
     });
-    let name = own_name.filter(|_| summed).unwrap_or_else(|| doc_name(t));
+    // Its very words, from a document named by a word before its kind ("from the SLA doc": "sla doc").
+    let kind_name = ws
+        .windows(3)
+        .find(|w| ["the", "my", "our"].contains(&w[0]) && DOC_WORDS.contains(&w[2]) && !STOP.contains(&w[1]))
+        .map(|w| format!("{} {}", w[1], w[2]));
+    let name = own_name.filter(|_| summed).or(kind_name.filter(|_| wording)).unwrap_or_else(|| doc_name(t));
     let a_name = !name.is_empty() && name.split_whitespace().count() <= 4;
     let pasted = contains_any(t, &["pasted", "above", "below", "위에", "아래"]);
     let no_list = ordinal(t).is_some();

@@ -223,12 +223,24 @@ pub(super) fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision
     #[rustfmt::skip]
     let ko_when = contains_any(t, &[
         "언제야", "언제였", "언제지", "언제더라", "언제 있", "언제로", "언제냐", "언제임", "언제예요", "언제에요", "언제인지",
-        "언제죠", "언제 잡",
+        "언제죠", "언제 잡", "며칠이었", "몇일이었", "며칠이지", "몇일이지", "며칠이더라", "몇일이더라", "며칠이야",
+        "몇일이야", "며칠인지", "몇일인지", "날짜 찾아", "날짜가 언제", "날짜 알려",
     ]);
+    // An event of one's own, in Korean ("워크샵 몇일이었죠?", "엄마 생신 캘린더에 넣어놨던거
+    // 같은데 며칠이지", "민준이랑 점심 먹은 날짜"; not "추석이 며칠이지", a holiday).
+    #[rustfmt::skip]
+    let ko_event = contains_any(t, &[
+        "예약", "약속", "회의", "일정", "미팅", "워크샵", "워크숍", "회식", "출장", "면접", "세미나", "캘린더", "생신",
+        "점심 먹은", "저녁 먹은", "만난 날", "만났던", "발표",
+    ]);
+    // "when did I last meet with the Hoffmann group?": a meeting that was.
+    let met = ["when did i ", "when did we "].iter().any(|p| t.starts_with(p))
+        && any_word(ws, &["meet", "see", "talk", "call", "visit", "sync", "catch", "have"]);
     let when = (t.starts_with("when is") || t.starts_with("when's"))
         && !contains_any(t, &["best time", "good time", "should"])
         || (t.starts_with("when was") && any_word(ws, &["my", "our", "i", "we"]))
-        || (ko_when && contains_any(t, &["예약", "약속", "회의", "일정", "미팅"]));
+        || met
+        || (ko_when && ko_event);
     // The user's own ("when is my ...", "when's the dentist again", "I added it"), not a
     // holiday's date.
     #[rustfmt::skip]
@@ -236,13 +248,23 @@ pub(super) fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision
         "appointment", "meeting", "event", "call", "dinner", "lunch", "my", "our", "dentist", "doctor",
         "haircut", "interview", "checkup", "defense",
     ]) || t.contains("i added")
-        || t.contains("언제");
+        || t.contains("언제")
+        || ko_event
+        || met;
     // One that was ("김부장님이랑 미팅 언제였더라", "when was my last checkup"): the 90 days
     // before; else the 90 days after.
-    let past = t.starts_with("when was") || contains_any(t, &["였더라", "였지", "였어", "했었", "did i"]);
+    let past = t.starts_with("when was")
+        || met
+        || contains_any(t, &["였더라", "였지", "였어", "했었", "did i", "었죠", "었나", "먹은", "만난"]);
     (when && event).then(|| {
         let day = |d: NaiveDate| Value::from(d.format("%Y-%m-%d").to_string());
-        let (from, to) = if past { (today - Duration::days(90), today) } else { (today, today + Duration::days(90)) };
+        // A date named ("지난달에 … 점심 먹은 날짜"): its days.
+        let (from, to) = match dates::parse(t, today) {
+            Some(When::Range(a, b)) => (a, b),
+            Some(When::Day(d, _)) => (d, d),
+            None if past => (today - Duration::days(90), today),
+            None => (today, today + Duration::days(90)),
+        };
         let mut p = one("date_from", day(from));
         p.insert("date_to".into(), day(to));
         call("calendar", "search", p)

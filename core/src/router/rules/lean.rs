@@ -97,6 +97,13 @@ const ANALYTIC_KO: &[&str] = &[
     "는 게 좋아",
     "하는게 낫",
     "하는 게 낫",
+    "설정 예시",
+    "예시 보여",
+    "예제 보여",
+    "고민해줘",
+    "고민해 줘",
+    "효율적일지",
+    "어떻게 배치",
 ];
 
 /// Whether `t` (lower case) asks for reasoning.
@@ -111,7 +118,10 @@ pub fn analytic(t: &str, ws: &[&str]) -> bool {
         && (t.contains('?') || any_word(ws, &["how", "what", "when", "which"]));
     // A log or code pasted to be read ("로그 좀 봐줘 ``` … ``` 프록시 타임아웃 문제임?").
     let pasted = t.contains("```");
+    // "tensor parallel vs pipeline parallel?": a comparison asked.
+    let versus = any_word(ws, &["vs", "versus"]) && t.contains('?') && ws.len() <= 12;
     any_word(ws, ANALYTIC_EN)
+        || versus
         || contains_any(t, ANALYTIC_EN_PHRASES)
         || contains_any(t, ANALYTIC_KO)
         || why
@@ -215,7 +225,8 @@ const POINTERS_KO: &[&str] = &[
 #[rustfmt::skip]
 const WHY_THAT: &[&str] = &[
     "왜그럼", "왜 그럼", "왜그래", "왜 그래", "왜 이렇게 된", "왜 이렇게 됐", "왜이렇게 된", "why is that", "why's that",
-    "why is it like that", "why did it do that",
+    "why is it like that", "why did it do that", "왜 이럼", "왜이럼", "왜 이래", "왜이래", "왜 저럼", "왜저럼", "왜 저래",
+    "왜저래",
 ];
 
 /// Whether `t` is a short request that points at something it never names.
@@ -228,7 +239,13 @@ pub fn vague(t: &str, ws: &[&str]) -> bool {
     let short = super::words(s).len() <= 6;
     let helpless = ws == ["help"] || t.trim() == "도와줘";
     let request = REQUESTS_EN.iter().any(|r| s.starts_with(r));
-    let en = request && any_word(ws, POINTERS_EN);
+    // "help me with that" (not "help with regex matching one digit").
+    let help_that = ["help me with ", "help with "].iter().any(|h| {
+        s.strip_prefix(h).is_some_and(|r| {
+            ["that", "it", "this", "this one", "that one"].contains(&r.trim_end_matches(['?', '.', '!']))
+        })
+    });
+    let en = request && any_word(ws, POINTERS_EN) || help_that;
     // "why is that" and one word at most besides ("이상한데 왜그럼?"), not "고양이가 밤마다 우는데
     // 왜 그래?" (which says what).
     let why = WHY_THAT.iter().any(|w| t.contains(w) && super::words(&t.replacen(w, " ", 1)).len() <= 1);
@@ -297,7 +314,10 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str, answer: Option<&str>) -> bo
     let coded = any_word(&pws, &[
         "regex", "script", "function", "query", "code", "snippet", "command", "one-liner", "sql", "bash", "yaml",
         "docker", "compose", "dockerfile", "config", "nginx", "kubernetes", "k8s", "helm", "terraform",
-    ]) || contains_any(&p, &["정규식", "코드", "스크립트", "함수", "쿼리", "명령어"]);
+    ]) || contains_any(&p, &["정규식", "코드", "스크립트", "함수", "쿼리", "명령어"])
+        // Code pasted ("here's my batching helper:\ndef chunk(xs, n): ...").
+        || p.contains("```")
+        || contains_any(&p, &["def ", "return ", "import ", "in range(", "function ", "=>", "#include", "fn ", "print("]);
     // A request of a tool or of the servers (a "docker compose file" is code, not a document).
     let other = (super::cue::tool_words(&p) && !coded) || super::status::asks(&p, &pws);
     // Code, or a long answer, is the reasoner's work when the request was no tool's nor the
@@ -331,6 +351,10 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str, answer: Option<&str>) -> bo
             "eli5",
         ],
     ) || contains_any(t, &["too long", "less technical", "요약", "너무 길", "쉽게"])
+        || contains_any(
+            t,
+            &["go deeper", "dig deeper", "expand on", "in more depth", "더 깊게", "더 깊이", "더 자세히"],
+        )
         || contains_any(
             t,
             &["바꿔", "고쳐", "수정", "추가해", "만들어", "확장", "줄여", "짧게", "길게", "다시", "스럽게"],

@@ -136,7 +136,7 @@ pub(super) fn reply_asked(t: &str, ws: &[&str]) -> bool {
 pub(super) fn draft_sent(t: &str, ws: &[&str], history: &[Turn]) -> bool {
     let Some(previous) = history.iter().rev().find(|turn| turn.user) else { return false };
     let p = previous.text.to_lowercase();
-    let wrote = contains_any(&p, &["email", "mail", "메일"])
+    let wrote = contains_any(&p, &["email", "mail", "메일", "reply", "답장", "회신"])
         && contains_any(&p, &["write", "draft", "compose", "써", "작성", "초안"]);
     // A go-ahead and nothing else ("looks good, send it"; not "dont send it yet", "보내지 마",
     // "can u send a shorter version").
@@ -144,7 +144,8 @@ pub(super) fn draft_sent(t: &str, ws: &[&str], history: &[Turn]) -> bool {
     let go = ws.iter().all(|w| [
         "send", "it", "now", "go", "ahead", "ok", "okay", "looks", "good", "great", "perfect", "yes", "yep", "sure",
         "please", "pls", "that", "this", "off", "out", "lgtm", "ship", "thanks", "fine", "이대로", "ㅇㅋ", "그래", "좋아",
-        "네", "응", "그럼", "그대로", "지금", "바로", "좋네", "굿", "오케이",
+        "네", "응", "그럼", "그대로", "지금", "바로", "좋네", "굿", "오케이", "to", "him", "her", "them", "back", "yeah",
+        "yup", "ㅇㅇ", "웅", "넵", "넹", "ㄱㄱ",
     ].contains(w) || (w.starts_with("보내") && !w.starts_with("보내지")) || w.starts_with("쏴"));
     let send = any_word(ws, &["send"]) || contains_any(t, &["보내", "쏴"]);
     wrote && send && go && !t.contains('?')
@@ -313,7 +314,29 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         // Nor a model by its size ("did the 70b answer yet").
         && !ws.iter().any(|w| w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())));
     let ko_back = contains_any(t, &["답장", "회신"])
-        && contains_any(t, &["하셨나", "하셨어", "보냈어?", "보냈나", "왔어?", "왔나", "왔니", "왔는지", "보내셨"])
+        && contains_any(
+            t,
+            &[
+                "하셨나",
+                "하셨어",
+                "보냈어?",
+                "보냈나",
+                "왔어?",
+                "왔나",
+                "왔니",
+                "왔는지",
+                "보내셨",
+                "주셨나",
+                "주셨어",
+                "줬나",
+                "줬어?",
+                "줬는지",
+                "주셨는지",
+                "왔을까",
+                "왔던가",
+                "왔었나",
+            ],
+        )
         && !contains_any(t, CHATS)
         && !contains_any(t, &["트위터", "페북", "서버", "모델", "읽씹", "ㅠ", "ㅜ"]);
     // "the thread where legal signed off", not "the thread pool".
@@ -321,7 +344,14 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         ["the", "that", "email"].contains(&w[0])
             && w[1] == "thread"
             && ["where", "about", "from", "with", "on"].contains(&w[2])
-    });
+    })
+        // "facilities sent a huge thread about the outage": a thread someone sent.
+        || (ws.iter().position(|w| *w == "sent").is_some_and(|i| ws.iter().skip(i + 1).take(3).any(|w| *w == "thread"))
+            && !contains_any(t, CHATS)
+            && !contains_any(t, &["twitter", "x.com", "mastodon", "bluesky"]));
+    // A summary of it asked ("tl;dr it for me", "summarize that long email Fatima sent").
+    let sums =
+        any_word(ws, &["summarize", "summarise", "tldr", "gist"]) || contains_any(t, &["tl;dr", "sum up", "요약"]);
     let mail = thread
         || any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
         || contains_any(t, &["메일", "편지함"])
@@ -380,6 +410,7 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         a_list && ordinal(t).is_some() && contains_any(t, &["about", "what's", "whats", "what is", "뭐야", "무슨"]);
     let reads = says
         || about
+        || sums
         || any_word(ws, &["open", "read", "show"])
         || any_word(ws, &["전문", "전문을", "전문도"])
         || contains_any(t, &["열어", "읽어", "본문", "내용", "보여", "full text", "in full"]);
@@ -397,7 +428,7 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     }
     // "what about last month" after a mail question: the same search.
     let again = mail_before(history)
-        && ["what about ", "how about ", "and "].iter().any(|p| t.starts_with(p))
+        && ["what about ", "how about ", "and ", "from ", "and from "].iter().any(|p| t.starts_with(p))
         && ws.len() <= 5
         && !super::cue::tool_words(t);
     if again {
@@ -435,7 +466,7 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     }
     // Unread mail, or mails in the plural to show: a list, so a search.
     let finds = !says
-        && (thread
+        && ((thread && !sums)
             || wrote_back
             || ko_back
             || sent_me
@@ -476,13 +507,21 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     if !finds {
         // One mail by its words ("read the latest mail from Jane", "민수한테 온 메일 읽어줘"):
         // the newest that they name (a list, "mails", is the model's or a search).
-        let one_mail =
-            any_word(ws, &["mail", "email", "e-mail"]) || (t.contains("메일") && !t.contains("메일들")) || ko_reply;
-        let name: String = kept_words(t)
+        let one_mail = any_word(ws, &["mail", "email", "e-mail"])
+            || (t.contains("메일") && !t.contains("메일들"))
+            || ko_reply
+            || thread;
+        // (A summary's words, and what says how long, name no mail: "summarize that long email
+        // Fatima sent this morning about the outage" is Fatima's about the outage.)
+        const ASKED: &[&str] =
+            &["summarize", "summarise", "tl", "dr", "tldr", "gist", "sum", "sent", "long", "huge", "thread", "요약"];
+        let words = kept_words(t);
+        let kept: Vec<&str> = words
             .split_whitespace()
-            .filter(|w| !RECENT.contains(w) && w.chars().count() >= 2)
-            .collect::<Vec<_>>()
-            .join(" ");
+            .filter(|w| !RECENT.contains(w) && w.chars().count() >= 2 && !(sums && ASKED.contains(w)))
+            .collect::<Vec<_>>();
+        // A summary asked of a long description: its first words (the sender comes first).
+        let name = if sums { kept.iter().take(6).copied().collect::<Vec<_>>().join(" ") } else { kept.join(" ") };
         let a_name = !name.is_empty() && name.split_whitespace().count() <= 6;
         // "the latest mail", "제일 최근에 온 메일": the newest (the mail tool reads words of
         // recency alone as the newest mail).

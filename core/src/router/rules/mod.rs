@@ -144,6 +144,7 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
         ("whats ", " look"),
         ("how's ", " looking"),
         ("hows ", " looking"),
+        ("how does ", " look"),
     ]
     .iter()
     .any(|(a, b)| {
@@ -194,8 +195,20 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
                 on || dates::parse(&rest.join(" "), today).is_some()
             })
         });
+    // "today looking packed?", "is friday looking busy": a day, its look, how full.
+    let looking = ws.iter().position(|w| ["looking", "look"].contains(w)).is_some_and(|i| {
+        let day = ws[..i].iter().filter(|w| !["is", "how", "s", "my", "the"].contains(*w)).copied().collect::<Vec<_>>();
+        let full = |w: &&str| {
+            ["packed", "busy", "full", "hectic", "crazy", "heavy", "light", "free", "booked", "stacked", "slammed"]
+                .contains(w)
+        };
+        (1..=2).contains(&day.len())
+            && (day == ["day"] || dates::parse(&day.join(" "), today).is_some())
+            && ws.len() <= 7
+            && ws[i + 1..].iter().any(full)
+    });
     #[rustfmt::skip]
-    let free = on_what || looks || have || contains_any(t, &[
+    let free = on_what || looks || looking || have || contains_any(t, &[
         "am i double booked", "am i double-booked", "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
         "what do i have today", "what do i have left today", "what do i have on today", "what do i have tomorrow", "what do i have this", "what do i have next",
         "have i got anything", "am i free", "am i busy", "am i booked", "what's my day look", "what's my day like",
@@ -413,5 +426,7 @@ pub fn correct_draft(decision: Decision, text: &str, today: NaiveDate) -> Decisi
 mod tests;
 #[cfg(test)]
 mod tests_answers;
+#[cfg(test)]
+mod tests_round12;
 #[cfg(test)]
 mod tests_sets;

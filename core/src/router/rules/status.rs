@@ -24,8 +24,10 @@ fn general(t: &str) -> bool {
 /// is the healthcheck just flapping"; not "is ollama or lm studio better for running
 /// models?", "llama.cpp 빌드할 때 cuda 문제"). Asked before [`general`]: "my son set up
 /// something called Ollama … could you tell me whether it is actually running?".
+/// The servers' names, as words.
+const NAMES: &[&str] = &["ollama", "vllm", "sglang", "lmstudio", "tgi"];
+
 fn backend_asked(t: &str, ws: &[&str]) -> bool {
-    const NAMES: &[&str] = &["ollama", "vllm", "sglang", "lmstudio"];
     // "vllm-prod", "ollama-box": a host named after it (not "ollama-python", a library).
     let host = |r: &str| {
         r.strip_prefix('-').is_some_and(|h| {
@@ -41,7 +43,9 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
     let state = up || any_word(ws, &[
         "down", "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
         "offline", "slow", "frozen", "queue", "queued", "flapping",
-    ]) || contains_any(t, &[
+    ]) || (any_word(ws, &["anyone", "anybody", "someone", "somebody", "who", "who's"])
+        && any_word(ws, &["using", "hammering", "hogging", "hitting", "on"]))
+        || contains_any(t, &[
         "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
     ]);
     #[rustfmt::skip]
@@ -155,7 +159,13 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
             && !contains_any(t, &["i'm running", "im running", "i am running", "we're running", "we are running"]));
     // "is the 4090 box up?", "is the 70B free?": a last word.
     let last = ws.last().copied().unwrap_or_default();
-    let how_weak = any_word(ws, &["up", "slow"]) || (any_word(ws, &["free"]) && ws.len() <= 8);
+    // "up" of a server, not of a verb ("can you dig it up", "look up the gpu's specs").
+    #[rustfmt::skip]
+    let verb_up = ws.windows(2).any(|w| {
+        w[1] == "up" && ["dig", "pull", "look", "bring", "it", "them", "that", "this", "set", "clean", "pick", "sign", "speed", "sum"].contains(&w[0])
+    });
+    let how_weak =
+        (any_word(ws, &["up"]) && !verb_up) || any_word(ws, &["slow"]) || (any_word(ws, &["free"]) && ws.len() <= 8);
     // "is the big model up right now?": up, or free, asked.
     let asked_up = t.contains('?') && any_word(ws, &["up", "free", "available"]);
     // (Not a team, a game's server, a web framework's: "서버팀 요즘 바쁨?", "로스트아크 서버
@@ -377,8 +387,8 @@ pub fn follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bo
     let Some(previous) = history.iter().rev().find(|turn| turn.user) else { return false };
     let p = previous.text.to_lowercase();
     // After a status question, or an answer that said a server is busy ("and is it still
-    // busy?", "그럼 지금은?").
-    if !asks(&p, &words(&p)) && !busy_answer(history) {
+    // busy?", "그럼 지금은?") or how the servers are ("TGI 서버가 응답하지 않습니다").
+    if !asks(&p, &words(&p)) && !busy_answer(history) && !servers_answer(history) {
         return false;
     }
     // Not a follow-up about something else ("and my calendar?", "그럼 오늘 일정은?").
@@ -387,8 +397,35 @@ pub fn follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bo
     }
     // "how busy is it": a pronoun for the server, with a status word ("thanks, that helps" is none).
     let pronoun = !general(t) && ws.len() <= 8 && any_word(ws, &["it", "they", "that", "one"]) && status_word(t, ws);
+    // "TGI?", "other one?": another server, named alone.
+    let other = ws.len() <= 4
+        && !any_word(ws, &["vs", "better", "install", "how", "why", "what"])
+        && (any_word(ws, NAMES)
+            || ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
+            || contains_any(t, &["other one", "the other", "다른 거", "다른거", "다른 서버", "나머지"]));
+    // "ㅠ 다시 올라왔나 함 봐줘", "is it back up yet?": back, asked.
+    #[rustfmt::skip]
+    let back = ws.len() <= 8 && contains_any(t, &[
+        "올라왔나", "올라왔어", "살아났", "돌아왔나", "back up", "back online", "come back", "came back", "recovered",
+    ]);
     // "how long then?" after "7 requests are queued".
-    super::elliptic(t, ws) || pronoun || wait_asked(t, ws)
+    super::elliptic(t, ws) || pronoun || wait_asked(t, ws) || other || back
+}
+
+/// Whether the last answer told how a server is ("Ollama is idle; vLLM is at 92% GPU
+/// utilization", "TGI 서버가 응답하지 않습니다").
+fn servers_answer(history: &[Turn]) -> bool {
+    let Some(last) = history.last().filter(|turn| !turn.user) else { return false };
+    let a = last.text.to_lowercase();
+    let aw = words(&a);
+    let server = any_word(&aw, NAMES)
+        || contains_any(&a, &["server", "backend", "reasoner", "lm studio", "llama.cpp", "서버", "백엔드", "리즈너"]);
+    #[rustfmt::skip]
+    let state = contains_any(&a, &[
+        "idle", "busy", "is down", "not responding", "utilization", "queued", "in its queue", "in the queue", "offline",
+        "online", "응답하지", "다운", "대기", "바쁩", "유휴", "꺼져", "살아",
+    ]);
+    server && state
 }
 
 /// Whether `t` (lower case) has anything of a question about the servers: a server, a model,

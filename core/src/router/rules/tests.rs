@@ -533,6 +533,8 @@ fn what_the_rules_decide_on_the_read_sets_is_right() {
         include_str!("../../../benches/routing/fresh13.jsonl"),
         include_str!("../../../benches/routing/fresh14.jsonl"),
         include_str!("../../../benches/routing/fresh15.jsonl"),
+        include_str!("../../../benches/routing/fresh16.jsonl"),
+        include_str!("../../../benches/routing/fresh17.jsonl"),
     ];
     let (mut decided, mut right, mut all) = (0, 0, 0);
     let mut wrong = Vec::new();

@@ -1,0 +1,125 @@
+//! Round 12: the wrong decisions of fresh16 and fresh17 (scored blind, then read), each a test,
+//! beside the near misses their mends must leave alone.
+use super::tests_answers::{d, today, turns};
+use super::*;
+
+#[test]
+fn follow_ups_take_the_turn_before() {
+    let t = turns;
+    let draft = t(
+        "draft a reply to Viktor saying we'll ship Monday",
+        "Here's a draft: 'Hi Viktor, quick update: we're on track to ship Monday.'",
+    );
+    assert_eq!(d("send it to him", &draft).as_deref(), Some("email.send"));
+    assert_eq!(d("looks good, send it to him", &draft).as_deref(), Some("email.send"));
+    assert_ne!(d("don't send it to him yet", &draft).as_deref(), Some("email.send"));
+    let ko_draft = t("이사님 메일에 답장 초안 써줘", "답장 초안입니다: '안녕하세요 이사님, 자료 첨부드립니다.'");
+    assert_eq!(d("ㅇㅇ 그대로 보내", &ko_draft).as_deref(), Some("email.send"));
+    assert_ne!(d("ㅇㅇ 근데 보내지 마", &ko_draft).as_deref(), Some("email.send"));
+    let mails =
+        t("any mail from Joaquin?", "Yes, 2 emails from Joaquin this week: 'Cluster budget' and 'Re: Offsite'.");
+    assert_eq!(d("from Carla?", &mails).as_deref(), Some("email.search"));
+    let weather = t("what's the weather in Lisbon", "Sunny, 18 °C.");
+    assert_ne!(d("from Carla?", &weather).as_deref(), Some("email.search"));
+    // Another server, or one come back, after an answer of how the servers are.
+    let backends =
+        t("how are the backends doing", "Ollama is idle; vLLM is at 92% GPU utilization with 5 requests queued.");
+    assert_eq!(d("TGI?", &backends).as_deref(), Some("status"));
+    let slow =
+        t("why's everything so slow?", "The Ollama server is at 98% GPU utilization with 7 requests in its queue.");
+    assert_eq!(d("other one?", &slow).as_deref(), Some("status"));
+    let tgi = t("TGI 어때", "TGI 서버가 응답하지 않습니다. 마지막 응답은 10분 전입니다.");
+    assert_eq!(d("ㅠ 다시 올라왔나 함 봐줘", &tgi).as_deref(), Some("status"));
+    assert_ne!(d("ollama vs vllm?", &backends).as_deref(), Some("status"));
+    assert_ne!(d("other one?", &weather).as_deref(), Some("status"));
+    // Code shown, a bug found: the change asked is the reasoner's.
+    let code = t(
+        "here's my batching helper:\ndef chunk(xs, n):\n    return [xs[i:i+n] for i in range(0, len(xs), n-1)]",
+        "There's an off-by-one: the range step is n-1, so consecutive chunks overlap by one element.",
+    );
+    assert_eq!(d("ok fix it and add type hints", &code).as_deref(), Some("route"));
+    let pp = t(
+        "tensor parallel vs pipeline parallel?",
+        "Tensor parallelism splits each layer across GPUs; pipeline parallelism puts layers on different GPUs.",
+    );
+    assert_eq!(d("go deeper on the pipeline bubble thing, with actual numbers", &pp).as_deref(), Some("route"));
+    // The first of two files the answer named.
+    let found = t(
+        "find my notes on the inference benchmark",
+        "I found bench_notes_march.md and bench_results.xlsx in ~/work/perf.",
+    );
+    assert_eq!(d("pull up the first one and give me the key numbers", &found).as_deref(), Some("document.read"));
+    let read = |text: &str, h: &[Turn]| match decide(text, today(), h, Lang::En, true) {
+        Some(Decision::Tools { params, .. }) => params["doc_id"].as_str().map(str::to_string),
+        _ => None,
+    };
+    assert_eq!(
+        read("pull up the first one and give me the key numbers", &found).as_deref(),
+        Some("bench_notes_march.md")
+    );
+}
+
+#[test]
+fn tools_asked_without_their_names_round_12() {
+    let cases: &[(&str, &str)] = &[
+        ("today looking packed?", "calendar.today"),
+        ("morning. how does my day look", "calendar.today"),
+        ("is friday looking busy?", "calendar.search"),
+        ("When did I last meet with the Halvorsen people? need the date for the report", "calendar.search"),
+        ("워크샵 몇일이었죠? 부산 가는거", "calendar.search"),
+        ("지난달에 민준이랑 점심 먹은 날짜 찾아줘", "calendar.search"),
+        ("엄마 생신 캘린더에 넣어놨던거 같은데 며칠이지", "calendar.search"),
+        ("박과장님이 견적서 관련해서 답장 주셨나요?", "email.search"),
+        ("facilities sent a huge thread about the power outage, tl;dr it for me", "email.read"),
+        ("summarize that long email Fatima sent this morning about the outage postmortem", "email.read"),
+        ("I had a spreadsheet with the GPU power draw measurements somewhere, can you dig it up", "document.search"),
+        ("README_배포절차.md에서 롤백 방법 부분만 알려줘", "document.read"),
+        ("README_ko.md 열어서 설치 방법 부분만 알려줘", "document.read"),
+        ("pull the exact wording from the SLA doc about uptime guarantees", "document.read"),
+        ("Quick q before I kick off the eval run — is anyone else hammering the LM Studio instance?", "status"),
+        ("help me with that", "clarify"),
+        ("얘 왜 이럼??", "clarify"),
+        ("nginx로 ollama 앞에 리버스 프록시 두고 API 키 인증 거는 설정 예시 보여줄 수 있나요?", "route"),
+        ("우리팀 지금 GPU 4장인데 모델 3개 돌려야 됨. 어떻게 배치하는게 효율적일지 같이 고민해줘", "route"),
+    ];
+    for (text, want) in cases {
+        assert_eq!(d(text, &[]).as_deref(), Some(*want), "{text}");
+    }
+    // Dates read: last month's lunch is searched in last month.
+    let range = |text: &str| match decide(text, today(), &[], Lang::Ko, true) {
+        Some(Decision::Tools { params, .. }) => {
+            Some(format!("{} {}", params["date_from"].as_str()?, params["date_to"].as_str()?))
+        }
+        _ => None,
+    };
+    assert_eq!(range("지난달에 민준이랑 점심 먹은 날짜 찾아줘").as_deref(), Some("2026-11-01 2026-11-30"));
+    let mail = |text: &str| match decide(text, today(), &[], Lang::En, true) {
+        Some(Decision::Tools { params, .. }) => params.get("uid").and_then(|u| u.as_str()).map(str::to_string),
+        _ => None,
+    };
+    assert!(mail("summarize that long email Fatima sent this morning about the outage postmortem")
+        .is_some_and(|u| u.contains("fatima")));
+}
+
+#[test]
+fn what_round_12_must_leave_alone() {
+    let not: &[(&str, &str)] = &[
+        ("tomorrow looking rainy?", "calendar.search"),
+        ("how does the code look", "calendar.today"),
+        ("추석이 며칠이지", "calendar.search"),
+        ("BTS 정국 생일이 며칠이지", "calendar.search"),
+        ("my friend sent a twitter thread about the outage, tl;dr it", "email.read"),
+        ("explain the thread pool in java", "email.search"),
+        ("can you look up the gpu specs of an a100", "status"),
+        ("is anyone else using ollama for code completion, is it better than lm studio?", "status"),
+        ("help me with my resume", "clarify"),
+        ("고양이가 밤마다 우는데 왜 그래?", "clarify"),
+        ("how to convert a md file to pdf", "document.read"),
+        ("where can i find a quote about courage", "document.read"),
+        ("when did i start using linux, roughly 2009?", "calendar.search"),
+    ];
+    for (text, not) in not {
+        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
+    }
+    assert_eq!(d("is the gpu server back up?", &[]).as_deref(), Some("status"));
+}
