@@ -150,18 +150,23 @@ fn next_month(today: NaiveDate) -> (i32, u32) {
     }
 }
 
+/// "last month", as words (not "the last monthly planning meeting").
+fn last_month(t: &str) -> bool {
+    t.match_indices("last month").any(|(i, m)| !t[i + m.len()..].starts_with(|c: char| c.is_alphanumeric()))
+}
+
 fn month_range(t: &str, today: NaiveDate) -> Option<When> {
     let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     let (y, m) = if t.contains("next month") || squeezed.contains("다음달") {
         next_month(today)
     } else if t.contains("this month") || squeezed.contains("이번달") {
         (today.year(), today.month())
-    } else if t.contains("last month") || squeezed.contains("지난달") || squeezed.contains("저번달") {
-        if today.month() == 1 {
-            (today.year() - 1, 12)
-        } else {
-            (today.year(), today.month() - 1)
-        }
+    } else if last_month(t) || squeezed.contains("지난달") || squeezed.contains("저번달") {
+        // "지지난달": the month before that.
+        let back = if squeezed.contains("지지난달") || squeezed.contains("저저번달") { 2 } else { 1 };
+        let first = today.with_day(1)?;
+        let before = (1..=back).try_fold(first, |d, _| (d - Duration::days(1)).with_day(1))?;
+        (before.year(), before.month())
     } else {
         return None;
     };

@@ -218,12 +218,22 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     let gist = any_word(ws, &["gist", "tldr"]) && (any_word(ws, &["my", "our"]) || file_name(t).is_some());
     // A part of a named file ("README_ko.md 열어서 설치 방법 부분만 알려줘"), or its very words
     // ("pull the exact wording from the SLA doc").
-    let part = file_name(t).is_some() && contains_any(t, &["부분", "알려", "section", "part about", "tell me"]);
-    let wording = contains_any(t, &["exact wording", "word for word", "verbatim", "pull up the", "pull the"])
-        || any_word(ws, &["quote"]);
+    // (Not one to write: "add a troubleshooting section to README.md", "대부분의 README.md에는".)
+    let part = file_name(t).is_some()
+        && contains_any(t, &["부분만", "부분 알려", "부분 보여", "section of", "part of", "섹션만"])
+        && !contains_any(t, &["대부분", "작성", "add ", "write", "하는 법", "하는법", "how to"]);
+    // Its very words, from a document named by a word before its kind ("from the SLA doc": "sla doc").
+    let kind_name = ws
+        .windows(3)
+        .find(|w| ["the", "my", "our"].contains(&w[0]) && DOC_WORDS.contains(&w[2]) && !STOP.contains(&w[1]))
+        .map(|w| format!("{} {}", w[1], w[2]));
+    let wording = contains_any(t, &["exact wording", "word for word", "verbatim"]) && kind_name.is_some();
+    // "pull up the first one" after a search found files.
+    let pulls = contains_any(t, &["pull up the", "pull the"]) && ordinal(t).is_some();
     let reads = any_word(ws, &["open", "read", "show", "summarise", "summarize"])
         || part
         || wording
+        || pulls
         || gist
         || summed
         || ko_sums
@@ -276,9 +286,17 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
             return Some(call("document", "read", one("doc_id", only.clone())));
         }
     }
-    // A list, numbered or not ("I found bench_notes_march.md and bench_results.xlsx").
+    // A list, numbered or not ("I found bench_notes_march.md and bench_results.xlsx"), the
+    // answer to a search (not a how-to that names files: "pyproject.toml and README.md").
+    let searched_before = history.iter().rev().find(|turn| turn.user).is_some_and(|p| {
+        let p = p.text.to_lowercase();
+        contains_any(&p, &["find", "search", "look for", "where", "찾아", "검색", "어디", "있어", "있나"])
+            && !contains_any(&p, &["how ", "어떻게"])
+    });
     let untagged = match files_listed(history) {
-        listed if listed.is_empty() && docs_before(history) => files_in_last_answer(history),
+        listed if listed.is_empty() && found && searched_before && docs_before(history) => {
+            files_in_last_answer(history)
+        }
         listed => listed,
     };
     // "tldr of the 3rd", "1번 문서 핵심만 정리해줘": an item of the list, summarised.
@@ -341,7 +359,7 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     }
     let finds = (any_word(ws, &["find", "search", "look", "where", "locate"])
         || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have any", "do i have a ", "do we have a "])
-        || contains_any(t, &["dig it up", "dig up", "dig out", "track down", "track it down"]))
+        || (contains_any(t, &["dig it up", "dig up", "dig out", "track down", "track it down"]) && !asks_how))
         // "경비처리 어디까지 인정돼요?" asks how far, not where.
         && !t.contains("어디까지")
         && !contains_any(t, &["look like", "what should", "how should"]);
@@ -361,11 +379,6 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         let k = (i + 1..ws.len().min(i + 3)).find(|&k| OWN_KINDS.contains(&ws[k]))?;
         Some(ws[i + 1..=k].join(" "))
     });
-    // Its very words, from a document named by a word before its kind ("from the SLA doc": "sla doc").
-    let kind_name = ws
-        .windows(3)
-        .find(|w| ["the", "my", "our"].contains(&w[0]) && DOC_WORDS.contains(&w[2]) && !STOP.contains(&w[1]))
-        .map(|w| format!("{} {}", w[1], w[2]));
     let name = own_name.filter(|_| summed).or(kind_name.filter(|_| wording)).unwrap_or_else(|| doc_name(t));
     let a_name = !name.is_empty() && name.split_whitespace().count() <= 4;
     let pasted = contains_any(t, &["pasted", "above", "below", "위에", "아래"]);

@@ -223,24 +223,36 @@ pub(super) fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision
     #[rustfmt::skip]
     let ko_when = contains_any(t, &[
         "언제야", "언제였", "언제지", "언제더라", "언제 있", "언제로", "언제냐", "언제임", "언제예요", "언제에요", "언제인지",
-        "언제죠", "언제 잡", "며칠이었", "몇일이었", "며칠이지", "몇일이지", "며칠이더라", "몇일이더라", "며칠이야",
-        "몇일이야", "며칠인지", "몇일인지", "날짜 찾아", "날짜가 언제", "날짜 알려",
+        "언제죠", "언제 잡", "언제 갔었", "언제 했었",
     ]);
-    // An event of one's own, in Korean ("워크샵 몇일이었죠?", "엄마 생신 캘린더에 넣어놨던거
-    // 같은데 며칠이지", "민준이랑 점심 먹은 날짜"; not "추석이 며칠이지", a holiday).
+    // Its date asked ("워크샵 몇일이었죠?", "점심 먹은 날짜 찾아줘").
     #[rustfmt::skip]
-    let ko_event = contains_any(t, &[
-        "예약", "약속", "회의", "일정", "미팅", "워크샵", "워크숍", "회식", "출장", "면접", "세미나", "캘린더", "생신",
-        "점심 먹은", "저녁 먹은", "만난 날", "만났던", "발표",
+    let ko_date = contains_any(t, &[
+        "며칠이었", "몇일이었", "며칠이지", "몇일이지", "며칠이더라", "몇일이더라", "며칠이야", "몇일이야", "며칠인지",
+        "몇일인지", "날짜 찾아", "날짜가 언제", "날짜 알려",
     ]);
-    // "when did I last meet with the Hoffmann group?": a meeting that was.
-    let met = ["when did i ", "when did we "].iter().any(|p| t.starts_with(p))
-        && any_word(ws, &["meet", "see", "talk", "call", "visit", "sync", "catch", "have"]);
+    let ko_meeting = contains_any(t, &["예약", "약속", "회의", "일정", "미팅", "세미나"]);
+    // An event of one's own, in Korean ("엄마 생신 캘린더에 넣어놨던거 같은데 며칠이지",
+    // "민준이랑 점심 먹은 날짜"; not "G7 정상회의 며칠이야?", "수능 성적 발표 며칠이야?").
+    #[rustfmt::skip]
+    let ko_own = contains_any(t, &[
+        "워크샵", "워크숍", "회식", "출장", "면접", "생신", "캘린더", "점심 먹은", "저녁 먹은", "만난 날", "만났던",
+    ]);
+    let ko_mine = contains_any(t, &["내 ", "우리", "제 ", "저희", "팀 ", "이었", "였"]);
+    let ko_event = ko_own || (ko_meeting && (ko_when || ko_mine));
+    // "when did I last meet with the Hoffmann group?", "when was the last time I saw Jonas?":
+    // a meeting that was (not "when did we talk about the proxy", "when did I last sync my fork").
+    let seen = any_word(ws, &["meet", "met", "see", "saw", "visit", "visited"])
+        || contains_any(t, &["lunch with", "dinner with", "coffee with", "a call with", "a meeting with"]);
+    let met = ["when did i ", "when did we ", "when was the last time i ", "when was the last time we "]
+        .iter()
+        .any(|p| t.starts_with(p))
+        && seen;
     let when = (t.starts_with("when is") || t.starts_with("when's"))
         && !contains_any(t, &["best time", "good time", "should"])
         || (t.starts_with("when was") && any_word(ws, &["my", "our", "i", "we"]))
         || met
-        || (ko_when && ko_event);
+        || ((ko_when || ko_date) && ko_event);
     // The user's own ("when is my ...", "when's the dentist again", "I added it"), not a
     // holiday's date.
     #[rustfmt::skip]
@@ -258,12 +270,12 @@ pub(super) fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision
         || contains_any(t, &["였더라", "였지", "였어", "했었", "did i", "었죠", "었나", "먹은", "만난"]);
     (when && event).then(|| {
         let day = |d: NaiveDate| Value::from(d.format("%Y-%m-%d").to_string());
-        // A date named ("지난달에 … 점심 먹은 날짜"): its days.
+        // A month or a week named ("지난달에 … 점심 먹은 날짜"): its days. (A day named is
+        // more often another's: "need it for tomorrow's prep", "was it a Monday?".)
         let (from, to) = match dates::parse(t, today) {
-            Some(When::Range(a, b)) => (a, b),
-            Some(When::Day(d, _)) => (d, d),
-            None if past => (today - Duration::days(90), today),
-            None => (today, today + Duration::days(90)),
+            Some(When::Range(a, b)) if !past || a <= today => (a, b),
+            _ if past => (today - Duration::days(90), today),
+            _ => (today, today + Duration::days(90)),
         };
         let mut p = one("date_from", day(from));
         p.insert("date_to".into(), day(to));

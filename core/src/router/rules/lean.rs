@@ -100,8 +100,6 @@ const ANALYTIC_KO: &[&str] = &[
     "설정 예시",
     "예시 보여",
     "예제 보여",
-    "고민해줘",
-    "고민해 줘",
     "효율적일지",
     "어떻게 배치",
 ];
@@ -119,7 +117,7 @@ pub fn analytic(t: &str, ws: &[&str]) -> bool {
     // A log or code pasted to be read ("로그 좀 봐줘 ``` … ``` 프록시 타임아웃 문제임?").
     let pasted = t.contains("```");
     // "tensor parallel vs pipeline parallel?": a comparison asked.
-    let versus = any_word(ws, &["vs", "versus"]) && t.contains('?') && ws.len() <= 12;
+    let versus = any_word(ws, &["vs", "versus"]) && t.contains('?') && ws.len() <= 12 && !t.contains("vs code");
     any_word(ws, ANALYTIC_EN)
         || versus
         || contains_any(t, ANALYTIC_EN_PHRASES)

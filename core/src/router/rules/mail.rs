@@ -148,7 +148,8 @@ pub(super) fn draft_sent(t: &str, ws: &[&str], history: &[Turn]) -> bool {
         "yup", "ㅇㅇ", "웅", "넵", "넹", "ㄱㄱ",
     ].contains(w) || (w.starts_with("보내") && !w.starts_with("보내지")) || w.starts_with("쏴"));
     let send = any_word(ws, &["send"]) || contains_any(t, &["보내", "쏴"]);
-    wrote && send && go && !t.contains('?')
+    // (Not a chat's reply: "카톡 답장 … 초안 써줘", "a reply to this LinkedIn message".)
+    wrote && send && go && !t.contains('?') && !contains_any(&p, CHATS)
 }
 
 /// Whether the user's turn before was about mail.
@@ -314,29 +315,7 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         // Nor a model by its size ("did the 70b answer yet").
         && !ws.iter().any(|w| w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())));
     let ko_back = contains_any(t, &["답장", "회신"])
-        && contains_any(
-            t,
-            &[
-                "하셨나",
-                "하셨어",
-                "보냈어?",
-                "보냈나",
-                "왔어?",
-                "왔나",
-                "왔니",
-                "왔는지",
-                "보내셨",
-                "주셨나",
-                "주셨어",
-                "줬나",
-                "줬어?",
-                "줬는지",
-                "주셨는지",
-                "왔을까",
-                "왔던가",
-                "왔었나",
-            ],
-        )
+        && contains_any(t, KO_BACK)
         && !contains_any(t, CHATS)
         && !contains_any(t, &["트위터", "페북", "서버", "모델", "읽씹", "ㅠ", "ㅜ"]);
     // "the thread where legal signed off", not "the thread pool".
@@ -346,12 +325,17 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
             && ["where", "about", "from", "with", "on"].contains(&w[2])
     })
         // "facilities sent a huge thread about the outage": a thread someone sent.
-        || (ws.iter().position(|w| *w == "sent").is_some_and(|i| ws.iter().skip(i + 1).take(3).any(|w| *w == "thread"))
-            && !contains_any(t, CHATS)
-            && !contains_any(t, &["twitter", "x.com", "mastodon", "bluesky"]));
+        || sent_thread(t, ws);
     // A summary of it asked ("tl;dr it for me", "summarize that long email Fatima sent").
-    let sums =
-        any_word(ws, &["summarize", "summarise", "tldr", "gist"]) || contains_any(t, &["tl;dr", "sum up", "요약"]);
+    // (Not a text pasted, nor a how-to or a program: "summarize this email for me: Hi team…",
+    // "메일 요약해주는 파이썬 스크립트 짜줘", "best way to summarize a long email thread".)
+    #[rustfmt::skip]
+    let sums = (any_word(ws, &["summarize", "summarise", "tldr", "gist"]) || contains_any(t, &["tl;dr", "sum up", "요약"]))
+        && ws.len() <= 20
+        && !contains_any(t, &[
+            "this email", "this mail", "this thread", "이 메일", "script", "스크립트", "코드", "python", "파이썬", "how ",
+            "best way", "bot", "짜줘", "way to", "app", "function", "tool", ":",
+        ]);
     let mail = thread
         || any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
         || contains_any(t, &["메일", "편지함"])
@@ -427,8 +411,14 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         }
     }
     // "what about last month" after a mail question: the same search.
+    // "from Carla?" after "any mail from Joaquin?": the same search of another sender.
+    let from_again = ["from ", "and from "].iter().any(|p| t.starts_with(p))
+        && history.iter().rev().find(|turn| turn.user).is_some_and(|p| {
+            let p = p.text.to_lowercase();
+            p.contains("from ") && !contains_any(&p, &["how ", "what ", "why "])
+        });
     let again = mail_before(history)
-        && ["what about ", "how about ", "and ", "from ", "and from "].iter().any(|p| t.starts_with(p))
+        && (["what about ", "how about ", "and "].iter().any(|p| t.starts_with(p)) || from_again)
         && ws.len() <= 5
         && !super::cue::tool_words(t);
     if again {
@@ -535,4 +525,30 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         params.insert("days".into(), Value::from((today - a).num_days().clamp(1, 365) + 1));
     }
     Some(call("email", "search", params))
+}
+
+/// A reply received, asked ("교수님 답장 하셨나?", "박과장님이 견적서 관련해서 답장 주셨나요?",
+/// "회신 받았나?").
+#[rustfmt::skip]
+const KO_BACK: &[&str] = &[
+    "하셨나", "하셨어", "보냈어?", "보냈나", "왔어?", "왔나", "왔니", "왔는지", "보내셨", "주셨나", "주셨어", "주셨는지",
+    "왔을까", "왔던가", "왔었나", "받았나", "받았어?", "받았는지",
+];
+
+/// A thread someone sent ("facilities sent a huge thread about the power outage", "tl;dr the
+/// thread Fatima sent"); not one shown ("sent me this thread: …"), a thread dump, or a
+/// thread on a chat or a social site.
+fn sent_thread(t: &str, ws: &[&str]) -> bool {
+    let Some(i) = ws.iter().position(|w| *w == "thread") else { return false };
+    let sent_before = ws[i.saturating_sub(4)..i].contains(&"sent");
+    let sent_after = ws.get(i.saturating_sub(1)).is_some_and(|w| ["the", "that"].contains(w))
+        && ws.iter().skip(i + 1).take(3).any(|w| *w == "sent");
+    #[rustfmt::skip]
+    let elsewhere = contains_any(t, &[
+        "twitter", "x.com", "mastodon", "bluesky", "reddit", "slack", "discord", "forum", "github", "teams", "카톡", "슬랙",
+    ]);
+    (sent_before || sent_after)
+        && !ws.get(i.saturating_sub(1)).is_some_and(|w| ["this", "these"].contains(w))
+        && !ws.get(i + 1).is_some_and(|w| ["dump", "dumps", "pool"].contains(w))
+        && !elsewhere
 }

@@ -152,8 +152,11 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
         let Some(j) = t[i..].find(b) else { return false };
         // Nothing after it but "like" and "for me" ("how's tomorrow looking for a hike,
         // weather-wise?" asks of the weather).
+        // A day after it is the day asked ("how does my day look tomorrow?").
         let after: Vec<&str> = words(&t[i + j + b.len()..]);
-        let plain = after.iter().all(|w| ["like", "for", "me", "us", "then", "so", "far"].contains(w));
+        let plain = after
+            .iter()
+            .all(|w| ["like", "for", "me", "us", "then", "so", "far"].contains(w) || dates::parse(w, today).is_some());
         plain
             && Some(&t[i..i + j]).is_some_and(|x| {
                 let x = x.strip_prefix("my ").unwrap_or(x);
@@ -176,7 +179,7 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
                         || dates::parse(w, today).is_some()
                 };
                 x.split_whitespace().count() <= 3
-                    && (["day", "week"].contains(&x)
+                    && (["day", "week", "schedule", "calendar", "agenda"].contains(&x)
                         || (dates::parse(x, today).is_some() && x.split_whitespace().all(of_date)))
             })
     });
@@ -196,14 +199,20 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
             })
         });
     // "today looking packed?", "is friday looking busy": a day, its look, how full.
+    // (Every word before it of the day: not "rain tomorrow looking heavy?".)
+    const PARTS: &[&str] = &["day", "morning", "afternoon", "evening", "week", "weekend", "tonight"];
     let looking = ws.iter().position(|w| ["looking", "look"].contains(w)).is_some_and(|i| {
-        let day = ws[..i].iter().filter(|w| !["is", "how", "s", "my", "the"].contains(*w)).copied().collect::<Vec<_>>();
+        let day = ws[..i]
+            .iter()
+            .filter(|w| !["is", "how", "s", "my", "the", "this"].contains(*w))
+            .copied()
+            .collect::<Vec<_>>();
         let full = |w: &&str| {
             ["packed", "busy", "full", "hectic", "crazy", "heavy", "light", "free", "booked", "stacked", "slammed"]
                 .contains(w)
         };
         (1..=2).contains(&day.len())
-            && (day == ["day"] || dates::parse(&day.join(" "), today).is_some())
+            && day.iter().all(|w| PARTS.contains(w) || dates::parse(w, today).is_some())
             && ws.len() <= 7
             && ws[i + 1..].iter().any(full)
     });
@@ -328,9 +337,12 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
             return Some(calendar_for(when, today));
         }
         // "what's my day look like": today.
-        if contains_any(&t, &["my day look", "my day like", "through my day", "my day going", "내 하루"])
-            && dates::time(&t).is_none()
-        {
+        #[rustfmt::skip]
+        let today_parts = [
+            "my day look", "my day like", "through my day", "my day going", "내 하루", "my afternoon look",
+            "my morning look", "my evening look", "this afternoon look", "this morning look", "tonight look",
+        ];
+        if contains_any(&t, &today_parts) && dates::time(&t).is_none() {
             return Some(calendar("today", Map::new()));
         }
         // "am I free at 3?": a time and no day is today.

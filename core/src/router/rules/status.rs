@@ -43,14 +43,13 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
     let state = up || any_word(ws, &[
         "down", "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
         "offline", "slow", "frozen", "queue", "queued", "flapping",
-    ]) || (any_word(ws, &["anyone", "anybody", "someone", "somebody", "who", "who's"])
-        && any_word(ws, &["using", "hammering", "hogging", "hitting", "on"]))
+    ]) || shared_now(ws)
         || contains_any(t, &[
         "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
     ]);
     #[rustfmt::skip]
     // Not a question about it in general: a comparison, a how-to, code, its docs, a reminder.
-    let compared = any_word(ws, &[
+    let compared = contains_any(t, &["now that", "maintenance", "deprecated", "abandoned", "archived"]) || any_word(ws, &[
         "vs", "better", "best", "install", "build", "compile", "difference", "faster", "should", "which", "explain",
         "script", "write", "code", "port", "default", "find", "runbook", "remind", "library", "python", "update",
     ]) || contains_any(t, &[
@@ -146,7 +145,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let how_strong = any_word(ws, &[
         "down", "busy", "status", "alive", "load", "loaded", "overloaded", "online", "offline",
-        "healthy", "hammering", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
+        "healthy", "hammering", "hogging", "queue", "queued", "stuck", "frozen", "crashed", "responding", "crash",
         "crashing", "answering", "restarted", "dead", "struggling", "crawling", "choking", "chugging", "problem", "problems", "issue", "issues",
     ]) // "what's going on with the servers", "did someone restart the backend?", "is the
     // reasoner actually awake?" (not "the gpu shortage", "the server team").
@@ -160,12 +159,18 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     // "is the 4090 box up?", "is the 70B free?": a last word.
     let last = ws.last().copied().unwrap_or_default();
     // "up" of a server, not of a verb ("can you dig it up", "look up the gpu's specs").
+    // (An "up" of a verb is not: "can you dig it up", "look up the gpu's specs", "pick up
+    // where I left off".)
     #[rustfmt::skip]
-    let verb_up = ws.windows(2).any(|w| {
-        w[1] == "up" && ["dig", "pull", "look", "bring", "it", "them", "that", "this", "set", "clean", "pick", "sign", "speed", "sum"].contains(&w[0])
-    });
-    let how_weak =
-        (any_word(ws, &["up"]) && !verb_up) || any_word(ws, &["slow"]) || (any_word(ws, &["free"]) && ws.len() <= 8);
+    const VERBS: &[&str] = &["dig", "pull", "look", "bring", "set", "clean", "pick", "sign", "speed", "sum", "fire", "spin", "open", "warm", "make", "give"];
+    let verb_up = |i: usize| {
+        let before = |k: usize| i.checked_sub(k).map(|j| ws[j]);
+        before(1).is_some_and(|w| VERBS.contains(&w))
+            || (before(1).is_some_and(|w| ["it", "them", "that", "this"].contains(&w))
+                && before(2).is_some_and(|w| VERBS.contains(&w)))
+    };
+    let server_up = ws.iter().enumerate().any(|(i, w)| *w == "up" && !verb_up(i));
+    let how_weak = server_up || any_word(ws, &["slow"]) || (any_word(ws, &["free"]) && ws.len() <= 8);
     // "is the big model up right now?": up, or free, asked.
     let asked_up = t.contains('?') && any_word(ws, &["up", "free", "available"]);
     // (Not a team, a game's server, a web framework's: "서버팀 요즘 바쁨?", "로스트아크 서버
@@ -298,7 +303,13 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         "print", "dmv", "bank", "concert", "airport", "store", "restaurant", "은행", "병원", "택배", "줄 서", "놀이공원", "식당", "구현", "자료구조", "메일", "mail", "설거지", "빨래",
     ]);
     let queued = (queue || ko_queue) && !queue_other;
+    // "서버 왜 이래", "vllm 왜 이럼?": a server, and what's wrong with it, in a few words.
+    let ko_why_this = ws.len() <= 4
+        && contains_any(t, &["왜 이래", "왜이래", "왜 이럼", "왜이럼", "왜 저래", "왜저래", "왜 저럼"])
+        && (servers || named || (ko_servers && !server_other) || any_word(ws, NAMES));
     (servers && (how_strong || how_weak))
+        || ((servers || named) && shared_now(ws))
+        || ko_why_this
         || (named && (how_strong || asked_up || ["up", "free"].contains(&last)))
         || ((ko_servers || servers) && ko_how)
         || ko_wait_of
@@ -399,15 +410,25 @@ pub fn follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bo
     let pronoun = !general(t) && ws.len() <= 8 && any_word(ws, &["it", "they", "that", "one"]) && status_word(t, ws);
     // "TGI?", "other one?": another server, named alone.
     let other = ws.len() <= 4
-        && !any_word(ws, &["vs", "better", "install", "how", "why", "what"])
+        && !any_word(ws, &["vs", "better", "install", "how", "why", "what", "recommend", "should"])
         && (any_word(ws, NAMES)
             || ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
             || contains_any(t, &["other one", "the other", "다른 거", "다른거", "다른 서버", "나머지"]));
     // "ㅠ 다시 올라왔나 함 봐줘", "is it back up yet?": back, asked.
     #[rustfmt::skip]
     let back = ws.len() <= 8 && contains_any(t, &[
-        "올라왔나", "올라왔어", "살아났", "돌아왔나", "back up", "back online", "come back", "came back", "recovered",
+        "다시 올라왔", "다시 살아났", "살아났나", "돌아왔나", "back up yet", "back up now", "back up?", "it back up",
+        "back online", "come back", "came back", "recovered",
     ]);
+    // Another question, after all ("그럼 하나 추천해줘", "should I back up the config first?").
+    #[rustfmt::skip]
+    let another = contains_any(t, &[
+        "추천", "recommend", "suggest", "install", "설치", "should i", "how do", "how to", "어떻게", "버전", "version",
+        "update", "업데이트", "release", "릴리즈",
+    ]);
+    if another {
+        return false;
+    }
     // "how long then?" after "7 requests are queued".
     super::elliptic(t, ws) || pronoun || wait_asked(t, ws) || other || back
 }
@@ -418,14 +439,28 @@ fn servers_answer(history: &[Turn]) -> bool {
     let Some(last) = history.last().filter(|turn| !turn.user) else { return false };
     let a = last.text.to_lowercase();
     let aw = words(&a);
+    // One of the user's servers by name or kind (not a Postgres or a Minecraft server).
     let server = any_word(&aw, NAMES)
-        || contains_any(&a, &["server", "backend", "reasoner", "lm studio", "llama.cpp", "서버", "백엔드", "리즈너"]);
+        || contains_any(&a, &["reasoner", "classifier", "lm studio", "llama.cpp", "llama-server", "리즈너"]);
+    // A report of its state now (not "the gains are biggest when GPU utilization is low",
+    // "11434 포트에서 대기합니다", "다운로드").
     #[rustfmt::skip]
     let state = contains_any(&a, &[
-        "idle", "busy", "is down", "not responding", "utilization", "queued", "in its queue", "in the queue", "offline",
-        "online", "응답하지", "다운", "대기", "바쁩", "유휴", "꺼져", "살아",
-    ]);
+        "is idle", "are idle", "is busy", "are busy", "is down", "is up", "is online", "is offline", "not responding",
+        "stopped responding", "requests queued", "requests in its queue", "in its queue", "is loaded", "is loading",
+        "응답하지 않", "응답이 없", "다운됐", "다운되었", "다운 상태", "꺼져 있", "대기 중인 요청", "요청이 대기", "바쁩니다",
+        "유휴 상태",
+    ]) || (a.contains("utilization") && a.contains('%'));
     server && state
+}
+
+/// "is anyone else hammering the LM Studio instance?", "is somebody using the 70b right
+/// now?": someone else on it now (not "anyone running ollama on a mac mini?", "who maintains
+/// the ollama package on arch?").
+fn shared_now(ws: &[&str]) -> bool {
+    any_word(ws, &["anyone", "anybody", "someone", "somebody", "who", "who's"])
+        && (any_word(ws, &["hammering", "hogging"])
+            || (any_word(ws, &["using", "on"]) && any_word(ws, &["else", "now", "currently"])))
 }
 
 /// Whether `t` (lower case) has anything of a question about the servers: a server, a model,

@@ -93,6 +93,14 @@ fn tools_asked_without_their_names_round_12() {
         _ => None,
     };
     assert_eq!(range("지난달에 민준이랑 점심 먹은 날짜 찾아줘").as_deref(), Some("2026-11-01 2026-11-30"));
+    assert_eq!(range("지지난달 회의 일정 보여줘").as_deref(), Some("2026-10-01 2026-10-31"));
+    // A day named in passing is another's: the 90 days before.
+    for past in [
+        "when did I last meet with Priya? need it for tomorrow's 1:1 prep",
+        "워크샵 며칠이었죠? 내일까지 정산해야 돼서",
+    ] {
+        assert_eq!(range(past).as_deref(), Some("2026-09-03 2026-12-02"), "{past}");
+    }
     let mail = |text: &str| match decide(text, today(), &[], Lang::En, true) {
         Some(Decision::Tools { params, .. }) => params.get("uid").and_then(|u| u.as_str()).map(str::to_string),
         _ => None,
@@ -122,4 +130,25 @@ fn what_round_12_must_leave_alone() {
         assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
     }
     assert_eq!(d("is the gpu server back up?", &[]).as_deref(), Some("status"));
+}
+
+/// A review's near misses of round 12's rules (written by reading the rules, to break them):
+/// each decided as a careful reader would, or left to the model (a tool request never).
+#[test]
+fn a_reviews_near_misses_of_round_12() {
+    let mut wrong = Vec::new();
+    for line in include_str!("near_misses_round12.jsonl").lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let history: Vec<Turn> = v["history"]
+            .as_array()
+            .map(|h| h.iter().map(|t| Turn { user: t[0] == "user", text: t[1].as_str().unwrap().into() }).collect())
+            .unwrap_or_default();
+        let (text, want) = (v["text"].as_str().unwrap(), v["want"].as_str().unwrap());
+        let got = d(text, &history);
+        let left = got.is_none() && !want.contains('.') && want != "status";
+        if got.as_deref() != Some(want) && !left {
+            wrong.push(format!("{want} <- {got:?}: {text}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
