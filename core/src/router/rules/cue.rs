@@ -133,7 +133,7 @@ impl Cued {
 /// "언제 따라잡아?").
 #[rustfmt::skip]
 const NOUNS_EN: &[&str] = &[
-    "calendar", "calendars", "schedule", "agenda", "meeting", "meetings", "appointment", "appointments",
+    "calendar", "calendars", "schedule", "agenda", "meeting", "meetings", "mtg", "mtgs", "appointment", "appointments",
     "event", "events", "standup", "offsite", "reminder", "deadline", "mail", "mails", "email", "emails",
     "e-mail", "inbox", "unread", "thread", "invoice", "receipt", "doc", "docs", "document", "documents",
     "file", "files", "pdf", "docx", "xlsx", "spreadsheet", "slides", "folder", "folders", "lease",

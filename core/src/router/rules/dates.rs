@@ -71,8 +71,10 @@ fn day(t: &str, today: NaiveDate) -> Option<When> {
     let has = |w: &str| t.contains(w);
     let word = |w: &str| t.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
     let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    let next_week = word("next") && word("week") || squeezed.contains("다음주");
-    let this_week = (word("this") && word("week")) || squeezed.contains("이번주") || squeezed.contains("금주");
+    // ("wk": "next wk", "this wk".)
+    let week = word("week") || word("wk");
+    let next_week = word("next") && week || squeezed.contains("다음주");
+    let this_week = (word("this") && week) || squeezed.contains("이번주") || squeezed.contains("금주");
     // A weekday, maybe "next".
     let weekday =
         WEEKDAYS_EN.iter().find(|(n, _)| word(n)).or_else(|| WEEKDAYS_KO.iter().find(|(n, _)| has(n))).map(|(_, w)| *w);

@@ -194,7 +194,16 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
         || deck(ws)
         || ws.windows(2).any(|w| w == ["tax", "return"])
         || contains_any(t, &["anything written up", "written up on", "write-up on", "writeup on", "runbook"]);
-    let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고", "서류", "이력서"]);
+    // (And a spreadsheet or a guide kept on one's own computer: "정리해둔 엑셀 어디갔지", "설치
+    // 가이드 내 컴에 있었던거 같은데".)
+    let ko_local =
+        contains_any(t, &["내 컴", "내 pc", "로컬에", "내 노트북에"]) && contains_any(t, &["있었던", "있던", "저장"]);
+    // (A spreadsheet one made, not Excel's: "엑셀 단축키 보여줘".)
+    let ko_sheet = contains_any(t, &["엑셀", "스프레드시트"])
+        && contains_any(t, &["정리해둔", "정리한", "저장", "만든", "만들어둔", "어디", "찾아", "있었던", "있던"]);
+    let ko_doc = contains_any(t, &["문서", "파일", "메모", "계약서", "회의록", "보고서", "신고", "서류", "이력서"])
+        || ko_sheet
+        || ko_local;
     // "어제 저장한 회의록 정리해줘": one's own document, summarised.
     let ko_own = contains_any(t, &["내 ", "제 ", "어제", "저장한", "받은", "올린", "작성한", "초안", "지난"]);
     let ko_sums = contains_any(t, &["정리해", "핵심만"]) && ko_own;
@@ -359,7 +368,8 @@ pub(super) fn document(t: &str, ws: &[&str], history: &[Turn]) -> Option<Decisio
     }
     let finds = (any_word(ws, &["find", "search", "look", "where", "locate"])
         || contains_any(t, &["찾아", "검색", "어디", "do i have any", "do we have any", "do i have a ", "do we have a "])
-        || (contains_any(t, &["dig it up", "dig up", "dig out", "track down", "track it down"]) && !asks_how))
+        || (contains_any(t, &["dig it up", "dig up", "dig out", "track down", "track it down"]) && !asks_how)
+        || ko_local)
         // "경비처리 어디까지 인정돼요?" asks how far, not where.
         && !t.contains("어디까지")
         && !contains_any(t, &["look like", "what should", "how should"]);

@@ -164,7 +164,10 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
         "lunch", "call", "meeting", "sync", "dinner", "coffee", "interview", "review", "session", "appointment",
         "standup", "demo", "catch-up", "catchup", "1", "chat", "playtest", "meetup",
     ]) && !any_word(ws, &["environment", "app", "server", "instance", "cluster", "pipeline", "repo", "database", "db"]);
+    // "ping me at 17:45 to kill the training run": a reminder at a time.
+    let ping = contains_any(&t, &["ping me at", "nudge me at", "remind me at"]);
     let adds = any_word(ws, &["schedule", "add", "book", "put", "create", "remind"])
+        || ping
         || t.starts_with("set up")
         || (contains_any(&t, &["can you set up", "could you set up", "please set up", "pls set up"]) && event)
         || blocks
@@ -200,6 +203,20 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
             let answer = history.last().filter(|turn| !turn.user).map(|turn| turn.text.as_str()).filter(|a| {
                 contains_any(&a.to_lowercase(), &["free", "available", "open", "비어", "빈 시간", "비는", "가능"])
             });
+            // A reminder at a time and no day: today.
+            // ("remind me at 5": a bare hour is of the working day, 1-7 the afternoon.)
+            let bare = || {
+                let after = &t[t.find("me at ")? + 6..];
+                let h: u32 = after.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
+                let h = if (1..=7).contains(&h) { h + 12 } else { h };
+                NaiveTime::from_hms_opt(h, 0, 0).filter(|_| (8..=19).contains(&h))
+            };
+            if let Some(time) = dates::time(&t).or_else(bare).filter(|_| ping) {
+                let mut params = one("title", title(text));
+                params.insert("date".into(), Value::from(today.format("%Y-%m-%d").to_string()));
+                params.insert("time".into(), Value::from(time.format("%H:%M").to_string()));
+                return Some(call("calendar", "create_draft", params));
+            }
             let range = |a: &str| a.to_lowercase().replace(['–', '—', '~'], " ");
             let time = dates::time(&t).or_else(|| answer.map(range).as_deref().and_then(dates::time))?;
             let day = match dates::parse(&history.iter().rev().find(|turn| turn.user)?.text, today) {
@@ -258,7 +275,8 @@ pub(super) fn when_is(t: &str, ws: &[&str], today: NaiveDate) -> Option<Decision
     #[rustfmt::skip]
     let event = any_word(ws, &[
         "appointment", "meeting", "event", "call", "dinner", "lunch", "my", "our", "dentist", "doctor",
-        "haircut", "interview", "checkup", "defense",
+        "haircut", "interview", "checkup", "defense", "review", "sync", "standup", "offsite", "demo", "retro",
+        "planning", "workshop",
     ]) || t.contains("i added")
         || t.contains("언제")
         || ko_event

@@ -104,6 +104,29 @@ const ANALYTIC_KO: &[&str] = &[
     "어떻게 배치",
 ];
 
+/// Whether `t` (lower case) is a problem to debug: a long message with its details (numbers,
+/// flags, an error) asking what causes it or what to change ("llama.cpp keeps dying with
+/// 'failed to allocate buffer' as soon as I set -c 32768 on my 24GB card ... what should I
+/// change?", "llama.cpp 서버 띄우면 GGML_ASSERT 뜨면서 바로 죽는데 -ngl 99 줬을 때만 그래요 …
+/// 원인이 뭘까요?"). The reasoner's, whatever server or file it names; not a tool request.
+pub fn debugging(t: &str, ws: &[&str]) -> bool {
+    #[rustfmt::skip]
+    let cause = contains_any(t, &[
+        "원인", "why ", "any idea what", "what should i", "what do i", "what's eating", "how do i fix", "어떻게 해야",
+        "뭘 바꿔", "뭐가 문제", "뭘 줄여", "what's causing", "what is causing",
+    ]);
+    let numbers = ws.iter().filter(|w| w.contains(|c: char| c.is_ascii_digit())).count();
+    let detail = numbers >= 3
+        || contains_any(t, &[" --", " -", "oom", "error", "assert", "에러", "traceback", "segfault", "allocate"]);
+    #[rustfmt::skip]
+    let tool = contains_any(t, &[
+        "find ", "search", "open ", "찾아", "열어", "메일", "mail", "calendar", "일정", "remind", "schedule",
+    ]);
+    // (A wait complained of is the status's: "why is the reasoner taking forever, …".)
+    let waits = contains_any(t, &["waiting", "taking forever", "queue", "기다리", "대기"]);
+    ws.len() >= 15 && cause && detail && !tool && !waits
+}
+
 /// Whether `t` (lower case) asks for reasoning.
 pub fn analytic(t: &str, ws: &[&str]) -> bool {
     // "왜" (why), alone or in a why-form: "임진왜란" (a war), "왜가리" (a heron) are facts.
@@ -261,8 +284,10 @@ pub fn venting(t: &str, ws: &[&str]) -> bool {
     let emotive = contains_any(t, &["ㅎㅎ", "ㅋㅋ", "ㅠㅠ", "ㅜㅜ", "haha", "하소연", "no need to fix"])
         || any_word(ws, &["lol", "lmao", "vent", "venting"]);
     let asks = t.contains('?') && !contains_any(t, &["너는", "넌 ", "how about you", "and you", "what about you"]);
-    let requests = contains_any(t, &["줘", "알려", "보여", "찾아", "다시", "please", "pls", "can you", "could you"])
-        || analytic(t, ws)
+    let requests = contains_any(
+        t,
+        &["줘", "주세요", "부탁", "알려", "보여", "찾아", "다시", "please", "pls", "can you", "could you"],
+    ) || analytic(t, ws)
         || super::cue::tool_words(t)
         || any_word(ws, &["show", "find", "add", "book", "check", "open", "read", "remind", "schedule"]);
     emotive && !asks && !requests
@@ -539,6 +564,7 @@ pub fn rework(text: &str) -> bool {
         "send", "search", "find", "book", "schedule", "remind", "delete", "add", "inbox", "calendar", "docs",
     ]) || contains_any(&ask, &["보내", "찾아", "잡아", "등록", "일정"]);
     // A translation of a pasted text (not "translate 'thank you' into Spanish", a quick one).
-    let translates = contains_any(&ask, &["translate", "번역"]) && super::words(quoted).len() >= 6;
-    (1..=14).contains(&aws.len()) && super::words(quoted).len() >= 3 && (asks || translates) && !tool
+    let translates = contains_any(&ask, &["translat", "번역"]) && super::words(quoted).len() >= 6;
+    // (A translation's purpose may name a tool's word: "translate this for our customer docs".)
+    (1..=14).contains(&aws.len()) && super::words(quoted).len() >= 3 && (asks || translates) && (!tool || translates)
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::dates::{self, When};
 use super::intent::{call, kept_words, listed, number_after, numbered, one, ordinal, pick, user_before, RECENT};
-use super::{any_word, contains_any};
+use super::{any_word, contains_any, words};
 use crate::router::decision::Decision;
 use crate::router::prompt::Turn;
 
@@ -105,7 +105,7 @@ pub(super) fn reply_asked(t: &str, ws: &[&str]) -> bool {
     // "forward that invoice to accounting@acme.com", "forward it to her".
     let to = rest.iter().position(|w| *w == "to");
     // (Not "forward all my calls to him".)
-    let forward = verb == "forward"
+    let forward = ["forward", "fwd"].contains(&verb)
         && !any_word(rest, &["call", "calls", "phone", "number", "port", "ports", "traffic"])
         && to.is_some_and(|i| t.contains('@') || rest.get(i + 1).is_some_and(|w| ["him", "her", "them"].contains(w)));
     // "email sam that i'm running late", "email Tom I'll be late" (a name, then what to say;
@@ -126,7 +126,7 @@ pub(super) fn reply_asked(t: &str, ws: &[&str]) -> bool {
     let ko_reply = contains_any(t, &[
         "답장해", "답장 해", "답장 보내", "답장 좀", "회신해", "회신 해", "회신 좀", "회신 보내", "첨부해서 보내",
     ]);
-    let ko_forward = contains_any(t, &["전달해", "전달 좀", "포워드해", "포워드 해", "포워드 좀"])
+    let ko_forward = contains_any(t, &["전달해", "전달 좀", "포워드해", "포워드 해", "포워드 좀", "포워딩"])
         && contains_any(t, &["한테", "에게", "께", "@"]);
     let ko_asked = contains_any(t, &["줘", "주세요", "좀", "줄래", "부탁"]);
     reply || forward || email || note || ((ko_reply || ko_forward) && ko_asked)
@@ -322,7 +322,7 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     let thread = ws.windows(3).any(|w| {
         ["the", "that", "email"].contains(&w[0])
             && w[1] == "thread"
-            && ["where", "about", "from", "with", "on"].contains(&w[2])
+            && ["where", "about", "abt", "re", "from", "with", "on"].contains(&w[2])
     })
         // "facilities sent a huge thread about the outage": a thread someone sent.
         || sent_thread(t, ws);
@@ -330,12 +330,33 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     // (Not a text pasted, nor a how-to or a program: "summarize this email for me: Hi team…",
     // "메일 요약해주는 파이썬 스크립트 짜줘", "best way to summarize a long email thread".)
     #[rustfmt::skip]
-    let sums = (any_word(ws, &["summarize", "summarise", "tldr", "gist"]) || contains_any(t, &["tl;dr", "sum up", "요약"]))
-        && ws.len() <= 20
-        && !contains_any(t, &[
-            "this email", "this mail", "this thread", "이 메일", "script", "스크립트", "코드", "python", "파이썬", "how ",
-            "best way", "bot", "짜줘", "way to", "app", "function", "tool", ":",
-        ]);
+    let first = t.split([',', '.', '!']).next().unwrap_or(t);
+    let sums = (any_word(ws, &["summarize", "summarise", "tldr", "gist"])
+        || contains_any(t, &["tl;dr", "sum up", "요약", "결론만", "핵심만", "정리해"]))
+        && words(first).len() <= 20
+        && !contains_any(
+            t,
+            &[
+                "this email",
+                "this mail",
+                "this thread",
+                "이 메일",
+                "script",
+                "스크립트",
+                "코드",
+                "python",
+                "파이썬",
+                "how ",
+                "best way",
+                "bot",
+                "짜줘",
+                "way to",
+                "app",
+                "function",
+                "tool",
+                ":",
+            ],
+        );
     let mail = thread
         || any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
         || contains_any(t, &["메일", "편지함"])
@@ -455,6 +476,11 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         }
     }
     // Unread mail, or mails in the plural to show: a list, so a search.
+    // "open the latest mail from Tomás … his emails are always long": one mail.
+    #[rustfmt::skip]
+    let latest_one = contains_any(t, &[
+        "the latest mail", "the latest email", "the last mail", "the last email", "the newest mail", "the newest email",
+    ]);
     let finds = !says
         && ((thread && !sums)
             || wrote_back
@@ -464,7 +490,7 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
             || contains_any(t, &["has anyone", "did anyone", "have anyone"])
             || (contains_any(t, &["pull up", "dig up", "bring up", "all the mails", "all the emails", "all mails"])
                 && !contains_any(t, &["how do", "how to", "how can", "is it ok", "should i"]))
-            || (reads && any_word(ws, &["mails", "emails"]))
+            || (reads && any_word(ws, &["mails", "emails"]) && !latest_one)
             || (more_mail && !reads)
             || (t.contains("메일들") && !contains_any(t, &["법", "어떻게", "방법"]))
             || contains_any(
@@ -505,13 +531,30 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         // Fatima sent this morning about the outage" is Fatima's about the outage.)
         const ASKED: &[&str] =
             &["summarize", "summarise", "tl", "dr", "tldr", "gist", "sum", "sent", "long", "huge", "thread", "요약"];
-        let words = kept_words(t);
-        let kept: Vec<&str> = words
+        // The sentence that names the mail ("오늘 아침에 온 AWS 청구서 메일 좀 읽어줘. 이번 달 왜
+        // …"), and in it the sender, when it says "from" ("open the latest mail from Tomás and
+        // tell me what he wants": Tomás).
+        let sentence = t
+            .split(['.', '!', '?', ','])
+            .find(|s| contains_any(s, &["mail", "메일", "thread", "스레드", "회신", "답장"]))
+            .unwrap_or(t);
+        let sender = ["mail from ", "email from "].iter().find_map(|p| {
+            let after = &sentence[sentence.find(p)? + p.len()..];
+            let name: Vec<&str> =
+                after.split_whitespace().take_while(|w| !["and", "about", "to", "re"].contains(w)).take(2).collect();
+            (!name.is_empty()).then(|| name.join(" "))
+        });
+        let kept_all = kept_words(sentence);
+        let kept: Vec<&str> = kept_all
             .split_whitespace()
             .filter(|w| !RECENT.contains(w) && w.chars().count() >= 2 && !(sums && ASKED.contains(w)))
             .collect::<Vec<_>>();
         // A summary asked of a long description: its first words (the sender comes first).
-        let name = if sums { kept.iter().take(6).copied().collect::<Vec<_>>().join(" ") } else { kept.join(" ") };
+        let name = match sender {
+            Some(sender) => sender,
+            None if sums => kept.iter().take(6).copied().collect::<Vec<_>>().join(" "),
+            None => kept.join(" "),
+        };
         let a_name = !name.is_empty() && name.split_whitespace().count() <= 6;
         // "the latest mail", "제일 최근에 온 메일": the newest (the mail tool reads words of
         // recency alone as the newest mail).

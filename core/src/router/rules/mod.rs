@@ -91,6 +91,19 @@ fn calendar_follow_up(text: &str, t: &str, ws: &[&str], history: &[Turn], today:
 /// Verbs of adding to the calendar.
 const ADDS: &[&str] = &["add", "create", "book", "set", "put", "make", "arrange", "plan", "remind"];
 
+/// "how packed is my afternoon looking?", "anything clash with my 3pm?": how full a day of the
+/// user's is, asked.
+fn packed(t: &str) -> bool {
+    const PARTS: &[&str] = &["day", "morning", "afternoon", "evening", "week", "today", "tomorrow", "schedule"];
+    let full = ["how packed is my ", "how busy is my ", "how full is my ", "how slammed is my "]
+        .iter()
+        .any(|p| t.find(p).is_some_and(|i| PARTS.iter().any(|d| t[i + p.len()..].starts_with(d))));
+    let clash = ["clash with my ", "conflict with my ", "overlap with my "]
+        .iter()
+        .any(|p| t.find(p).is_some_and(|i| t[i + p.len()..].starts_with(|c: char| c.is_ascii_digit())));
+    full || clash
+}
+
 /// A question about the calendar, not a request to add to it (en/ko). With a date, it is a
 /// calendar question even without a calendar word: "what's on thursday?", "am I free this
 /// afternoon?", "모레 오전에 뭐 있어?".
@@ -104,6 +117,8 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
             "agenda",
             "meetings",
             "meeting",
+            "mtg",
+            "mtgs",
             "appointments",
             "appointment",
             "events",
@@ -114,7 +129,7 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     // meeting", "meeting notes from monday").
     let other = any_word(ws, &["cancel", "move", "reschedule", "delete", "notes", "minutes", "doc", "docs", "file"]);
     let asks = any_word(ws, &["what", "what's", "whats", "show", "any", "do", "list", "check", "have", "anything"])
-        || contains_any(t, &["run me through", "walk me through", "tell me", "알려", "보여"])
+        || contains_any(t, &["run me through", "walk me through", "tell me", "how many", "알려", "보여"])
         || (ws.len() <= 4 && !other);
     // "schedule a call" adds; "my schedule" is the calendar.
     // A noun after "my", "the", a possessive or a day ("목요일 schedule 좀 알려줘"), or before
@@ -217,7 +232,7 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
             && ws[i + 1..].iter().any(full)
     });
     #[rustfmt::skip]
-    let free = on_what || looks || looking || have || contains_any(t, &[
+    let free = on_what || looks || looking || have || packed(t) || contains_any(t, &[
         "am i double booked", "am i double-booked", "do i have any", "do i have a ", "do i have plans", "do i have time", "do i have something",
         "what do i have today", "what do i have left today", "what do i have on today", "what do i have tomorrow", "what do i have this", "what do i have next",
         "have i got anything", "am i free", "am i busy", "am i booked", "what's my day look", "what's my day like",
@@ -271,11 +286,13 @@ fn asks_calendar(t: &str, ws: &[&str], today: NaiveDate) -> bool {
                 || dates::parse(w, today).is_some()
                 || dates::time(w).is_some()
         }));
-    let ko_adds = contains_any(t, &["잡아", "추가", "등록", "만들어", "넣어", "예약", "박아놔", "박아둬", "박아줘"]);
+    const KO_ADDS: &[&str] = &["잡아", "추가", "등록", "만들어", "넣어", "예약", "박아놔", "박아둬", "박아줘"];
     // "am I free the week of the 14th? trying to plan a shoot": a free-time question, its
     // reason after it.
     let asked_first = t.split_inclusive('?').next().unwrap_or(t);
     let adds_asked = adds && !(free && t.contains('?') && !any_word(&words(asked_first), ADDS));
+    // "오늘 4시 전에 비는 시간 좀 있나 봐줄래? PR 리뷰 하나 끼워넣어야 돼서": the same in Korean.
+    let ko_adds = contains_any(t, KO_ADDS) && !(ko_free && t.contains('?') && !contains_any(asked_first, KO_ADDS));
     // The assistant's own plans, asked ("do you have any plans for the weekend?").
     let of_you = contains_any(t, &["do you have", "you got", "are you", "your plans", "you doing", "너는", "넌 "])
         && !any_word(ws, &["my", "i", "me", "we", "our"]);
@@ -293,7 +310,7 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
     let ws = words(&t);
     // Leanings first that the tools' rules below would take for a tool call: a quoted text to
     // rework, and a story of one's day that names a meeting in passing.
-    if lean && lean::rework(text) {
+    if lean && (lean::rework(text) || lean::debugging(&t, &ws)) {
         return Some(Decision::Route { prompt: text.to_string() });
     }
     // More of the reasoner's work ("좀더 MZ스럽게 다시 5개" after slogans were asked for), which
@@ -318,7 +335,9 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
         "reboot", "restarting",
         "버벅", "느려", "느리", "느림", "죽었", "다운", "멈췄", "터졌", "터진", "먹통",
     ]) && !contains_any(&t, &["without crash", "no crash", "안 죽", "안죽"]);
-    let told = story && !t.contains('?') && !trouble;
+    // (A Korean question may end without its mark: "… 서버 비어있는거 있나".)
+    let ko_asked = ["있나", "있니", "있음", "됨", "되나", "없나", "있어요"].iter().any(|e| t.trim_end().ends_with(e));
+    let told = story && !t.contains('?') && !ko_asked && !trouble;
     if !told && (status::asks(&t, &ws) || status::follow_up(&t, &ws, history, today)) {
         return Some(Decision::Status);
     }
@@ -351,7 +370,19 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
         if dates::time(&t).is_some()
             && numbers == 1
             && !other_day
-            && contains_any(&t, &["am i free", "am i busy", "시간 돼", "시간돼", "시간 비어"])
+            && contains_any(
+                &t,
+                &[
+                    "am i free",
+                    "am i busy",
+                    "시간 돼",
+                    "시간돼",
+                    "시간 비어",
+                    "clash with",
+                    "conflict with",
+                    "overlap with",
+                ],
+            )
         {
             return Some(calendar("today", Map::new()));
         }

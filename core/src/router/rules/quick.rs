@@ -41,6 +41,16 @@ const GREETINGS: &[&str] =
 
 /// Whether `t` (lower case) asks for a quick answer.
 pub fn quick(t: &str, ws: &[&str]) -> bool {
+    // A joke asked, whatever it is for ("tell me a joke about kubernetes, I need something to
+    // open my talk with tomorrow"); a greeting of the day ("happy friday 🎉").
+    let joke_first = t.trim_start().starts_with("tell me a joke") && ws.len() <= 25;
+    #[rustfmt::skip]
+    let happy = ws.len() <= 4 && ws.first() == Some(&"happy") && ws.get(1).is_some_and(|w| [
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "new", "holidays",
+    ].contains(w));
+    if joke_first || happy {
+        return true;
+    }
     if ws.is_empty() || ws.len() > 12 {
         return false;
     }

@@ -39,17 +39,23 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
         || contains_any(t, &["llama-server", "올라마"]);
     // "up", not "set up" ("just set up ollama on my mac mini").
     let up = ws.windows(2).any(|w| w[1] == "up" && w[0] != "set") || ws.first() == Some(&"up");
+    // "down", not "turn down" ("what do i turn down" asks what to lower).
     #[rustfmt::skip]
-    let state = up || any_word(ws, &[
-        "down", "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
-        "offline", "slow", "frozen", "queue", "queued", "flapping",
+    let down = ws.first() == Some(&"down") || ws.windows(2).any(|w| {
+        w[1] == "down" && !["turn", "scale", "tone", "narrow", "cut", "break", "slow", "wind", "water", "write", "dial"].contains(&w[0])
+    });
+    #[rustfmt::skip]
+    let state = up || down || any_word(ws, &[
+        "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
+        "offline", "slow", "frozen", "queue", "queued", "flapping", "serving", "died",
     ]) || shared_now(ws)
         || contains_any(t, &[
         "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
+        "다시 올라왔", "로드돼", "로드되", "로드 돼", "응답하는지", "응답 없", "응답이 없", "돌고 있",
     ]);
     #[rustfmt::skip]
     // Not a question about it in general: a comparison, a how-to, code, its docs, a reminder.
-    let compared = contains_any(t, &["now that", "maintenance", "deprecated", "abandoned", "archived"]) || any_word(ws, &[
+    let compared = contains_any(t, &["now that", "maintenance", "deprecated", "abandoned", "archived", "compar"]) || any_word(ws, &[
         "vs", "better", "best", "install", "build", "compile", "difference", "faster", "should", "which", "explain",
         "script", "write", "code", "port", "default", "find", "runbook", "remind", "library", "python", "update",
     ]) || contains_any(t, &[
@@ -196,7 +202,7 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         "상태", "살아", "괜찮", "바쁘", "바빠", "바쁜", "느려", "느리", "느린", "다운", "죽었", "돌아가", "부하",
         "작동", "터졌", "터진", "멈췄", "밀려", "대기열", "대기 중", "대기중", "한가", "놀고", "죽은", "올라가 있", "올라와", "버벅", "문제", "켜져", "켜있", "켜 있", "꺼져", "꺼졌",
         "바쁨",
-        "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어",
+        "올라와 있", "떠 있", "로드돼", "로드 돼", "로드된", "로드되어", "다시 올라왔", "비어있는", "비어 있는",
     ]);
     // Replies slow for everyone, said in passing ("is it just me or is everything slow?", "why
     // are replies so slow today?", "오늘따라 답변이 왜 이렇게 느려요?"); not a laptop's, a

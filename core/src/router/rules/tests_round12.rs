@@ -152,3 +152,58 @@ fn a_reviews_near_misses_of_round_12() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// Round 13: the rules' errors on fresh18 and fresh19 (scored blind at 81.3 % and 84.7 %, then
+/// read), and what they left to the model that needs none.
+#[test]
+fn fresh18_and_fresh19s_rule_errors() {
+    let cases: &[(&str, &str)] = &[
+        ("vllm OOMs on a 24gb card w/ 8b model, max-model-len 32k, gpu-mem-util 0.9. what's eating the mem and what do i turn down", "route"),
+        ("find the thread abt the h100 lease", "email.search"),
+        ("오늘 하루 개길다 ㅠㅠ 근데 파인튜닝 데이터 생성 배치 돌릴만한 서버 비어있는거 있나", "status"),
+        ("양자화 벤치 결과 정리해둔 엑셀 어디갔지", "document.search"),
+        ("llama.cpp keeps dying with 'failed to allocate buffer of size 2147483648' as soon as I set -c 32768 on my 24GB card. model is a 13B at Q6_K, the file's only about 10.7GB, so I really don't get where the memory goes. any idea what's going on and what I should change?", "route"),
+        ("would you mind translating this into German for our customer docs? 'The inference server restarts automatically after a configuration change. Requests in flight are retried.'", "route"),
+        ("open the latest mail from Tomás and tell me what he actually wants, his emails are always three screens long", "email.read"),
+        ("can you summarize the GPU budget email thread for me, there are like 40 replies and I don't have the energy", "email.read"),
+        ("llama.cpp 서버 띄우면 GGML_ASSERT 뜨면서 바로 죽는데 -ngl 99 줬을 때만 그래요. 20 정도로 낮추면 멀쩡히 돌아가고요. 카드는 4060 Ti 16G, 모델은 mistral 7b Q8이에요. 원인이 뭘까요?", "route"),
+        ("저번처럼 해주세요~ ㅎㅎ", "clarify"),
+        ("오늘 4시 전에 비는 시간 좀 있나 봐줄래? PR 리뷰 하나 끼워넣어야 돼서", "calendar.today"),
+        ("H100 도입 관련 메일 스레드가 너무 길어져서 못 읽겠다 ㅠ 지금까지 결론만 정리해줄래", "email.read"),
+        ("오늘 아침에 온 AWS 청구서 메일 좀 읽어줘. 이번 달 왜 이렇게 많이 나왔는지 궁금함", "email.read"),
+        ("로컬에 vllm 튜닝 파라미터 정리해둔 엑셀 있었던 것 같은데 찾아줄 수 있어?", "document.search"),
+        // Left to the model before, certain now.
+        ("happy friday 🎉🍕", "direct"),
+        ("tell me a joke about kubernetes, I need something to open my talk with tomorrow", "direct"),
+        ("how many mtgs today ugh", "calendar.today"),
+        ("anything clash with my 3pm?", "calendar.today"),
+        ("when's the infra review next wk", "calendar.search"),
+        ("remind me at 5 to restart the vllm box", "calendar.create_draft"),
+        ("ping me at 17:45 to kill the training run before I leave", "calendar.create_draft"),
+        ("fwd the vendor quote to finance@acme.io", "email.send"),
+        ("AWS 청구서 메일 회계팀 accounting@hanbit.co.kr 로 포워딩 부탁", "email.send"),
+        ("아까 내린 sglang 다시 올라왔어?", "status"),
+        ("lm studio에 gemma 로드돼있음? 아님 내가 올려야됨", "status"),
+        ("LM Studio 돌고 있는 맥북 아직 응답하는지 확인 좀 해줄래요?", "status"),
+        ("is LM Studio on my laptop still serving or did it die when I closed the lid", "status"),
+        ("trying to figure out if I can duck out early for my kid's recital — how packed is my afternoon looking?", "calendar.today"),
+        ("k8s gpu operator 설치 가이드 내 컴에 있었던거 같은데", "document.search"),
+    ];
+    for (text, want) in cases {
+        assert_eq!(d(text, &[]).as_deref(), Some(*want), "{text}");
+    }
+    // Near misses.
+    let not: &[(&str, &str)] = &[
+        ("엑셀 단축키 보여줘", "document.search"),
+        ("compare vLLM and llama.cpp for serving a 70B model on two 3090s", "status"),
+        ("happy to help you move the meeting", "direct"),
+        ("what do i turn down first, the heat or the fan?", "status"),
+        ("is the vllm box down?", "route"),
+    ];
+    for (text, not) in not {
+        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
+    }
+    // A wait complained of, with its numbers, is no problem to debug.
+    let wait = "ugh why is the reasoner taking forever again, i've been waiting 5 minutes for a reply to a 2 line question about 3 things";
+    assert!(!lean::debugging(wait, &words(wait)));
+}
