@@ -317,6 +317,8 @@ async fn main() {
         ("fresh17", include_str!("routing/fresh17.jsonl")),
         ("fresh18", include_str!("routing/fresh18.jsonl")),
         ("fresh19", include_str!("routing/fresh19.jsonl")),
+        ("fresh20", include_str!("routing/fresh20.jsonl")),
+        ("fresh21", include_str!("routing/fresh21.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

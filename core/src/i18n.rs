@@ -109,6 +109,25 @@ pub fn all_down(lang: Lang) -> String {
     }
 }
 
+/// A reply cut off mid-answer by `who` (a backend's name; empty when not known), with its
+/// cause in a few words: what was shown of it is kept.
+pub fn cut_off(who: &str, detail: &str, lang: Lang) -> String {
+    match (lang, who.is_empty()) {
+        (Lang::En, false) => {
+            format!("{who} stopped answering in the middle of the reply ({detail}). What it wrote is kept: retry when it is back.")
+        }
+        (Lang::En, true) => {
+            format!("The model server stopped answering in the middle of the reply ({detail}). What it wrote is kept: retry when it is back.")
+        }
+        (Lang::Ko, false) => {
+            format!("{who} 서버가 답하다가 멈췄어요 ({detail}). 받은 부분은 남겨 두었으니 서버가 돌아오면 다시 시도해 주세요.")
+        }
+        (Lang::Ko, true) => {
+            format!("모델 서버가 답하다가 멈췄어요 ({detail}). 받은 부분은 남겨 두었으니 서버가 돌아오면 다시 시도해 주세요.")
+        }
+    }
+}
+
 /// The tray menu's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MenuLabels {

@@ -52,7 +52,7 @@ pub fn status_summary(rows: &[BackendStatus], lang: Lang) -> String {
             .as_ref()
             .and_then(|n| Some((n.running?, n.waiting?, n.slots)))
             .map(|(r, w, slots)| match (lang, slots) {
-                (Lang::En, Some(k)) => format!("; {r} running, {w} waiting, {k} slots"),
+                (Lang::En, Some(k)) => format!("; {r} running, {w} waiting, {k} slot{}", if k == 1 { "" } else { "s" }),
                 (Lang::En, None) => format!("; {r} running, {w} waiting"),
                 (Lang::Ko, Some(k)) => format!("; 처리 중 {r}, 대기 {w}, 슬롯 {k}"),
                 (Lang::Ko, None) => format!("; 처리 중 {r}, 대기 {w}"),

@@ -271,7 +271,7 @@ impl Run<'_> {
             Written::Done(tokens) => self.finish(MessageState::Done, None, tokens),
             Written::Degenerate => self.finish(MessageState::Done, None, None),
             Written::Stopped => self.finish(MessageState::Stopped, None, None),
-            Written::FailedLate(e) => self.finish(MessageState::Failed, Some(e.to_string()), None),
+            Written::FailedLate(e) => self.failed_late(&e),
             Written::FailedEarly(_) => {
                 let e = i18n::all_down(self.lang);
                 self.finish(MessageState::Failed, Some(e), None)

@@ -151,6 +151,15 @@ impl<'a> Run<'a> {
         self.send(ChatEvent::Notice { kind, text, wait_ms });
     }
 
+    /// A reply cut off mid-answer: said plainly, its cause in a few words (the whole error
+    /// goes to the log); what was shown of it stays.
+    fn failed_late(&mut self, e: &ClientError) {
+        tracing::warn!("a reply was cut off: {e}");
+        let who = self.backend.clone().filter(|b| b != RULES).unwrap_or_default();
+        let message = i18n::cut_off(&who, &e.short(), self.lang);
+        self.finish(MessageState::Failed, Some(message), None);
+    }
+
     fn finish(&mut self, state: MessageState, error: Option<String>, tokens: Option<u64>) {
         if let Some(e) = &error {
             self.send(ChatEvent::Error { message: e.clone() });
@@ -278,7 +287,7 @@ impl<'a> Run<'a> {
                 let prompt = self.text.clone();
                 self.reason(&prompt, Some(&classifier)).await
             }
-            ClassifyResult::FailedLate(e) => self.finish(MessageState::Failed, Some(e.to_string()), None),
+            ClassifyResult::FailedLate(e) => self.failed_late(&e),
             ClassifyResult::Unavailable(e) => {
                 tracing::warn!("classifier {} failed: {e}", classifier.name);
                 self.notice(NoticeKind::ClassifierDown, None);

@@ -35,7 +35,7 @@ impl Run<'_> {
             Outcome::Done { tokens } => self.finish(MessageState::Done, None, tokens),
             Outcome::Stopped => self.finish(MessageState::Stopped, None, None),
             Outcome::Halted => self.finish(MessageState::Done, None, None),
-            Outcome::FailedLate(e) => self.finish(MessageState::Failed, Some(e.to_string()), None),
+            Outcome::FailedLate(e) => self.failed_late(&e),
             Outcome::FailedEarly(e) => {
                 // The reasoner died before answering: let the classifier answer if it can.
                 tracing::warn!("reasoner {} failed: {e}", reasoner.name);
@@ -68,7 +68,7 @@ impl Run<'_> {
                 let e = i18n::all_down(self.lang);
                 self.finish(MessageState::Failed, Some(e), None)
             }
-            Outcome::FailedLate(e) => self.finish(MessageState::Failed, Some(e.to_string()), None),
+            Outcome::FailedLate(e) => self.failed_late(&e),
         }
     }
 }
