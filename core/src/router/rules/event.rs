@@ -183,6 +183,7 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
     if !adds || asked || told {
         return None;
     }
+    let reminder = if ping { reminder_time(&t) } else { None };
     let (day, time) = match dates::parse(text, today) {
         Some(When::Day(day, Some(time))) => (day, time),
         // A day and a span or a part of it ("block off friday afternoon for deep work"), of an
@@ -195,6 +196,8 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
             (day, span_start(&t).filter(|_| blocks).or_else(|| part_of_day(&t))?)
         }
         Some(_) => return None,
+        // A reminder at a time and no day: today.
+        None if reminder.is_some() => (today, reminder?),
         None => {
             // The time in it, or the first time of an answer that found free time ("book it
             // for the vendor call then" after "You're free Thursday 15:00–17:00"; not the
@@ -203,20 +206,6 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
             let answer = history.last().filter(|turn| !turn.user).map(|turn| turn.text.as_str()).filter(|a| {
                 contains_any(&a.to_lowercase(), &["free", "available", "open", "비어", "빈 시간", "비는", "가능"])
             });
-            // A reminder at a time and no day: today.
-            // ("remind me at 5": a bare hour is of the working day, 1-7 the afternoon.)
-            let bare = || {
-                let after = &t[t.find("me at ")? + 6..];
-                let h: u32 = after.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
-                let h = if (1..=7).contains(&h) { h + 12 } else { h };
-                NaiveTime::from_hms_opt(h, 0, 0).filter(|_| (8..=19).contains(&h))
-            };
-            if let Some(time) = dates::time(&t).or_else(bare).filter(|_| ping) {
-                let mut params = one("title", title(text));
-                params.insert("date".into(), Value::from(today.format("%Y-%m-%d").to_string()));
-                params.insert("time".into(), Value::from(time.format("%H:%M").to_string()));
-                return Some(call("calendar", "create_draft", params));
-            }
             let range = |a: &str| a.to_lowercase().replace(['–', '—', '~'], " ");
             let time = dates::time(&t).or_else(|| answer.map(range).as_deref().and_then(dates::time))?;
             let day = match dates::parse(&history.iter().rev().find(|turn| turn.user)?.text, today) {
@@ -230,6 +219,17 @@ pub(super) fn add_event(text: &str, ws: &[&str], today: NaiveDate, history: &[Tu
     params.insert("date".into(), Value::from(day.format("%Y-%m-%d").to_string()));
     params.insert("time".into(), Value::from(time.format("%H:%M").to_string()));
     Some(call("calendar", "create_draft", params))
+}
+
+/// The time of a reminder ("ping me at 17:45"); a bare hour is of the working day, 1-7 the
+/// afternoon ("remind me at 5": 17:00).
+fn reminder_time(t: &str) -> Option<NaiveTime> {
+    dates::time(t).or_else(|| {
+        let after = &t[t.find("me at ")? + 6..];
+        let h: u32 = after.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
+        let h = if (1..=7).contains(&h) { h + 12 } else { h };
+        NaiveTime::from_hms_opt(h, 0, 0).filter(|_| (8..=19).contains(&h))
+    })
 }
 
 /// "when is my dentist appointment?": the next 90 days.

@@ -329,7 +329,6 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     // A summary of it asked ("tl;dr it for me", "summarize that long email Fatima sent").
     // (Not a text pasted, nor a how-to or a program: "summarize this email for me: Hi team…",
     // "메일 요약해주는 파이썬 스크립트 짜줘", "best way to summarize a long email thread".)
-    #[rustfmt::skip]
     let first = t.split([',', '.', '!']).next().unwrap_or(t);
     let sums = (any_word(ws, &["summarize", "summarise", "tldr", "gist"])
         || contains_any(t, &["tl;dr", "sum up", "요약", "결론만", "핵심만", "정리해"]))

@@ -335,8 +335,9 @@ pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: 
         "reboot", "restarting",
         "버벅", "느려", "느리", "느림", "죽었", "다운", "멈췄", "터졌", "터진", "먹통",
     ]) && !contains_any(&t, &["without crash", "no crash", "안 죽", "안죽"]);
-    // (A Korean question may end without its mark: "… 서버 비어있는거 있나".)
-    let ko_asked = ["있나", "있니", "있음", "됨", "되나", "없나", "있어요"].iter().any(|e| t.trim_end().ends_with(e));
+    // (A Korean question may end without its mark: "… 쓸 수 있음", "… 되나". Those with
+    // 있나 / 있니 / 있어 are questions to `lean::story` already.)
+    let ko_asked = ["있음", "됨", "되나", "없나"].iter().any(|e| t.trim_end().ends_with(e));
     let told = story && !t.contains('?') && !ko_asked && !trouble;
     if !told && (status::asks(&t, &ws) || status::follow_up(&t, &ws, history, today)) {
         return Some(Decision::Status);

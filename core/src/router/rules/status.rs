@@ -19,14 +19,19 @@ fn general(t: &str) -> bool {
     contains_any(t, &words)
 }
 
+/// The servers' names, as words.
+const NAMES: &[&str] = &["ollama", "vllm", "sglang", "lmstudio", "tgi"];
+
+/// A server's name in two words ("lm studio", "llama.cpp" as "llama cpp").
+fn two_word_name(ws: &[&str]) -> bool {
+    ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
+}
+
 /// A backend by its server's name, with a word of its state ("is vllm up?", "did
 /// llama-server come back after the reboot", "ollama 살아있어?", "is vllm-prod actually down or
 /// is the healthcheck just flapping"; not "is ollama or lm studio better for running
 /// models?", "llama.cpp 빌드할 때 cuda 문제"). Asked before [`general`]: "my son set up
 /// something called Ollama … could you tell me whether it is actually running?".
-/// The servers' names, as words.
-const NAMES: &[&str] = &["ollama", "vllm", "sglang", "lmstudio", "tgi"];
-
 fn backend_asked(t: &str, ws: &[&str]) -> bool {
     // "vllm-prod", "ollama-box": a host named after it (not "ollama-python", a library).
     let host = |r: &str| {
@@ -35,7 +40,7 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
         })
     };
     let backend = ws.iter().any(|w| NAMES.iter().any(|n| w.strip_prefix(n).is_some_and(|r| r.is_empty() || host(r))))
-        || ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
+        || two_word_name(ws)
         || contains_any(t, &["llama-server", "올라마"]);
     // "up", not "set up" ("just set up ollama on my mac mini").
     let up = ws.windows(2).any(|w| w[1] == "up" && w[0] != "set") || ws.first() == Some(&"up");
@@ -164,9 +169,8 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
             && !contains_any(t, &["i'm running", "im running", "i am running", "we're running", "we are running"]));
     // "is the 4090 box up?", "is the 70B free?": a last word.
     let last = ws.last().copied().unwrap_or_default();
-    // "up" of a server, not of a verb ("can you dig it up", "look up the gpu's specs").
-    // (An "up" of a verb is not: "can you dig it up", "look up the gpu's specs", "pick up
-    // where I left off".)
+    // "up" of a server, not of a verb ("can you dig it up", "look up the gpu's specs", "pick up
+    // where I left off").
     #[rustfmt::skip]
     const VERBS: &[&str] = &["dig", "pull", "look", "bring", "set", "clean", "pick", "sign", "speed", "sum", "fire", "spin", "open", "warm", "make", "give"];
     let verb_up = |i: usize| {
@@ -418,7 +422,7 @@ pub fn follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bo
     let other = ws.len() <= 4
         && !any_word(ws, &["vs", "better", "install", "how", "why", "what", "recommend", "should"])
         && (any_word(ws, NAMES)
-            || ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
+            || two_word_name(ws)
             || contains_any(t, &["other one", "the other", "다른 거", "다른거", "다른 서버", "나머지"]));
     // "ㅠ 다시 올라왔나 함 봐줘", "is it back up yet?": back, asked.
     #[rustfmt::skip]

@@ -14,6 +14,14 @@ pub(super) fn d(text: &str, history: &[Turn]) -> Option<String> {
     })
 }
 
+/// The parameter `key` of the tool call the rules decide for `text`, if any.
+pub(super) fn param(text: &str, history: &[Turn], lang: Lang, key: &str) -> Option<String> {
+    match decide(text, today(), history, lang, true) {
+        Some(Decision::Tools { params, .. }) => params.get(key)?.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
 pub(super) fn turns(user: &str, assistant: &str) -> [Turn; 2] {
     [Turn { user: true, text: user.into() }, Turn { user: false, text: assistant.into() }]
 }

@@ -1,6 +1,6 @@
 //! Round 12: the wrong decisions of fresh16 and fresh17 (scored blind, then read), each a test,
 //! beside the near misses their mends must leave alone.
-use super::tests_answers::{d, today, turns};
+use super::tests_answers::{d, param, turns};
 use super::*;
 
 #[test]
@@ -49,12 +49,8 @@ fn follow_ups_take_the_turn_before() {
         "I found bench_notes_march.md and bench_results.xlsx in ~/work/perf.",
     );
     assert_eq!(d("pull up the first one and give me the key numbers", &found).as_deref(), Some("document.read"));
-    let read = |text: &str, h: &[Turn]| match decide(text, today(), h, Lang::En, true) {
-        Some(Decision::Tools { params, .. }) => params["doc_id"].as_str().map(str::to_string),
-        _ => None,
-    };
     assert_eq!(
-        read("pull up the first one and give me the key numbers", &found).as_deref(),
+        param("pull up the first one and give me the key numbers", &found, Lang::En, "doc_id").as_deref(),
         Some("bench_notes_march.md")
     );
 }
@@ -86,11 +82,8 @@ fn tools_asked_without_their_names_round_12() {
         assert_eq!(d(text, &[]).as_deref(), Some(*want), "{text}");
     }
     // Dates read: last month's lunch is searched in last month.
-    let range = |text: &str| match decide(text, today(), &[], Lang::Ko, true) {
-        Some(Decision::Tools { params, .. }) => {
-            Some(format!("{} {}", params["date_from"].as_str()?, params["date_to"].as_str()?))
-        }
-        _ => None,
+    let range = |text: &str| {
+        Some(format!("{} {}", param(text, &[], Lang::Ko, "date_from")?, param(text, &[], Lang::Ko, "date_to")?))
     };
     assert_eq!(range("지난달에 민준이랑 점심 먹은 날짜 찾아줘").as_deref(), Some("2026-11-01 2026-11-30"));
     assert_eq!(range("지지난달 회의 일정 보여줘").as_deref(), Some("2026-10-01 2026-10-31"));
@@ -101,12 +94,8 @@ fn tools_asked_without_their_names_round_12() {
     ] {
         assert_eq!(range(past).as_deref(), Some("2026-09-03 2026-12-02"), "{past}");
     }
-    let mail = |text: &str| match decide(text, today(), &[], Lang::En, true) {
-        Some(Decision::Tools { params, .. }) => params.get("uid").and_then(|u| u.as_str()).map(str::to_string),
-        _ => None,
-    };
-    assert!(mail("summarize that long email Fatima sent this morning about the outage postmortem")
-        .is_some_and(|u| u.contains("fatima")));
+    let text = "summarize that long email Fatima sent this morning about the outage postmortem";
+    assert!(param(text, &[], Lang::En, "uid").is_some_and(|u| u.contains("fatima")));
 }
 
 #[test]
