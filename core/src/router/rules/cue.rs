@@ -163,6 +163,8 @@ fn has_cue(text: &str, today: NaiveDate) -> bool {
 /// turn that named one did: a mail operation for "what's on thursday?" (the nearest tool
 /// examples' vote can say so) is of no tool the user named.
 pub fn cued_tools(text: &str, today: NaiveDate, history: &[Turn]) -> Cued {
+    let (text, history) = (super::bound::text(text), super::bound::turns(history));
+    let (text, history) = (text.as_ref(), history.as_ref());
     // The user's turns only: an answer's prose ("feel free to ask", "note that") names none.
     std::iter::once(text)
         .chain(history.iter().rev().take(4).filter(|t| t.user).map(|t| t.text.as_str()))
@@ -173,6 +175,8 @@ pub fn cued_tools(text: &str, today: NaiveDate, history: &[Turn]) -> Cued {
 
 /// Whether `text` (with the turns before it, `history`) could be a tool request.
 pub fn tool_cue(text: &str, today: NaiveDate, history: &[Turn]) -> bool {
+    let (text, history) = (super::bound::text(text), super::bound::turns(history));
+    let (text, history) = (text.as_ref(), history.as_ref());
     // A follow-up ("the second one", "그거 열어줘") of a conversation about a tool.
     has_cue(text, today)
         || history

@@ -10,6 +10,7 @@
 //! [`dates`] also corrects a model's `create_draft`: dates and times the user wrote are read by
 //! code, so "tomorrow 3 pm" is tomorrow at 15:00 whatever the model wrote.
 
+mod bound;
 pub mod confirm;
 mod cue;
 pub mod dates;
@@ -305,7 +306,15 @@ fn calendar(operation: &str, params: Map<String, Value>) -> Decision {
 
 /// The decision for `text` when a rule is certain of it (or, with `lean`, when a leaning
 /// applies: see [`lean`]); `None` sends it to the classifier. `history`: the turns before it.
+/// The rules read a long message by its head and tail ([`bound`]); the reasoner gets it whole.
 pub fn decide(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: bool) -> Option<Decision> {
+    match decide_read(&bound::text(text), today, &bound::turns(history), lang, lean) {
+        Some(Decision::Route { .. }) => Some(Decision::Route { prompt: text.to_string() }),
+        decided => decided,
+    }
+}
+
+fn decide_read(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean: bool) -> Option<Decision> {
     let t = text.to_lowercase();
     let ws = words(&t);
     // Leanings first that the tools' rules below would take for a tool call: a quoted text to
@@ -432,6 +441,8 @@ const CLARIFY_WORDS: usize = 12;
 /// What a model may decide for `text` (see [`Gates`]): a tool call only with a tool cue, the
 /// status only with a word of the servers, a question back only for a short message.
 pub fn gates(text: &str, today: NaiveDate, history: &[Turn]) -> Gates {
+    let (text, history) = (bound::text(text), bound::turns(history));
+    let (text, history) = (text.as_ref(), history.as_ref());
     Gates {
         tools: tool_cue(text, today, history),
         status: status::cue(&text.to_lowercase(), history),
@@ -456,7 +467,7 @@ fn calendar_for(when: When, today: NaiveDate) -> Decision {
 pub fn correct_draft(decision: Decision, text: &str, today: NaiveDate) -> Decision {
     let Decision::Tools { tool, operation, mut params } = decision else { return decision };
     if tool == "calendar" && operation == "create_draft" {
-        if let Some(When::Day(d, time)) = dates::parse(text, today) {
+        if let Some(When::Day(d, time)) = dates::parse(&bound::text(text), today) {
             params.insert("date".into(), Value::String(d.format("%Y-%m-%d").to_string()));
             if let Some(t) = time {
                 params.insert("time".into(), Value::String(t.format("%H:%M").to_string()));
