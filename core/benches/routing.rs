@@ -319,6 +319,8 @@ async fn main() {
         ("fresh19", include_str!("routing/fresh19.jsonl")),
         ("fresh20", include_str!("routing/fresh20.jsonl")),
         ("fresh21", include_str!("routing/fresh21.jsonl")),
+        ("fresh22", include_str!("routing/fresh22.jsonl")),
+        ("fresh23", include_str!("routing/fresh23.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

@@ -124,16 +124,34 @@ pub fn debugging(t: &str, ws: &[&str]) -> bool {
     ]);
     // (A wait complained of is the status's: "why is the reasoner taking forever, …".)
     let waits = contains_any(t, &["waiting", "taking forever", "queue", "기다리", "대기"]);
-    ws.len() >= 15 && cause && detail && !tool && !waits
+    // A setting's effect asked about, short too ("-ngl 올릴수록 오히려 느려짐 왜그럼?", "why
+    // does vllm slow down when I raise --max-num-seqs?").
+    let flag = t.split_whitespace().any(|w| {
+        w.strip_prefix('-').is_some_and(|f| f.trim_start_matches('-').starts_with(|c: char| c.is_ascii_alphabetic()))
+    });
+    #[rustfmt::skip]
+    let changed = flag || contains_any(t, &[
+        "수록", "the more i", "when i raise", "when i increase", "when i lower", "if i raise", "if i increase",
+        "올리면", "늘리면", "줄이면", "낮추면",
+    ]);
+    let effect = changed && why_asked(ws) && ws.len() >= 5;
+    ((ws.len() >= 15 && cause && detail) || effect) && !tool && !waits
+}
+
+/// Whether `ws` ask why: "why", or "왜" alone or in a why-form ("임진왜란", a war, and "왜가리",
+/// a heron, are facts).
+fn why_asked(ws: &[&str]) -> bool {
+    #[rustfmt::skip]
+    let ko = ws.iter().any(|w| *w == "왜" || [
+        "왜요", "왜죠", "왜지", "왜냐", "왜그", "왜이", "왜케", "왜저", "왜안", "왜못", "왜또", "왜때", "왜자꾸",
+    ].iter().any(|f| w.starts_with(f)));
+    ko || any_word(ws, &["why"])
 }
 
 /// Whether `t` (lower case) asks for reasoning.
 pub fn analytic(t: &str, ws: &[&str]) -> bool {
-    // "왜" (why), alone or in a why-form: "임진왜란" (a war), "왜가리" (a heron) are facts.
-    #[rustfmt::skip]
-    let why = ws.iter().any(|w| *w == "왜" || [
-        "왜요", "왜죠", "왜지", "왜냐", "왜그", "왜이", "왜케", "왜저", "왜안", "왜못", "왜또", "왜때", "왜자꾸",
-    ].iter().any(|f| w.starts_with(f)));
+    // "왜" (why); the English "why" is among `ANALYTIC_EN`.
+    let why = why_asked(ws);
     // "how is that different from a semaphore?", not "you're so different from chatgpt lol".
     let differs = contains_any(t, &["different from", "differ from", "difference from"])
         && (t.contains('?') || any_word(ws, &["how", "what", "when", "which"]));
@@ -270,8 +288,16 @@ pub fn vague(t: &str, ws: &[&str]) -> bool {
     // "why is that" and one word at most besides ("이상한데 왜그럼?"), not "고양이가 밤마다 우는데
     // 왜 그래?" (which says what).
     let why = WHY_THAT.iter().any(|w| t.contains(w) && super::words(&t.replacen(w, " ", 1)).len() <= 1);
+    // "hmm why is it doing that again": why, of nothing named.
+    #[rustfmt::skip]
+    const EMPTY: &[&str] = &[
+        "why", "hmm", "hm", "ugh", "uh", "wait", "so", "is", "it", "this", "that", "doing", "does", "do", "did", "keep",
+        "keeps", "happening", "happen", "again", "still", "now", "even", "the", "thing",
+    ];
+    let unnamed = any_word(ws, &["why"]) && ws.len() <= 10 && ws.iter().all(|w| EMPTY.contains(w));
     let which = ws.len() <= 10 && contains_any(t, WHICH_ONE) && t.contains('?');
     (short && (helpless || en || why || contains_any(t, POINTERS_KO)))
+        || unnamed
         || which
         || (ws.len() <= 12 && (contains_any(t, BEFORE) || (request && contains_any(t, BEFORE_ASKED))))
 }
@@ -408,7 +434,7 @@ pub fn more_of(t: &str, ws: &[&str], previous: &str, answer: Option<&str>) -> bo
 #[rustfmt::skip]
 const OPENERS: &[&str] = &[
     "ok", "okay", "so", "just", "pls", "please", "hey", "um", "alright", "well", "oh", "and", "also", "but", "then",
-    "now", "haha", "lol", "ugh", "yeah", "yes", "sure", "great", "cool", "thanks", "anyway", "anyways",
+    "now", "haha", "lol", "ugh", "yeah", "yes", "sure", "great", "cool", "thanks", "anyway", "anyways", "btw",
 ];
 /// Verbs that, first in a sentence, ask for something ("book it", "show me ...").
 #[rustfmt::skip]
@@ -479,7 +505,9 @@ pub fn story(t: &str, ws: &[&str]) -> bool {
     {
         return false;
     }
-    // Sentences, and clauses ("so tired, just cancel my 4pm lol").
+    // Sentences, and clauses ("so tired, just cancel my 4pm lol"); "btw" starts one ("ugh
+    // deploy day 😩 btw is the mac mini still holding llama3").
+    let t = t.replace("by the way", "btw").replace(" btw ", ", btw ");
     let sentences = t.split_inclusive(['.', '!', '?', '\n', ';', ',']).map(str::trim).filter(|s| !s.is_empty());
     for sentence in sentences {
         let sw = super::words(sentence);

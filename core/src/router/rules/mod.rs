@@ -484,4 +484,6 @@ mod tests_answers;
 #[cfg(test)]
 mod tests_round12;
 #[cfg(test)]
+mod tests_round14;
+#[cfg(test)]
 mod tests_sets;

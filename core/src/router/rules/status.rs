@@ -52,11 +52,13 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let state = up || down || any_word(ws, &[
         "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
-        "offline", "slow", "frozen", "queue", "queued", "flapping", "serving", "died",
+        "offline", "slow", "frozen", "queue", "queued", "flapping", "serving", "died", "unload", "unloaded",
+        "evicted",
     ]) || shared_now(ws)
         || contains_any(t, &[
         "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
         "다시 올라왔", "로드돼", "로드되", "로드 돼", "응답하는지", "응답 없", "응답이 없", "돌고 있",
+        "in memory", "in vram", "언로드", "올라가 있",
     ]);
     #[rustfmt::skip]
     // Not a question about it in general: a comparison, a how-to, code, its docs, a reminder.
@@ -93,7 +95,13 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         .filter(|(i, w)| {
             // Said together ("offline batch"; not "is the box offline? use the mac").
             let before = |n: &&str| WORK.contains(n) && t.contains(&format!("{w} {n}"));
-            !(["offline", "online"].contains(*w) && ws.get(i + 1).is_some_and(before))
+            // Nor fans or a room come to rest: "the GPU fans spun down", "calmed down".
+            let rested = **w == "down"
+                && i.checked_sub(1).and_then(|j| ws.get(j)).is_some_and(|p| {
+                    ["spun", "spin", "spins", "spinning", "cool", "cooled", "calm", "calmed", "settled"].contains(p)
+                });
+            let kind_of_work = ["offline", "online"].contains(*w) && ws.get(i + 1).is_some_and(before);
+            !kind_of_work && !rested
         })
         .map(|(_, w)| *w)
         .collect();
