@@ -20,10 +20,11 @@ mod intent;
 mod lean;
 mod mail;
 mod quick;
+mod send;
 mod status;
 
 pub use cue::{cued_tools, tool_cue, Cued};
-pub(crate) use mail::sends_mail;
+pub(crate) use send::sends_mail;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -331,8 +332,8 @@ fn decide_read(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean:
     let answer = history.iter().rev().find(|turn| !turn.user).map(|turn| turn.text.as_str());
     let more_of = lean && !tool_words && !dated && previous.is_some_and(|p| lean::more_of(&t, &ws, &p.text, answer));
     let story = lean && !more_of && lean::story(&t, &ws);
-    let replies = mail::reply_asked(&t, &ws) && !mail::chat_before(history);
-    if sends_mail(&t, &ws) || replies || mail::draft_sent(&t, &ws, history) {
+    let replies = send::reply_asked(&t, &ws) && !send::chat_before(history);
+    if sends_mail(&t, &ws) || replies || send::draft_sent(&t, &ws, history) {
         return Some(Decision::Tools { tool: "email".into(), operation: "send".into(), params: Map::new() });
     }
     // A story of a server, told and not asked ("my vllm server finally survived a whole week
@@ -481,6 +482,8 @@ pub fn correct_draft(decision: Decision, text: &str, today: NaiveDate) -> Decisi
 mod tests;
 #[cfg(test)]
 mod tests_answers;
+#[cfg(test)]
+mod tests_precision;
 #[cfg(test)]
 mod tests_round12;
 #[cfg(test)]
