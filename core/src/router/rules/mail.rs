@@ -272,8 +272,11 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     // "what's the second one about": an item of that list, asked about.
     let about =
         a_list && ordinal(t).is_some() && contains_any(t, &["about", "what's", "whats", "what is", "뭐야", "무슨"]);
+    // "the second one", "2nd", "두번째 거": an item by its place alone.
+    let placed = a_list && ordinal(t).is_some() && ws.len() <= 4;
     let reads = says
         || about
+        || placed
         || sums
         || any_word(ws, &["open", "read", "show"])
         || any_word(ws, &["전문", "전문을", "전문도"])
@@ -297,7 +300,17 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
             let p = p.text.to_lowercase();
             p.contains("from ") && !contains_any(&p, &["how ", "what ", "why "])
         });
-    let again = mail_before(history)
+    // (After mail asked without the word: "anything from Jun today?", "did Priya reply …?".)
+    let asked_mail = mail_before(history)
+        || history.iter().rev().find(|turn| turn.user).is_some_and(|p| {
+            let p = p.text.to_lowercase();
+            let pw = words(&p);
+            // ("did … reply", "has … replied yet"; not "how do I reply to a thread in Outlook?")
+            let replied = any_word(&pw, &["reply", "replied", "respond", "responded"])
+                && any_word(&pw, &["did", "has", "have", "yet", "ever"]);
+            from_someone(&p, &pw, today) || replied
+        });
+    let again = asked_mail
         && (["what about ", "how about ", "and "].iter().any(|p| t.starts_with(p)) || from_again)
         && ws.len() <= 5
         && !super::cue::tool_words(t);

@@ -74,7 +74,10 @@ fn elliptic(t: &str, ws: &[&str]) -> bool {
     let t = ["ok ", "okay ", "so ", "hmm "].iter().fold(t, |t, f| t.strip_prefix(f).unwrap_or(t));
     let starts =
         ["and ", "what about ", "how about ", "the other", "그럼 ", "그리고 "].iter().any(|s| t.starts_with(s));
-    let ends = ["은", "는", "쪽은", "쪽은요", "는요", "은요"].iter().any(|e| t.ends_with(e));
+    #[rustfmt::skip]
+    let ends = [
+        "은", "는", "쪽은", "쪽은요", "는요", "은요", "은 어때", "는 어때", "은 어때요", "는 어때요", "은 어떰", "는 어떰",
+    ].iter().any(|e| t.ends_with(e));
     ws.len() <= 5 && (starts || ends)
 }
 

@@ -58,7 +58,7 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
         || contains_any(t, &[
         "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
         "다시 올라왔", "로드돼", "로드되", "로드 돼", "응답하는지", "응답 없", "응답이 없", "돌고 있",
-        "in memory", "in vram", "언로드", "올라가 있",
+        "in memory", "in vram", "언로드", "올라가 있", "떠있", "떠 있",
     ]);
     #[rustfmt::skip]
     // Not a question about it in general: a comparison, a how-to, code, its docs, a reminder.
