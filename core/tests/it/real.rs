@@ -137,9 +137,13 @@ async fn concurrent_generations_raise_the_level_and_it_falls_back_without_pings(
     r.shutdown().await;
     drop(r); // closes the snapshot channel, which ends the recorder
     let levels = seen.await.unwrap();
-    assert!(levels.contains(&Level::VeryBusy), "{levels:?}");
-    assert!(levels.contains(&Level::Busy), "{levels:?}");
-    assert!(levels.contains(&Level::Normal), "{levels:?}");
+    // Up to very busy, and down by the levels between (each the probes see: on a loaded
+    // machine a probe may fall between two of them, so one of the two is enough).
+    let top = levels.iter().position(|l| *l == Level::VeryBusy);
+    assert!(top.is_some(), "{levels:?}");
+    let after = &levels[top.unwrap_or_default()..];
+    assert!(after.contains(&Level::Busy) || after.contains(&Level::Normal), "{levels:?}");
+    assert_eq!(levels.last(), Some(&Level::Idle), "{levels:?}");
     assert!(snapshot.iter().all(|s| s.pings_sent == 0), "no inference ping on a server with figures");
     // The only decode work was the load itself (4 prompts + 4 x 400 tokens, batched).
     let decodes = server.metric("llamacpp:n_decode_total").await - before;

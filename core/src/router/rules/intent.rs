@@ -200,6 +200,30 @@ pub(super) fn ordinal(t: &str) -> Option<usize> {
     table.iter().find(|(words, _)| contains_any(t, words)).map(|(_, i)| *i).or(numbered)
 }
 
+/// An item named by its place alone ("the second one", "2nd", "두번째 거", "2번은?", "#2
+/// please"; not "wait a second", "last one's spam"): its index, `usize::MAX` for the last.
+pub(super) fn by_place(t: &str, ws: &[&str]) -> Option<usize> {
+    #[rustfmt::skip]
+    const FILL: &[&str] = &[
+        "the", "one", "mail", "email", "pls", "please", "ok", "open", "and", "거", "꺼", "거요", "걸로", "메일",
+        "열어줘", "그럼", "그리고",
+    ];
+    let rest: Vec<&str> = ws.iter().copied().filter(|w| !FILL.contains(w)).collect();
+    let [w] = rest[..] else { return None };
+    let w = w.trim_end_matches(['은', '는', '요']);
+    match w {
+        "first" | "1st" | "첫번째" | "첫째" => Some(0),
+        "second" | "2nd" | "두번째" | "둘째" => Some(1),
+        "third" | "3rd" | "세번째" | "셋째" => Some(2),
+        "fourth" | "4th" | "네번째" | "넷째" => Some(3),
+        "last" | "마지막" => Some(usize::MAX),
+        _ => {
+            let n = w.strip_suffix("번째").or(w.strip_suffix('번')).or(t.contains('#').then_some(w))?;
+            n.parse::<usize>().ok().filter(|n| (1..=9).contains(n)).map(|n| n - 1)
+        }
+    }
+}
+
 /// The ids tagged `[uid N]` / `[doc N]` in the last assistant turn, in order.
 pub(super) fn listed(history: &[Turn], tag: &str) -> Vec<(String, String)> {
     let Some(last) = history.iter().rev().find(|t| !t.user) else { return Vec::new() };

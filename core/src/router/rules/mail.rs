@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::dates::{self, When};
-use super::intent::{call, kept_words, listed, number_after, numbered, one, ordinal, pick, user_before, RECENT};
+use super::intent::{
+    by_place, call, kept_words, listed, number_after, numbered, one, ordinal, pick, user_before, RECENT,
+};
 use super::send::CHATS;
 use super::{any_word, contains_any, words};
 use crate::router::decision::Decision;
@@ -42,6 +44,8 @@ fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
         || (own && t.starts_with("anything new from ")))
         && ws.len() <= 9
         && !t.contains(|c: char| c.is_ascii_digit())
+        // (Not a shop's: "anything from ikea worth buying for a tiny studio?".)
+        && !any_word(ws, &["worth", "buy", "buying", "recommend", "good", "cheap"])
         && since(t);
     // Someone with 한테 / 에게 / 에서 ("새로 나온 거" is no mail).
     #[rustfmt::skip]
@@ -273,17 +277,17 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
     let about =
         a_list && ordinal(t).is_some() && contains_any(t, &["about", "what's", "whats", "what is", "뭐야", "무슨"]);
     // "the second one", "2nd", "두번째 거": an item by its place alone.
-    let placed = a_list && ordinal(t).is_some() && ws.len() <= 4;
+    let place = if a_list { by_place(t, ws) } else { None };
     let reads = says
         || about
-        || placed
+        || place.is_some()
         || sums
         || any_word(ws, &["open", "read", "show"])
         || any_word(ws, &["전문", "전문을", "전문도"])
         || contains_any(t, &["열어", "읽어", "본문", "내용", "보여", "full text", "in full"]);
     // Not a reply to write from it ("2번 내용 참고해서 답장 초안 써줘").
     let writes = contains_any(t, &["답장", "초안", "써줘", "작성", "reply", "draft", "write"]);
-    let follow_up = reads && ordinal(t).is_some() && a_list && !writes;
+    let follow_up = reads && (ordinal(t).is_some() || place.is_some()) && a_list && !writes;
     // What a mail the last answer named says ("결항 안내 뭐라고 써있어?" after a list of mails):
     // the newest mail with those words.
     if says && !mail && mail_before(history) {
@@ -300,18 +304,17 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
             let p = p.text.to_lowercase();
             p.contains("from ") && !contains_any(&p, &["how ", "what ", "why "])
         });
-    // (After mail asked without the word: "anything from Jun today?", "did Priya reply …?".)
+    // (Or after mail asked without the word, as the rules read it: "did Priya reply …?".)
     let asked_mail = mail_before(history)
         || history.iter().rev().find(|turn| turn.user).is_some_and(|p| {
-            let p = p.text.to_lowercase();
-            let pw = words(&p);
-            // ("did … reply", "has … replied yet"; not "how do I reply to a thread in Outlook?")
-            let replied = any_word(&pw, &["reply", "replied", "respond", "responded"])
-                && any_word(&pw, &["did", "has", "have", "yet", "ever"]);
-            from_someone(&p, &pw, today) || replied
+            let before = super::decide(&p.text, today, &[], crate::router::prompt::Lang::En, false);
+            matches!(before, Some(Decision::Tools { tool, operation, .. }) if tool == "email" && operation != "send")
         });
+    // ("드미트리는?": another sender, elliptic.)
+    let elliptic = ws.len() <= 2 && super::elliptic(t, ws);
     let again = asked_mail
-        && (["what about ", "how about ", "and "].iter().any(|p| t.starts_with(p)) || from_again)
+        && !(a_list && (ordinal(t).is_some() || place.is_some()))
+        && (["what about ", "how about ", "and "].iter().any(|p| t.starts_with(p)) || from_again || elliptic)
         && ws.len() <= 5
         && !super::cue::tool_words(t);
     if again {
@@ -334,11 +337,13 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         if let Some(uid) = number_after(t, "uid") {
             return Some(call("email", "read", one("uid", uid)));
         }
-        if let Some(uid) = pick(t, &listed(history, "uid")) {
+        let tagged = listed(history, "uid");
+        let by_place = place.and_then(|i| tagged.get(if i == usize::MAX { tagged.len().checked_sub(1)? } else { i }));
+        if let Some(uid) = by_place.map(|(id, _)| id.clone()).or_else(|| pick(t, &tagged)) {
             return Some(call("email", "read", one("uid", uid)));
         }
         // A numbered list without ids: the newest mail the item's words name.
-        if let Some(i) = ordinal(t).filter(|_| !untagged.is_empty()) {
+        if let Some(i) = ordinal(t).or(place).filter(|_| !untagged.is_empty()) {
             let i = if i == usize::MAX { untagged.len() - 1 } else { i };
             if let Some(item) = untagged.get(i) {
                 let words: String =

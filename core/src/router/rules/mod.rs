@@ -74,10 +74,7 @@ fn elliptic(t: &str, ws: &[&str]) -> bool {
     let t = ["ok ", "okay ", "so ", "hmm "].iter().fold(t, |t, f| t.strip_prefix(f).unwrap_or(t));
     let starts =
         ["and ", "what about ", "how about ", "the other", "그럼 ", "그리고 "].iter().any(|s| t.starts_with(s));
-    #[rustfmt::skip]
-    let ends = [
-        "은", "는", "쪽은", "쪽은요", "는요", "은요", "은 어때", "는 어때", "은 어때요", "는 어때요", "은 어떰", "는 어떰",
-    ].iter().any(|e| t.ends_with(e));
+    let ends = ["은", "는", "쪽은", "쪽은요", "는요", "은요"].iter().any(|e| t.ends_with(e));
     ws.len() <= 5 && (starts || ends)
 }
 
@@ -90,7 +87,9 @@ fn calendar_follow_up(text: &str, t: &str, ws: &[&str], history: &[Turn], today:
     // Only the day changes: no time, no verb ("그럼 금요일 오후 3시로 잡아줘", "move it to
     // friday"), no other tool ("and any mail from friday?").
     let more = dates::time(t).is_some() || cue::tool_words(t) || ws.len() > 4;
-    (asked && elliptic(t, ws) && !more).then(|| dates::parse(text, today)).flatten()
+    // "모레는 어때?", "금요일은 어떤데?": a day, and how it is (not "내일 날씨는 어때?").
+    let how = ws.len() == 2 && ["어때", "어때요", "어떰", "어떤데", "어떤가요"].contains(&ws[1]);
+    (asked && (elliptic(t, ws) || how) && !more).then(|| dates::parse(text, today)).flatten()
 }
 
 /// Verbs of adding to the calendar.
@@ -351,8 +350,13 @@ fn decide_read(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean:
     // (A Korean question may end without its mark: "… 쓸 수 있음", "… 되나". Those with
     // 있나 / 있니 / 있어 are questions to `lean::story` already.)
     let ko_asked = ["있음", "됨", "되나", "없나"].iter().any(|e| t.trim_end().ends_with(e));
-    let told = story && !t.contains('?') && !ko_asked && !trouble;
-    if !told && (status::asks(&t, &ws) || status::follow_up(&t, &ws, history, today)) {
+    // A server asked of in passing, after "btw" ("ugh deploy day 😩 btw is the mac mini still
+    // holding llama3 in memory or did ollama unload it").
+    let passing = ["btw ", "by the way ", "근데 "]
+        .iter()
+        .any(|b| t.split_once(b).is_some_and(|(_, clause)| status::asks(clause, &words(clause))));
+    let told = story && !t.contains('?') && !ko_asked && !trouble && !passing;
+    if !told && (passing || status::asks(&t, &ws) || status::follow_up(&t, &ws, history, today)) {
         return Some(Decision::Status);
     }
     if story {

@@ -27,6 +27,17 @@ fn two_word_name(ws: &[&str]) -> bool {
     ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
 }
 
+/// A model held or let go by a server, asked of now ("is the mac mini still holding llama3 in
+/// memory or did ollama unload it", "ollama에 qwen 아직 올라가 있나? 언로드됐으려나"); not how
+/// it behaves ("does lm studio unload models automatically when they sit idle?").
+fn held(t: &str, ws: &[&str]) -> bool {
+    let word = any_word(ws, &["unload", "unloaded", "evicted"])
+        || contains_any(t, &["in memory", "in vram", "from memory", "from vram", "언로드", "올라가 있", "메모리에"]);
+    let now = any_word(ws, &["still", "now", "yet", "already", "did", "has"])
+        || contains_any(t, &["아직", "지금", "벌써", "됐"]);
+    word && now && !contains_any(t, &["automatically", "by default", "정상이"])
+}
+
 /// A backend by its server's name, with a word of its state ("is vllm up?", "did
 /// llama-server come back after the reboot", "ollama 살아있어?", "is vllm-prod actually down or
 /// is the healthcheck just flapping"; not "is ollama or lm studio better for running
@@ -52,13 +63,12 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
     #[rustfmt::skip]
     let state = up || down || any_word(ws, &[
         "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
-        "offline", "slow", "frozen", "queue", "queued", "flapping", "serving", "died", "unload", "unloaded",
-        "evicted",
-    ]) || shared_now(ws)
+        "offline", "slow", "frozen", "queue", "queued", "flapping", "serving", "died",
+    ]) || shared_now(ws) || held(t, ws)
         || contains_any(t, &[
         "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
         "다시 올라왔", "로드돼", "로드되", "로드 돼", "응답하는지", "응답 없", "응답이 없", "돌고 있",
-        "in memory", "in vram", "언로드", "올라가 있", "떠있", "떠 있",
+        "떠있어?", "떠있나", "떠 있어?", "떠 있나", "떠있냐", "떠있음?", "떠 있음?", "떠있니",
     ]);
     #[rustfmt::skip]
     // Not a question about it in general: a comparison, a how-to, code, its docs, a reminder.
@@ -67,7 +77,7 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
         "script", "write", "code", "port", "default", "find", "runbook", "remind", "library", "python", "update",
     ]) || contains_any(t, &[
         "how do", "how to", "how can", "what does", "up to date", "up-to-date", "back with", "빌드", "설치", "어떻게",
-        "비교", "뭐가 나", "설명", "원리", "방법",
+        "비교", "뭐가 나", "설명", "원리", "방법", "두면", "설정하면", "옵션",
     ]);
     backend && state && !compared
 }
@@ -95,11 +105,10 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         .filter(|(i, w)| {
             // Said together ("offline batch"; not "is the box offline? use the mac").
             let before = |n: &&str| WORK.contains(n) && t.contains(&format!("{w} {n}"));
-            // Nor fans or a room come to rest: "the GPU fans spun down", "calmed down".
+            // Nor fans come to rest ("the GPU fans spun down"; not "is ollama spun down?").
             let rested = **w == "down"
-                && i.checked_sub(1).and_then(|j| ws.get(j)).is_some_and(|p| {
-                    ["spun", "spin", "spins", "spinning", "cool", "cooled", "calm", "calmed", "settled"].contains(p)
-                });
+                && i.checked_sub(1).and_then(|j| ws.get(j)).is_some_and(|p| ["spun", "spin", "spins"].contains(p))
+                && any_word(ws, &["fan", "fans"]);
             let kind_of_work = ["offline", "online"].contains(*w) && ws.get(i + 1).is_some_and(before);
             !kind_of_work && !rested
         })

@@ -134,13 +134,23 @@ pub fn debugging(t: &str, ws: &[&str]) -> bool {
     let flag = t.split_whitespace().any(|w| {
         w.strip_prefix('-').is_some_and(|f| f.trim_start_matches('-').starts_with(|c: char| c.is_ascii_alphabetic()))
     });
+    // (A setting changed: raised or lowered, of a setting's name; not "볼수록 귀엽네", "the
+    // more i use this app".)
     #[rustfmt::skip]
-    let changed = flag || contains_any(t, &[
-        "수록", "the more i", "when i raise", "when i increase", "when i lower", "if i raise", "if i increase",
-        "올리면", "늘리면", "줄이면", "낮추면",
+    let raised = contains_any(t, &[
+        "올릴수록", "늘릴수록", "줄일수록", "낮출수록", "키울수록", "when i raise", "when i increase", "when i lower",
+        "when i bump", "if i raise", "if i increase", "if i bump", "올리면", "늘리면", "줄이면", "낮추면", "키우면",
     ]);
+    #[rustfmt::skip]
+    let setting = any_word(ws, &[
+        "batch", "context", "ctx", "num_ctx", "layers", "threads", "ngl", "quant", "temperature", "배치", "컨텍스트",
+        "레이어", "스레드",
+    ]) || ws.iter().any(|w| w.contains('_'));
+    let changed = flag || (raised && setting);
+    // (Not a server asked of at the end: "… why is vllm not responding now, is it down?")
+    let asked_state = contains_any(t, &["is it down", "is it up", "is it dead", "is it alive", "죽었어?", "죽었나"]);
     let effect = changed && why_asked(ws) && ws.len() >= 5;
-    ((ws.len() >= 15 && cause && detail) || effect) && !tool && !waits
+    ((ws.len() >= 15 && cause && detail) || effect) && !tool && !waits && !asked_state
 }
 
 /// Whether `ws` ask why: "why", or "왜" alone or in a why-form ("임진왜란", a war, and "왜가리",
@@ -270,7 +280,7 @@ const POINTERS_KO: &[&str] = &[
 const WHY_THAT: &[&str] = &[
     "왜그럼", "왜 그럼", "왜그래", "왜 그래", "왜 이렇게 된", "왜 이렇게 됐", "왜이렇게 된", "why is that", "why's that",
     "why is it like that", "why did it do that", "왜 이럼", "왜이럼", "왜 이래", "왜이래", "왜 저럼", "왜저럼", "왜 저래",
-    "왜저래",
+    "왜저래", "왜 또 저러지", "왜또저러지", "왜 또 이러지", "왜또이러지", "왜 저러지", "왜 이러지",
 ];
 
 /// Whether `t` is a short request that points at something it never names.

@@ -26,7 +26,7 @@ pub fn venting(t: &str, ws: &[&str]) -> bool {
 #[rustfmt::skip]
 const OPENERS: &[&str] = &[
     "ok", "okay", "so", "just", "pls", "please", "hey", "um", "alright", "well", "oh", "and", "also", "but", "then",
-    "now", "haha", "lol", "ugh", "yeah", "yes", "sure", "great", "cool", "thanks", "anyway", "anyways", "btw",
+    "now", "haha", "lol", "ugh", "yeah", "yes", "sure", "great", "cool", "thanks", "anyway", "anyways",
 ];
 /// Verbs that, first in a sentence, ask for something ("book it", "show me ...").
 #[rustfmt::skip]
@@ -97,9 +97,7 @@ pub fn story(t: &str, ws: &[&str]) -> bool {
     {
         return false;
     }
-    // Sentences, and clauses ("so tired, just cancel my 4pm lol"); "btw" starts one ("ugh
-    // deploy day 😩 btw is the mac mini still holding llama3").
-    let t = t.replace("by the way", "btw").replace(" btw ", ", btw ");
+    // Sentences, and clauses ("so tired, just cancel my 4pm lol").
     let sentences = t.split_inclusive(['.', '!', '?', '\n', ';', ',']).map(str::trim).filter(|s| !s.is_empty());
     for sentence in sentences {
         let sw = words(sentence);
