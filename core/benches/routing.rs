@@ -321,6 +321,8 @@ async fn main() {
         ("fresh21", include_str!("routing/fresh21.jsonl")),
         ("fresh22", include_str!("routing/fresh22.jsonl")),
         ("fresh23", include_str!("routing/fresh23.jsonl")),
+        ("fresh24", include_str!("routing/fresh24.jsonl")),
+        ("fresh25", include_str!("routing/fresh25.jsonl")),
     ]
     .into_iter()
     .filter(|(name, _)| !args.iter().any(|a| a == "--dev") || *name == "dev")

@@ -78,8 +78,12 @@ const EXTENSIONS: &[&str] =
 /// ("https://x.com/guide.html") nor a path's.
 /// A Korean particle after the extension is not part of it ("README_ko.md에서": "README_ko.md").
 pub(super) fn file_name(t: &str) -> Option<&str> {
+    // A path in the user's home names its file ("~/docs/q3-capacity-plan.docx"); another path
+    // (a URL, "src/main.rs") names none.
+    let home = |w: &str| ["~/", "/home/", "/users/", "./"].iter().any(|p| w.starts_with(p));
     t.split_whitespace()
-        .filter(|w| !w.contains("://") && !w.contains('/') && !w.starts_with("www."))
+        .filter(|w| !w.contains("://") && (!w.contains('/') || home(w)) && !w.starts_with("www."))
+        .map(|w| w.rsplit('/').next().unwrap_or(w))
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .find_map(|w| {
             let (stem, ext) = w.rsplit_once('.')?;

@@ -217,10 +217,19 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
                 "app",
                 "function",
                 "tool",
-                ":",
             ],
-        );
+        )
+        // (Nor a text pasted after a colon; a subject's "Re:" is none.)
+        && !t.replace("re:", "").replace("fwd:", "").replace("fw:", "").contains(':');
+    // A thread by its quoted subject: "summarise the 'RE: inference costs Q3' thread", "'Re: 추론
+    // 클러스터 장애 회고' 스레드 읽고".
+    #[rustfmt::skip]
+    let subject = contains_any(t, &[
+        "' thread", "\" thread", "’ thread", "” thread", "' 스레드", "\" 스레드", "' 쓰레드", "\" 쓰레드", "'re:", "\"re:",
+        "'fwd:", "\"fwd:", "'fw:", "\"fw:",
+    ]);
     let mail = thread
+        || subject
         || any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
         || contains_any(t, &["메일", "편지함"])
         || ko_reply
@@ -267,7 +276,7 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         && any_word(ws, &["yet", "from"]);
     let messages_from = t.contains("messages from") || from_someone(t, ws, today) || sent_anything || sent_me || come;
     // What a mail says ("what did tom say in his last email?", "뭐라고 써있어?"): a read.
-    let says = (contains_any(t, &["what did", "what does"])
+    let says = (contains_any(t, &["what did", "what does", "what exactly did", "what exactly does"])
         && any_word(ws, &["say", "says", "said", "write", "wrote"]))
         || contains_any(t, &["뭐라고", "뭐라는", "뭐래", "무슨 내용"]);
     // "open the second one" after a list of mails (tagged, or numbered after a mail question).
@@ -403,7 +412,17 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         let one_mail = any_word(ws, &["mail", "email", "e-mail"])
             || (t.contains("메일") && !t.contains("메일들"))
             || ko_reply
-            || thread;
+            || thread
+            || subject;
+        // A thread by its quoted subject: the subject ("Re:" aside) names it.
+        if subject {
+            if let Some(s) = quoted(t).first() {
+                let s = s.trim_start_matches("re:").trim_start_matches("fwd:").trim_start_matches("fw:").trim();
+                if reads && !s.is_empty() {
+                    return Some(call("email", "read", one("uid", s.chars().take(120).collect::<String>())));
+                }
+            }
+        }
         // (A summary's words, and what says how long, name no mail: "summarize that long email
         // Fatima sent this morning about the outage" is Fatima's about the outage.)
         const ASKED: &[&str] =

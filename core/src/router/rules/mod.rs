@@ -496,4 +496,6 @@ mod tests_round12;
 #[cfg(test)]
 mod tests_round14;
 #[cfg(test)]
+mod tests_round15;
+#[cfg(test)]
 mod tests_sets;

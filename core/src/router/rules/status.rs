@@ -68,7 +68,8 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
         || contains_any(t, &[
         "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
         "다시 올라왔", "로드돼", "로드되", "로드 돼", "응답하는지", "응답 없", "응답이 없", "돌고 있",
-        "떠있어?", "떠있나", "떠 있어?", "떠 있나", "떠있냐", "떠있음?", "떠 있음?", "떠있니",
+        "떠있어?", "떠있나", "떠 있어?", "떠 있나", "떠있냐", "떠있음?", "떠 있음?", "떠있니", "응답이 안", "응답 안",
+        "응답이 왜", "안와", "안 와",
     ]);
     #[rustfmt::skip]
     // Not a question about it in general: a comparison, a how-to, code, its docs, a reminder.
@@ -95,6 +96,14 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         let ow = words(&outside);
         let own = any_word(&ow, &["my", "log", "logs", "trace", "error", "here's", "heres", "stack"]);
         return ow.len() <= 10 && !own && asks(&outside, &ow);
+    }
+    // A mood or a focus is no server down: "팀 분위기 너무 다운됨", "can I go heads down on the
+    // sglang upgrade".
+    if contains_any(t, &["heads down", "head down", "분위기", "기분", "텐션"]) {
+        let calm = t.replace("heads down", " ").replace("head down", " ").replace("다운", " ");
+        if calm != t {
+            return asks(&calm, &words(&calm));
+        }
     }
     // "offline batch inference", "online learning": a kind of work, not a state.
     const WORK: &[&str] =
@@ -189,7 +198,10 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     // "up" of a server, not of a verb ("can you dig it up", "look up the gpu's specs", "pick up
     // where I left off").
     #[rustfmt::skip]
-    const VERBS: &[&str] = &["dig", "pull", "look", "bring", "set", "clean", "pick", "sign", "speed", "sum", "fire", "spin", "open", "warm", "make", "give"];
+    const VERBS: &[&str] = &[
+        "dig", "pull", "look", "bring", "set", "setting", "sets", "clean", "pick", "sign", "speed", "sum", "fire", "spin",
+        "open", "warm", "make", "give",
+    ];
     let verb_up = |i: usize| {
         let before = |k: usize| i.checked_sub(k).map(|j| ws[j]);
         before(1).is_some_and(|w| VERBS.contains(&w))

@@ -34,6 +34,8 @@ fn what_the_rules_decide_on_the_read_sets_is_right() {
         include_str!("../../../benches/routing/fresh19.jsonl"),
         include_str!("../../../benches/routing/fresh20.jsonl"),
         include_str!("../../../benches/routing/fresh21.jsonl"),
+        include_str!("../../../benches/routing/fresh22.jsonl"),
+        include_str!("../../../benches/routing/fresh23.jsonl"),
     ];
     let (mut decided, mut right, mut all) = (0, 0, 0);
     let mut wrong = Vec::new();

@@ -310,6 +310,16 @@ pub fn vague(t: &str, ws: &[&str]) -> bool {
         "keeps", "happening", "happen", "again", "still", "now", "even", "the", "thing",
     ];
     let unnamed = any_word(ws, &["why"]) && ws.len() <= 10 && ws.iter().all(|w| EMPTY.contains(w));
+    // "which is better", "뭐가 더 나아요?": a choice between nothing named.
+    #[rustfmt::skip]
+    const CHOICE: &[&str] = &[
+        "which", "is", "one", "better", "best", "the", "whats", "what's", "should", "i", "pick", "choose", "뭐가", "더",
+        "나아요", "나아", "나음", "좋아요", "좋아", "어느", "게", "거", "쪽이", "어떤", "낫나요", "낫냐",
+    ];
+    let unnamed = unnamed
+        || (ws.len() <= 5
+            && contains_any(t, &["better", "best", "나아", "나음", "좋아", "낫"])
+            && ws.iter().all(|w| CHOICE.contains(w)));
     let which = ws.len() <= 10 && contains_any(t, WHICH_ONE) && t.contains('?');
     (short && (helpless || en || why || contains_any(t, POINTERS_KO)))
         || unnamed
