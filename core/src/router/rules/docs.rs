@@ -80,7 +80,10 @@ const EXTENSIONS: &[&str] =
 pub(super) fn file_name(t: &str) -> Option<&str> {
     // A path in the user's home names its file ("~/docs/q3-capacity-plan.docx"); another path
     // (a URL, "src/main.rs") names none.
-    let home = |w: &str| ["~/", "/home/", "/users/", "./"].iter().any(|p| w.starts_with(p));
+    // (Only in a short request: "summarize ~/docs/plan.docx", not "why does pandas fail to open
+    // ~/data/sales.csv".)
+    let short = t.split_whitespace().count() <= 5;
+    let home = |w: &str| short && ["~/", "/home/", "/users/", "./"].iter().any(|p| w.starts_with(p));
     t.split_whitespace()
         .filter(|w| !w.contains("://") && (!w.contains('/') || home(w)) && !w.starts_with("www."))
         .map(|w| w.rsplit('/').next().unwrap_or(w))

@@ -63,6 +63,27 @@ fn from_someone(t: &str, ws: &[&str], today: NaiveDate) -> bool {
     en || ko || replied
 }
 
+/// A mail thread by its quoted subject ("summarise the 'RE: inference costs Q3' thread", "'Re:
+/// 추론 클러스터 장애 회고' 스레드 읽고"): the subject, "Re:" aside. Not a forum's or a chat's
+/// thread ("the '…' thread on r/LocalLLaMA", "클리앙 '…' 스레드"), a program's ("the
+/// \"uvicorn-worker\" thread hangs"), "re:Invent", nor a mail pasted in quotes (a long one).
+fn subject(t: &str, ws: &[&str]) -> Option<String> {
+    const PREFIXES: &[&str] = &["re: ", "fwd: ", "fw: "];
+    let q = quoted(t).into_iter().next()?;
+    let prefixed = PREFIXES.iter().find_map(|p| q.strip_prefix(p));
+    let named = ["' thread", "\" thread", "’ thread", "” thread", "' 스레드", "\" 스레드", "' 쓰레드", "\" 쓰레드"]
+        .iter()
+        .any(|s| t.contains(s));
+    #[rustfmt::skip]
+    let elsewhere = contains_any(t, &[
+        "r/", "reddit", "forum", "hacker news", "github", "twitter", "discord", "slack", "클리앙", "커뮤니티", "디시",
+        "갤러리", "슬랙", "디코", "카톡", "hangs", "deadlock", "stack", "dump", "worker", "데드락", "스택", "덤프", "워커",
+    ]) || any_word(ws, &["hn"]);
+    let s = prefixed.unwrap_or(&q).trim();
+    let short = (1..=8).contains(&s.split_whitespace().count());
+    ((prefixed.is_some() || named) && short && !elsewhere).then(|| s.to_string())
+}
+
 /// What is sent by mail: "did HR ever send out the updated holiday policy".
 #[rustfmt::skip]
 const DOCUMENTS_SENT: &[&str] = &[
@@ -219,17 +240,11 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
                 "tool",
             ],
         )
-        // (Nor a text pasted after a colon; a subject's "Re:" is none.)
-        && !t.replace("re:", "").replace("fwd:", "").replace("fw:", "").contains(':');
-    // A thread by its quoted subject: "summarise the 'RE: inference costs Q3' thread", "'Re: 추론
-    // 클러스터 장애 회고' 스레드 읽고".
-    #[rustfmt::skip]
-    let subject = contains_any(t, &[
-        "' thread", "\" thread", "’ thread", "” thread", "' 스레드", "\" 스레드", "' 쓰레드", "\" 쓰레드", "'re:", "\"re:",
-        "'fwd:", "\"fwd:", "'fw:", "\"fw:",
-    ]);
+        // (Nor a text pasted after a colon; a quoted subject's "Re:" is none.)
+        && !["'re:", "\"re:", "'fwd:", "\"fwd:", "'fw:", "\"fw:"].iter().fold(t.to_string(), |t, p| t.replace(p, "'")).contains(':');
+    let subject = subject(t, ws);
     let mail = thread
-        || subject
+        || subject.is_some()
         || any_word(ws, &["mail", "mails", "email", "emails", "e-mail", "inbox"])
         || contains_any(t, &["메일", "편지함"])
         || ko_reply
@@ -276,7 +291,11 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
         && any_word(ws, &["yet", "from"]);
     let messages_from = t.contains("messages from") || from_someone(t, ws, today) || sent_anything || sent_me || come;
     // What a mail says ("what did tom say in his last email?", "뭐라고 써있어?"): a read.
-    let says = (contains_any(t, &["what did", "what does", "what exactly did", "what exactly does"])
+    // ("what exactly did the HR mail this morning say": one received, by its time.)
+    let exactly = contains_any(t, &["what exactly did", "what exactly does"])
+        && (contains_any(t, &["this morning", "today", "yesterday", "last night", "'s email", "'s mail"])
+            || any_word(ws, &["my"]));
+    let says = ((contains_any(t, &["what did", "what does"]) || exactly)
         && any_word(ws, &["say", "says", "said", "write", "wrote"]))
         || contains_any(t, &["뭐라고", "뭐라는", "뭐래", "무슨 내용"]);
     // "open the second one" after a list of mails (tagged, or numbered after a mail question).
@@ -413,15 +432,10 @@ pub(super) fn mail(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> 
             || (t.contains("메일") && !t.contains("메일들"))
             || ko_reply
             || thread
-            || subject;
+            || subject.is_some();
         // A thread by its quoted subject: the subject ("Re:" aside) names it.
-        if subject {
-            if let Some(s) = quoted(t).first() {
-                let s = s.trim_start_matches("re:").trim_start_matches("fwd:").trim_start_matches("fw:").trim();
-                if reads && !s.is_empty() {
-                    return Some(call("email", "read", one("uid", s.chars().take(120).collect::<String>())));
-                }
-            }
+        if let Some(s) = subject.filter(|_| reads) {
+            return Some(call("email", "read", one("uid", s.chars().take(120).collect::<String>())));
         }
         // (A summary's words, and what says how long, name no mail: "summarize that long email
         // Fatima sent this morning about the outage" is Fatima's about the outage.)

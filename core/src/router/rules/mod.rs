@@ -416,6 +416,17 @@ fn decide_read(text: &str, today: NaiveDate, history: &[Turn], lang: Lang, lean:
         let lower = turn.text.to_lowercase();
         let ws = words(&lower);
         ws.len() <= 3 && any_word(&ws, &["hi", "hello", "hey", "안녕", "안녕하세요", "yo", "morning"])
+        // (Nor an offer the assistant made: "오늘 일정부터 정리해 드릴까요?" names what "좋아요" or
+        // "which is better?" is about.)
+    }) && !history.iter().rev().find(|turn| !turn.user).is_some_and(|a| {
+        let a = a.text.to_lowercase();
+        #[rustfmt::skip]
+        let offers = contains_any(&a, &[
+            "할까요", "드릴까요", "볼까요", "shall i", "should i", "do you want me", "would you like", "want me to",
+        ]);
+        // (Not "무엇을 도와드릴까요?", "what would you like me to do?": no offer.)
+        let open = contains_any(&a, &["도와", "무엇을", "무엇이", "뭘 ", "뭐 ", "what would", "what can", "how can"]);
+        offers && !open
     });
     if lean && lean::venting(&t, &ws) {
         return Some(Decision::Direct { response: String::new() });

@@ -27,6 +27,12 @@ fn two_word_name(ws: &[&str]) -> bool {
     ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
 }
 
+/// Whether the "up" at `i` after "setting" sets something up ("my notes from setting up vllm
+/// on the new box"), not a server getting ready ("is the gpu server done setting up yet?").
+fn setting_something(ws: &[&str], i: usize) -> bool {
+    ws.get(i + 1).is_some_and(|n| !["yet", "now", "still", "again", "right"].contains(n))
+}
+
 /// A model held or let go by a server, asked of now ("is the mac mini still holding llama3 in
 /// memory or did ollama unload it", "ollama에 qwen 아직 올라가 있나? 언로드됐으려나"); not how
 /// it behaves ("does lm studio unload models automatically when they sit idle?").
@@ -54,7 +60,10 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
         || two_word_name(ws)
         || contains_any(t, &["llama-server", "올라마"]);
     // "up", not "set up" ("just set up ollama on my mac mini").
-    let up = ws.windows(2).any(|w| w[1] == "up" && w[0] != "set") || ws.first() == Some(&"up");
+    let up = ws.iter().enumerate().any(|(i, w)| {
+        *w == "up"
+            && i.checked_sub(1).is_none_or(|j| ws[j] != "set" && !(ws[j] == "setting" && setting_something(ws, i)))
+    });
     // "down", not "turn down" ("what do i turn down" asks what to lower).
     #[rustfmt::skip]
     let down = ws.first() == Some(&"down") || ws.windows(2).any(|w| {
@@ -68,8 +77,8 @@ fn backend_asked(t: &str, ws: &[&str]) -> bool {
         || contains_any(t, &[
         "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
         "다시 올라왔", "로드돼", "로드되", "로드 돼", "응답하는지", "응답 없", "응답이 없", "돌고 있",
-        "떠있어?", "떠있나", "떠 있어?", "떠 있나", "떠있냐", "떠있음?", "떠 있음?", "떠있니", "응답이 안", "응답 안",
-        "응답이 왜", "안와", "안 와",
+        "떠있어?", "떠있나", "떠 있어?", "떠 있나", "떠있냐", "떠있음?", "떠 있음?", "떠있니", "응답이 안 와", "응답이 안와",
+        "응답 안 와", "응답 안와", "답이 안 와", "답이 안와", "응답이 왜 이렇게 안", "응답이 왜케 안",
     ]);
     #[rustfmt::skip]
     // Not a question about it in general: a comparison, a how-to, code, its docs, a reminder.
@@ -99,11 +108,20 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     }
     // A mood or a focus is no server down: "팀 분위기 너무 다운됨", "can I go heads down on the
     // sglang upgrade".
-    if contains_any(t, &["heads down", "head down", "분위기", "기분", "텐션"]) {
-        let calm = t.replace("heads down", " ").replace("head down", " ").replace("다운", " ");
-        if calm != t {
-            return asks(&calm, &words(&calm));
-        }
+    // One's notes looked for, whatever server they are of ("where are my notes from setting up
+    // vllm on the new box?").
+    if contains_any(t, &["my notes", "notes from", "내 메모", "메모 어디"]) && contains_any(t, &["where", "어디"])
+    {
+        return false;
+    }
+    #[rustfmt::skip]
+    const MOODS: &[&str] = &[
+        "go heads down", "going heads down", "gone heads down", "keep my head down", "put my head down",
+        "분위기 다운", "분위기가 다운", "분위기 너무 다운", "분위기가 너무 다운", "기분 다운", "기분이 다운", "텐션 다운",
+    ];
+    if contains_any(t, MOODS) {
+        let calm = MOODS.iter().fold(t.to_string(), |t, m| t.replace(m, " "));
+        return asks(&calm, &words(&calm));
     }
     // "offline batch inference", "online learning": a kind of work, not a state.
     const WORK: &[&str] =
@@ -199,12 +217,13 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
     // where I left off").
     #[rustfmt::skip]
     const VERBS: &[&str] = &[
-        "dig", "pull", "look", "bring", "set", "setting", "sets", "clean", "pick", "sign", "speed", "sum", "fire", "spin",
-        "open", "warm", "make", "give",
+        "dig", "pull", "look", "bring", "set", "clean", "pick", "sign", "speed", "sum", "fire", "spin", "open", "warm",
+        "make", "give",
     ];
     let verb_up = |i: usize| {
         let before = |k: usize| i.checked_sub(k).map(|j| ws[j]);
         before(1).is_some_and(|w| VERBS.contains(&w))
+            || (before(1).is_some_and(|w| ["setting", "sets"].contains(&w)) && setting_something(ws, i))
             || (before(1).is_some_and(|w| ["it", "them", "that", "this"].contains(&w))
                 && before(2).is_some_and(|w| VERBS.contains(&w)))
     };

@@ -316,10 +316,9 @@ pub fn vague(t: &str, ws: &[&str]) -> bool {
         "which", "is", "one", "better", "best", "the", "whats", "what's", "should", "i", "pick", "choose", "뭐가", "더",
         "나아요", "나아", "나음", "좋아요", "좋아", "어느", "게", "거", "쪽이", "어떤", "낫나요", "낫냐",
     ];
-    let unnamed = unnamed
-        || (ws.len() <= 5
-            && contains_any(t, &["better", "best", "나아", "나음", "좋아", "낫"])
-            && ws.iter().all(|w| CHOICE.contains(w)));
+    let compared = contains_any(t, &["better", "best", "나아", "나음", "낫"])
+        || (t.contains("좋아") && contains_any(t, &["더", "뭐가", "어느", "어떤"]));
+    let unnamed = unnamed || (ws.len() <= 5 && compared && ws.iter().all(|w| CHOICE.contains(w)));
     let which = ws.len() <= 10 && contains_any(t, WHICH_ONE) && t.contains('?');
     (short && (helpless || en || why || contains_any(t, POINTERS_KO)))
         || unnamed
@@ -488,8 +487,10 @@ pub fn rework(text: &str) -> bool {
     let tool = super::sends_mail(&ask, &aws) || any_word(&aws, &[
         "send", "search", "find", "book", "schedule", "remind", "delete", "add", "inbox", "calendar", "docs",
     ]) || contains_any(&ask, &["보내", "찾아", "잡아", "등록", "일정"]);
-    // A translation of a pasted text (not "translate 'thank you' into Spanish", a quick one).
-    let translates = contains_any(&ask, &["translat", "번역"]) && super::words(quoted).len() >= 6;
+    // A translation of a pasted text (not "translate 'thank you' into Spanish", a quick one),
+    // or a summary of a long one ("summarize this for me \"Re: Q3 capacity — Hi all, …\"").
+    let translates = contains_any(&ask, &["translat", "번역"]) && super::words(quoted).len() >= 6
+        || contains_any(&ask, &["summarize", "summarise", "tl;dr", "tldr", "요약"]) && super::words(quoted).len() >= 12;
     // (A translation's purpose may name a tool's word: "translate this for our customer docs".)
     (1..=14).contains(&aws.len()) && super::words(quoted).len() >= 3 && (asks || translates) && (!tool || translates)
 }
