@@ -125,7 +125,11 @@ impl Tracker {
             // arrive with jittered delays, so short windows give noisy speeds.
             let mut mark = (s.id_task, s.n_decoded, now);
             if let Some(&(task, decoded, at)) = self.prev.get(&s.id) {
-                if task == s.id_task {
+                // The window opens once decoding has begun: a long prompt's processing (or an
+                // embedding, which decodes nothing) is no decoding speed. Measured from the
+                // first read, a reply stopped after its first words gave 0.5 tokens/s and an
+                // estimated wait of 560 s for an answer that started within 2 s.
+                if task == s.id_task && decoded > 0 {
                     let dt = now.saturating_duration_since(at).as_secs_f64();
                     let grown = s.n_decoded - decoded;
                     if dt >= SPEED_WINDOW_MIN && grown > 0 {
@@ -169,6 +173,27 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_prompts_processing_is_no_decoding_speed() {
+        let mut t = Tracker::default();
+        let raw = |slots: Vec<Slot>| Raw::Llama { metrics: None, slots: Some(slots), total_slots: Some(1) };
+        // 2 s of prompt processing (nothing decoded), then 1 token, then 30 more in a second.
+        t.update(&raw(vec![slot(0, 7, 0, -1)]), Instant::now());
+        tokio::time::advance(Duration::from_secs(2)).await;
+        t.update(&raw(vec![slot(0, 7, 1, -1)]), Instant::now());
+        tokio::time::advance(Duration::from_secs(1)).await;
+        let load = t.update(&raw(vec![slot(0, 7, 31, -1)]), Instant::now());
+        let tps = load.slot_tokens_per_s.unwrap();
+        assert!((tps - 30.0).abs() < 0.01, "{tps} tokens/s: the prompt's 2 s counted");
+        // An embedding (nothing ever decoded) teaches no speed.
+        let mut e = Tracker::default();
+        for _ in 0..4 {
+            e.update(&raw(vec![slot(0, 9, 0, -1)]), Instant::now());
+            tokio::time::advance(Duration::from_secs(2)).await;
+        }
+        assert_eq!(e.update(&raw(vec![slot(0, 9, 0, -1)]), Instant::now()).slot_tokens_per_s, None);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn tracker_learns_speed_and_estimates_wait() {
         let mut t = Tracker::default();
         let raw = |slots: Vec<Slot>, deferred: f64| Raw::Llama {
@@ -176,16 +201,17 @@ mod tests {
             slots: Some(slots),
             total_slots: None,
         };
-        let first = t.update(&raw(vec![slot(0, 7, 0, 200)], 0.0), Instant::now());
+        // (Already decoding: the window opens at the first read with tokens decoded.)
+        let first = t.update(&raw(vec![slot(0, 7, 10, 190)], 0.0), Instant::now());
         assert_eq!(first.running, Some(1));
         tokio::time::advance(Duration::from_secs(1)).await;
-        // 50 tokens in 1 s: 50 tok/s; 150 left: 3 s.
-        let second = t.update(&raw(vec![slot(0, 7, 50, 150)], 0.0), Instant::now());
+        // 50 tokens in 1 s: 50 tok/s; 140 left: 2.8 s.
+        let second = t.update(&raw(vec![slot(0, 7, 60, 140)], 0.0), Instant::now());
         assert_eq!(second.slot_tokens_per_s, Some(50.0));
-        assert!((second.est_wait_ms.unwrap() - 3000.0).abs() < 1.0, "{second:?}");
-        // One deferred request of a typical 200 tokens (4 s) ahead: 3 + 4 = 7 s.
-        let third = t.update(&raw(vec![slot(0, 7, 50, 150)], 1.0), Instant::now());
-        assert!((third.est_wait_ms.unwrap() - 7000.0).abs() < 1.0, "{third:?}");
+        assert!((second.est_wait_ms.unwrap() - 2800.0).abs() < 1.0, "{second:?}");
+        // One deferred request of a typical 200 tokens (4 s) ahead: 2.8 + 4 = 6.8 s.
+        let third = t.update(&raw(vec![slot(0, 7, 60, 140)], 1.0), Instant::now());
+        assert!((third.est_wait_ms.unwrap() - 6800.0).abs() < 1.0, "{third:?}");
         assert_eq!(third.waiting, Some(1));
         // Idle slots: no wait, not working.
         let idle = t.update(
@@ -204,18 +230,18 @@ mod tests {
             slots: Some(vec![slot(0, 3, decoded, 1000)]),
             total_slots: None,
         };
-        t.update(&raw(0), Instant::now());
+        t.update(&raw(10), Instant::now());
         // A read that arrived late, then one right after it: 45 tokens "in 0.3 s" is noise.
         tokio::time::advance(Duration::from_millis(300)).await;
-        assert_eq!(t.update(&raw(45), Instant::now()).slot_tokens_per_s, None);
+        assert_eq!(t.update(&raw(55), Instant::now()).slot_tokens_per_s, None);
         tokio::time::advance(Duration::from_millis(700)).await;
-        assert_eq!(t.update(&raw(50), Instant::now()).slot_tokens_per_s, Some(50.0));
+        assert_eq!(t.update(&raw(60), Instant::now()).slot_tokens_per_s, Some(50.0));
         // 250 tokens over the 4 s window: 62.5, averaged with 50.
         tokio::time::advance(Duration::from_secs(3)).await;
-        assert_eq!(t.update(&raw(250), Instant::now()).slot_tokens_per_s, Some(56.25));
+        assert_eq!(t.update(&raw(260), Instant::now()).slot_tokens_per_s, Some(56.25));
         // The window was over 3 s old, so it restarted there: 100 tokens in the last second.
         tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(t.update(&raw(350), Instant::now()).slot_tokens_per_s, Some(78.125));
+        assert_eq!(t.update(&raw(360), Instant::now()).slot_tokens_per_s, Some(78.125));
     }
 
     #[test]

@@ -26,6 +26,31 @@ pub(super) fn turns(user: &str, assistant: &str) -> [Turn; 2] {
     [Turn { user: true, text: user.into() }, Turn { user: false, text: assistant.into() }]
 }
 
+/// A review's near misses (JSON lines: `text`, `want`, optional `history` and `known`): those
+/// the rules decide wrongly (a tool request or the status left to the model counts as wrong;
+/// another action left to it does not), and how many are known misses, kept with a reason.
+pub(super) fn near_misses(lines: &str) -> (Vec<String>, usize) {
+    let (mut wrong, mut known) = (Vec::new(), 0);
+    for line in lines.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let history: Vec<Turn> = v["history"]
+            .as_array()
+            .map(|h| h.iter().map(|t| Turn { user: t[0] == "user", text: t[1].as_str().unwrap().into() }).collect())
+            .unwrap_or_default();
+        let (text, want) = (v["text"].as_str().unwrap(), v["want"].as_str().unwrap());
+        if v["known"].is_string() {
+            known += 1;
+            continue;
+        }
+        let got = d(text, &history);
+        let left = got.is_none() && !want.contains('.') && want != "status";
+        if got.as_deref() != Some(want) && !left {
+            wrong.push(format!("{want} <- {got:?}: {text}"));
+        }
+    }
+    (wrong, known)
+}
+
 #[test]
 fn the_wait_asked_after_a_busy_answer_is_the_status() {
     let busy = turns(

@@ -100,25 +100,7 @@ fn follow_ups_of_round_14() {
 /// Those marked `known` are misses left as they are, each with its reason; they are counted.
 #[test]
 fn a_reviews_near_misses_of_round_14() {
-    use super::super::prompt::Turn;
-    let (mut wrong, mut known) = (Vec::new(), 0);
-    for line in include_str!("near_misses_round14.jsonl").lines().filter(|l| !l.trim().is_empty()) {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let history: Vec<Turn> = v["history"]
-            .as_array()
-            .map(|h| h.iter().map(|t| Turn { user: t[0] == "user", text: t[1].as_str().unwrap().into() }).collect())
-            .unwrap_or_default();
-        let (text, want) = (v["text"].as_str().unwrap(), v["want"].as_str().unwrap());
-        let got = d(text, &history);
-        if v["known"].is_string() {
-            known += 1;
-            continue;
-        }
-        let left = got.is_none() && !want.contains('.') && want != "status";
-        if got.as_deref() != Some(want) && !left {
-            wrong.push(format!("{want} <- {got:?}: {text}"));
-        }
-    }
+    let (wrong, known) = super::tests_answers::near_misses(include_str!("near_misses_round14.jsonl"));
     assert!(wrong.is_empty(), "{} wrong: {wrong:#?}", wrong.len());
     assert!(known <= 3, "{known} known misses");
 }
