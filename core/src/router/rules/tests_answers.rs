@@ -26,6 +26,26 @@ pub(super) fn turns(user: &str, assistant: &str) -> [Turn; 2] {
     [Turn { user: true, text: user.into() }, Turn { user: false, text: assistant.into() }]
 }
 
+/// Each of `cases` (text, action or `tool.op`) decided so, with no history; every wrong one
+/// reported at once.
+pub(super) fn decided_as(cases: &[(&str, &str)]) {
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|(text, want)| {
+            let got = d(text, &[]);
+            (got.as_deref() != Some(*want)).then(|| format!("{want} <- {got:?}: {text}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// None of `cases` (text, what it must not be) decided so, with no history.
+pub(super) fn not_decided_as(cases: &[(&str, &str)]) {
+    for (text, not) in cases {
+        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
+    }
+}
+
 /// A review's near misses (JSON lines: `text`, `want`, optional `history` and `known`): those
 /// the rules decide wrongly (a tool request or the status left to the model counts as wrong;
 /// another action left to it does not), and how many are known misses, kept with a reason.

@@ -1,6 +1,6 @@
 //! Round 12: the wrong decisions of fresh16 and fresh17 (scored blind, then read), each a test,
 //! beside the near misses their mends must leave alone.
-use super::tests_answers::{d, param, turns};
+use super::tests_answers::{d, decided_as, not_decided_as, param, turns};
 use super::*;
 
 #[test]
@@ -78,9 +78,7 @@ fn tools_asked_without_their_names_round_12() {
         ("nginx로 ollama 앞에 리버스 프록시 두고 API 키 인증 거는 설정 예시 보여줄 수 있나요?", "route"),
         ("우리팀 지금 GPU 4장인데 모델 3개 돌려야 됨. 어떻게 배치하는게 효율적일지 같이 고민해줘", "route"),
     ];
-    for (text, want) in cases {
-        assert_eq!(d(text, &[]).as_deref(), Some(*want), "{text}");
-    }
+    decided_as(cases);
     // Dates read: last month's lunch is searched in last month.
     let range = |text: &str| {
         Some(format!("{} {}", param(text, &[], Lang::Ko, "date_from")?, param(text, &[], Lang::Ko, "date_to")?))
@@ -115,9 +113,7 @@ fn what_round_12_must_leave_alone() {
         ("where can i find a quote about courage", "document.read"),
         ("when did i start using linux, roughly 2009?", "calendar.search"),
     ];
-    for (text, not) in not {
-        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
-    }
+    not_decided_as(not);
     assert_eq!(d("is the gpu server back up?", &[]).as_deref(), Some("status"));
 }
 
@@ -166,9 +162,7 @@ fn fresh18_and_fresh19s_rule_errors() {
         ("trying to figure out if I can duck out early for my kid's recital — how packed is my afternoon looking?", "calendar.today"),
         ("k8s gpu operator 설치 가이드 내 컴에 있었던거 같은데", "document.search"),
     ];
-    for (text, want) in cases {
-        assert_eq!(d(text, &[]).as_deref(), Some(*want), "{text}");
-    }
+    decided_as(cases);
     // Near misses.
     let not: &[(&str, &str)] = &[
         ("엑셀 단축키 보여줘", "document.search"),
@@ -177,9 +171,7 @@ fn fresh18_and_fresh19s_rule_errors() {
         ("what do i turn down first, the heat or the fan?", "status"),
         ("is the vllm box down?", "route"),
     ];
-    for (text, not) in not {
-        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
-    }
+    not_decided_as(not);
     // A wait complained of, with its numbers, is no problem to debug.
     let wait = "ugh why is the reasoner taking forever again, i've been waiting 5 minutes for a reply to a 2 line question about 3 things";
     assert!(!lean::debugging(wait, &words(wait)));

@@ -1,6 +1,6 @@
 //! Round 14: the rules' errors on fresh20 and fresh21 (scored blind at 89.3 % and 91.3 %, then
 //! read), beside the near misses their mends must leave alone.
-use super::tests_answers::d;
+use super::tests_answers::{d, decided_as, not_decided_as};
 
 #[test]
 fn fresh20_and_fresh21s_rule_errors() {
@@ -14,9 +14,7 @@ fn fresh20_and_fresh21s_rule_errors() {
         // "why" about nothing named, with nothing before: what is "it"?
         ("hmm why is it doing that again 🙄", "clarify"),
     ];
-    for (text, want) in cases {
-        assert_eq!(d(text, &[]).as_deref(), Some(*want), "{text}");
-    }
+    decided_as(cases);
     let not: &[(&str, &str)] = &[
         ("ugh deploy day 😩 btw the mac mini finally runs llama3 without swapping, so proud", "status"),
         ("btw is the vllm box down?", "direct"),
@@ -25,9 +23,7 @@ fn fresh20_and_fresh21s_rule_errors() {
         ("why is it doing that again? the vllm server returns 500 on every request with a long prompt", "clarify"),
         ("the fans spun down but is the vllm box down?", "direct"),
     ];
-    for (text, not) in not {
-        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
-    }
+    not_decided_as(not);
 }
 
 #[test]

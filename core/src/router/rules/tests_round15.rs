@@ -1,6 +1,6 @@
 //! Round 15: the rules' errors on fresh22 and fresh23 (scored blind at 88.7 % and 89.3 %, then
 //! read), beside the near misses their mends must leave alone.
-use super::tests_answers::d;
+use super::tests_answers::{decided_as, not_decided_as};
 
 #[test]
 fn fresh22_and_fresh23s_rule_errors() {
@@ -16,14 +16,7 @@ fn fresh22_and_fresh23s_rule_errors() {
         ("what exactly did the HR mail this morning say about the new laptop policy", "email.read"),
         ("summarize ~/docs/q3-capacity-plan.docx", "document.read"),
     ];
-    let mut wrong = Vec::new();
-    for (text, want) in cases {
-        let got = d(text, &[]);
-        if got.as_deref() != Some(*want) {
-            wrong.push(format!("{want} <- {got:?}: {text}"));
-        }
-    }
-    assert!(wrong.is_empty(), "{wrong:#?}");
+    decided_as(cases);
     let not: &[(&str, &str)] = &[
         // (Left to the examples and the model, no longer taken for the status.)
         ("I need my notes from setting up the k8s gpu operator, can't remember what folder", "status"),
@@ -33,9 +26,7 @@ fn fresh22_and_fresh23s_rule_errors() {
         ("서버 다운됨?", "direct"),
         ("what did the paper say about flash attention?", "email.read"),
     ];
-    for (text, not) in not {
-        assert_ne!(d(text, &[]).as_deref(), Some(*not), "{text}");
-    }
+    not_decided_as(not);
 }
 
 /// A review's near misses of round 15's rules (written by reading them, to break them): each
