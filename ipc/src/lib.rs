@@ -17,11 +17,13 @@
 //! - [`error`]: why a call failed ([`WireError`], [`ErrorKind`]).
 //! - [`push`]: everything the engine sends ([`Push`], [`UiEvent`]).
 //! - [`lines`]: reading lines with a bound.
+//! - [`env`]: the environment both processes set for themselves (no GL).
 //! - [`socket`]: where the socket is, who may be at its other end, and the one blocking client (a second `switchboard`
 //!   asking the running one to show its window).
 
 pub mod answer;
 pub mod call;
+pub mod env;
 pub mod error;
 pub mod lines;
 pub mod push;

@@ -39,6 +39,8 @@ fn init_logging() {
 
 /// Runs the window until it is closed or the tray app quits.
 pub fn run() -> ExitCode {
+    // Before any thread starts; as the tray app does, for a window started without it.
+    switchboard_ipc::env::without_gl();
     init_logging();
     let view = std::env::args().nth(1);
     let view = match view.as_deref().map(View::parse) {

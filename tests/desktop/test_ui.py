@@ -109,6 +109,29 @@ def text_of(s, css):
     return s.js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null", css)
 
 
+def web_process_threads():
+    """The thread names of each WebKit web process whose parent is a switchboard-window."""
+    found = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        pid = stat.split("/")[2]
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{fields[1]}/cmdline", "rb") as f:
+                parent = f.read().split(b"\0")[0]
+            if not parent.endswith(b"switchboard-window"):
+                continue
+            names = []
+            for comm in glob.glob(f"/proc/{pid}/task/*/comm"):
+                with open(comm) as f:
+                    names.append(f.read().strip())
+        except OSError:
+            continue  # a process or thread that ended while read
+        if any(n.startswith("WebKitWebProces") for n in names):
+            found[pid] = names
+    return found
+
+
 def test_the_window_says_a_damaged_chat_history_was_moved_aside(ui):
     d, s = ui
     wait_for("the banner", lambda: s.js("return !document.getElementById('banner').hidden"), 10)
@@ -138,6 +161,22 @@ def test_a_message_streams_its_answer_and_stop_keeps_the_partial(ui):
     assert last_answer(s) == shown, "nothing streams after stop"
     assert len(shown) > 5
     screenshot(d, "chat.png")
+
+
+def test_the_window_started_without_the_tray_paints_without_gl(ui):
+    """tauri-driver starts the window itself, not through the tray app, so the window sets the tray's
+    environment for itself: no accelerated compositing, so no GL in the web process and no Skia
+    GPU painting threads (one crashed the web process here once: 'page crash or hang')."""
+    d, s = ui
+    # WebKit starts its painting threads once it has painted: a streamed reply (the test before
+    # this one's, or one asked here when this test runs alone).
+    if not last_answer(s):
+        send(s, "Say hello.")
+        wait_for("an answer", lambda: last_answer(s), 60)
+    wait_for("the window's web process", lambda: web_process_threads(), 10)
+    for pid, names in web_process_threads().items():
+        gl = sorted({n for n in names if n.startswith(("SkiaGPU", "llvmpipe"))})
+        assert not gl, f"web process {pid} paints with GL: {gl}"
 
 
 def test_model_output_renders_inert(ui):

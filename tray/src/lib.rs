@@ -54,16 +54,8 @@ async fn load_or_discover() -> Result<(std::path::PathBuf, Config), String> {
 /// `switchboard [--hidden | --version]`: the tray app, until Quit (or, when one already runs, ask it to
 /// show its window).
 pub fn run() -> ExitCode {
-    // No GL anywhere: the chat page does not need it, and a GL stack (Mesa, and LLVM with
-    // software GL) is the biggest single cost measured by scripts/bench-footprint.sh. WebKit's
-    // accelerated compositing put it in the web process (window open: 284 -> 215 MiB PSS);
-    // GDK's GL probing put it in ours. Set before any thread starts (the window process
-    // inherits them); a value the user set wins.
-    for (var, value) in [("WEBKIT_DISABLE_COMPOSITING_MODE", "1"), ("GDK_GL", "disable")] {
-        if std::env::var_os(var).is_none() {
-            std::env::set_var(var, value);
-        }
-    }
+    // Before any thread starts.
+    switchboard_ipc::env::without_gl();
     if std::env::args().skip(1).any(|a| a == "--version" || a == "-V") {
         println!("switchboard {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
