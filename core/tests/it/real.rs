@@ -150,6 +150,28 @@ async fn concurrent_generations_raise_the_level_and_it_falls_back_without_pings(
     assert!(decodes <= 4.0 * 401.0 + 8.0, "{decodes} decodes");
 }
 
+/// A reply allowed a reasoner's default 16,000 tokens is expected to be as long as a typical
+/// one, not to use them all: taken at the server's word (tokens remaining before `max_tokens`),
+/// the window's status showed a wait of 364-533 s behind replies that ended within a minute.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_allowed_16000_tokens_is_not_expected_to_use_them_all() {
+    let server = Llama::start(Model::SmolLM2, 1).await;
+    let r = Registry::start(config(&server.url())).unwrap();
+    wait_for(&r, Duration::from_secs(5), "idle", |s| s.level == Level::Idle).await;
+    let long = tokio::spawn(Llama::generate(server.url(), 16_000));
+    let measured =
+        |s: &BackendStatus| s.native.as_ref().is_some_and(|n| n.running == Some(1) && n.slot_tokens_per_s.is_some());
+    wait_for(&r, Duration::from_secs(30), "a running reply's measured speed", measured).await;
+    let native = r.snapshot()[0].native.clone().unwrap_or_default();
+    long.abort();
+    r.shutdown().await;
+    let (tps, wait) = (native.slot_tokens_per_s.unwrap_or(1.0), native.est_wait_ms.unwrap_or(f64::MAX));
+    // No reply has ended yet: a typical reply is taken as 256 tokens (16,000 at this speed
+    // would be 60 times as long).
+    assert!(wait <= 256.0 / tps * 1000.0 + 1.0, "wait {wait:.0} ms at {tps:.1} tokens/s: {native:?}");
+    assert!(wait > 0.0, "a running reply is no free slot: {native:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_minute_sends_no_inference_at_all() {
     let server = Llama::start(Model::SmolLM2, 1).await;

@@ -1,11 +1,12 @@
 //! Per-backend memory between reads: slot speeds, learnt from how fast `n_decoded` grows, and
-//! the typical request length; with them, a read becomes [`NativeLoad`] figures.
+//! the typical request length, learnt from the requests that ended; with them, a read becomes
+//! [`NativeLoad`] figures.
 
 use std::collections::HashMap;
 
 use tokio::time::Instant;
 
-use super::parse::{count, within, Raw, Slot, DAY_MS, MAX_SLOTS};
+use super::parse::{count, within, Raw, Slot, DAY_MS, MAX_SLOTS, MAX_TOKENS};
 use super::simulate::simulate_wait;
 use crate::model::NativeLoad;
 
@@ -16,8 +17,14 @@ pub struct Tracker {
     prev: HashMap<i64, (i64, i64, Instant)>,
     /// Tokens per second of one slot, smoothed.
     slot_tps: Option<f64>,
-    /// Typical length in tokens of a request (decoded + remaining), smoothed.
-    typical_tokens: Option<f64>,
+    /// Each busy slot's task and its tokens decoded at the last read: when the task leaves the
+    /// slot, that is how long it was.
+    last: HashMap<i64, (i64, i64)>,
+    /// Typical length in tokens of a request that ended, smoothed.
+    done_tokens: Option<f64>,
+    /// Typical length a request may reach (decoded + remaining before `max_tokens`), smoothed:
+    /// a bound, far above what most requests use (a reasoner's default `max_tokens` is 16,000).
+    allowed_tokens: Option<f64>,
 }
 
 /// Assumed speed before anything was measured (tokens/s of one slot).
@@ -25,7 +32,7 @@ const DEFAULT_SLOT_TPS: f64 = 30.0;
 /// Shortest and longest window over which a slot's speed is measured, seconds.
 const SPEED_WINDOW_MIN: f64 = 1.0;
 const SPEED_WINDOW_MAX: f64 = 3.0;
-/// Assumed length of a request whose length is unknown.
+/// Assumed length of a request before one was seen to end.
 const DEFAULT_REQUEST_TOKENS: f64 = 256.0;
 
 impl Tracker {
@@ -72,20 +79,19 @@ impl Tracker {
             self.slot_tps = metric("llamacpp:predicted_tokens_seconds").and_then(|v| within(v, 0.5, 1e6));
         }
         let tps = self.slot_tps.unwrap_or(DEFAULT_SLOT_TPS);
+        let typical = self.typical();
         let (running, slot_count, mut free_at_ms): (u32, u32, Vec<f64>) = match slots {
             Some(slots) => {
-                let typical = self.typical_tokens.unwrap_or(DEFAULT_REQUEST_TOKENS);
                 let free = slots
                     .iter()
                     .map(|s| {
                         if !s.processing {
                             0.0
                         } else {
-                            let remain = if s.n_remain >= 0 {
-                                s.n_remain as f64
-                            } else {
-                                (typical - s.n_decoded as f64).max(typical * 0.25)
-                            };
+                            // What a typical request has left (a quarter of one when this one
+                            // is already longer), never more than its `max_tokens` allows.
+                            let guess = (typical - s.n_decoded as f64).max(typical * 0.25);
+                            let remain = if s.n_remain >= 0 { guess.min(s.n_remain as f64) } else { guess };
                             remain / tps * 1000.0
                         }
                     })
@@ -97,12 +103,12 @@ impl Tracker {
                 let running = count(metric("llamacpp:requests_processing").unwrap_or(0.0));
                 let n = total.unwrap_or(running.max(1)).clamp(1, MAX_SLOTS as u32);
                 // Without /slots, assume each busy slot is halfway through a typical request.
-                let half = self.typical_tokens.unwrap_or(DEFAULT_REQUEST_TOKENS) / 2.0 / tps * 1000.0;
+                let half = typical / 2.0 / tps * 1000.0;
                 let free = (0..n).map(|i| if i < running { half } else { 0.0 }).collect();
                 (running, n, free)
             }
         };
-        let per_request_ms = self.typical_tokens.unwrap_or(DEFAULT_REQUEST_TOKENS) / tps * 1000.0;
+        let per_request_ms = typical / tps * 1000.0;
         let est = simulate_wait(&mut free_at_ms, deferred, per_request_ms);
         NativeLoad {
             running: Some(running),
@@ -115,9 +121,37 @@ impl Tracker {
         }
     }
 
+    /// The length of a typical request, in tokens: of those seen to end, never more than
+    /// requests may reach.
+    fn typical(&self) -> f64 {
+        let done = self.done_tokens.unwrap_or(DEFAULT_REQUEST_TOKENS);
+        self.allowed_tokens.map_or(done, |allowed| done.min(allowed))
+    }
+
     /// Learns the per-slot speed from the growth of `n_decoded` of the same task between two
-    /// reads, and the typical request length from what running tasks are allowed to produce.
+    /// reads, the typical request length from the tasks that left their slot (their last
+    /// `n_decoded`), and what running tasks are allowed to produce.
     fn learn(&mut self, slots: &[Slot], now: Instant) {
+        // A task ended: its slot is idle or on another task. An idle slot still shows the
+        // ended task's final count; a slot that took a new task between two reads, the count
+        // of the last read (a little short).
+        let mut ended = Vec::new();
+        for s in slots {
+            if let Some(&(task, decoded)) = self.last.get(&s.id) {
+                if !s.processing && s.id_task == task {
+                    ended.push(s.n_decoded.max(decoded));
+                } else if s.id_task != task {
+                    ended.push(decoded);
+                }
+            }
+        }
+        for len in ended.into_iter().filter(|len| (1..=MAX_TOKENS).contains(len)) {
+            self.done_tokens = Some(match self.done_tokens {
+                Some(old) => old * 0.7 + len as f64 * 0.3,
+                None => len as f64,
+            });
+        }
+        self.last = slots.iter().filter(|s| s.processing).map(|s| (s.id, (s.id_task, s.n_decoded))).collect();
         let mut seen = HashMap::new();
         let mut speeds = Vec::new();
         for s in slots.iter().filter(|s| s.processing) {
@@ -142,7 +176,7 @@ impl Tracker {
             }
             if s.n_remain >= 0 {
                 let len = (s.n_decoded + s.n_remain) as f64;
-                self.typical_tokens = Some(match self.typical_tokens {
+                self.allowed_tokens = Some(match self.allowed_tokens {
                     Some(old) => old * 0.8 + len * 0.2,
                     None => len,
                 });
@@ -220,6 +254,51 @@ mod tests {
         );
         assert_eq!(idle.est_wait_ms, Some(0.0));
         assert!(!idle.working());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reply_allowed_16000_tokens_is_expected_to_be_as_long_as_those_that_ended() {
+        // A reasoner's default max_tokens (16,000): the server says 15,990 tokens remain. Taken
+        // at its word at 30 tokens/s, the status showed a wait of 364-533 s for replies that
+        // ended within a minute, and the busy notice said as much.
+        let mut t = Tracker::default();
+        let raw = |slots: Vec<Slot>, deferred: f64| Raw::Llama {
+            metrics: Some(HashMap::from([("llamacpp:requests_deferred".to_string(), deferred)])),
+            slots: Some(slots),
+            total_slots: None,
+        };
+        let idle =
+            |task: i64, decoded: i64| Slot { id: 0, id_task: task, processing: false, n_decoded: decoded, n_remain: 0 };
+        t.update(&raw(vec![slot(0, 1, 10, 15_990)], 0.0), Instant::now());
+        tokio::time::advance(Duration::from_secs(1)).await;
+        let load = t.update(&raw(vec![slot(0, 1, 40, 15_960)], 0.0), Instant::now());
+        assert_eq!(load.slot_tokens_per_s, Some(30.0));
+        // Nothing has ended yet: a typical 256 tokens, 216 left at 30/s.
+        assert!((load.est_wait_ms.unwrap() - 7200.0).abs() < 1.0, "{load:?}");
+        // It ends at 100 tokens, its last read (the idle slot then shows 0 decoded: llama-server
+        // as installed here shows n_decoded 0 and n_remain -1). The next one ends at 100: it took
+        // the slot between two reads, and its last count read was 100.
+        tokio::time::advance(Duration::from_secs(2)).await;
+        assert_eq!(t.update(&raw(vec![slot(0, 1, 100, 15_900)], 0.0), Instant::now()).slot_tokens_per_s, Some(30.0));
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(t.update(&raw(vec![idle(1, 0)], 0.0), Instant::now()).est_wait_ms, Some(0.0));
+        t.update(&raw(vec![slot(0, 2, 100, 15_900)], 0.0), Instant::now());
+        t.update(&raw(vec![slot(0, 3, 10, 15_990)], 0.0), Instant::now());
+        // Typical is now 100: 90 left of this one (3 s), then one deferred request (3.33 s).
+        let load = t.update(&raw(vec![slot(0, 3, 10, 15_990)], 1.0), Instant::now());
+        assert!((load.est_wait_ms.unwrap() - 6333.3).abs() < 1.0, "{load:?}");
+        // Longer than typical: a quarter of a typical one more, 25 tokens (0.83 s); and never
+        // past what the server says remains.
+        let load = t.update(&raw(vec![slot(0, 3, 500, 15_500)], 0.0), Instant::now());
+        assert!((load.est_wait_ms.unwrap() - 833.3).abs() < 1.0, "{load:?}");
+        let load = t.update(&raw(vec![slot(0, 4, 10, 15)], 0.0), Instant::now());
+        assert!((load.est_wait_ms.unwrap() - 500.0).abs() < 1.0, "{load:?}");
+        // Tasks 3 (500 tokens) and 4 (10) ended; an embedding that ended with nothing decoded
+        // teaches nothing.
+        t.update(&raw(vec![slot(0, 5, 0, -1)], 0.0), Instant::now());
+        t.update(&raw(vec![idle(5, 0)], 0.0), Instant::now());
+        let typical = (100.0 * 0.7 + 500.0 * 0.3) * 0.7 + 10.0 * 0.3;
+        assert!((t.typical() - typical).abs() < 1e-9, "{} != {typical}", t.typical());
     }
 
     #[tokio::test(start_paused = true)]
