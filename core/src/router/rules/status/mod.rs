@@ -1,96 +1,19 @@
 //! Questions about the servers themselves: up, busy, slow, queued, which model is loaded
 //! ("is the 4090 box up?", "how long's the queue right now?", "리즈너 대기열 몇 개 밀려있어?"),
 //! and their short follow-ups ("and the other one?", "그럼 작은 모델은?").
+//!
+//! - this file: [`asks`], a question about the servers; what a message must be made of
+//!   (`only_of`);
+//! - [`names`]: the servers by name, a backend asked of by its name, servers in general;
+//! - [`follow`]: a follow-up of a status question, and the status's [`cue`].
 
-use chrono::NaiveDate;
+mod follow;
+mod names;
 
-use super::super::prompt::Turn;
+pub use follow::{cue, follow_up};
+
 use super::{any_word, contains_any, words};
-
-/// About servers in general, or another sense of "up" or "free" ("explain how a web server
-/// handles load", "is it up to date?", "how do I set it up?", "free for commercial use").
-fn general(t: &str) -> bool {
-    #[rustfmt::skip]
-    let words = [
-        "explain", "how does", "how do ", "what is a", "in general", "handles", "설명", "원리", "up to date",
-        "up-to-date", "free for", "free to", "free of", "set it up", "set up", "배그", "게임", "디코", "디스코드",
-        "마크 서버", "minecraft", "discord", "game",
-    ];
-    contains_any(t, &words)
-}
-
-/// The servers' names, as words.
-const NAMES: &[&str] = &["ollama", "vllm", "sglang", "lmstudio", "tgi"];
-
-/// A server's name in two words ("lm studio", "llama.cpp" as "llama cpp").
-fn two_word_name(ws: &[&str]) -> bool {
-    ws.windows(2).any(|w| w == ["lm", "studio"] || w == ["llama", "cpp"])
-}
-
-/// Whether the "up" at `i` after "setting" sets something up ("my notes from setting up vllm
-/// on the new box"), not a server getting ready ("is the gpu server done setting up yet?").
-fn setting_something(ws: &[&str], i: usize) -> bool {
-    ws.get(i + 1).is_some_and(|n| !["yet", "now", "still", "again", "right"].contains(n))
-}
-
-/// A model held or let go by a server, asked of now ("is the mac mini still holding llama3 in
-/// memory or did ollama unload it", "ollama에 qwen 아직 올라가 있나? 언로드됐으려나"); not how
-/// it behaves ("does lm studio unload models automatically when they sit idle?").
-fn held(t: &str, ws: &[&str]) -> bool {
-    let word = any_word(ws, &["unload", "unloaded", "evicted"])
-        || contains_any(t, &["in memory", "in vram", "from memory", "from vram", "언로드", "올라가 있", "메모리에"]);
-    let now = any_word(ws, &["still", "now", "yet", "already", "did", "has"])
-        || contains_any(t, &["아직", "지금", "벌써", "됐"]);
-    word && now && !contains_any(t, &["automatically", "by default", "정상이"])
-}
-
-/// A backend by its server's name, with a word of its state ("is vllm up?", "did
-/// llama-server come back after the reboot", "ollama 살아있어?", "is vllm-prod actually down or
-/// is the healthcheck just flapping"; not "is ollama or lm studio better for running
-/// models?", "llama.cpp 빌드할 때 cuda 문제"). Asked before [`general`]: "my son set up
-/// something called Ollama … could you tell me whether it is actually running?".
-fn backend_asked(t: &str, ws: &[&str]) -> bool {
-    // "vllm-prod", "ollama-box": a host named after it (not "ollama-python", a library).
-    let host = |r: &str| {
-        r.strip_prefix('-').is_some_and(|h| {
-            !h.is_empty() && h.len() <= 12 && !["python", "js", "rs", "go", "lib", "sdk", "api", "client"].contains(&h)
-        })
-    };
-    let backend = ws.iter().any(|w| NAMES.iter().any(|n| w.strip_prefix(n).is_some_and(|r| r.is_empty() || host(r))))
-        || two_word_name(ws)
-        || contains_any(t, &["llama-server", "올라마"]);
-    // "up", not "set up" ("just set up ollama on my mac mini").
-    let up = ws.iter().enumerate().any(|(i, w)| {
-        *w == "up"
-            && i.checked_sub(1).is_none_or(|j| ws[j] != "set" && !(ws[j] == "setting" && setting_something(ws, i)))
-    });
-    // "down", not "turn down" ("what do i turn down" asks what to lower).
-    #[rustfmt::skip]
-    let down = ws.first() == Some(&"down") || ws.windows(2).any(|w| {
-        w[1] == "down" && !["turn", "scale", "tone", "narrow", "cut", "break", "slow", "wind", "water", "write", "dial"].contains(&w[0])
-    });
-    #[rustfmt::skip]
-    let state = up || down || any_word(ws, &[
-        "busy", "alive", "crashed", "crashing", "responding", "loaded", "stuck", "dead", "online",
-        "offline", "slow", "frozen", "queue", "queued", "flapping", "serving", "died",
-    ]) || shared_now(ws) || held(t, ws)
-        || contains_any(t, &[
-        "is running", "it running", "still running", "actually running", "come back", "came back", "살아", "죽었", "다운", "느려", "멈췄", "터졌", "켜져", "꺼져", "바빠", "밀려",
-        "다시 올라왔", "로드돼", "로드되", "로드 돼", "응답하는지", "응답 없", "응답이 없", "돌고 있",
-        "떠있어?", "떠있나", "떠 있어?", "떠 있나", "떠있냐", "떠있음?", "떠 있음?", "떠있니", "응답이 안 와", "응답이 안와",
-        "응답 안 와", "응답 안와", "답이 안 와", "답이 안와", "응답이 왜 이렇게 안", "응답이 왜케 안",
-    ]);
-    #[rustfmt::skip]
-    // Not a question about it in general: a comparison, a how-to, code, its docs, a reminder.
-    let compared = contains_any(t, &["now that", "maintenance", "deprecated", "abandoned", "archived", "compar"]) || any_word(ws, &[
-        "vs", "better", "best", "install", "build", "compile", "difference", "faster", "should", "which", "explain",
-        "script", "write", "code", "port", "default", "find", "runbook", "remind", "library", "python", "update",
-    ]) || contains_any(t, &[
-        "how do", "how to", "how can", "what does", "up to date", "up-to-date", "back with", "빌드", "설치", "어떻게",
-        "비교", "뭐가 나", "설명", "원리", "방법", "두면", "설정하면", "옵션",
-    ]);
-    backend && state && !compared
-}
+use names::{backend_asked, classifier_named, general, setting_something, shared_now, NAMES};
 
 /// A question about the servers themselves (en/ko), not about servers in general ("explain
 /// how a web server handles load").
@@ -378,18 +301,6 @@ pub fn asks(t: &str, ws: &[&str]) -> bool {
         || slow_replies
 }
 
-/// "분류 모델 켜져 있어?": the classifier, named with nothing before it ("스팸 분류기", "이미지
-/// 분류 모델" are the user's own models).
-fn classifier_named(ws: &[&str]) -> bool {
-    ws.iter().enumerate().any(|(i, w)| {
-        let named = w.starts_with("분류기") || (*w == "분류" && ws.get(i + 1).is_some_and(|n| n.starts_with("모델")));
-        let before = i.checked_sub(1).map(|j| ws[j]);
-        named
-            && before
-                .is_none_or(|b| ["지금", "그", "우리", "내", "제", "혹시", "근데", "아", "그럼", "저"].contains(&b))
-    })
-}
-
 /// Whether every word of `ws` but an emoticon is one of `en` or starts with one of `ko` (a
 /// Korean word carries its endings).
 fn only_of(ws: &[&str], en: &[&str], ko: &[&str]) -> bool {
@@ -399,153 +310,4 @@ fn only_of(ws: &[&str], en: &[&str], ko: &[&str]) -> bool {
 /// A word of jamo alone, an emoticon ("ㅡㅡ", "ㅠㅠ", "ㅋㅋ"): says nothing of the subject.
 pub(crate) fn jamo(w: &str) -> bool {
     w.chars().all(|c| ('\u{3131}'..='\u{318e}').contains(&c))
-}
-
-/// Whether the last answer said a server is busy or the reply is on its way ("The reasoning
-/// model is busy; I've queued your request.", "큰 모델이 응답을 생성하는 중이라 시간이 조금
-/// 걸릴 수 있어요").
-fn busy_answer(history: &[Turn]) -> bool {
-    let Some(last) = history.last().filter(|turn| !turn.user) else { return false };
-    let a = last.text.to_lowercase();
-    #[rustfmt::skip]
-    let busy = contains_any(&a, &[
-        "is busy", "are busy", "queued your", "in the queue", "still loading", "is loading", "warming up",
-        "바쁜", "바빠", "바쁩니다", "대기 중", "대기중", "대기열", "생성하는 중", "생성 중", "로딩 중", "로딩중",
-    ]);
-    // A server is what is busy (not a calendar, a landlord, a training run).
-    busy && contains_any(&a, &["model", "server", "backend", "reasoner", "모델", "서버", "백엔드", "리즈너"])
-}
-
-/// "how long are we talking?", "대략 얼마나 걸릴까요?": the wait, and nothing else.
-fn wait_asked(t: &str, ws: &[&str]) -> bool {
-    #[rustfmt::skip]
-    let wait = contains_any(t, &[
-        "how long", "how much longer", "when will", "any idea when", "얼마나 걸", "얼마나 더", "언제쯤",
-        "언제 돼", "언제 끝", "몇 분", "몇분", "기다려야",
-    ]) || any_word(ws, &["eta"]);
-    // The wait and nothing else ("how long do cats live?" asks of cats).
-    #[rustfmt::skip]
-    let only = only_of(
-        ws,
-        &["how", "long", "much", "longer", "are", "we", "talking", "will", "it", "take", "would", "is", "that",
-          "this", "the", "wait", "any", "eta", "idea", "roughly", "about", "so", "ok", "okay", "then", "when", "be",
-          "done", "ready", "gonna", "i", "have", "to", "do", "still", "for", "ll", "minutes", "hmm", "and", "an",
-          "estimate"],
-        &["대략", "대충", "얼마나", "걸", "더", "언제", "돼", "끝", "몇", "분", "기다", "그럼", "보통", "정도", "쯤", "아", "음",
-          "지금", "좀"],
-    );
-    ws.len() <= 6 && wait && only
-}
-
-/// A status word: what a question about a server asks of it.
-#[rustfmt::skip]
-fn status_word(t: &str, ws: &[&str]) -> bool {
-    any_word(ws, &[
-        "busy", "up", "down", "slow", "free", "loaded", "running", "queue", "load", "healthy", "alive", "responding",
-        "clear", "clears", "queued", "waiting", "forever", "available",
-    ]) || contains_any(t, &["바빠", "바쁘", "느려", "느리", "살아", "죽었", "다운", "대기열", "부하", "켜져", "꺼져"])
-}
-
-/// A short follow-up of a question about the servers: the same question of another one, or
-/// more of it ("and the other one?", "로컬 쪽은?", "how busy is it").
-pub fn follow_up(t: &str, ws: &[&str], history: &[Turn], today: NaiveDate) -> bool {
-    // The wait, after an answer that said a server is busy.
-    if wait_asked(t, ws) && busy_answer(history) {
-        return true;
-    }
-    let Some(previous) = history.iter().rev().find(|turn| turn.user) else { return false };
-    let p = previous.text.to_lowercase();
-    // After a status question, or an answer that said a server is busy ("and is it still
-    // busy?", "그럼 지금은?") or how the servers are ("TGI 서버가 응답하지 않습니다").
-    if !asks(&p, &words(&p)) && !busy_answer(history) && !servers_answer(history) {
-        return false;
-    }
-    // Not a follow-up about something else ("and my calendar?", "그럼 오늘 일정은?").
-    if super::cue::tool_words(t) || super::dates::parse(t, today).is_some() {
-        return false;
-    }
-    // "how busy is it": a pronoun for the server, with a status word ("thanks, that helps" is none).
-    let pronoun = !general(t) && ws.len() <= 8 && any_word(ws, &["it", "they", "that", "one"]) && status_word(t, ws);
-    // "TGI?", "other one?": another server, named alone.
-    let other = ws.len() <= 4
-        && !any_word(ws, &["vs", "better", "install", "how", "why", "what", "recommend", "should"])
-        && (any_word(ws, NAMES)
-            || two_word_name(ws)
-            || contains_any(t, &["other one", "the other", "다른 거", "다른거", "다른 서버", "나머지"]));
-    // "ㅠ 다시 올라왔나 함 봐줘", "is it back up yet?": back, asked.
-    #[rustfmt::skip]
-    let back = ws.len() <= 8 && contains_any(t, &[
-        "다시 올라왔", "다시 살아났", "살아났나", "돌아왔나", "back up yet", "back up now", "back up?", "it back up",
-        "back online", "come back", "came back", "recovered",
-    ]);
-    // Another question, after all ("그럼 하나 추천해줘", "should I back up the config first?").
-    #[rustfmt::skip]
-    let another = contains_any(t, &[
-        "추천", "recommend", "suggest", "install", "설치", "should i", "how do", "how to", "어떻게", "버전", "version",
-        "update", "업데이트", "release", "릴리즈",
-    ]);
-    if another {
-        return false;
-    }
-    // "how long then?" after "7 requests are queued".
-    super::elliptic(t, ws) || pronoun || wait_asked(t, ws) || other || back
-}
-
-/// Whether the last answer told how a server is ("Ollama is idle; vLLM is at 92% GPU
-/// utilization", "TGI 서버가 응답하지 않습니다").
-fn servers_answer(history: &[Turn]) -> bool {
-    let Some(last) = history.last().filter(|turn| !turn.user) else { return false };
-    let a = last.text.to_lowercase();
-    let aw = words(&a);
-    // One of the user's servers by name or kind (not a Postgres or a Minecraft server).
-    let server = any_word(&aw, NAMES)
-        || contains_any(&a, &["reasoner", "classifier", "lm studio", "llama.cpp", "llama-server", "리즈너"]);
-    // A report of its state now (not "the gains are biggest when GPU utilization is low",
-    // "11434 포트에서 대기합니다", "다운로드").
-    #[rustfmt::skip]
-    let state = contains_any(&a, &[
-        "is idle", "are idle", "is busy", "are busy", "is down", "is up", "is online", "is offline", "not responding",
-        "stopped responding", "requests queued", "requests in its queue", "in its queue", "is loaded", "is loading",
-        "응답하지 않", "응답이 없", "다운됐", "다운되었", "다운 상태", "꺼져 있", "대기 중인 요청", "요청이 대기", "바쁩니다",
-        "유휴 상태",
-    ]) || (a.contains("utilization") && a.contains('%'));
-    server && state
-}
-
-/// "is anyone else hammering the LM Studio instance?", "is somebody using the 70b right
-/// now?": someone else on it now (not "anyone running ollama on a mac mini?", "who maintains
-/// the ollama package on arch?").
-fn shared_now(ws: &[&str]) -> bool {
-    any_word(ws, &["anyone", "anybody", "someone", "somebody", "who", "who's"])
-        && (any_word(ws, &["hammering", "hogging"])
-            || (any_word(ws, &["using", "on"]) && any_word(ws, &["else", "now", "currently"])))
-}
-
-/// Whether `t` (lower case) has anything of a question about the servers: a server, a model,
-/// a queue, a wait, slowness, up or down, or it follows a status question. Without one, the
-/// router never answers with the status (as a message without a tool cue is never a tool
-/// call): "did HR send me anything about benefits enrollment?" is not about the servers,
-/// whatever a small classifier says.
-pub fn cue(t: &str, history: &[Turn]) -> bool {
-    let ws = words(t);
-    #[rustfmt::skip]
-    let en = any_word(&ws, &[
-        "server", "servers", "backend", "backends", "gpu", "gpus", "model", "models", "llm", "llms", "reasoner",
-        "classifier", "box", "queue", "queued", "backlog", "slow", "slower", "sluggish", "lag", "laggy", "lagging",
-        "busy", "down", "up", "crash", "crashed", "crashing", "frozen", "stuck", "load", "loaded", "running",
-        "online", "offline", "wait", "waiting", "responding", "answering", "replies", "responses", "available",
-        "forever", "status", "alive", "dead", "restart", "restarted", "vram", "memory", "working", "loading", "broken",
-        "ollama", "vllm", "llama", "lmstudio", "sglang", "tgi", "ai", "available",
-    ]) || ws.iter().any(|w| w.strip_suffix('b').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())));
-    #[rustfmt::skip]
-    let ko = contains_any(t, &[
-        "서버", "백엔드", "모델", "리즈너", "대기", "느려", "느리", "느린", "늦", "바빠", "바쁘", "다운", "죽", "살아",
-        "켜져", "꺼져", "멈", "부하", "상태", "돌아가", "올라가", "밀려", "버벅", "응답", "답변", "먹통", "돌고", "작동",
-        "올라마",
-    ]);
-    let after_status = history.iter().rev().find(|turn| turn.user).is_some_and(|p| {
-        let p = p.text.to_lowercase();
-        asks(&p, &words(&p))
-    });
-    en || ko || after_status || busy_answer(history)
 }
