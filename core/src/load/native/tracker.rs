@@ -88,9 +88,12 @@ impl Tracker {
                         if !s.processing {
                             0.0
                         } else {
-                            // What a typical request has left (a quarter of one when this one
-                            // is already longer), never more than its `max_tokens` allows.
-                            let guess = (typical - s.n_decoded as f64).max(typical * 0.25);
+                            // What a typical request has left, or, once it has written two
+                            // thirds of one, half as much again as it has written (one that
+                            // runs long is likely a long one). Never more than its `max_tokens`
+                            // allows.
+                            let decoded = s.n_decoded as f64;
+                            let guess = (typical - decoded).max(decoded * 0.5);
                             let remain = if s.n_remain >= 0 { guess.min(s.n_remain as f64) } else { guess };
                             remain / tps * 1000.0
                         }
@@ -287,10 +290,12 @@ mod tests {
         // Typical is now 100: 90 left of this one (3 s), then one deferred request (3.33 s).
         let load = t.update(&raw(vec![slot(0, 3, 10, 15_990)], 1.0), Instant::now());
         assert!((load.est_wait_ms.unwrap() - 6333.3).abs() < 1.0, "{load:?}");
-        // Longer than typical: a quarter of a typical one more, 25 tokens (0.83 s); and never
-        // past what the server says remains.
+        // Past typical: half as much again as written, 55 tokens (1.8 s) at 110 written, 250
+        // (8.3 s) at 500. Never past what the server says remains.
+        let load = t.update(&raw(vec![slot(0, 3, 110, 15_890)], 0.0), Instant::now());
+        assert!((load.est_wait_ms.unwrap() - 1833.3).abs() < 1.0, "{load:?}");
         let load = t.update(&raw(vec![slot(0, 3, 500, 15_500)], 0.0), Instant::now());
-        assert!((load.est_wait_ms.unwrap() - 833.3).abs() < 1.0, "{load:?}");
+        assert!((load.est_wait_ms.unwrap() - 8333.3).abs() < 1.0, "{load:?}");
         let load = t.update(&raw(vec![slot(0, 4, 10, 15)], 0.0), Instant::now());
         assert!((load.est_wait_ms.unwrap() - 500.0).abs() < 1.0, "{load:?}");
         // Tasks 3 (500 tokens) and 4 (10) ended; an embedding that ended with nothing decoded
