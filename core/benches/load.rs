@@ -3,12 +3,16 @@
 //!     cargo bench -p switchboard-core --bench load [-- --quick] [--slots N] [--verbose]
 //!
 //! 1. Sweep: for `-np 1` and `-np 2`, 0..6 concurrent 300-token generations (closed loop),
-//!    each step held for a while. Meanwhile the benchmark itself sends 1-token pings, one at a
+//!    each step held for a while; then `-np 1` again with replies as a chat sends them to a
+//!    reasoner: allowed 16,000 tokens (its default `max_tokens`), ending after 100-400 (the
+//!    client closes the stream, as a reply that ends on its own; `--gen fixed|early` runs one
+//!    kind). Meanwhile the benchmark itself sends 1-token pings, one at a
 //!    time, at most one a second: a ping's latency is the truth (over 8 s very busy, over 4 s
 //!    busy, else normal while any generation is in flight, else idle). Our level is sampled at
 //!    1 Hz; a ping agrees when one of our samples from its start to 2 s later matches. The
 //!    same is computed for a second registry running the original's rules alone (no native
-//!    figures, no request timing). Inference pings sent by our registry are counted.
+//!    figures, no request timing). Inference pings sent by our registry are counted, and our
+//!    estimated wait is set beside each ping's.
 //! 2. Detection: kill -9, SIGSTOP for 30 s, and restart, over several trials.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -25,6 +29,32 @@ use tokio::time::{sleep, Instant};
 
 const TOKENS: u32 = 300;
 const MAX_CONCURRENCY: usize = 6;
+
+/// How each generation of the load runs.
+#[derive(Clone, Copy, PartialEq)]
+enum Gen {
+    /// [`TOKENS`] tokens, all of them (`max_tokens` = [`TOKENS`], the end of text ignored).
+    Fixed,
+    /// Allowed 16,000 tokens, ended by the client after 100-400.
+    EndsEarly,
+}
+
+/// One reply allowed 16,000 tokens, streamed, whose stream is closed after `tokens` events
+/// (llama-server stops a task whose client has gone).
+async fn ends_early(http: &reqwest::Client, url: &str, tokens: usize) {
+    let body = serde_json::json!({
+        "messages": [{"role": "user", "content": "Tell me a long story about a lighthouse keeper."}],
+        "max_tokens": 16_000, "ignore_eos": true, "temperature": 0.8, "stream": true,
+    });
+    let Ok(mut r) = http.post(format!("{url}/v1/chat/completions")).json(&body).send().await else { return };
+    let mut seen = 0;
+    while let Ok(Some(chunk)) = r.chunk().await {
+        seen += chunk.windows(6).filter(|w| *w == b"data: ").count();
+        if seen >= tokens {
+            break;
+        }
+    }
+}
 
 fn config(url: &str, ours: bool) -> Config {
     let mut text = format!(
@@ -52,6 +82,8 @@ struct Sample {
     t: f64,
     ours: Level,
     seed: Level,
+    /// Our estimated wait, ms.
+    wait_ms: Option<f64>,
     /// Our estimated wait and the server's running / waiting figures, for `--verbose`.
     detail: String,
 }
@@ -66,7 +98,7 @@ async fn one_ping(http: &reqwest::Client, url: &str) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
 }
 
-async fn sweep(slots: u32, step: Duration, verbose: bool) {
+async fn sweep(slots: u32, gen: Gen, step: Duration, verbose: bool) {
     let server = Llama::start(Model::SmolLM2, slots).await;
     let url = server.url();
     let ours = Registry::start(config(&url, true)).unwrap();
@@ -95,7 +127,13 @@ async fn sweep(slots: u32, step: Duration, verbose: bool) {
                     n.waiting.unwrap_or(0),
                     n.slot_tokens_per_s.unwrap_or(0.0)
                 );
-                let s = Sample { t: secs(t0.elapsed()), ours: o.level, seed: seed.snapshot()[0].level, detail };
+                let s = Sample {
+                    t: secs(t0.elapsed()),
+                    ours: o.level,
+                    seed: seed.snapshot()[0].level,
+                    wait_ms: o.est_wait_ms,
+                    detail,
+                };
                 samples.lock().unwrap().push(s);
             }
         })
@@ -126,12 +164,22 @@ async fn sweep(slots: u32, step: Duration, verbose: bool) {
         concurrency.store(c, Ordering::SeqCst);
         let phase_stop = Arc::new(AtomicBool::new(false));
         let gens: Vec<_> = (0..c)
-            .map(|_| {
+            .map(|i| {
                 let (phase_stop, in_flight, url) = (phase_stop.clone(), in_flight.clone(), url.clone());
                 tokio::spawn(async move {
+                    let http = reqwest::Client::new();
+                    let mut rng: u64 = 0xface + i as u64;
                     while !phase_stop.load(Ordering::SeqCst) {
                         in_flight.fetch_add(1, Ordering::SeqCst);
-                        let _ = Llama::generate(url.clone(), TOKENS).await;
+                        match gen {
+                            Gen::Fixed => {
+                                let _ = Llama::generate(url.clone(), TOKENS).await;
+                            }
+                            Gen::EndsEarly => {
+                                rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                                ends_early(&http, &url, 100 + ((rng >> 33) % 301) as usize).await;
+                            }
+                        }
                         in_flight.fetch_sub(1, Ordering::SeqCst);
                     }
                 })
@@ -169,8 +217,12 @@ async fn sweep(slots: u32, step: Duration, verbose: bool) {
         }
         100.0 * ps.iter().filter(|p| agrees(p, pick)).count() as f64 / ps.len() as f64
     };
+    let kind = match gen {
+        Gen::Fixed => format!("{TOKENS}-token generations"),
+        Gen::EndsEarly => "replies allowed 16,000 tokens, ending after 100-400".to_string(),
+    };
     println!(
-        "\n-np {slots}: {} truth pings, {} samples of our level over {:.0} s",
+        "\n-np {slots}, {kind}: {} truth pings, {} samples of our level over {:.0} s",
         pings.len(),
         samples.len(),
         secs(t0.elapsed())
@@ -218,6 +270,28 @@ async fn sweep(slots: u32, step: Duration, verbose: bool) {
         "  agreement with the ping truth (2 s lag allowed): ours {o:.1} %, original's rules {sd:.1} % (ratio {:.2}x)",
         o / sd
     );
+    // Our estimated wait at a ping's start (the first sample after it) beside the ping's own
+    // wait, for the pings that waited (over 1 s).
+    let mut errors = Vec::new();
+    let mut within_2x = 0;
+    for p in pings.iter().filter(|p| p.ms > 1000.0) {
+        if let Some(est) = samples.iter().find(|x| x.t >= p.start).and_then(|x| x.wait_ms) {
+            errors.push((est - p.ms).abs() / 1000.0);
+            if est >= p.ms / 2.0 && est <= p.ms * 2.0 {
+                within_2x += 1;
+            }
+        }
+    }
+    errors.sort_by(f64::total_cmp);
+    if !errors.is_empty() {
+        println!(
+            "  our estimated wait beside the ping's (pings over 1 s): median error {:.1} s, p90 {:.1} s; within half to twice it {:.0} % ({} pings)",
+            errors[errors.len() / 2],
+            errors[((errors.len() as f64 * 0.9).ceil() as usize).saturating_sub(1)],
+            100.0 * within_2x as f64 / errors.len() as f64,
+            errors.len()
+        );
+    }
     println!(
         "  inference pings sent by us: {total_pings_ours} in the whole sweep; {idle_pings} in {:.0} s idle = {:.0} per hour idle (original's rules: {total_pings_seed})",
         secs(idle_time),
@@ -303,16 +377,21 @@ async fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let verbose = args.iter().any(|a| a == "--verbose");
     let only: Option<u32> = args.iter().position(|a| a == "--slots").and_then(|i| args.get(i + 1)?.parse().ok());
+    let gen: Option<&str> = args.iter().position(|a| a == "--gen").and_then(|i| args.get(i + 1)).map(String::as_str);
     let step = Duration::from_secs(if quick { 10 } else { 20 });
     let (kills, freezes) = if quick { (3, 2) } else { (6, 3) };
     println!(
-        "Switchboard load benchmark: llama-server + SmolLM2-135M on 127.0.0.1, -t 1, {TOKENS}-token generations, {} s per step",
+        "Switchboard load benchmark: llama-server + SmolLM2-135M on 127.0.0.1, -t 1, {} s per step",
         step.as_secs()
     );
-    for slots in [1, 2].into_iter().filter(|n| only.is_none_or(|o| o == *n)) {
-        sweep(slots, step, verbose).await;
+    let sweeps = [(1, Gen::Fixed), (2, Gen::Fixed), (1, Gen::EndsEarly)];
+    for (slots, g) in sweeps.into_iter().filter(|(n, g)| {
+        only.is_none_or(|o| o == *n)
+            && gen.is_none_or(|name| (name == "fixed") == (*g == Gen::Fixed) && ["fixed", "early"].contains(&name))
+    }) {
+        sweep(slots, g, step, verbose).await;
     }
-    if only.is_none() {
+    if only.is_none() && gen.is_none() {
         detection(kills, freezes).await;
     }
 }
