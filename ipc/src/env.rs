@@ -10,8 +10,8 @@
 pub const WITHOUT_GL: [(&str, &str); 2] = [("WEBKIT_DISABLE_COMPOSITING_MODE", "1"), ("GDK_GL", "disable")];
 
 /// Sets [`WITHOUT_GL`], except a variable the user set: call it first in `main`, before any
-/// thread starts (the environment is read and written without a lock). The window process
-/// inherits the tray app's.
+/// thread starts (C code, GTK's and WebKit's, reads the environment with `getenv`, which no
+/// lock of Rust's guards). The window process inherits the tray app's.
 pub fn without_gl() {
     for (var, value) in WITHOUT_GL {
         if std::env::var_os(var).is_none() {

@@ -22,9 +22,6 @@ pub struct Tracker {
     last: HashMap<i64, (i64, i64)>,
     /// Typical length in tokens of a request that ended, smoothed.
     done_tokens: Option<f64>,
-    /// Typical length a request may reach (decoded + remaining before `max_tokens`), smoothed:
-    /// a bound, far above what most requests use (a reasoner's default `max_tokens` is 16,000).
-    allowed_tokens: Option<f64>,
 }
 
 /// Assumed speed before anything was measured (tokens/s of one slot).
@@ -124,20 +121,23 @@ impl Tracker {
         }
     }
 
-    /// The length of a typical request, in tokens: of those seen to end, never more than
-    /// requests may reach.
+    /// The length of a typical request, in tokens: of those seen to end. (Not bounded by what
+    /// requests may reach: the classifier's one-token choices would drag that bound down for
+    /// the answers queued behind them; a running request is bounded by its own `n_remain`.)
     fn typical(&self) -> f64 {
-        let done = self.done_tokens.unwrap_or(DEFAULT_REQUEST_TOKENS);
-        self.allowed_tokens.map_or(done, |allowed| done.min(allowed))
+        self.done_tokens.unwrap_or(DEFAULT_REQUEST_TOKENS)
     }
 
     /// Learns the per-slot speed from the growth of `n_decoded` of the same task between two
-    /// reads, the typical request length from the tasks that left their slot (their last
-    /// `n_decoded`), and what running tasks are allowed to produce.
+    /// reads, and the typical request length from the tasks that left their slot (their last
+    /// `n_decoded`).
     fn learn(&mut self, slots: &[Slot], now: Instant) {
-        // A task ended: its slot is idle or on another task. An idle slot still shows the
-        // ended task's final count; a slot that took a new task between two reads, the count
-        // of the last read (a little short).
+        // A task ended: its slot is idle or on another task. Its length is the count of the
+        // last read that saw it busy (short by up to a read's worth of tokens; a task that
+        // began and ended between two reads is not seen at all). The llama-server installed
+        // here shows an idle slot with 0 decoded; a server that shows the final count there
+        // gives the exact length (the larger of the two). Only busy slots are remembered, so
+        // an idle slot is counted once however long it stays idle.
         let mut ended = Vec::new();
         for s in slots {
             if let Some(&(task, decoded)) = self.last.get(&s.id) {
@@ -176,13 +176,6 @@ impl Tracker {
                         mark = (task, decoded, at);
                     }
                 }
-            }
-            if s.n_remain >= 0 {
-                let len = (s.n_decoded + s.n_remain) as f64;
-                self.allowed_tokens = Some(match self.allowed_tokens {
-                    Some(old) => old * 0.8 + len * 0.2,
-                    None => len,
-                });
             }
             seen.insert(s.id, mark);
         }
@@ -246,9 +239,10 @@ mod tests {
         let second = t.update(&raw(vec![slot(0, 7, 60, 140)], 0.0), Instant::now());
         assert_eq!(second.slot_tokens_per_s, Some(50.0));
         assert!((second.est_wait_ms.unwrap() - 2800.0).abs() < 1.0, "{second:?}");
-        // One deferred request of a typical 200 tokens (4 s) ahead: 2.8 + 4 = 6.8 s.
+        // One deferred request of a typical 256 tokens (none has ended yet; 5.12 s) ahead:
+        // 2.8 + 5.12 = 7.92 s.
         let third = t.update(&raw(vec![slot(0, 7, 60, 140)], 1.0), Instant::now());
-        assert!((third.est_wait_ms.unwrap() - 6800.0).abs() < 1.0, "{third:?}");
+        assert!((third.est_wait_ms.unwrap() - 7920.0).abs() < 1.0, "{third:?}");
         assert_eq!(third.waiting, Some(1));
         // Idle slots: no wait, not working.
         let idle = t.update(
@@ -304,6 +298,19 @@ mod tests {
         t.update(&raw(vec![idle(5, 0)], 0.0), Instant::now());
         let typical = (100.0 * 0.7 + 500.0 * 0.3) * 0.7 + 10.0 * 0.3;
         assert!((t.typical() - typical).abs() < 1e-9, "{} != {typical}", t.typical());
+        // A server that shows an ended task's final count on its idle slot: that count, once,
+        // however many reads find the slot idle.
+        t.update(&raw(vec![slot(0, 6, 150, -1)], 0.0), Instant::now());
+        for _ in 0..3 {
+            t.update(&raw(vec![idle(6, 200)], 0.0), Instant::now());
+        }
+        let typical = typical * 0.7 + 200.0 * 0.3;
+        assert!((t.typical() - typical).abs() < 1e-9, "{} != {typical}", t.typical());
+        // Short requests queued behind (a classifier's one-token choices) do not make the
+        // answers behind them cheap: a running one is bounded by its own n_remain alone.
+        let load = t.update(&raw(vec![slot(0, 7, 0, 1)], 2.0), Instant::now());
+        let want = (1.0 + 2.0 * typical) / 30.0 * 1000.0;
+        assert!((load.est_wait_ms.unwrap() - want).abs() < 1.0, "{load:?} != {want}");
     }
 
     #[tokio::test(start_paused = true)]
