@@ -816,7 +816,14 @@ def keyring_entries(d):
     names = []
     for path in list(unlocked) + list(locked):
         item = d.bus.get_object("org.freedesktop.secrets", path)
-        attributes = item.Get("org.freedesktop.Secret.Item", "Attributes", dbus_interface="org.freedesktop.DBus.Properties")
+        try:
+            attributes = item.Get("org.freedesktop.Secret.Item", "Attributes", dbus_interface="org.freedesktop.DBus.Properties")
+        except dbus.exceptions.DBusException as e:
+            # Deleted between the search and this read (the app removing it is what a caller
+            # waits for): gnome-keyring then has no such object.
+            if e.get_dbus_name() in ("org.freedesktop.DBus.Error.UnknownMethod", "org.freedesktop.DBus.Error.UnknownObject"):
+                continue
+            raise
         names.append(str(attributes.get("username", "")))
     return names
 
