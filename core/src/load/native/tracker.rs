@@ -202,6 +202,15 @@ mod tests {
         Slot { id, id_task: task, processing: true, n_decoded: decoded, n_remain: remain }
     }
 
+    /// A read of `slots`, with `deferred` requests queued (`/metrics`).
+    fn read_with_deferred(slots: Vec<Slot>, deferred: f64) -> Raw {
+        Raw::Llama {
+            metrics: Some(HashMap::from([("llamacpp:requests_deferred".to_string(), deferred)])),
+            slots: Some(slots),
+            total_slots: None,
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_prompts_processing_is_no_decoding_speed() {
         let mut t = Tracker::default();
@@ -226,11 +235,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn tracker_learns_speed_and_estimates_wait() {
         let mut t = Tracker::default();
-        let raw = |slots: Vec<Slot>, deferred: f64| Raw::Llama {
-            metrics: Some(HashMap::from([("llamacpp:requests_deferred".to_string(), deferred)])),
-            slots: Some(slots),
-            total_slots: None,
-        };
+        let raw = read_with_deferred;
         // (Already decoding: the window opens at the first read with tokens decoded.)
         let first = t.update(&raw(vec![slot(0, 7, 10, 190)], 0.0), Instant::now());
         assert_eq!(first.running, Some(1));
@@ -259,11 +264,7 @@ mod tests {
         // at its word at 30 tokens/s, the status showed a wait of 364-533 s for replies that
         // ended within a minute, and the busy notice said as much.
         let mut t = Tracker::default();
-        let raw = |slots: Vec<Slot>, deferred: f64| Raw::Llama {
-            metrics: Some(HashMap::from([("llamacpp:requests_deferred".to_string(), deferred)])),
-            slots: Some(slots),
-            total_slots: None,
-        };
+        let raw = read_with_deferred;
         let idle =
             |task: i64, decoded: i64| Slot { id: 0, id_task: task, processing: false, n_decoded: decoded, n_remain: 0 };
         t.update(&raw(vec![slot(0, 1, 10, 15_990)], 0.0), Instant::now());
